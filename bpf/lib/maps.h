@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Maps shared by the policy matcher and every hook program. Their keys and
+ * values are the structs of palisade/abi.h; docs/abi.md describes them.
+ * Names stay under 15 characters (the kernel truncates longer ones).
+ */
+#ifndef PAL_BPF_MAPS_H
+#define PAL_BPF_MAPS_H
+
+#include "common.h"
+
+/* Rodata the loader checks before it writes any map. */
+const volatile __u32 pal_abi_version = PAL_ABI_VERSION;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_config);
+} pal_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PAL_LPM_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_lpm_key);
+	__type(value, struct pal_atom_set);
+} pal_atoms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS * PAL_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct pal_rule);
+} pal_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS * PAL_MAX_POLICIES);
+	__type(key, __u32);
+	__type(value, struct pal_policy);
+} pal_policies SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PAL_RINGBUF_BYTES);
+} pal_events SEC(".maps");
+
+/* Records that did not fit in the ring buffer, per CPU; userspace sums
+ * and reports them so no loss is silent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} pal_drops SEC(".maps");
+
+#endif

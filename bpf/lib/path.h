@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Resolve a struct path to the absolute path string the kernel sees, by
+ * walking dentries and mounts up to the root of the mount tree. This is why
+ * a rule on /usr/bin/nc also matches ./nc, /usr/bin/../bin/nc and a symlink:
+ * all of them reach the same dentry.
+ *
+ * Why not bpf_d_path(): it is only allowed in a few hooks (not in
+ * tracepoints), and every mechanism must resolve paths the same way.
+ *
+ * Walk: leaf to root, remembering the names of the last PAL_WALK_RING
+ * components seen (the ones nearest the root). Build: root to leaf into
+ * pal_path.str. A path deeper than PAL_WALK_RING keeps its root-side head
+ * and gets PAL_PATH_TRUNCATED: prefix ("under") rules still match the head
+ * exactly, exact rules cannot match (they are shorter). A path whose root
+ * is not reached within PAL_WALK_MAX steps is PAL_PATH_UNRESOLVED.
+ */
+#ifndef PAL_BPF_PATH_H
+#define PAL_BPF_PATH_H
+
+#include "common.h"
+
+#define PAL_WALK_RING 64    /* power of two */
+#define PAL_WALK_MAX 4096   /* dentry + mount steps before giving up */
+#define PAL_NAME_READ 256   /* NAME_MAX + NUL */
+
+struct pal_walk_scratch {
+	const unsigned char *name[PAL_WALK_RING];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_walk_scratch);
+} walk_scratch SEC(".maps");
+
+struct pal_walk_ctx {
+	struct dentry *dentry;
+	struct mount *mnt;
+	__u32 depth; /* components recorded */
+	__u32 done;
+};
+
+static long pal_walk_step(__u32 i, void *arg)
+{
+	struct pal_walk_ctx *c = arg;
+	struct dentry *d = c->dentry;
+	struct mount *mnt = c->mnt; /* a local: CO-RE must see only kernel types */
+	struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct dentry *parent;
+	struct pal_walk_scratch *w;
+	__u32 zero = 0;
+
+	if (d == mnt_root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt) { /* root of the mount tree */
+			c->done = 1;
+			return 1;
+		}
+		c->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		c->mnt = up;
+		return 0;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	if (parent == d) { /* root of a detached or internal filesystem */
+		c->done = 1;
+		return 1;
+	}
+	w = bpf_map_lookup_elem(&walk_scratch, &zero);
+	if (!w)
+		return 1;
+	w->name[c->depth & (PAL_WALK_RING - 1)] = BPF_CORE_READ(d, d_name.name);
+	c->depth++;
+	c->dentry = parent;
+	return 0;
+}
+
+struct pal_build_ctx {
+	struct pal_path *out;
+	__u32 depth;
+	__u32 off;
+};
+
+static long pal_build_step(__u32 k, void *arg)
+{
+	struct pal_build_ctx *c = arg;
+	struct pal_walk_scratch *w;
+	__u32 zero = 0, o;
+	long n;
+
+	if (k >= c->depth || k >= PAL_WALK_RING || c->off >= PAL_PATH_MAX)
+		return 1;
+	w = bpf_map_lookup_elem(&walk_scratch, &zero);
+	if (!w)
+		return 1;
+	o = c->off & (PAL_PATH_MAX - 1);
+	c->out->str[o] = '/';
+	n = bpf_probe_read_kernel_str(&c->out->str[o + 1], PAL_NAME_READ,
+				      w->name[(c->depth - 1 - k) & (PAL_WALK_RING - 1)]);
+	if (n < 1)
+		n = 1;
+	c->off = o + n; /* '/' + name, the NUL is overwritten next round */
+	return 0;
+}
+
+/* Fills out->str, len and flags (not the LPM header). */
+static __always_inline void pal_resolve_path(const struct path *p, struct pal_path *out)
+{
+	struct pal_walk_ctx wc = {};
+	struct pal_build_ctx bc = {};
+	struct vfsmount *vfs = BPF_CORE_READ(p, mnt);
+
+	out->flags = 0;
+	out->len = 0;
+	out->str[0] = 0;
+	if (!vfs) {
+		out->flags = PAL_PATH_UNKNOWN;
+		return;
+	}
+	wc.dentry = BPF_CORE_READ(p, dentry);
+	wc.mnt = container_of(vfs, struct mount, mnt);
+	bpf_loop(PAL_WALK_MAX, pal_walk_step, &wc, 0);
+	if (!wc.done) {
+		out->flags = PAL_PATH_UNRESOLVED;
+		return;
+	}
+	if (wc.depth > PAL_WALK_RING)
+		out->flags |= PAL_PATH_TRUNCATED;
+
+	bc.out = out;
+	bc.depth = wc.depth;
+	bpf_loop(PAL_WALK_RING, pal_build_step, &bc, 0);
+	if (bc.off >= PAL_PATH_MAX)
+		out->flags |= PAL_PATH_TRUNCATED;
+	if (wc.depth == 0) { /* the root itself */
+		out->str[0] = '/';
+		bc.off = 1;
+	}
+	if (bc.off > PAL_PATH_BUF - 1) /* never true; tells the verifier */
+		bc.off = PAL_PATH_BUF - 1;
+	out->str[bc.off] = 0;
+	out->len = bc.off;
+}
+
+/* The executable of the current task, or PAL_PATH_UNKNOWN. */
+static __always_inline void pal_resolve_current_exe(struct pal_path *out)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+
+	if (!exe) {
+		out->flags = PAL_PATH_UNKNOWN;
+		out->len = 0;
+		out->str[0] = 0;
+		return;
+	}
+	pal_resolve_path(&exe->f_path, out);
+}
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Feature probe: does a BPF LSM program actually RUN on this kernel?
+ * An LSM program loads and attaches fine when "bpf" is missing from the
+ * active LSM list, and then never runs; so the loader attaches this one,
+ * opens a file from the probing process, and checks that `hits` moved.
+ */
+#include "lib/common.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 probe_tgid = 0;
+__u64 hits = 0;
+
+SEC("lsm/file_open")
+int BPF_PROG(pal_probe_lsm, struct file *file, int ret)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) == probe_tgid)
+		__sync_fetch_and_add(&hits, 1);
+	return ret;
+}

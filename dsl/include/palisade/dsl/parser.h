@@ -1,0 +1,21 @@
+// The .rules frontend: text in, AST and diagnostics out. Never throws.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "palisade/dsl/ast.h"
+#include "palisade/dsl/diagnostics.h"
+
+namespace palisade::dsl {
+
+// Parses `text` (named `name` in diagnostics). On any syntax error returns
+// nullopt and at least one error in `diags`.
+std::optional<PolicyFile> parse_rules(std::string name, std::string text,
+                                      Diagnostics &diags);
+
+// Reads and parses a file; an unreadable file is an error diagnostic.
+std::optional<PolicyFile> parse_rules_file(const std::string &path,
+                                           Diagnostics &diags);
+
+} // namespace palisade::dsl

@@ -1,0 +1,34 @@
+// Source text and locations shared by every frontend (.rules and YAML), so
+// every later check reports errors the same way.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace palisade::dsl {
+
+// The text of one input file, kept alive by every location that points
+// into it so diagnostics can print the offending line.
+struct SourceFile {
+  std::string name; // as given by the user (printed in diagnostics)
+  std::string text;
+
+  // The text of 1-based line `line`, without its newline.
+  std::string_view line_text(uint32_t line) const;
+};
+
+// A span in a source file. Lines and columns are 1-based; columns count
+// bytes. end_column is exclusive and only meaningful when end_line == line.
+struct SourceLocation {
+  std::shared_ptr<const SourceFile> file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  uint32_t end_line = 0;
+  uint32_t end_column = 0;
+
+  std::string file_name() const { return file ? file->name : "<input>"; }
+};
+
+} // namespace palisade::dsl

@@ -1,0 +1,67 @@
+// Owns the exec BPF object: loads it with the mechanism the probe chose,
+// writes compiled policies into its maps with an atomic slot flip, switches
+// policy modes with one map write, and hands ring buffer records to a
+// callback.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "palisade/engine/compile.h"
+
+struct pal_exec;
+struct ring_buffer;
+
+namespace palisade::enforce {
+
+class ExecEnforcer {
+public:
+  // Raw record bytes as the kernel wrote them (struct pal_*_record).
+  using RecordHandler = std::function<void(const void *data, size_t size)>;
+
+  ~ExecEnforcer();
+  ExecEnforcer(const ExecEnforcer &) = delete;
+  ExecEnforcer &operator=(const ExecEnforcer &) = delete;
+
+  // Opens, loads and attaches the programs for `mechanism` (PAL_MECH_LSM or
+  // PAL_MECH_TP_SIGKILL). No policy is active until apply(). On failure
+  // returns null and sets `error`.
+  static std::unique_ptr<ExecEnforcer> create(uint32_t mechanism,
+                                              RecordHandler on_record,
+                                              std::string &error);
+
+  // Writes `compiled` (built for inactive_slot()) and makes it active in
+  // one write. On failure the previously active policy stays in force.
+  bool apply(const engine::CompiledPolicy &compiled, std::string &error);
+
+  // The slot the next apply() must be compiled for.
+  uint32_t inactive_slot() const { return active_slot_ ^ 1; }
+
+  // Switches one policy of the active slot between enforce and audit.
+  bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);
+
+  // Waits up to timeout_ms for records and delivers them. Returns the
+  // number delivered, or negative errno (-EINTR on a signal).
+  int poll(int timeout_ms);
+
+  // Records the kernel could not put into the ring buffer, all CPUs.
+  uint64_t dropped() const;
+
+  uint32_t mechanism() const { return mechanism_; }
+
+private:
+  ExecEnforcer() = default;
+  bool write_image(const engine::MapImage &image, std::string &error);
+  void clear_slot(uint32_t slot);
+
+  pal_exec *skel_ = nullptr;
+  ring_buffer *ring_ = nullptr;
+  RecordHandler on_record_;
+  uint32_t mechanism_ = 0;
+  uint32_t active_slot_ = 0;
+  uint32_t n_rules_[2] = {0, 0};
+};
+
+} // namespace palisade::enforce

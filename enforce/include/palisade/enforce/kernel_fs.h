@@ -1,0 +1,13 @@
+// The pseudo file systems BPF enforcement needs, mounted when missing
+// (a fresh VM or container may have none of them).
+#pragma once
+
+#include <string>
+
+namespace palisade::enforce {
+
+// Mounts securityfs, bpffs and tracefs at their usual places if they are
+// not mounted yet. Returns "" or a description of what failed.
+std::string ensure_kernel_filesystems();
+
+} // namespace palisade::enforce

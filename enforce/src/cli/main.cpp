@@ -1,0 +1,44 @@
+// enforcectl: the Palisade command line.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: enforcectl <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run FILE...        enforce policies in the foreground, show events\n"
+    "                     (root; no daemon needed). Options:\n"
+    "                       -o compact|json     stdout view (default compact)\n"
+    "                       --audit-log PATH    JSON lines audit trail\n"
+    "                                           (default /var/log/palisade/audit.jsonl)\n"
+    "                       --mechanism auto|tracepoint\n"
+    "                                           exec mechanism (default: probe)\n"
+    "                       --ready-file PATH   created once rules are enforced\n"
+    "                       --duration SECONDS  stop after this long\n"
+    "  check FILE...      parse and type-check policies (no root); exit 0/1\n"
+    "  compile FILE...    print the compiled map image as canonical JSON\n"
+    "  probe [--json]     show which mechanism enforces each hook here\n";
+
+} // namespace
+
+int main(int argc, char **argv) {
+  using namespace palisade::enforce::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  Args args(argv + 2, argv + argc);
+  if (cmd == "run") return cmd_run(args);
+  if (cmd == "check") return cmd_check(args);
+  if (cmd == "compile") return cmd_compile(args);
+  if (cmd == "probe") return cmd_probe(args);
+  std::fprintf(stderr, "enforcectl: unknown command '%s'\n\n%s", cmd.c_str(),
+               kUsage);
+  return 2;
+}

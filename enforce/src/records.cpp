@@ -1,0 +1,243 @@
+#include "palisade/enforce/records.h"
+
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+#include "palisade/abi.h"
+
+namespace palisade::enforce {
+namespace {
+
+int64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+const char *action_name(uint32_t a) {
+  switch (a) {
+  case PAL_ACT_ALLOW: return "allow";
+  case PAL_ACT_AUDIT: return "audit";
+  case PAL_ACT_DENY: return "deny";
+  case PAL_ACT_KILL: return "kill";
+  default: return "none";
+  }
+}
+
+const char *mechanism_json_name(uint32_t m) {
+  switch (m) {
+  case PAL_MECH_LSM: return "lsm";
+  case PAL_MECH_FMOD_RET: return "fmod_ret";
+  case PAL_MECH_KPROBE_OVERRIDE: return "kprobe+override";
+  case PAL_MECH_TP_SIGKILL: return "tracepoint+sigkill";
+  default: return "none";
+  }
+}
+
+// A NUL-terminated string from a fixed-size kernel buffer.
+std::string bounded(const char *s, size_t cap) {
+  return std::string(s, strnlen(s, cap));
+}
+
+std::string path_string(const pal_path &p) {
+  if (p.flags & (PAL_PATH_UNKNOWN | PAL_PATH_UNRESOLVED))
+    return "";
+  return bounded(p.str, std::min<size_t>(p.len, PAL_PATH_BUF));
+}
+
+nlohmann::json path_flags(const pal_path &p) {
+  nlohmann::json flags = nlohmann::json::array();
+  if (p.flags & PAL_PATH_TRUNCATED) flags.push_back("truncated");
+  if (p.flags & PAL_PATH_UNKNOWN) flags.push_back("unknown");
+  if (p.flags & PAL_PATH_UNRESOLVED) flags.push_back("unresolved");
+  return flags;
+}
+
+nlohmann::json args_json(const pal_exec_record &r) {
+  nlohmann::json args = nlohmann::json::array();
+  size_t len = std::min<size_t>(r.args_len, PAL_ARGS_MAX);
+  size_t start = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (r.args[i] == '\0') {
+      args.push_back(std::string(r.args + start, i - start));
+      start = i + 1;
+    }
+  }
+  if (start < len)
+    args.push_back(std::string(r.args + start, len - start));
+  return args;
+}
+
+std::string signal_name(uint32_t sig) {
+  const char *abbrev = sigabbrev_np(static_cast<int>(sig));
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+} // namespace
+
+std::string format_time(int64_t wall_ns) {
+  time_t secs = static_cast<time_t>(wall_ns / 1000000000);
+  long nanos = static_cast<long>(wall_ns % 1000000000);
+  tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[64];
+  size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &utc);
+  snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", nanos);
+  return buf;
+}
+
+RecordDecoder::RecordDecoder()
+    : boot_to_wall_ns_(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME)) {}
+
+void RecordDecoder::set_catalog(uint32_t slot,
+                                const engine::CompiledPolicy &compiled) {
+  catalogs_[slot & 1] = Catalog{compiled.policies, compiled.rules};
+}
+
+nlohmann::json RecordDecoder::rule_json(const Catalog &c, uint32_t policy,
+                                        uint32_t rule_id) const {
+  nlohmann::json j;
+  j["policy"] = policy < c.policies.size() ? c.policies[policy].name
+                                           : "#" + std::to_string(policy);
+  j["rule_id"] = rule_id;
+  if (rule_id < c.rules.size()) {
+    const auto &info = c.rules[rule_id];
+    j["file"] = info.loc.file_name();
+    j["line"] = info.loc.line;
+    j["text"] = info.source_text;
+    if (!info.message.empty())
+      j["message"] = info.message;
+  }
+  return j;
+}
+
+nlohmann::json RecordDecoder::process_json(const pal_record_hdr &h) const {
+  return {{"pid", h.pid},   {"tid", h.tid},
+          {"ppid", h.ppid}, {"uid", h.uid},
+          {"gid", h.gid},   {"cgroup_id", h.cgroup_id},
+          {"comm", bounded(h.comm, sizeof(h.comm))}};
+}
+
+nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
+  const Catalog &c = catalogs_[r.slot & 1];
+  nlohmann::json ev;
+  ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
+  ev["kind"] = "exec";
+  ev["mechanism"] = mechanism_json_name(r.mechanism);
+  ev["path"] = path_string(r.path);
+  ev["args"] = args_json(r);
+  ev["process"] = process_json(r.hdr);
+  ev["process"]["binary"] = path_string(r.binary);
+
+  const bool decided = r.flags & PAL_EXEC_DECIDED;
+  ev["action"] = decided ? action_name(r.action) : "none";
+  if (decided)
+    ev["rule"] = rule_json(c, r.policy, r.rule_id);
+  // What really happened to the exec, in words a user checks.
+  if (decided && r.action >= PAL_ACT_DENY)
+    ev["outcome"] = r.mechanism == PAL_MECH_TP_SIGKILL ? "killed" : "blocked";
+  else
+    ev["outcome"] = "allowed";
+  if (r.flags & PAL_EXEC_WOULD) {
+    ev["would"] = action_name(r.would);
+    ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
+  }
+
+  nlohmann::json flags = nlohmann::json::array();
+  if (r.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
+  if (r.flags & PAL_EXEC_ARGS_TRUNC) flags.push_back("args_truncated");
+  if (r.flags & PAL_EXEC_NO_STASH) flags.push_back("no_syscall_data");
+  for (const auto &f : path_flags(r.path))
+    flags.push_back("path_" + f.get<std::string>());
+  if (!flags.empty())
+    ev["flags"] = flags;
+  return ev;
+}
+
+nlohmann::json RecordDecoder::decode_exit(const pal_exit_record &r) const {
+  nlohmann::json ev;
+  ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
+  ev["kind"] = "exit";
+  ev["process"] = process_json(r.hdr);
+  ev["process"]["binary"] = bounded(r.binary, sizeof(r.binary));
+  if (r.signal) {
+    ev["signal"] = signal_name(r.signal);
+  } else {
+    ev["exit_code"] = r.exit_code;
+  }
+  return ev;
+}
+
+std::optional<nlohmann::json> RecordDecoder::decode(const void *data,
+                                                    size_t size) const {
+  if (size < sizeof(pal_record_hdr))
+    return std::nullopt;
+  pal_record_hdr hdr;
+  std::memcpy(&hdr, data, sizeof(hdr));
+  if (hdr.kind == PAL_REC_EXEC && size >= sizeof(pal_exec_record))
+    return decode_exec(*static_cast<const pal_exec_record *>(data));
+  if (hdr.kind == PAL_REC_EXIT && size >= sizeof(pal_exit_record))
+    return decode_exit(*static_cast<const pal_exit_record *>(data));
+  return std::nullopt;
+}
+
+namespace {
+
+std::string command_line(const nlohmann::json &ev) {
+  std::string line = ev.value("path", "");
+  const auto &args = ev.at("args");
+  // argv[0] is usually the path again; show the arguments after it.
+  for (size_t i = 1; i < args.size(); i++)
+    line += " " + args[i].get<std::string>();
+  return line;
+}
+
+std::string rule_ref(const nlohmann::json &rule) {
+  std::string s = rule.value("policy", "?");
+  if (rule.contains("line"))
+    s += ":" + std::to_string(rule["line"].get<uint32_t>());
+  if (rule.contains("message"))
+    s += " \"" + rule["message"].get<std::string>() + "\"";
+  return s;
+}
+
+} // namespace
+
+std::string compact_line(const nlohmann::json &ev) {
+  const std::string kind = ev.value("kind", "");
+  const auto &proc = ev.at("process");
+  const std::string who =
+      proc.value("comm", "") + "(" + std::to_string(proc.value("pid", 0)) + ")";
+  if (kind == "exit") {
+    std::string bin = proc.value("binary", "");
+    if (bin.empty())
+      bin = proc.value("comm", "");
+    if (ev.contains("signal"))
+      return "💥 exit    " + bin + " " + who + " " +
+             ev["signal"].get<std::string>();
+    return "🏁 exit    " + bin + " " + who + " code " +
+           std::to_string(ev.value("exit_code", 0));
+  }
+  const std::string action = ev.value("action", "none");
+  const std::string mech = " [" + ev.value("mechanism", "") + "]";
+  std::string line;
+  if (action == "deny" || action == "kill") {
+    const std::string outcome = ev.value("outcome", "");
+    line = (action == "kill" ? "💀 exec    " : "🛑 exec    ") +
+           command_line(ev) + " by " + who + "  " +
+           (action == "kill" ? "KILL" : "DENY") + " (" + outcome + ") " +
+           rule_ref(ev["rule"]) + mech;
+  } else if (action == "audit") {
+    line = "📝 exec    " + command_line(ev) + " by " + who + "  audit " +
+           rule_ref(ev["rule"]) + mech;
+  } else {
+    line = "🚀 exec    " + command_line(ev) + " by " + who + "  allowed";
+  }
+  if (ev.contains("would"))
+    line += "  would " + ev["would"].get<std::string>() + " " +
+            rule_ref(ev["would_rule"]) + (action == "none" ? mech : "");
+  return line;
+}
+
+} // namespace palisade::enforce

@@ -1,0 +1,167 @@
+// Event JSON (docs/events.md) and the compact view, from raw records.
+#include <cstring>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "palisade/abi.h"
+#include "palisade/enforce/records.h"
+
+namespace palisade::enforce {
+namespace {
+
+void set_path(pal_path &p, const char *s) {
+  std::strcpy(p.str, s);
+  p.len = static_cast<__u32>(std::strlen(s));
+}
+
+engine::CompiledPolicy catalog() {
+  engine::CompiledPolicy c;
+  c.policies.push_back({"baseline", dsl::Mode::Enforce, 0, {}});
+  c.policies.push_back({"trial", dsl::Mode::Audit, 1, {}});
+  auto file = std::make_shared<dsl::SourceFile>();
+  file->name = "base.rules";
+  engine::RuleInfo r0;
+  r0.rule_id = 0;
+  r0.action = dsl::Action::Deny;
+  r0.event = "exec";
+  r0.message = "no raw network tools";
+  r0.loc = {file, 3, 3, 3, 40};
+  r0.source_text = "deny exec when path == \"/usr/bin/nc\"";
+  engine::RuleInfo r1 = r0;
+  r1.rule_id = 1;
+  r1.policy_index = 1;
+  r1.message = "";
+  r1.loc.line = 7;
+  r1.source_text = "deny exec when path under \"/tmp\"";
+  c.rules = {r0, r1};
+  return c;
+}
+
+std::unique_ptr<pal_exec_record> exec_record() {
+  auto r = std::make_unique<pal_exec_record>();
+  std::memset(r.get(), 0, sizeof(*r));
+  r->hdr.kind = PAL_REC_EXEC;
+  r->hdr.boot_ns = 1'000'000'123;
+  r->hdr.pid = 42;
+  r->hdr.tid = 42;
+  r->hdr.ppid = 7;
+  r->hdr.uid = 1000;
+  r->hdr.gid = 1000;
+  r->hdr.cgroup_id = 99;
+  std::strcpy(r->hdr.comm, "bash");
+  r->mechanism = PAL_MECH_LSM;
+  r->slot = 1;
+  set_path(r->path, "/usr/bin/nc");
+  set_path(r->binary, "/usr/bin/bash");
+  const char args[] = "nc\0-l\0" "4444";
+  std::memcpy(r->args, args, sizeof(args));
+  r->args_len = sizeof(args); // includes the final NUL
+  return r;
+}
+
+RecordDecoder decoder() {
+  RecordDecoder d;
+  d.set_boot_to_wall_ns(1'790'000'000'000'000'000); // 2026-09-21T...
+  d.set_catalog(1, catalog());
+  return d;
+}
+
+TEST(RecordsTest, DeniedExecByLsmIsBlockedWithRule) {
+  auto r = exec_record();
+  r->action = PAL_ACT_DENY;
+  r->flags = PAL_EXEC_DECIDED;
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["kind"], "exec");
+  EXPECT_EQ((*ev)["action"], "deny");
+  EXPECT_EQ((*ev)["outcome"], "blocked");
+  EXPECT_EQ((*ev)["mechanism"], "lsm");
+  EXPECT_EQ((*ev)["path"], "/usr/bin/nc");
+  EXPECT_EQ((*ev)["args"], nlohmann::json({"nc", "-l", "4444"}));
+  EXPECT_EQ((*ev)["process"]["binary"], "/usr/bin/bash");
+  EXPECT_EQ((*ev)["process"]["pid"], 42);
+  EXPECT_EQ((*ev)["process"]["uid"], 1000);
+  EXPECT_EQ((*ev)["rule"]["policy"], "baseline");
+  EXPECT_EQ((*ev)["rule"]["line"], 3);
+  EXPECT_EQ((*ev)["rule"]["file"], "base.rules");
+  EXPECT_EQ((*ev)["rule"]["message"], "no raw network tools");
+  EXPECT_FALSE(ev->contains("would"));
+  EXPECT_EQ((*ev)["time"], "2026-09-21T14:13:21.000000123Z");
+  EXPECT_EQ(compact_line(*ev),
+            "🛑 exec    /usr/bin/nc -l 4444 by bash(42)  DENY (blocked) "
+            "baseline:3 \"no raw network tools\" [lsm]");
+}
+
+TEST(RecordsTest, TracepointDenyIsReportedAsKilled) {
+  auto r = exec_record();
+  r->mechanism = PAL_MECH_TP_SIGKILL;
+  r->action = PAL_ACT_DENY;
+  r->flags = PAL_EXEC_DECIDED;
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["outcome"], "killed");
+  EXPECT_EQ((*ev)["mechanism"], "tracepoint+sigkill");
+}
+
+TEST(RecordsTest, AuditModeRecordsWouldAndAllows) {
+  auto r = exec_record();
+  r->would = PAL_ACT_DENY;
+  r->would_policy = 1;
+  r->would_rule_id = 1;
+  r->flags = PAL_EXEC_WOULD;
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["action"], "none");
+  EXPECT_EQ((*ev)["outcome"], "allowed");
+  EXPECT_EQ((*ev)["would"], "deny");
+  EXPECT_EQ((*ev)["would_rule"]["policy"], "trial");
+  EXPECT_EQ((*ev)["would_rule"]["line"], 7);
+  EXPECT_FALSE(ev->contains("rule"));
+  EXPECT_EQ(compact_line(*ev),
+            "🚀 exec    /usr/bin/nc -l 4444 by bash(42)  allowed  would deny "
+            "trial:7 [lsm]");
+}
+
+TEST(RecordsTest, FlagsNameTruncationAndMissingData) {
+  auto r = exec_record();
+  r->path.flags = PAL_PATH_TRUNCATED;
+  r->flags = PAL_EXEC_ARGS_TRUNC | PAL_EXEC_NO_STASH;
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["flags"], nlohmann::json({"args_truncated",
+                                            "no_syscall_data",
+                                            "path_truncated"}));
+}
+
+TEST(RecordsTest, ExitBySignalAndByCode) {
+  pal_exit_record r{};
+  r.hdr.kind = PAL_REC_EXIT;
+  r.hdr.pid = 42;
+  std::strcpy(r.hdr.comm, "nc");
+  std::strcpy(r.binary, "/usr/bin/nc");
+  r.signal = 9;
+  auto ev = decoder().decode(&r, sizeof(r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["kind"], "exit");
+  EXPECT_EQ((*ev)["signal"], "SIGKILL");
+  EXPECT_FALSE(ev->contains("exit_code"));
+  EXPECT_EQ(compact_line(*ev), "💥 exit    /usr/bin/nc nc(42) SIGKILL");
+
+  r.signal = 0;
+  r.exit_code = 3;
+  ev = decoder().decode(&r, sizeof(r));
+  EXPECT_EQ((*ev)["exit_code"], 3);
+  EXPECT_EQ(compact_line(*ev), "🏁 exit    /usr/bin/nc nc(42) code 3");
+}
+
+TEST(RecordsTest, ShortOrUnknownRecordsAreRejected) {
+  pal_exit_record r{};
+  r.hdr.kind = PAL_REC_EXIT;
+  EXPECT_FALSE(decoder().decode(&r, sizeof(r.hdr)));
+  r.hdr.kind = 77;
+  EXPECT_FALSE(decoder().decode(&r, sizeof(r)));
+}
+
+} // namespace
+} // namespace palisade::enforce
