@@ -1,5 +1,6 @@
 #include "palisade/enforce/features.h"
 
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "palisade/abi.h"
+#include "palisade/enforce/libbpf_log.h"
 #include "probe.skel.h"
 
 namespace palisade::enforce {
@@ -31,6 +33,7 @@ bool list_has(const std::string &csv, const std::string &name) {
 // Loads and attaches an lsm/file_open program that counts this process's
 // opens, opens a file, and reports whether the count moved.
 bool lsm_program_runs(std::string &detail) {
+  CapturedLibbpfLog quiet; // refusals are an expected answer here
   pal_probe *skel = pal_probe__open();
   if (!skel) {
     detail = "probe object could not be opened";
@@ -39,9 +42,9 @@ bool lsm_program_runs(std::string &detail) {
   skel->rodata->probe_tgid = static_cast<__u32>(getpid());
   bool runs = false;
   if (int err = pal_probe__load(skel); err) {
-    detail = "LSM program refused at load (" + std::to_string(err) + ")";
+    detail = std::string("LSM program refused at load: ") + std::strerror(-err);
   } else if (int err2 = pal_probe__attach(skel); err2) {
-    detail = "LSM program refused at attach (" + std::to_string(err2) + ")";
+    detail = std::string("LSM program refused at attach: ") + std::strerror(-err2);
   } else {
     int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd >= 0)
@@ -60,14 +63,21 @@ ExecFeatures probe_exec_features() {
   ExecFeatures f;
   f.lsm_list = read_lsm_list();
   f.bpf_lsm_listed = list_has(f.lsm_list, "bpf");
+  // Both facts are measured and reported; LSM needs both. The run test is
+  // the one that cannot be fooled: a listed-but-broken or an unlisted LSM
+  // both show up as "never ran".
+  std::string run_detail;
+  f.lsm_prog_runs = lsm_program_runs(run_detail);
   if (!f.bpf_lsm_listed) {
-    f.lsm_detail = f.lsm_list.empty()
-                       ? "no /sys/kernel/security/lsm"
-                       : "'bpf' is not an active LSM (" + f.lsm_list + ")";
+    f.lsm_detail = (f.lsm_list.empty()
+                        ? std::string("no /sys/kernel/security/lsm")
+                        : "'bpf' is not an active LSM (" + f.lsm_list + ")") +
+                   "; " + run_detail;
   } else {
-    f.lsm_prog_runs = lsm_program_runs(f.lsm_detail);
+    f.lsm_detail = run_detail;
   }
-  f.mechanism = f.lsm_prog_runs ? PAL_MECH_LSM : PAL_MECH_TP_SIGKILL;
+  f.mechanism = f.bpf_lsm_listed && f.lsm_prog_runs ? PAL_MECH_LSM
+                                                    : PAL_MECH_TP_SIGKILL;
   return f;
 }
 

@@ -4,4 +4,18 @@
 # so one script serves the boot with BPF LSM and the boot without it.
 expect=$(sed -n 's/.*palisade\.expect=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "guest: lsm list: $(cat /sys/kernel/security/lsm), expecting $expect"
+
+# The probe's own evidence: without bpf in the LSM list an LSM program
+# attaches but must be seen never to run.
+probe=$(/bin/enforcectl probe --json)
+echo "guest: probe: $probe"
+case "$expect" in
+lsm) want='"lsm_prog_runs":true' ;;
+*) want='"lsm_prog_runs":false' ;;
+esac
+case "$probe" in
+*"$want"*"\"mechanism\":\"$expect\""* | *"\"mechanism\":\"$expect\""*"$want"*) echo "ok: probe evidence" ;;
+*) echo "FAIL: probe evidence does not show $want with mechanism $expect"; exit 1 ;;
+esac
+
 /opt/e2e/exec_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "commands.h"
+#include "palisade/enforce/libbpf_log.h"
 
 namespace {
 
@@ -32,6 +33,7 @@ int main(int argc, char **argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
+  palisade::enforce::install_libbpf_logger();
   const std::string cmd = argv[1];
   Args args(argv + 2, argv + argc);
   if (cmd == "run") return cmd_run(args);
