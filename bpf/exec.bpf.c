@@ -10,6 +10,8 @@
  *                               (mechanism "tracepoint") decide here and
  *                               SIGKILL a denied program before it runs a
  *                               single instruction of its own
+ *   tp_btf/sched_process_fork   a new process inherits its parent's
+ *                               executable (for its exit record)
  *   tp_btf/sched_process_exit   emit the exit record of a thread group
  *
  * The loader turns off autoload of pal_exec_lsm when BPF LSM does not run
@@ -288,6 +290,21 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	tgid = rec->hdr.pid;
 	bpf_map_update_elem(&proc_binary, &tgid, rec->path.str, BPF_ANY);
 	pal_emit(rec, sizeof(*rec));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pal_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 cpid = BPF_CORE_READ(child, pid);
+	char *bin;
+
+	if (cpid != BPF_CORE_READ(child, tgid)) /* a thread, not a process */
+		return 0;
+	bin = bpf_map_lookup_elem(&proc_binary, &ptgid);
+	if (bin)
+		bpf_map_update_elem(&proc_binary, &cpid, bin, BPF_ANY);
 	return 0;
 }
 

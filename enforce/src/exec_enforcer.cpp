@@ -81,6 +81,7 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(uint32_t mechanism,
       !attach(skel->progs.pal_sys_execveat, &skel->links.pal_sys_execveat,
               error) ||
       !attach(skel->progs.pal_exec_done, &skel->links.pal_exec_done, error) ||
+      !attach(skel->progs.pal_fork, &skel->links.pal_fork, error) ||
       !attach(skel->progs.pal_exit, &skel->links.pal_exit, error) ||
       (use_lsm &&
        !attach(skel->progs.pal_exec_lsm, &skel->links.pal_exec_lsm, error)))

@@ -184,13 +184,25 @@ std::optional<nlohmann::json> RecordDecoder::decode(const void *data,
 
 namespace {
 
+constexpr size_t kCompactCommandMax = 120;
+
 std::string command_line(const nlohmann::json &ev) {
   std::string line = ev.value("path", "");
   const auto &args = ev.at("args");
   // argv[0] is usually the path again; show the arguments after it.
   for (size_t i = 1; i < args.size(); i++)
     line += " " + args[i].get<std::string>();
+  if (line.size() > kCompactCommandMax)
+    line = line.substr(0, kCompactCommandMax) + "…";
   return line;
+}
+
+// The process that called exec: its executable's name, else its comm.
+std::string caller(const nlohmann::json &proc) {
+  std::string bin = proc.value("binary", "");
+  std::string name = bin.empty() ? proc.value("comm", "")
+                                 : bin.substr(bin.find_last_of('/') + 1);
+  return name + "(" + std::to_string(proc.value("pid", 0)) + ")";
 }
 
 std::string rule_ref(const nlohmann::json &rule) {
@@ -207,9 +219,9 @@ std::string rule_ref(const nlohmann::json &rule) {
 std::string compact_line(const nlohmann::json &ev) {
   const std::string kind = ev.value("kind", "");
   const auto &proc = ev.at("process");
-  const std::string who =
-      proc.value("comm", "") + "(" + std::to_string(proc.value("pid", 0)) + ")";
   if (kind == "exit") {
+    const std::string who = proc.value("comm", "") + "(" +
+                            std::to_string(proc.value("pid", 0)) + ")";
     std::string bin = proc.value("binary", "");
     if (bin.empty())
       bin = proc.value("comm", "");
@@ -219,6 +231,7 @@ std::string compact_line(const nlohmann::json &ev) {
     return "🏁 exit    " + bin + " " + who + " code " +
            std::to_string(ev.value("exit_code", 0));
   }
+  const std::string who = caller(proc);
   const std::string action = ev.value("action", "none");
   const std::string mech = " [" + ev.value("mechanism", "") + "]";
   std::string line;
