@@ -41,9 +41,10 @@ ExecEnforcer::~ExecEnforcer() {
     pal_exec__destroy(skel_);
 }
 
-std::unique_ptr<ExecEnforcer> ExecEnforcer::create(uint32_t mechanism,
+std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
                                                    RecordHandler on_record,
                                                    std::string &error) {
+  const uint32_t mechanism = options.mechanism;
   std::unique_ptr<ExecEnforcer> self(new ExecEnforcer());
   self->on_record_ = std::move(on_record);
   self->mechanism_ = mechanism;
@@ -57,6 +58,12 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(uint32_t mechanism,
   if (skel->rodata->pal_abi_version != PAL_ABI_VERSION) {
     error = "BPF object ABI " + std::to_string(skel->rodata->pal_abi_version) +
             " does not match userspace ABI " + std::to_string(PAL_ABI_VERSION);
+    return nullptr;
+  }
+  if (options.ring_bytes &&
+      bpf_map__set_max_entries(skel->maps.pal_events, options.ring_bytes) != 0) {
+    error = "ring buffer size " + std::to_string(options.ring_bytes) +
+            ": " + errno_text(errno);
     return nullptr;
   }
   const bool use_lsm = mechanism == PAL_MECH_LSM;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <unistd.h>
@@ -32,6 +33,7 @@ struct RunOptions {
   std::string mechanism = "auto";
   std::string ready_file;
   double duration_s = 0;
+  uint32_t ring_kib = 0;
 };
 
 bool parse_options(const Args &args, RunOptions &o) {
@@ -54,6 +56,14 @@ bool parse_options(const Args &args, RunOptions &o) {
       if (!value(o.mechanism)) return false;
     } else if (a == "--ready-file") {
       if (!value(o.ready_file)) return false;
+    } else if (a == "--ring-buffer-kib") {
+      if (!value(v)) return false;
+      o.ring_kib = static_cast<uint32_t>(std::strtoul(v.c_str(), nullptr, 10));
+      if (o.ring_kib < 4 || (o.ring_kib & (o.ring_kib - 1))) {
+        std::fputs("enforcectl run: --ring-buffer-kib must be a power of two >= 4\n",
+                   stderr);
+        return false;
+      }
     } else if (a == "--duration") {
       if (!value(v)) return false;
       o.duration_s = std::atof(v.c_str());
@@ -141,7 +151,8 @@ int cmd_run(const Args &args) {
   };
 
   std::string error;
-  auto enforcer = ExecEnforcer::create(mechanism, on_record, error);
+  auto enforcer = ExecEnforcer::create({mechanism, opt.ring_kib * 1024},
+                                       on_record, error);
   if (!enforcer) {
     std::fprintf(stderr, "enforcectl run: %s\n", error.c_str());
     return 1;

@@ -21,6 +21,7 @@ const char kUsage[] =
     "                                           exec mechanism (default: probe)\n"
     "                       --ready-file PATH   created once rules are enforced\n"
     "                       --duration SECONDS  stop after this long\n"
+    "                       --ring-buffer-kib N kernel-to-user buffer (default 16384)\n"
     "  check FILE...      parse and type-check policies (no root); exit 0/1\n"
     "  compile FILE...    print the compiled map image as canonical JSON\n"
     "  probe [--json]     show which mechanism enforces each hook here\n";

@@ -25,10 +25,17 @@ public:
   ExecEnforcer(const ExecEnforcer &) = delete;
   ExecEnforcer &operator=(const ExecEnforcer &) = delete;
 
-  // Opens, loads and attaches the programs for `mechanism` (PAL_MECH_LSM or
-  // PAL_MECH_TP_SIGKILL). No policy is active until apply(). On failure
-  // returns null and sets `error`.
-  static std::unique_ptr<ExecEnforcer> create(uint32_t mechanism,
+  struct Options {
+    uint32_t mechanism = 0; // PAL_MECH_LSM or PAL_MECH_TP_SIGKILL
+    // Ring buffer size in bytes: a power of two, at least one page; 0 keeps
+    // PAL_RINGBUF_BYTES. Small values make loss easy to provoke in tests.
+    uint32_t ring_bytes = 0;
+  };
+
+  // Opens, loads and attaches the programs for options.mechanism. No
+  // policy is active until apply(). On failure returns null and sets
+  // `error`.
+  static std::unique_ptr<ExecEnforcer> create(const Options &options,
                                               RecordHandler on_record,
                                               std::string &error);
 
