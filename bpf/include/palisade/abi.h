@@ -69,8 +69,9 @@
 #define PAL_REC_EXIT 2 /* a process (thread group) exit */
 
 /* pal_path.flags */
-#define PAL_PATH_TRUNCATED 1 /* deeper than PAL_MAX_DEPTH or longer than
-                              * PAL_PATH_MAX: str holds the tail only */
+#define PAL_PATH_TRUNCATED 1 /* deeper than the walk keeps or longer than
+                              * PAL_PATH_MAX: str holds the root-side head,
+                              * so prefix rules still match, exact ones not */
 #define PAL_PATH_UNKNOWN 2   /* no file (kernel thread, no mm) */
 #define PAL_PATH_UNRESOLVED 4 /* the mount root was not reached within the
                                * walk limit: nothing about it is known */

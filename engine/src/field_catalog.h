@@ -1,0 +1,44 @@
+// The one table of events and fields. Name resolution, "did you mean"
+// hints, lowering (ABI ids) and the JSON decoder all read it, so adding a
+// field is one row here plus its matcher in bpf/.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace palisade::engine {
+
+enum class FieldType { Path };
+
+struct EventSpec {
+  std::string_view name;
+  uint32_t abi_id; // PAL_EVENT_*
+  std::string_view description;
+};
+
+struct FieldSpec {
+  std::string_view name;
+  FieldType type;
+  uint32_t events; // bit (1 << PAL_EVENT_*) per event that provides it
+  uint8_t abi_id;  // PAL_FIELD_*: byte 1 of an LPM key
+  std::string_view description;
+};
+
+std::span<const EventSpec> event_catalog();
+std::span<const FieldSpec> field_catalog();
+
+const EventSpec *find_event(std::string_view name);
+const EventSpec *find_event(uint32_t abi_id);
+const FieldSpec *find_field(std::string_view name);
+const FieldSpec *find_field(uint8_t abi_id);
+
+bool field_in_event(const FieldSpec &field, const EventSpec &event);
+
+// Names of the fields an event provides, in catalog order.
+std::vector<std::string> field_names(const EventSpec &event);
+std::vector<std::string> event_names();
+
+} // namespace palisade::engine

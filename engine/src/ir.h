@@ -1,0 +1,103 @@
+// The engine's internal forms, between the passes:
+//   AST --resolve--> Resolved (names checked, values canonical, still a tree)
+//       --normalize--> Program (interned atoms, each rule in DNF)
+//       --lower--> MapImage (abi.h bytes)
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "palisade/dsl/ast.h"
+#include "palisade/engine/compile.h"
+
+namespace palisade::engine {
+
+// How an atom's values are compared with the kernel-resolved path.
+enum class MatchKind : uint8_t {
+  Exact, // the path is one of the values
+  Under, // the path is strictly below one of the directories
+};
+
+// ---- after resolve --------------------------------------------------------
+
+// One comparison, resolved: `field <kind> any of values`, maybe negated.
+struct Match {
+  uint8_t field = 0; // PAL_FIELD_*
+  MatchKind kind = MatchKind::Exact;
+  std::vector<std::string> values; // canonical, sorted, unique, non-empty
+  bool negated = false;            // != and `not in`
+  dsl::SourceLocation loc;         // the whole comparison
+};
+
+struct Cond {
+  enum class Kind { True, False, Match, And, Or, Not };
+  Kind kind = Kind::True;
+  Match match;                // Kind::Match
+  std::vector<Cond> children; // And/Or: two or more; Not: one
+};
+
+struct ResolvedRule {
+  uint32_t rule_id = 0;
+  uint32_t policy_index = 0;
+  dsl::Action action = dsl::Action::Deny;
+  uint32_t event = 0;           // PAL_EVENT_*
+  Cond condition;               // True when the rule has none
+  dsl::SourceLocation loc;      // the rule
+  dsl::SourceLocation cond_loc; // its condition (the rule when none)
+};
+
+struct ResolvedPolicy {
+  PolicyInfo info;
+  dsl::SourceLocation name_loc;
+};
+
+struct Resolved {
+  std::vector<ResolvedPolicy> policies; // by policy index
+  std::vector<ResolvedRule> rules;      // by rule_id
+  std::vector<RuleInfo> rule_info;      // by rule_id
+};
+
+// ---- after normalize ------------------------------------------------------
+
+using AtomId = uint32_t;
+
+// A predicate the kernel evaluates with one LPM lookup per field. Identical
+// atoms are interned, so every rule that tests the same thing shares a bit.
+struct Atom {
+  uint8_t field = 0;
+  MatchKind kind = MatchKind::Exact;
+  std::vector<std::string> values;
+  dsl::SourceLocation loc; // first comparison that produced it
+
+  auto key() const { return std::tie(field, kind, values); }
+};
+
+struct Literal {
+  AtomId atom = 0;
+  bool negated = false;
+  auto operator<=>(const Literal &) const = default;
+};
+
+// A conjunction of literals, sorted and unique. Empty: always true.
+using Term = std::vector<Literal>;
+
+struct IrRule {
+  uint32_t rule_id = 0;
+  uint32_t policy_index = 0;
+  dsl::Action action = dsl::Action::Deny;
+  uint32_t event = 0;
+  std::vector<Term> terms; // OR of these; empty: never matches
+  dsl::SourceLocation loc;
+};
+
+struct Program {
+  std::vector<Atom> atoms; // by AtomId
+  std::vector<IrRule> rules;
+  std::vector<ResolvedPolicy> policies;
+};
+
+} // namespace palisade::engine

@@ -1,0 +1,196 @@
+// Pass 2: every condition becomes an OR of ANDs of (maybe negated) atoms,
+// which is exactly what a pal_rule can hold.
+#include "normalize.h"
+
+#include <algorithm>
+
+#include <palisade/abi.h>
+
+#include "passes.h"
+
+namespace palisade::engine {
+
+Cond to_nnf(const Cond &c, bool negate) {
+  Cond out;
+  switch (c.kind) {
+  case Cond::Kind::True:
+  case Cond::Kind::False:
+    out.kind = (c.kind == Cond::Kind::True) != negate ? Cond::Kind::True
+                                                      : Cond::Kind::False;
+    return out;
+  case Cond::Kind::Match:
+    out = c;
+    out.match.negated = c.match.negated != negate;
+    return out;
+  case Cond::Kind::Not:
+    return to_nnf(c.children.at(0), !negate);
+  case Cond::Kind::And:
+  case Cond::Kind::Or: {
+    bool is_and = (c.kind == Cond::Kind::And) != negate;
+    out.kind = is_and ? Cond::Kind::And : Cond::Kind::Or;
+    for (const auto &child : c.children)
+      out.children.push_back(to_nnf(child, negate));
+    return out;
+  }
+  }
+  return out;
+}
+
+std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
+  auto key = std::make_tuple(m.field, m.kind, m.values);
+  auto it = ids_.find(key);
+  if (it != ids_.end())
+    return it->second;
+  if (atoms_.size() >= limit)
+    return std::nullopt;
+  AtomId id = static_cast<AtomId>(atoms_.size());
+  atoms_.push_back(Atom{m.field, m.kind, m.values, m.loc});
+  ids_.emplace(std::move(key), id);
+  return id;
+}
+
+void simplify(std::vector<Term> &terms) {
+  std::vector<Term> kept;
+  for (auto &t : terms) {
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    bool contradiction = false;
+    for (size_t i = 1; i < t.size(); ++i)
+      if (t[i].atom == t[i - 1].atom) // same atom, both polarities
+        contradiction = true;
+    if (!contradiction)
+      kept.push_back(std::move(t));
+  }
+  // A term that includes all literals of another is implied by it.
+  std::vector<Term> out;
+  for (size_t i = 0; i < kept.size(); ++i) {
+    bool redundant = false;
+    for (size_t j = 0; j < kept.size() && !redundant; ++j) {
+      if (i == j)
+        continue;
+      bool subset = std::includes(kept[i].begin(), kept[i].end(),
+                                  kept[j].begin(), kept[j].end());
+      // Equal terms: keep only the first.
+      if (subset && (kept[i].size() > kept[j].size() || j < i))
+        redundant = true;
+    }
+    if (!redundant)
+      out.push_back(kept[i]);
+  }
+  terms = std::move(out);
+}
+
+Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of) {
+  Dnf out;
+  switch (c.kind) {
+  case Cond::Kind::True:
+    out.terms.push_back({});
+    return out;
+  case Cond::Kind::False:
+    return out;
+  case Cond::Kind::Match:
+    out.terms.push_back({Literal{atom_of(c.match), c.match.negated}});
+    return out;
+  case Cond::Kind::Not: // not in NNF: normalise first
+    return to_dnf(to_nnf(c), atom_of);
+  case Cond::Kind::Or:
+    for (const auto &child : c.children) {
+      Dnf d = to_dnf(child, atom_of);
+      if (d.overflow)
+        return d;
+      out.terms.insert(out.terms.end(), d.terms.begin(), d.terms.end());
+      simplify(out.terms);
+      if (out.terms.size() > kDnfExpansionCap) {
+        out.overflow = true;
+        return out;
+      }
+    }
+    return out;
+  case Cond::Kind::And:
+    out.terms.push_back({});
+    for (const auto &child : c.children) {
+      Dnf d = to_dnf(child, atom_of);
+      if (d.overflow)
+        return d;
+      if (out.terms.size() * d.terms.size() > kDnfExpansionCap) {
+        out.overflow = true;
+        return out;
+      }
+      std::vector<Term> product;
+      for (const auto &a : out.terms) {
+        for (const auto &b : d.terms) {
+          Term t = a;
+          t.insert(t.end(), b.begin(), b.end());
+          product.push_back(std::move(t));
+        }
+      }
+      simplify(product);
+      out.terms = std::move(product);
+    }
+    return out;
+  }
+  return out;
+}
+
+namespace {
+
+// Interns a condition's atoms in source order, so atom ids follow the text
+// rather than the expansion. False when the atom limit was hit.
+bool intern_all(const Cond &c, AtomTable &table, dsl::Diagnostics &diags) {
+  if (c.kind == Cond::Kind::Match) {
+    if (table.intern(c.match, PAL_MAX_ATOMS))
+      return true;
+    diags
+        .error(c.match.loc, "too many distinct comparisons: the limit is " +
+                                std::to_string(PAL_MAX_ATOMS) +
+                                " over all policies")
+        .hints.push_back("comparisons of one field with lists of paths "
+                         "(path in [...]) share one atom");
+    return false;
+  }
+  for (const auto &child : c.children)
+    if (!intern_all(child, table, diags))
+      return false;
+  return true;
+}
+
+} // namespace
+
+std::optional<Program> normalize(const Resolved &resolved,
+                                 dsl::Diagnostics &diags) {
+  size_t errors_before = diags.error_count();
+  AtomTable table;
+  bool atoms_ok = true;
+  Program program;
+  program.policies = resolved.policies;
+  for (const auto &rule : resolved.rules) {
+    if (atoms_ok)
+      atoms_ok = intern_all(rule.condition, table, diags);
+    if (!atoms_ok)
+      continue; // the limit is reported once; ids are unusable after it
+
+    Cond nnf = to_nnf(rule.condition);
+    Dnf dnf = to_dnf(
+        nnf, [&](const Match &m) { return *table.intern(m, PAL_MAX_ATOMS); });
+    if (dnf.overflow || dnf.terms.size() > PAL_MAX_TERMS) {
+      std::string n = dnf.overflow
+                          ? "more than " + std::to_string(kDnfExpansionCap)
+                          : std::to_string(dnf.terms.size());
+      auto &d = diags.error(rule.cond_loc, "condition expands to " + n +
+                                               " alternatives; the limit is " +
+                                               std::to_string(PAL_MAX_TERMS));
+      d.hints.push_back("each 'or' that is not inside a list becomes an "
+                        "alternative; write alternatives of one field as a "
+                        "list (path in [...]) or split the rule in two");
+      continue;
+    }
+    program.rules.push_back(IrRule{rule.rule_id, rule.policy_index, rule.action,
+                                   rule.event, std::move(dnf.terms), rule.loc});
+  }
+  if (diags.error_count() != errors_before)
+    return std::nullopt;
+  program.atoms = table.take();
+  return program;
+}
+
+} // namespace palisade::engine

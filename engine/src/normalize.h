@@ -1,0 +1,51 @@
+// Condition normalisation: negation normal form, then disjunctive normal
+// form over interned atoms. Exposed for unit tests; normalize() in
+// passes.h is the pass.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "ir.h"
+
+namespace palisade::engine {
+
+// Most alternatives built while expanding one condition; past this the
+// expansion stops and the rule is reported as too big.
+inline constexpr size_t kDnfExpansionCap = 256;
+
+// Pushes every Not down to the comparisons (De Morgan), flipping their
+// `negated` flag and the constants. The result has no Kind::Not.
+Cond to_nnf(const Cond &c, bool negate = false);
+
+// Interns atoms: identical (field, kind, values) get one id, in order of
+// first appearance.
+class AtomTable {
+public:
+  // nullopt when a new atom would exceed `limit`.
+  std::optional<AtomId> intern(const Match &m, size_t limit);
+  const std::vector<Atom> &atoms() const { return atoms_; }
+  std::vector<Atom> take() { return std::move(atoms_); }
+
+private:
+  std::vector<Atom> atoms_;
+  std::map<std::tuple<uint8_t, MatchKind, std::vector<std::string>>, AtomId>
+      ids_;
+};
+
+// Sorts and dedups each term, drops contradictory terms (a and not a),
+// duplicates and terms implied by a smaller one (a or a and b == a). Term
+// order is otherwise kept, so alternatives stay in source order.
+void simplify(std::vector<Term> &terms);
+
+struct Dnf {
+  std::vector<Term> terms;
+  bool overflow = false; // more than kDnfExpansionCap alternatives
+};
+
+// DNF of an NNF condition. `atom_of` gives the atom id of a Match.
+Dnf to_dnf(const Cond &nnf,
+           const std::function<AtomId(const Match &)> &atom_of);
+
+} // namespace palisade::engine

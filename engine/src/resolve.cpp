@@ -1,0 +1,301 @@
+// Pass 1: resolve every name against the catalog and the `let`s, check and
+// canonicalise values, number policies and rules.
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "field_catalog.h"
+#include "passes.h"
+#include "paths.h"
+#include "suggest.h"
+
+namespace palisade::engine {
+namespace {
+
+std::string where(const dsl::SourceLocation &loc) {
+  return loc.file_name() + ":" + std::to_string(loc.line) + ":" +
+         std::to_string(loc.column);
+}
+
+// Cuts a `# comment` off a line of rule text; a '#' inside a string (which
+// never spans lines) is not one.
+std::string_view strip_comment(std::string_view line) {
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (in_string && line[i] == '\\')
+      ++i; // skip the escaped byte
+    else if (line[i] == '"')
+      in_string = !in_string;
+    else if (!in_string && line[i] == '#')
+      return line.substr(0, i);
+  }
+  return line;
+}
+
+// The rule's text, trimmed, comments dropped, every line break (with the
+// indentation around it) collapsed into one space, so events can quote the
+// rule on one line.
+std::string span_text(const dsl::SourceLocation &loc) {
+  if (!loc.file || loc.line == 0)
+    return {};
+  uint32_t last = std::max(loc.end_line, loc.line);
+  std::string out;
+  for (uint32_t l = loc.line; l <= last; ++l) {
+    std::string_view text = loc.file->line_text(l);
+    size_t from = l == loc.line && loc.column > 0 ? loc.column - 1 : 0;
+    size_t to = text.size();
+    if (l == last && loc.end_column > 0)
+      to = std::min<size_t>(to, loc.end_column - 1);
+    if (from > to)
+      from = to;
+    std::string piece(strip_comment(text.substr(from, to - from)));
+    auto not_space = [](unsigned char c) { return !std::isspace(c); };
+    piece.erase(piece.begin(),
+                std::find_if(piece.begin(), piece.end(), not_space));
+    piece.erase(std::find_if(piece.rbegin(), piece.rend(), not_space).base(),
+                piece.end());
+    if (piece.empty())
+      continue;
+    if (!out.empty())
+      out += ' ';
+    out += piece;
+  }
+  return out;
+}
+
+class Resolver {
+public:
+  explicit Resolver(dsl::Diagnostics &diags) : diags_(diags) {}
+
+  std::optional<Resolved> run(const std::vector<dsl::PolicyFile> &files) {
+    size_t errors_before = diags_.error_count();
+    Resolved out;
+    std::map<std::string, const dsl::Policy *> policy_names;
+    for (const auto &file : files) {
+      // Sets belong to their file: files dropped into policies.d must not
+      // collide over a helper name. Policy names are global (events name
+      // them).
+      collect_lets(file);
+      for (const auto &policy : file.policies) {
+        auto [it, fresh] = policy_names.emplace(policy.name, &policy);
+        if (!fresh)
+          diags_
+              .error(policy.name_loc,
+                     "policy '" + policy.name + "' is already defined")
+              .hints.push_back("first defined at " +
+                               where(it->second->name_loc));
+        uint32_t index = static_cast<uint32_t>(out.policies.size());
+        out.policies.push_back(
+            {PolicyInfo{policy.name, policy.mode, index, policy.loc},
+             policy.name_loc});
+        for (const auto &rule : policy.rules)
+          resolve_rule(rule, index, out);
+      }
+    }
+    if (diags_.error_count() != errors_before)
+      return std::nullopt;
+    return out;
+  }
+
+private:
+  void collect_lets(const dsl::PolicyFile &file) {
+    lets_.clear();
+    let_names_.clear();
+    set_values_.clear();
+    for (const auto &let : file.lets) {
+      auto [it, fresh] = lets_.emplace(let.name, &let);
+      if (!fresh)
+        diags_.error(let.name_loc, "set '" + let.name + "' is already defined")
+            .hints.push_back("first defined at " +
+                             where(it->second->name_loc));
+      else
+        let_names_.push_back(let.name);
+    }
+  }
+
+  void resolve_rule(const dsl::Rule &rule, uint32_t policy_index,
+                    Resolved &out) {
+    uint32_t rule_id = static_cast<uint32_t>(out.rules.size());
+    const EventSpec *event = find_event(rule.event);
+    if (!event) {
+      auto &d =
+          diags_.error(rule.event_loc, "unknown event '" + rule.event + "'");
+      if (auto guess = closest_name(rule.event, event_names()))
+        d.hints.push_back("did you mean '" + *guess + "'?");
+      else
+        d.hints.push_back("known events: " + join_names(event_names()));
+    }
+    ResolvedRule r;
+    r.rule_id = rule_id;
+    r.policy_index = policy_index;
+    r.action = rule.action;
+    r.event = event ? event->abi_id : 0;
+    r.loc = rule.loc;
+    r.cond_loc = rule.condition ? rule.condition->loc : rule.loc;
+    if (rule.condition) {
+      if (auto c = resolve_expr(*rule.condition, event))
+        r.condition = std::move(*c);
+    }
+    out.rules.push_back(std::move(r));
+
+    RuleInfo info;
+    info.rule_id = rule_id;
+    info.policy_index = policy_index;
+    info.action = rule.action;
+    info.event = rule.event;
+    info.message = rule.message ? rule.message->value : "";
+    info.loc = rule.loc;
+    info.source_text = span_text(rule.loc);
+    out.rule_info.push_back(std::move(info));
+  }
+
+  // Resolves every child even after a failure, to report all errors.
+  std::optional<Cond> resolve_expr(const dsl::Expr &e, const EventSpec *event) {
+    if (e.kind == dsl::Expr::Kind::Compare)
+      return resolve_compare(e, event);
+    Cond c;
+    c.kind = e.kind == dsl::Expr::Kind::And  ? Cond::Kind::And
+             : e.kind == dsl::Expr::Kind::Or ? Cond::Kind::Or
+                                             : Cond::Kind::Not;
+    bool ok = true;
+    for (const auto &child : e.children) {
+      auto r = child ? resolve_expr(*child, event) : std::nullopt;
+      if (r)
+        c.children.push_back(std::move(*r));
+      else
+        ok = false;
+    }
+    if (!ok)
+      return std::nullopt;
+    return c;
+  }
+
+  const FieldSpec *resolve_field(const dsl::Comparison &cmp,
+                                 const EventSpec *event) {
+    const FieldSpec *field = find_field(cmp.field);
+    if (field && (!event || field_in_event(*field, *event)))
+      return field;
+    std::vector<std::string> names;
+    if (event) {
+      names = field_names(*event);
+    } else {
+      for (const auto &f : field_catalog())
+        names.emplace_back(f.name);
+    }
+    std::string in_rule =
+        event ? " in an '" + std::string(event->name) + "' rule" : "";
+    std::string listed =
+        event ? "fields of an '" + std::string(event->name) + "' rule: "
+              : "known fields: ";
+    if (field) {
+      diags_
+          .error(cmp.field_loc,
+                 "field '" + cmp.field + "' is not available" + in_rule)
+          .hints.push_back(listed + join_names(names));
+      return nullptr;
+    }
+    auto &d = diags_.error(cmp.field_loc,
+                           "unknown field '" + cmp.field + "'" + in_rule);
+    if (auto guess = closest_name(cmp.field, names))
+      d.hints.push_back("did you mean '" + *guess + "'?");
+    else
+      d.hints.push_back(listed + join_names(names));
+    return nullptr;
+  }
+
+  // The literals a comparison tests: inline, or the `let` it names.
+  const std::vector<dsl::StringLit> *literals_of(const dsl::Comparison &cmp) {
+    if (!cmp.set_name)
+      return &cmp.values;
+    auto it = lets_.find(*cmp.set_name);
+    if (it != lets_.end())
+      return &it->second->values;
+    auto &d = diags_.error(cmp.set_loc, "unknown set '" + *cmp.set_name + "'");
+    if (auto guess = closest_name(*cmp.set_name, let_names_))
+      d.hints.push_back("did you mean '" + *guess + "'?");
+    else
+      d.hints.push_back("define it with: let " + *cmp.set_name + " = [...]");
+    return nullptr;
+  }
+
+  // Canonical, sorted, unique values. A `let` is checked once per type, so
+  // a bad value in a set used by ten rules is reported once.
+  std::optional<std::vector<std::string>>
+  check_values(const dsl::Comparison &cmp,
+               const std::vector<dsl::StringLit> &lits,
+               const FieldSpec &field) {
+    std::optional<std::vector<std::string>> *cached = nullptr;
+    if (cmp.set_name) {
+      auto key = std::make_pair(*cmp.set_name, field.type);
+      auto [it, fresh] = set_values_.try_emplace(key);
+      if (!fresh)
+        return it->second;
+      cached = &it->second;
+    }
+    std::vector<std::string> values;
+    bool ok = true;
+    for (const auto &lit : lits) {
+      // FieldType::Path is the only type so far.
+      if (auto p = check_path(lit, diags_))
+        values.push_back(std::move(*p));
+      else
+        ok = false;
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    std::optional<std::vector<std::string>> result;
+    if (ok)
+      result = std::move(values);
+    if (cached)
+      *cached = result;
+    return result;
+  }
+
+  std::optional<Cond> resolve_compare(const dsl::Expr &e,
+                                      const EventSpec *event) {
+    const dsl::Comparison &cmp = e.cmp;
+    const FieldSpec *field = resolve_field(cmp, event);
+    const std::vector<dsl::StringLit> *lits = literals_of(cmp);
+    if (!field || !lits)
+      return std::nullopt;
+    auto values = check_values(cmp, *lits, *field);
+    if (!values)
+      return std::nullopt;
+
+    bool negated =
+        cmp.op == dsl::CompareOp::Ne || cmp.op == dsl::CompareOp::NotIn;
+    Cond c;
+    if (values->empty()) {
+      // Only a list or set can be empty; `in []` holds for no path.
+      diags_.warning(e.loc, negated ? "empty list: 'not in' always matches"
+                                    : "empty list never matches");
+      c.kind = negated ? Cond::Kind::True : Cond::Kind::False;
+      return c;
+    }
+    c.kind = Cond::Kind::Match;
+    c.match.field = field->abi_id;
+    c.match.kind =
+        cmp.op == dsl::CompareOp::Under ? MatchKind::Under : MatchKind::Exact;
+    c.match.values = std::move(*values);
+    c.match.negated = negated;
+    c.match.loc = e.loc;
+    return c;
+  }
+
+  dsl::Diagnostics &diags_;
+  // The `let`s of the file being resolved.
+  std::map<std::string, const dsl::Let *> lets_;
+  std::vector<std::string> let_names_; // in definition order, for hints
+  std::map<std::pair<std::string, FieldType>,
+           std::optional<std::vector<std::string>>>
+      set_values_;
+};
+
+} // namespace
+
+std::optional<Resolved> resolve(const std::vector<dsl::PolicyFile> &files,
+                                dsl::Diagnostics &diags) {
+  return Resolver(diags).run(files);
+}
+
+} // namespace palisade::engine
