@@ -1,0 +1,96 @@
+#include "palisade/dsl/diagnostics.h"
+
+#include <algorithm>
+
+namespace palisade::dsl {
+
+Diagnostic &Diagnostics::error(SourceLocation loc, std::string message) {
+  list_.push_back(
+      Diagnostic{Severity::Error, std::move(loc), std::move(message), {}});
+  return list_.back();
+}
+
+Diagnostic &Diagnostics::warning(SourceLocation loc, std::string message) {
+  list_.push_back(
+      Diagnostic{Severity::Warning, std::move(loc), std::move(message), {}});
+  return list_.back();
+}
+
+bool Diagnostics::ok() const { return error_count() == 0; }
+
+size_t Diagnostics::error_count() const {
+  return static_cast<size_t>(
+      std::count_if(list_.begin(), list_.end(), [](const Diagnostic &d) {
+        return d.severity == Severity::Error;
+      }));
+}
+
+void Diagnostics::append(const Diagnostics &other) {
+  list_.insert(list_.end(), other.list_.begin(), other.list_.end());
+}
+
+std::string Diagnostics::render() const {
+  std::string out;
+  for (const Diagnostic &d : list_)
+    out += dsl::render(d);
+  return out;
+}
+
+namespace {
+
+bool is_utf8_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xc0) == 0x80;
+}
+
+// The caret line: whitespace up to the column (tabs copied from the source
+// line so the caret lines up in any tab width), then ^ and one ~ for every
+// further column of the span that lies on this line. Columns count bytes;
+// UTF-8 continuation bytes get no mark, so multi-byte characters before or
+// inside the span keep the caret aligned on a UTF-8 terminal.
+std::string caret_line(std::string_view line, const SourceLocation &loc) {
+  const size_t start = loc.column - 1; // 0-based
+  std::string out;
+  for (size_t i = 0; i < start; ++i) {
+    if (i >= line.size())
+      out += ' ';
+    else if (!is_utf8_continuation(line[i]))
+      out += line[i] == '\t' ? '\t' : ' ';
+  }
+  out += '^';
+
+  // A span that continues on later lines is underlined to the line's end;
+  // an empty or unset end (end_line 0) gives a lone caret.
+  size_t end = 0; // 0-based, exclusive
+  if (loc.end_line == loc.line && loc.end_column > loc.column)
+    end = loc.end_column - 1;
+  else if (loc.end_line > loc.line)
+    end = line.size();
+  end = std::min(end, line.size());
+  for (size_t i = start + 1; i < end; ++i)
+    if (!is_utf8_continuation(line[i]))
+      out += '~';
+  return out;
+}
+
+} // namespace
+
+std::string render(const Diagnostic &d) {
+  const char *severity = d.severity == Severity::Error ? "error" : "warning";
+  std::string out = d.loc.file_name();
+  if (d.loc.line > 0)
+    out +=
+        ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.column);
+  out += std::string(": ") + severity + ": " + d.message + "\n";
+
+  // Without a position (e.g. an unreadable file) there is no line to show.
+  if (d.loc.file && d.loc.line > 0 && d.loc.column > 0) {
+    const std::string_view line = d.loc.file->line_text(d.loc.line);
+    out += std::string(line) + "\n";
+    out += caret_line(line, d.loc) + "\n";
+  }
+  for (const std::string &hint : d.hints)
+    out += "hint: " + hint + "\n";
+  return out;
+}
+
+} // namespace palisade::dsl

@@ -1,0 +1,31 @@
+// Maps byte offsets of one source text to 1-based line/column locations.
+// The parser works with offsets (cheap pointer arithmetic) and converts only
+// when it stores a location, so it can use PEGTL's lazy position tracking.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "palisade/dsl/source.h"
+
+namespace palisade::dsl {
+
+class LineIndex {
+public:
+  explicit LineIndex(std::shared_ptr<const SourceFile> file);
+
+  // The span [begin, end) of the text; end is exclusive.
+  SourceLocation span(size_t begin, size_t end) const;
+  SourceLocation point(size_t offset) const { return span(offset, offset); }
+
+  const std::shared_ptr<const SourceFile> &file() const { return file_; }
+
+private:
+  void position(size_t offset, uint32_t &line, uint32_t &column) const;
+
+  std::shared_ptr<const SourceFile> file_;
+  std::vector<size_t> line_starts_; // offset of the first byte of each line
+};
+
+} // namespace palisade::dsl

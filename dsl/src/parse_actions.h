@@ -1,0 +1,263 @@
+// PEGTL actions that build the AST in ParseState. An action runs when its
+// rule has matched; inner rules finish first, so e.g. a string literal is
+// already decoded (in state.strings) when the rule that owns it completes.
+// Actions are specialised for exact rule types: a rule deriving from another
+// (let_name : name) does not trigger the base rule's action.
+#pragma once
+
+#include <tao/pegtl.hpp>
+
+#include "grammar.h"
+#include "parse_state.h"
+#include "string_escape.h"
+#include "syntax_error.h"
+
+namespace palisade::dsl {
+
+namespace g = grammar;
+namespace pegtl = tao::pegtl;
+
+template <typename Rule> struct action : pegtl::nothing<Rule> {};
+
+template <typename ActionInput>
+SourceLocation span_of(const ActionInput &in, const ParseState &st) {
+  return st.lines.span(st.offset(in.begin()), st.offset(in.end()));
+}
+
+// ---- strings and lists
+
+template <> struct action<g::string_open> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.string_start = st.offset(in.begin());
+  }
+};
+
+template <> struct action<g::string_lit> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.strings.push_back(
+        StringLit{decode_string_literal(in.string_view()), span_of(in, st)});
+  }
+};
+
+// ---- let
+
+template <> struct action<g::let_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.let.name = in.string();
+    st.let.name_loc = span_of(in, st);
+  }
+};
+
+template <> struct action<g::let_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.let.values = st.take_strings(); // one string or the list's items
+    st.let.loc = span_of(in, st);
+    st.result.lets.push_back(std::move(st.let));
+    st.let = {};
+  }
+};
+
+// ---- comparisons
+
+template <> struct action<g::field> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.cmp.field = in.string();
+    st.cmp.field_loc = span_of(in, st);
+  }
+};
+
+template <CompareOp Op> struct set_op {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.cmp.op = Op;
+    st.cmp.op_loc = span_of(in, st);
+  }
+};
+template <> struct action<g::op_eq> : set_op<CompareOp::Eq> {};
+template <> struct action<g::op_ne> : set_op<CompareOp::Ne> {};
+template <> struct action<g::op_under> : set_op<CompareOp::Under> {};
+template <> struct action<g::op_in> : set_op<CompareOp::In> {};
+template <> struct action<g::op_not_in> : set_op<CompareOp::NotIn> {};
+
+template <> struct action<g::set_ref> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.cmp.set_name = in.string();
+    st.cmp.set_loc = span_of(in, st);
+  }
+};
+
+template <> struct action<g::comparison> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::Compare;
+    e->cmp = std::move(st.cmp);
+    e->cmp.values = st.take_strings();
+    e->loc = span_of(in, st);
+    st.operands.push_back(std::move(e));
+    st.cmp = {};
+  }
+};
+
+// ---- nesting: parentheses and `not` recurse, so they count depth
+
+// Wraps the match of a rule that nests (it starts with Opener and contains
+// expressions): once kMaxExprDepth are open, a further Opener is an error
+// instead of another level of recursion. The same idea as PEGTL's
+// contrib/limit_depth.hpp, but counting only these rules, with our message.
+template <typename Opener> struct depth_limit : pegtl::maybe_nothing {
+  template <typename Rule, pegtl::apply_mode A, pegtl::rewind_mode M,
+            template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput>
+  static bool match(ParseInput &in, ParseState &st) {
+    if (st.depth >= kMaxExprDepth &&
+        pegtl::match<pegtl::at<Opener>, pegtl::apply_mode::nothing,
+                     pegtl::rewind_mode::required, pegtl::nothing,
+                     pegtl::normal>(in)) {
+      const size_t at = st.offset(in.current());
+      throw SyntaxError{at,
+                        peek_token(st.text, at).text.size(),
+                        "expression nested too deeply (limit " +
+                            std::to_string(kMaxExprDepth) + ")",
+                        {"split the condition into several rules"}};
+    }
+    ++st.depth;
+    const bool ok = pegtl::match<Rule, A, M, Action, Control>(in, st);
+    --st.depth;
+    return ok;
+  }
+};
+
+template <> struct action<g::paren_open> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.open_parens.push_back(st.offset(in.begin()));
+  }
+};
+
+template <> struct action<g::paren_expr> : depth_limit<g::paren_open> {
+  // The sub-expression's location includes its parentheses.
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.operands.back()->loc = span_of(in, st);
+    st.open_parens.pop_back();
+  }
+};
+
+template <> struct action<g::negation> : depth_limit<g::kw_not> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::Not;
+    e->children.push_back(st.take_operand());
+    e->loc = span_of(in, st);
+    st.operands.push_back(std::move(e));
+  }
+};
+
+// ---- and / or: one flat node per chain (a and b and c: And with three
+// children). The match wrapper sees where the chain starts and how many
+// operands it pushed.
+
+template <Expr::Kind Kind> struct flatten : pegtl::maybe_nothing {
+  template <typename Rule, pegtl::apply_mode A, pegtl::rewind_mode M,
+            template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput>
+  static bool match(ParseInput &in, ParseState &st) {
+    const size_t first = st.operands.size();
+    const char *begin = in.current();
+    if (!pegtl::match<Rule, A, M, Action, Control>(in, st))
+      return false;
+    if constexpr (A == pegtl::apply_mode::action) {
+      if (st.operands.size() - first > 1) {
+        auto e = std::make_unique<Expr>();
+        e->kind = Kind;
+        for (size_t i = first; i < st.operands.size(); ++i)
+          e->children.push_back(std::move(st.operands[i]));
+        st.operands.resize(first);
+        e->loc = st.lines.span(st.offset(begin), st.offset(in.current()));
+        st.operands.push_back(std::move(e));
+      }
+    }
+    return true;
+  }
+};
+
+template <> struct action<g::and_expr> : flatten<Expr::Kind::And> {};
+template <> struct action<g::or_expr> : flatten<Expr::Kind::Or> {};
+
+// ---- rules
+
+template <Action A> struct set_action {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.rule.action = A;
+    st.rule.action_loc = span_of(in, st);
+  }
+};
+template <> struct action<g::action_allow> : set_action<Action::Allow> {};
+template <> struct action<g::action_audit> : set_action<Action::Audit> {};
+template <> struct action<g::action_deny> : set_action<Action::Deny> {};
+template <> struct action<g::action_kill> : set_action<Action::Kill> {};
+
+template <> struct action<g::event_name> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.rule.event = in.string();
+    st.rule.event_loc = span_of(in, st);
+  }
+};
+
+template <> struct action<g::condition> {
+  static void apply0(ParseState &st) { st.rule.condition = st.take_operand(); }
+};
+
+template <> struct action<g::rule_message> {
+  static void apply0(ParseState &st) { st.rule.message = st.take_string(); }
+};
+
+template <> struct action<g::rule> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.rule.loc = span_of(in, st);
+    st.policy.rules.push_back(std::move(st.rule));
+    st.rule = {};
+  }
+};
+
+// ---- policies
+
+template <> struct action<g::policy_name> {
+  static void apply0(ParseState &st) {
+    StringLit name = st.take_string();
+    st.policy.name = std::move(name.value);
+    st.policy.name_loc = std::move(name.loc);
+  }
+};
+
+template <Mode M> struct set_mode {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.policy.mode = M;
+    st.policy.mode_loc = span_of(in, st);
+  }
+};
+template <> struct action<g::mode_enforce> : set_mode<Mode::Enforce> {};
+template <> struct action<g::mode_audit> : set_mode<Mode::Audit> {};
+
+template <> struct action<g::policy_decl> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    st.policy.loc = span_of(in, st);
+    st.result.policies.push_back(std::move(st.policy));
+    st.policy = {};
+  }
+};
+
+} // namespace palisade::dsl

@@ -1,0 +1,64 @@
+// What the parse actions build while PEGTL walks the text. Each construct
+// is assembled in its slot and moved into `result` when its rule succeeds.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "line_index.h"
+#include "palisade/dsl/ast.h"
+
+namespace palisade::dsl {
+
+// Parentheses plus `not`s open at once. Parsing them recurses, so without a
+// limit hostile input could exhaust the stack.
+inline constexpr size_t kMaxExprDepth = 256;
+
+struct ParseState {
+  explicit ParseState(std::shared_ptr<const SourceFile> file)
+      : lines(file), text(file->text) {
+    result.source = std::move(file);
+  }
+
+  LineIndex lines;
+  std::string_view text; // == result.source->text
+  PolicyFile result;
+
+  // Constructs being built.
+  Let let;
+  Policy policy;
+  Rule rule;
+  Comparison cmp;
+  std::vector<StringLit> strings; // literals not yet taken by their owner
+  std::vector<ExprPtr> operands;  // finished sub-expressions
+
+  // For error messages.
+  size_t string_start = 0;         // offset of the last opening '"'
+  std::vector<size_t> open_parens; // offsets of the '(' being parsed
+  size_t depth = 0;                // parentheses + `not`s open
+
+  size_t offset(const char *p) const {
+    return static_cast<size_t>(p - text.data());
+  }
+
+  StringLit take_string() {
+    StringLit s = std::move(strings.back());
+    strings.pop_back();
+    return s;
+  }
+
+  std::vector<StringLit> take_strings() {
+    std::vector<StringLit> all = std::move(strings);
+    strings.clear();
+    return all;
+  }
+
+  ExprPtr take_operand() {
+    ExprPtr e = std::move(operands.back());
+    operands.pop_back();
+    return e;
+  }
+};
+
+} // namespace palisade::dsl
