@@ -74,15 +74,11 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
   }
 
   // Start with empty rules in slot 0 and the mechanism the programs read.
-  pal_config cfg{};
-  cfg.abi_version = PAL_ABI_VERSION;
-  cfg.exec_mechanism = mechanism;
-  __u32 zero = 0;
-  if (bpf_map_update_elem(bpf_map__fd(skel->maps.pal_config), &zero, &cfg,
-                          BPF_ANY) != 0) {
-    error = "write config: " + errno_text(errno);
+  self->maps_ = PolicyMaps({skel->maps.pal_config, skel->maps.pal_atoms,
+                            skel->maps.pal_rules, skel->maps.pal_policies},
+                           mechanism);
+  if (!self->maps_.init(error))
     return nullptr;
-  }
 
   if (!attach(skel->progs.pal_sys_execve, &skel->links.pal_sys_execve, error) ||
       !attach(skel->progs.pal_sys_execveat, &skel->links.pal_sys_execveat,
@@ -103,122 +99,14 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
   return self;
 }
 
-void ExecEnforcer::clear_slot(uint32_t slot) {
-  // Atoms: delete every LPM key whose slot byte is `slot`. Collect first:
-  // deleting while iterating would restart the walk.
-  int atoms_fd = bpf_map__fd(skel_->maps.pal_atoms);
-  std::vector<pal_lpm_key> doomed;
-  pal_lpm_key key{}, next{};
-  void *prev = nullptr;
-  while (bpf_map_get_next_key(atoms_fd, prev, &next) == 0) {
-    if (next.data[0] == slot)
-      doomed.push_back(next);
-    key = next;
-    prev = &key;
-  }
-  for (const auto &k : doomed)
-    bpf_map_delete_elem(atoms_fd, &k);
-
-  pal_rule empty_rule{};
-  for (__u32 i = 0; i < PAL_MAX_RULES; i++) {
-    __u32 idx = slot * PAL_MAX_RULES + i;
-    bpf_map_update_elem(bpf_map__fd(skel_->maps.pal_rules), &idx, &empty_rule,
-                        BPF_ANY);
-  }
-  pal_policy empty_policy{};
-  for (__u32 i = 0; i < PAL_MAX_POLICIES; i++) {
-    __u32 idx = slot * PAL_MAX_POLICIES + i;
-    bpf_map_update_elem(bpf_map__fd(skel_->maps.pal_policies), &idx,
-                        &empty_policy, BPF_ANY);
-  }
-}
-
-bool ExecEnforcer::write_image(const engine::MapImage &image,
-                               std::string &error) {
-  for (const auto &[name, entries] : image.maps) {
-    bpf_map *map = nullptr;
-    if (name == "atoms")
-      map = skel_->maps.pal_atoms;
-    else if (name == "rules")
-      map = skel_->maps.pal_rules;
-    else if (name == "policies")
-      map = skel_->maps.pal_policies;
-    if (!map) {
-      error = "compiled image has unknown map '" + name + "'";
-      return false;
-    }
-    for (const auto &e : entries) {
-      if (e.key.size() != bpf_map__key_size(map) ||
-          e.value.size() != bpf_map__value_size(map)) {
-        error = "compiled entry for map '" + name + "' has the wrong size";
-        return false;
-      }
-      if (bpf_map_update_elem(bpf_map__fd(map), e.key.data(), e.value.data(),
-                              BPF_ANY) != 0) {
-        error = "write map '" + name + "': " + errno_text(errno);
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
 bool ExecEnforcer::apply(const engine::CompiledPolicy &compiled,
                          std::string &error) {
-  const uint32_t slot = inactive_slot();
-  if (compiled.image.slot != slot) {
-    error = "policy was compiled for slot " +
-            std::to_string(compiled.image.slot) + ", expected " +
-            std::to_string(slot);
-    return false;
-  }
-  // The inactive slot may hold what the previous apply replaced.
-  clear_slot(slot);
-  if (!write_image(compiled.image, error)) {
-    clear_slot(slot);
-    return false;
-  }
-
-  // Two writes, each changing one field: n_rules of the slot nobody reads
-  // yet, then active_slot. A reader sees the old or the new policy whole.
-  int cfg_fd = bpf_map__fd(skel_->maps.pal_config);
-  __u32 zero = 0;
-  pal_config cfg{};
-  cfg.abi_version = PAL_ABI_VERSION;
-  cfg.exec_mechanism = mechanism_;
-  cfg.active_slot = active_slot_;
-  cfg.n_rules[0] = n_rules_[0];
-  cfg.n_rules[1] = n_rules_[1];
-  cfg.n_rules[slot] = compiled.n_rules;
-  if (bpf_map_update_elem(cfg_fd, &zero, &cfg, BPF_ANY) != 0) {
-    error = "write config: " + errno_text(errno);
-    return false;
-  }
-  cfg.active_slot = slot;
-  if (bpf_map_update_elem(cfg_fd, &zero, &cfg, BPF_ANY) != 0) {
-    error = "flip config: " + errno_text(errno);
-    return false;
-  }
-  n_rules_[slot] = compiled.n_rules;
-  active_slot_ = slot;
-  return true;
+  return maps_.apply(compiled, error);
 }
 
 bool ExecEnforcer::set_mode(uint32_t policy_index, dsl::Mode mode,
                             std::string &error) {
-  if (policy_index >= PAL_MAX_POLICIES) {
-    error = "no policy with index " + std::to_string(policy_index);
-    return false;
-  }
-  __u32 idx = active_slot_ * PAL_MAX_POLICIES + policy_index;
-  pal_policy p{};
-  p.mode = mode == dsl::Mode::Enforce ? PAL_MODE_ENFORCE : PAL_MODE_AUDIT;
-  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.pal_policies), &idx, &p,
-                          BPF_ANY) != 0) {
-    error = "write policy mode: " + errno_text(errno);
-    return false;
-  }
-  return true;
+  return maps_.set_mode(policy_index, mode, error);
 }
 
 int ExecEnforcer::poll(int timeout_ms) {

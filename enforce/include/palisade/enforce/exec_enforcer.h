@@ -10,6 +10,7 @@
 #include <string>
 
 #include "palisade/engine/compile.h"
+#include "palisade/enforce/policy_maps.h"
 
 struct pal_exec;
 struct ring_buffer;
@@ -44,7 +45,7 @@ public:
   bool apply(const engine::CompiledPolicy &compiled, std::string &error);
 
   // The slot the next apply() must be compiled for.
-  uint32_t inactive_slot() const { return active_slot_ ^ 1; }
+  uint32_t inactive_slot() const { return maps_.inactive_slot(); }
 
   // Switches one policy of the active slot between enforce and audit.
   bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);
@@ -60,15 +61,12 @@ public:
 
 private:
   ExecEnforcer() = default;
-  bool write_image(const engine::MapImage &image, std::string &error);
-  void clear_slot(uint32_t slot);
 
   pal_exec *skel_ = nullptr;
   ring_buffer *ring_ = nullptr;
   RecordHandler on_record_;
   uint32_t mechanism_ = 0;
-  uint32_t active_slot_ = 0;
-  uint32_t n_rules_[2] = {0, 0};
+  PolicyMaps maps_;
 };
 
 } // namespace palisade::enforce

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The shared matcher (lib/match.h), callable from userspace through
+ * BPF_PROG_TEST_RUN: the test writes an exec event into `mt_input`, runs
+ * this program, and reads the decision and the atom set from `mt_output`.
+ * The differential test compares it with the userspace reference
+ * evaluator on random policies and events.
+ *
+ * raw_tp, not syscall: syscall programs are sleepable, and sleepable
+ * programs may not use LPM tries.
+ */
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/match.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct pal_match_input {
+	struct pal_path path;
+	struct pal_path binary;
+};
+
+struct pal_match_output {
+	struct pal_atom_set atoms;
+	__u32 action, policy, rule_id;
+	__u32 would, would_policy, would_rule_id;
+	__u32 fail_closed;
+	__u32 slot;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_match_input);
+} mt_input SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_match_output);
+} mt_output SEC(".maps");
+
+SEC("raw_tp")
+int pal_match_test(void *ctx)
+{
+	struct pal_match_input *in;
+	struct pal_match_output *out;
+	struct pal_eval_ctx ec;
+	__u32 zero = 0, slot = 0;
+
+	in = bpf_map_lookup_elem(&mt_input, &zero);
+	out = bpf_map_lookup_elem(&mt_output, &zero);
+	if (!in || !out)
+		return 1;
+	pal_decide_exec(&in->path, &in->binary, &ec, &slot);
+	out->atoms = ec.set;
+	out->action = ec.d.action;
+	out->policy = ec.d.policy;
+	out->rule_id = ec.d.rule_id;
+	out->would = ec.d.would;
+	out->would_policy = ec.d.would_policy;
+	out->would_rule_id = ec.d.would_rule_id;
+	out->fail_closed = ec.d.fail_closed;
+	out->slot = slot;
+	return 0;
+}
