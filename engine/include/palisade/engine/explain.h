@@ -1,0 +1,91 @@
+// `enforcectl explain`: why the kernel would decide an event the way it
+// does. The verdict comes from the reference evaluator (evaluate.h); the
+// explanation walks the same image bytes and names, per policy, the rule
+// that decided, the atoms of its condition that held or not, and the rules
+// that the precedence order shadowed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "palisade/engine/compile.h"
+#include "palisade/engine/evaluate.h"
+
+namespace palisade::engine {
+
+// One (maybe negated) atom of a term, e.g. `binary not in [...]`.
+struct LiteralExplanation {
+  uint32_t atom = 0;
+  bool negated = false;
+  bool atom_held = false; // the atom is in the event's atom set
+  std::string text;       // the literal as .rules text
+
+  bool holds() const { return atom_held != negated; }
+};
+
+// One AND-term of a rule's DNF; no literals: always holds.
+struct TermExplanation {
+  bool holds = false;
+  std::vector<LiteralExplanation> literals;
+};
+
+struct RuleExplanation {
+  uint32_t index = 0;   // position in the slot's rule order
+  uint32_t rule_id = 0;
+  uint32_t action = 0;  // PAL_ACT_*
+  bool holds = false;
+  bool fail_closed = false; // holds only because the path is unresolved
+  std::vector<TermExplanation> terms; // none: the rule can never hold
+  std::string file;
+  uint32_t line = 0, column = 0;
+  std::string text;    // the rule's source, on one line
+  std::string message; // may be empty
+
+  std::string location() const; // "file:line:col"
+  // The first term that holds, if any.
+  const TermExplanation *deciding_term() const;
+};
+
+struct PolicyExplanation {
+  uint32_t index = 0;
+  std::string name;
+  uint32_t mode = 0; // PAL_MODE_*, as the image says
+  // The first rule of the policy (in slot order) that holds.
+  std::optional<RuleExplanation> decided_by;
+  // Rules tried before the decision that did not hold (every rule of the
+  // policy when none held).
+  std::vector<RuleExplanation> not_held;
+  // Rules that hold too but come later in the order allow, kill, deny,
+  // audit, so they were never consulted.
+  std::vector<RuleExplanation> shadowed;
+};
+
+struct HeldAtom {
+  uint32_t id = 0;
+  std::string text;
+};
+
+struct Explanation {
+  ExecEvent event;
+  Verdict verdict;
+  std::vector<HeldAtom> atoms; // the event's atom set, in words
+  std::vector<PolicyExplanation> policies; // by policy index
+};
+
+// Evaluates `ev` against `compiled` (its own slot) and explains it.
+Explanation explain_exec(const CompiledPolicy &compiled, const ExecEvent &ev);
+
+// For a human: the verdict line, the `would` line, then each policy.
+std::string explanation_text(const Explanation &e);
+// The same as a JSON document (2-space indent, trailing newline).
+std::string explanation_json(const Explanation &e);
+
+// Parses {"kind":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"}
+// (optional: "binary", "path_truncated", "path_unresolved"). On a problem
+// returns nullopt and sets `error` to a one-line reason.
+std::optional<ExecEvent> exec_event_from_json(const std::string &text,
+                                              std::string &error);
+
+} // namespace palisade::engine

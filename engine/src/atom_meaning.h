@@ -1,0 +1,33 @@
+// What each atom id means, recovered from the image's "atoms" entries
+// alone (so `explain` describes what the kernel will read, not the IR).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "palisade/engine/compile.h"
+
+namespace palisade::engine {
+
+struct AtomMeaning {
+  uint8_t field = 0;  // PAL_FIELD_*
+  bool exact = false; // false: under
+  std::vector<std::string> values; // canonical paths, sorted ("/tmp", "/")
+};
+
+// Atom id -> meaning, from the entries of the image's own slot. An entry's
+// own atoms are its bits minus those of the entries that are its prefixes
+// (the closure added those). An `under` value below another value of the
+// same atom is therefore not listed, which does not change the meaning.
+std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image);
+
+// `path == "/x"`, `path in ["/a", "/b"]`, `path under "/tmp"`; negated:
+// `path != "/x"`, `path not in [...]`, `not path under "/tmp"`.
+std::string atom_text(const AtomMeaning &atom, bool negated);
+
+// A path as a .rules string literal: "/a \"b\"".
+std::string quoted(const std::string &s);
+
+} // namespace palisade::engine

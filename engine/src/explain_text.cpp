@@ -1,0 +1,173 @@
+// explanation_text(): the explanation as `enforcectl explain` prints it.
+#include <palisade/abi.h>
+
+#include "atom_meaning.h"
+#include "image_decode.h"
+#include "palisade/engine/explain.h"
+
+namespace palisade::engine {
+namespace {
+
+const PolicyExplanation *policy_at(const Explanation &e, uint32_t index) {
+  for (const auto &p : e.policies)
+    if (p.index == index)
+      return &p;
+  return nullptr;
+}
+
+std::string policy_name(const Explanation &e, uint32_t index) {
+  const PolicyExplanation *p = policy_at(e, index);
+  return p ? quoted(p->name) : "#" + std::to_string(index);
+}
+
+// ` rule at f:1:3 "message"` for the rule that decided policy `index`.
+std::string rule_ref(const Explanation &e, uint32_t index) {
+  const PolicyExplanation *p = policy_at(e, index);
+  if (!p || !p->decided_by)
+    return "";
+  const RuleExplanation &r = *p->decided_by;
+  std::string s = " rule at " + r.location();
+  if (!r.message.empty())
+    s += " " + quoted(r.message);
+  return s;
+}
+
+std::string event_line(const ExecEvent &ev) {
+  std::string s = "event: exec of ";
+  if (ev.path_unresolved)
+    s += "a path that could not be resolved";
+  else
+    s += quoted(ev.path) + (ev.path_truncated ? " (truncated head)" : "");
+  s += ev.binary_known ? " by " + quoted(ev.binary) : " by an unknown binary";
+  return s + "\n";
+}
+
+std::string verdict_line(const Explanation &e) {
+  const Verdict &v = e.verdict;
+  if (v.action > PAL_ACT_ALLOW) {
+    std::string effect = v.action == PAL_ACT_AUDIT ? "allowed, recorded"
+                                                   : "blocked";
+    if (v.fail_closed)
+      effect += ", fail closed: the path could not be resolved";
+    return "verdict: " + std::string(action_name(v.action)) + " (" + effect +
+           ") by policy " + policy_name(e, v.policy) + rule_ref(e, v.policy) +
+           "\n";
+  }
+  // No enforce-mode verdict: say whether an allow exception is the reason.
+  bool any_decided = false;
+  for (const auto &p : e.policies) {
+    if (!p.decided_by)
+      continue;
+    any_decided = true;
+    if (p.mode == PAL_MODE_ENFORCE && p.decided_by->action == PAL_ACT_ALLOW)
+      return "verdict: allowed by an exception of policy " + quoted(p.name) +
+             rule_ref(e, p.index) + "\n";
+  }
+  return any_decided ? "verdict: allowed, no enforce-mode rule applies\n"
+                     : "verdict: allowed, no rule applies\n";
+}
+
+std::string would_line(const Explanation &e) {
+  const Verdict &v = e.verdict;
+  if (v.would == PAL_ACT_NONE)
+    return "";
+  return "would: " + std::string(action_name(v.would)) + " by policy " +
+         policy_name(e, v.would_policy) + rule_ref(e, v.would_policy) +
+         " (audit mode: nothing is blocked)\n";
+}
+
+std::string literal_lines(const TermExplanation &t, const std::string &indent) {
+  if (t.literals.empty())
+    return indent + "yes  (no condition)\n";
+  std::string s;
+  for (const auto &lit : t.literals)
+    s += indent + (lit.holds() ? "yes  " : "no   ") + lit.text + "\n";
+  return s;
+}
+
+// Why a rule that was tried does or does not hold.
+std::string conditions(const RuleExplanation &r, const ExecEvent &ev,
+                       const std::string &indent) {
+  // Fail closed replaces every condition (bpf/lib/match.h).
+  if (r.fail_closed)
+    return indent + "holds: the path could not be resolved, so every "
+                    "deny and kill rule holds (fail closed)\n";
+  if (ev.path_unresolved)
+    return indent + "does not hold: with an unresolved path only deny and "
+                    "kill rules hold (fail closed)\n";
+  if (r.terms.empty())
+    return indent + "never holds: its condition can never be true\n";
+  if (const TermExplanation *t = r.deciding_term(); t && r.holds) {
+    std::string head = r.terms.size() == 1
+                           ? "holds because:"
+                           : "holds because (term " +
+                                 std::to_string(t - r.terms.data() + 1) +
+                                 " of " + std::to_string(r.terms.size()) +
+                                 "):";
+    return indent + head + "\n" + literal_lines(*t, indent + "  ");
+  }
+  if (r.terms.size() == 1)
+    return literal_lines(r.terms[0], indent);
+  std::string s;
+  for (size_t i = 0; i < r.terms.size(); ++i)
+    s += indent + "term " + std::to_string(i + 1) + ":\n" +
+         literal_lines(r.terms[i], indent + "  ");
+  return s;
+}
+
+std::string rule_line(const RuleExplanation &r, const std::string &indent) {
+  return indent + r.location() + ": " + r.text + "\n";
+}
+
+std::string policy_head(const PolicyExplanation &p) {
+  std::string s = "policy " + quoted(p.name) + " (" + mode_name(p.mode) + "): ";
+  if (!p.decided_by)
+    return s + "no rule holds\n";
+  const RuleExplanation &r = *p.decided_by;
+  std::string by = " by the rule at " + r.location() + "\n";
+  if (r.action == PAL_ACT_ALLOW)
+    return s + "allow (an exception: no action from this policy)" + by;
+  if (p.mode == PAL_MODE_AUDIT)
+    return s + "would " + action_name(r.action) + by;
+  return s + action_name(r.action) + by;
+}
+
+std::string policy_section(const PolicyExplanation &p, const ExecEvent &ev) {
+  std::string s = "\n" + policy_head(p);
+  if (p.decided_by) {
+    s += "  " + p.decided_by->text + "\n";
+    s += conditions(*p.decided_by, ev, "  ");
+  }
+  if (!p.not_held.empty()) {
+    s += p.decided_by ? "  tried first, did not hold:\n"
+                      : "  did not hold:\n";
+    for (const auto &r : p.not_held)
+      s += rule_line(r, "    ") + conditions(r, ev, "      ");
+  }
+  if (!p.shadowed.empty()) {
+    s += "  shadowed (hold too, but come later in the order allow, kill, "
+         "deny, audit):\n";
+    for (const auto &r : p.shadowed)
+      s += rule_line(r, "    ");
+  }
+  return s;
+}
+
+} // namespace
+
+std::string explanation_text(const Explanation &e) {
+  std::string s = verdict_line(e) + would_line(e) + event_line(e.event);
+  s += "atoms that hold:";
+  if (e.atoms.empty())
+    s += " none";
+  for (size_t i = 0; i < e.atoms.size(); ++i)
+    s += (i ? "; " : " ") + e.atoms[i].text;
+  s += "\n";
+  if (e.policies.empty())
+    s += "\n(no policies)\n";
+  for (const auto &p : e.policies)
+    s += policy_section(p, e.event);
+  return s;
+}
+
+} // namespace palisade::engine

@@ -1,0 +1,15 @@
+// Compiles .rules text in a test (parser + engine, slot 0), failing the
+// test with the diagnostics when it does not compile.
+#pragma once
+
+#include <string>
+
+#include "palisade/engine/compile.h"
+
+namespace palisade::engine::test {
+
+CompiledPolicy compile_text(const std::string &text,
+                            const std::string &file_name = "t.rules",
+                            uint32_t slot = 0);
+
+} // namespace palisade::engine::test

@@ -1,0 +1,359 @@
+// The reference evaluator on compiled policies: each test states what the
+// kernel must decide (docs/abi.md "The decision the kernel makes").
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include <palisade/abi.h>
+
+#include "compile_text.h"
+#include "lower.h"
+#include "palisade/engine/evaluate.h"
+
+namespace palisade::engine {
+namespace {
+
+using test::compile_text;
+
+ExecEvent exec(std::string path,
+               std::optional<std::string> binary = "/usr/bin/bash") {
+  ExecEvent ev;
+  ev.path = std::move(path);
+  ev.binary_known = binary.has_value();
+  ev.binary = binary.value_or("");
+  return ev;
+}
+
+Verdict eval(const CompiledPolicy &c, const ExecEvent &ev) {
+  return evaluate_exec(c.image, c.n_rules, ev);
+}
+
+uint32_t action(const CompiledPolicy &c, const std::string &path,
+                std::optional<std::string> binary = "/usr/bin/bash") {
+  return eval(c, exec(path, std::move(binary))).action;
+}
+
+TEST(Evaluate, Exact) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path == "/usr/bin/nc"
+  })");
+  EXPECT_EQ(action(c, "/usr/bin/nc"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/usr/bin/ncat"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/usr/bin/n"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/usr/bin/nc/x"), PAL_ACT_NONE);
+  // The binary field has its own key space.
+  EXPECT_EQ(action(c, "/bin/ls", "/usr/bin/nc"), PAL_ACT_NONE);
+}
+
+TEST(Evaluate, UnderIsStrictlyBelow) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path under "/tmp"
+  })");
+  EXPECT_EQ(action(c, "/tmp/x"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/tmp/a/b/c"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/tmp"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/tmpfoo"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/tmpfoo/x"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/var/tmp/x"), PAL_ACT_NONE);
+}
+
+TEST(Evaluate, UnderRootHoldsForEveryPath) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path under "/"
+  })");
+  EXPECT_EQ(action(c, "/x"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/usr/bin/ls"), PAL_ACT_DENY);
+}
+
+TEST(Evaluate, Lists) {
+  auto c = compile_text(R"(
+  let tools = ["/usr/bin/nc", "/usr/bin/socat"]
+  policy "p" mode enforce {
+    deny exec when path in tools
+    kill exec when path in ["/a", "/b"]
+  })");
+  EXPECT_EQ(action(c, "/usr/bin/nc"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/usr/bin/socat"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/a"), PAL_ACT_KILL);
+  EXPECT_EQ(action(c, "/b"), PAL_ACT_KILL);
+  EXPECT_EQ(action(c, "/c"), PAL_ACT_NONE);
+}
+
+TEST(Evaluate, NegationsNotInAndNotEqual) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path under "/tmp" and binary != "/usr/bin/make"
+    kill exec when path under "/srv" and not binary in ["/a", "/b"]
+  })");
+  EXPECT_EQ(action(c, "/tmp/x", "/usr/bin/bash"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/tmp/x", "/usr/bin/make"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/srv/x", "/c"), PAL_ACT_KILL);
+  EXPECT_EQ(action(c, "/srv/x", "/b"), PAL_ACT_NONE);
+}
+
+TEST(Evaluate, AndOr) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when (path under "/a" or path under "/b") and binary == "/bin/sh"
+  })");
+  EXPECT_EQ(action(c, "/a/x", "/bin/sh"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/b/x", "/bin/sh"), PAL_ACT_DENY);
+  EXPECT_EQ(action(c, "/c/x", "/bin/sh"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, "/a/x", "/bin/dash"), PAL_ACT_NONE);
+}
+
+TEST(Evaluate, AllowIsAnExceptionWithinItsPolicyOnly) {
+  auto one = compile_text(R"(policy "a" mode enforce {
+    deny exec when path under "/tmp"
+    allow exec when path == "/tmp/ok"
+  })");
+  EXPECT_EQ(action(one, "/tmp/ok"), PAL_ACT_NONE);
+  EXPECT_EQ(action(one, "/tmp/other"), PAL_ACT_DENY);
+
+  auto two = compile_text(R"(
+  policy "a" mode enforce {
+    deny exec when path under "/tmp"
+    allow exec when path == "/tmp/ok"
+  }
+  policy "b" mode enforce {
+    deny exec when path under "/tmp"
+  })");
+  Verdict v = eval(two, exec("/tmp/ok"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.policy, 1u);
+  EXPECT_EQ(v.rule_id, 2u);
+}
+
+TEST(Evaluate, PrecedenceWithinAPolicy) {
+  // Source order is the reverse of the order the rules are tried in.
+  auto c = compile_text(R"(policy "p" mode enforce {
+    audit exec when path under "/x"
+    deny exec when path under "/x/d"
+    kill exec when path under "/x/d/k"
+    allow exec when path == "/x/d/k/ok"
+  })");
+  Verdict v = eval(c, exec("/x/a"));
+  EXPECT_EQ(v.action, PAL_ACT_AUDIT);
+  EXPECT_EQ(v.rule_id, 0u);
+  v = eval(c, exec("/x/d/a"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.rule_id, 1u);
+  v = eval(c, exec("/x/d/k/a"));
+  EXPECT_EQ(v.action, PAL_ACT_KILL);
+  EXPECT_EQ(v.rule_id, 2u);
+  EXPECT_EQ(action(c, "/x/d/k/ok"), PAL_ACT_NONE);
+}
+
+TEST(Evaluate, StrongestAcrossPoliciesTiesKeepTheFirst) {
+  auto c = compile_text(R"(
+  policy "p0" mode enforce { deny exec when path under "/x" }
+  policy "p1" mode enforce { kill exec when path under "/x/k" }
+  policy "p2" mode enforce { deny exec when path under "/x" })");
+  Verdict v = eval(c, exec("/x/a"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.policy, 0u);
+  EXPECT_EQ(v.rule_id, 0u);
+  v = eval(c, exec("/x/k/a"));
+  EXPECT_EQ(v.action, PAL_ACT_KILL);
+  EXPECT_EQ(v.policy, 1u);
+  EXPECT_EQ(v.rule_id, 1u);
+}
+
+TEST(Evaluate, AuditModeOnlySetsWould) {
+  auto c = compile_text(R"(
+  policy "trial" mode audit { kill exec when path under "/x" }
+  policy "live" mode enforce { audit exec when path under "/x" }
+  policy "trial2" mode audit { deny exec when path under "/" })");
+  Verdict v = eval(c, exec("/x/a"));
+  EXPECT_EQ(v.action, PAL_ACT_AUDIT);
+  EXPECT_EQ(v.policy, 1u);
+  EXPECT_EQ(v.would, PAL_ACT_KILL);
+  EXPECT_EQ(v.would_policy, 0u);
+  EXPECT_EQ(v.would_rule_id, 0u);
+  v = eval(c, exec("/y"));
+  EXPECT_EQ(v.action, PAL_ACT_NONE);
+  EXPECT_EQ(v.would, PAL_ACT_DENY);
+  EXPECT_EQ(v.would_policy, 2u);
+}
+
+TEST(Evaluate, DocsWorkedExample) {
+  auto c = compile_text(R"(
+  policy "baseline" mode enforce {
+    deny  exec when path in ["/usr/bin/nc", "/tmp/nc"]
+    kill  exec when path under "/tmp" and binary != "/usr/bin/make"
+    allow exec when path under "/tmp/build"
+  }
+  policy "trial" mode audit {
+    deny exec when path under "/"
+  })");
+  Verdict v = eval(c, exec("/tmp/nc", "/bin/bash"));
+  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{0, 1, 4}));
+  EXPECT_EQ(v.action, PAL_ACT_KILL);
+  EXPECT_EQ(v.rule_id, 1u);
+  EXPECT_EQ(v.would, PAL_ACT_DENY);
+  EXPECT_EQ(v.would_rule_id, 3u);
+  v = eval(c, exec("/tmp/build/x", "/usr/bin/make"));
+  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{1, 2, 3, 4}));
+  EXPECT_EQ(v.action, PAL_ACT_NONE);
+  EXPECT_EQ(v.would, PAL_ACT_DENY);
+  EXPECT_FALSE(v.fail_closed);
+}
+
+TEST(Evaluate, TruncatedPathMatchesUnderButNotExact) {
+  auto c = compile_text(R"(
+  policy "exact" mode enforce { deny exec when path == "/t/a" }
+  policy "under" mode audit { deny exec when path under "/t" })");
+  ExecEvent ev = exec("/t/a");
+  Verdict whole = eval(c, ev);
+  EXPECT_EQ(whole.action, PAL_ACT_DENY);
+  EXPECT_EQ(whole.would, PAL_ACT_DENY);
+  ev.path_truncated = true;
+  Verdict head = eval(c, ev);
+  EXPECT_EQ(head.action, PAL_ACT_NONE);
+  EXPECT_EQ(head.would, PAL_ACT_DENY);
+  EXPECT_EQ(head.atoms, (std::vector<uint32_t>{1}));
+}
+
+TEST(Evaluate, UnresolvedPathFailsClosed) {
+  auto c = compile_text(R"(
+  policy "p" mode enforce {
+    allow exec when path == "/ok"
+    deny exec when path == "/never"
+    audit exec
+  }
+  policy "q" mode enforce { audit exec when path under "/" }
+  policy "r" mode audit { kill exec when path == "/never" })");
+  ExecEvent ev = exec("/ok");
+  ev.path_unresolved = true;
+  Verdict v = eval(c, ev);
+  EXPECT_EQ(v.action, PAL_ACT_DENY); // allow does not hold, deny does
+  EXPECT_EQ(v.policy, 0u);
+  EXPECT_EQ(v.rule_id, 1u);
+  EXPECT_TRUE(v.fail_closed);
+  EXPECT_EQ(v.would, PAL_ACT_KILL); // audit-mode deny/kill rules hold too
+  EXPECT_TRUE(v.atoms.empty());     // no lookup for the path
+
+  auto mild = compile_text(R"(policy "q" mode enforce {
+    audit exec when path under "/"
+  })");
+  Verdict m = eval(mild, ev);
+  EXPECT_EQ(m.action, PAL_ACT_NONE); // audit rules do not hold
+  EXPECT_FALSE(m.fail_closed);
+}
+
+TEST(Evaluate, UnknownBinaryHasNoAtoms) {
+  auto c = compile_text(R"(
+  policy "eq" mode enforce { deny exec when binary == "/bin/sh" }
+  policy "ne" mode audit { deny exec when binary != "/usr/bin/make" })");
+  Verdict v = eval(c, exec("/x", std::nullopt));
+  EXPECT_EQ(v.action, PAL_ACT_NONE);
+  EXPECT_EQ(v.would, PAL_ACT_DENY); // != holds: the atom does not
+  v = eval(c, exec("/x", "/bin/sh"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+}
+
+TEST(Evaluate, LongestPaths) {
+  const std::string p253 = "/" + std::string(PAL_MATCH_PATH_MAX - 1, 'a');
+  const std::string dir = "/" + std::string(PAL_MATCH_PATH_MAX - 2, 'd');
+  ASSERT_EQ(p253.size(), 253u);
+  auto c = compile_text("policy \"exact\" mode enforce { deny exec when path "
+                        "== \"" + p253 + "\" }\n"
+                        "policy \"under\" mode audit { deny exec when path "
+                        "under \"" + dir + "\" }\n");
+  EXPECT_EQ(action(c, p253), PAL_ACT_DENY);
+  // One byte more fills the key without the NUL: no exact match.
+  EXPECT_EQ(action(c, p253 + "a"), PAL_ACT_NONE);
+  EXPECT_EQ(action(c, p253.substr(0, 252)), PAL_ACT_NONE);
+  // Paths far longer than the key still match a directory.
+  EXPECT_EQ(eval(c, exec(dir + "/" + std::string(1000, 'x'))).would,
+            PAL_ACT_DENY);
+  EXPECT_EQ(eval(c, exec(dir + "x/y")).would, PAL_ACT_NONE);
+}
+
+TEST(Evaluate, EmptyPolicyAndRulesWithoutCondition) {
+  auto empty = compile_text(R"(policy "e" mode enforce { })");
+  EXPECT_EQ(eval(empty, exec("/x")), Verdict{});
+  auto c = compile_text(R"(
+  policy "e" mode enforce { }
+  policy "never" mode enforce { kill exec when path in [] }
+  policy "always" mode enforce { deny exec })");
+  Verdict v = eval(c, exec("/x"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.policy, 2u);
+}
+
+TEST(Evaluate, ReadsItsOwnSlot) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path under "/tmp"
+  })", "t.rules", 1);
+  Verdict v = eval(c, exec("/tmp/x"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{0}));
+}
+
+// Images by hand: the evaluator trusts the bytes, as the kernel does.
+MapImage image_with_rule(std::vector<MapEntry> atoms) {
+  pal_rule r;
+  std::memset(&r, 0, sizeof r);
+  r.event = PAL_EVENT_EXEC;
+  r.action = PAL_ACT_DENY;
+  r.n_terms = 1;
+  r.terms[0].must[0] = 1; // atom 0
+  pal_policy pol;
+  std::memset(&pol, 0, sizeof pol);
+  pol.mode = PAL_MODE_ENFORCE;
+  MapImage image;
+  image.maps["atoms"] = std::move(atoms);
+  image.maps["rules"] = {{bytes_of(uint32_t{0}), bytes_of(r)}};
+  image.maps["policies"] = {{bytes_of(uint32_t{0}), bytes_of(pol)}};
+  return image;
+}
+
+MapEntry atom_entry(pal_lpm_key key, uint64_t bits) {
+  pal_atom_set set;
+  std::memset(&set, 0, sizeof set);
+  set.bits[0] = bits;
+  return {bytes_of(key), bytes_of(set)};
+}
+
+TEST(Evaluate, LongestPrefixWinsWithoutClosure) {
+  // Not closed over prefixes: the longer entry hides the shorter one's bits.
+  auto image = image_with_rule(
+      {atom_entry(lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/"), 1),
+       atom_entry(lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp"), 2)});
+  EXPECT_EQ(evaluate_exec(image, 1, exec("/usr/x")).action, PAL_ACT_DENY);
+  Verdict v = evaluate_exec(image, 1, exec("/tmp/x"));
+  EXPECT_EQ(v.action, PAL_ACT_NONE);
+  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{1}));
+}
+
+TEST(Evaluate, PrefixesAreBitsNotBytes) {
+  // 12 bits: the slot byte and the high nibble of the field byte, which
+  // PAL_FIELD_PATH (0x01) and PAL_FIELD_BINARY (0x02) share.
+  pal_lpm_key key;
+  std::memset(&key, 0, sizeof key);
+  key.prefixlen = 12;
+  auto image = image_with_rule({atom_entry(key, 1)});
+  EXPECT_EQ(evaluate_exec(image, 1, exec("/x", std::nullopt)).action,
+            PAL_ACT_DENY); // from the path lookup
+  ExecEvent binary_only = exec("/x", "/bin/sh");
+  binary_only.path_unresolved = true;
+  EXPECT_EQ(evaluate_exec(image, 1, binary_only).atoms,
+            (std::vector<uint32_t>{0})); // from the binary lookup
+  key.data[1] = 0x10; // high nibble 1: neither field
+  auto other = image_with_rule({atom_entry(key, 1)});
+  EXPECT_EQ(evaluate_exec(other, 1, exec("/x")).action, PAL_ACT_NONE);
+}
+
+TEST(Evaluate, RulesPastNRulesOrAMissingIndexAreNotRead) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path under "/tmp"
+  })");
+  EXPECT_EQ(evaluate_exec(c.image, 0, exec("/tmp/x")).action, PAL_ACT_NONE);
+  EXPECT_EQ(evaluate_exec(c.image, 5, exec("/tmp/x")).action, PAL_ACT_DENY);
+  MapImage no_policy = c.image;
+  no_policy.maps["policies"].clear(); // mode OFF: decides nothing
+  EXPECT_EQ(evaluate_exec(no_policy, 1, exec("/tmp/x")).action,
+            PAL_ACT_NONE);
+}
+
+} // namespace
+} // namespace palisade::engine
