@@ -46,7 +46,7 @@ struct raise_at : seq<at<Cond>, raise<Error>> {};
 
 // clang-format off
 
-// ---- whitespace and comments
+// ---- whitespace and comments (recorded for the formatter: parse_actions.h)
 struct comment : seq<one<'#'>, until<eolf>> {};
 struct ws : star<sor<space, comment>> {};
 

@@ -41,6 +41,32 @@ template <> struct action<g::string_lit> {
   }
 };
 
+// ---- comments
+
+template <> struct action<g::comment> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    const size_t begin = st.offset(in.begin());
+    if (begin < st.comments_end)
+      return; // matched again after backtracking
+    st.comments_end = st.offset(in.end());
+    // The match runs through the end of the line; keep what the user wrote
+    // up to it, without trailing blanks (\r of a CRLF line included).
+    constexpr std::string_view blanks = " \t\v\f\r\n";
+    std::string_view text = in.string_view();
+    text = text.substr(0, text.find_last_not_of(blanks) + 1); // keeps '#'
+
+    Comment c;
+    c.text = std::string(text);
+    c.loc = st.lines.span(begin, begin + text.size());
+    const size_t line_start = st.text.rfind('\n', begin) + 1; // npos + 1 == 0
+    const std::string_view before =
+        st.text.substr(line_start, begin - line_start);
+    c.trailing = before.find_first_not_of(blanks) != before.npos;
+    st.result.comments.push_back(std::move(c));
+  }
+};
+
 // ---- let
 
 template <> struct action<g::let_name> {
@@ -55,6 +81,7 @@ template <> struct action<g::let_decl> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
     st.let.values = st.take_strings(); // one string or the list's items
+    st.let.list = in.string_view().back() == ']';
     st.let.loc = span_of(in, st);
     st.result.lets.push_back(std::move(st.let));
     st.let = {};

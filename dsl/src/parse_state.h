@@ -38,6 +38,11 @@ struct ParseState {
   std::vector<size_t> open_parens; // offsets of the '(' being parsed
   size_t depth = 0;                // parentheses + `not`s open
 
+  // End offset of the last comment recorded. Rules that backtrack (`opt<ws,
+  // when_clause>`, `star<ws, kw_and, ...>`) match the same blanks again, so
+  // a comment that does not start past it was already recorded.
+  size_t comments_end = 0;
+
   size_t offset(const char *p) const {
     return static_cast<size_t>(p - text.data());
   }

@@ -76,13 +76,22 @@ struct Let {
   std::string name;
   SourceLocation name_loc;
   std::vector<StringLit> values;
+  bool list = true; // written as [..]; false for `let NAME = "v"`
   SourceLocation loc;
+};
+
+// A `#` comment. The engine ignores comments; the formatter puts them back.
+struct Comment {
+  std::string text;   // from '#' to the end of the line, trailing blanks cut
+  SourceLocation loc; // the text above, on one line
+  bool trailing = false; // code comes before it on its line
 };
 
 struct PolicyFile {
   std::shared_ptr<const SourceFile> source;
   std::vector<Let> lets;
   std::vector<Policy> policies;
+  std::vector<Comment> comments; // in source order
 };
 
 } // namespace palisade::dsl

@@ -1,0 +1,131 @@
+#include "format_text.h"
+
+#include "expr_chain.h"
+#include "string_escape.h"
+
+namespace palisade::dsl::format {
+
+namespace {
+
+const char *op_text(CompareOp op) {
+  switch (op) {
+  case CompareOp::Eq:
+    return "==";
+  case CompareOp::Ne:
+    return "!=";
+  case CompareOp::In:
+    return "in";
+  case CompareOp::NotIn:
+    return "not in";
+  case CompareOp::Under:
+    return "under";
+  }
+  return "?";
+}
+
+const char *action_text(Action action) {
+  switch (action) {
+  case Action::Allow:
+    return "allow";
+  case Action::Audit:
+    return "audit";
+  case Action::Deny:
+    return "deny";
+  case Action::Kill:
+    return "kill";
+  }
+  return "?";
+}
+
+void append_comparison(const Comparison &c, std::string &out) {
+  out += c.field;
+  out += ' ';
+  out += op_text(c.op);
+  out += ' ';
+  if (c.op == CompareOp::In || c.op == CompareOp::NotIn)
+    out += c.set_name ? *c.set_name : list_text(c.values);
+  else if (!c.values.empty()) // exactly one for ==, != and under
+    out += encode_string_literal(c.values.front().value);
+}
+
+void append_expr(const Expr &e, std::string &out);
+
+void append_operand(const Expr &e, bool parenthesise, std::string &out) {
+  if (parenthesise)
+    out += '(';
+  append_expr(e, out);
+  if (parenthesise)
+    out += ')';
+}
+
+bool is_chain(const Expr &e) {
+  return e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or;
+}
+
+void append_expr(const Expr &e, std::string &out) {
+  switch (e.kind) {
+  case Expr::Kind::Compare:
+    append_comparison(e.cmp, out);
+    return;
+  case Expr::Kind::Not:
+    // `not` binds tighter than and/or: not (a and b) needs its parentheses.
+    out += "not ";
+    append_operand(*e.children.front(), is_chain(*e.children.front()), out);
+    return;
+  case Expr::Kind::And:
+  case Expr::Kind::Or: {
+    const bool is_and = e.kind == Expr::Kind::And;
+    std::vector<const Expr *> operands; // (a and b) and c prints flat
+    chain_operands(e, operands);
+    for (size_t i = 0; i < operands.size(); ++i) {
+      if (i > 0)
+        out += is_and ? " and " : " or ";
+      // Only an `or` inside an `and` needs parentheses: and binds tighter.
+      append_operand(*operands[i],
+                     is_and && operands[i]->kind == Expr::Kind::Or, out);
+    }
+    return;
+  }
+  }
+}
+
+} // namespace
+
+std::string list_text(const std::vector<StringLit> &values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0)
+      out += ", ";
+    out += encode_string_literal(values[i].value);
+  }
+  out += ']';
+  return out;
+}
+
+std::string condition_text(const Expr &e) {
+  std::string out;
+  append_expr(e, out);
+  return out;
+}
+
+std::string rule_text(const Rule &rule) {
+  std::string out = action_text(rule.action);
+  out += ' ';
+  out += rule.event;
+  if (rule.condition) {
+    out += " when ";
+    append_expr(*rule.condition, out);
+  }
+  return out;
+}
+
+std::string message_text(const Rule &rule) {
+  return rule.message ? encode_string_literal(rule.message->value) : "";
+}
+
+std::string policy_head(const Policy &policy) {
+  return "policy " + encode_string_literal(policy.name) + " mode " +
+         (policy.mode == Mode::Enforce ? "enforce" : "audit");
+}
+
+} // namespace palisade::dsl::format

@@ -1,0 +1,29 @@
+// The canonical text of the pieces of a .rules file that fit on one line:
+// rules, conditions, string lists, policy headers. format.cpp arranges
+// them into lines, with comments.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "palisade/dsl/ast.h"
+
+namespace palisade::dsl::format {
+
+// ["a", "b"], [] when empty.
+std::string list_text(const std::vector<StringLit> &values);
+
+// A condition with single spaces around operators, flat and/or chains and
+// only the parentheses precedence needs.
+std::string condition_text(const Expr &e);
+
+// ACTION EVENT [when CONDITION], without the message.
+std::string rule_text(const Rule &rule);
+
+// The message as a literal, "" if the rule has none.
+std::string message_text(const Rule &rule);
+
+// policy "name" mode enforce|audit   (without the brace)
+std::string policy_head(const Policy &policy);
+
+} // namespace palisade::dsl::format
