@@ -4,7 +4,8 @@
  * BPF_PROG_TEST_RUN: the test writes an exec event into `mt_input`, runs
  * this program, and reads the decision and the atom set from `mt_output`.
  * The differential test compares it with the userspace reference
- * evaluator on random policies and events.
+ * evaluator on random policies and events. pal_match_bench repeats the
+ * decision in a loop and times it with the kernel clock, for bench/.
  *
  * raw_tp, not syscall: syscall programs are sleepable, and sleepable
  * programs may not use LPM tries.
@@ -64,5 +65,48 @@ int pal_match_test(void *ctx)
 	out->would_rule_id = ec.d.would_rule_id;
 	out->fail_closed = ec.d.fail_closed;
 	out->slot = slot;
+	return 0;
+}
+
+/* ---- benchmark: mt_bench.iterations decisions, timed in the kernel ---- */
+
+struct pal_match_bench {
+	__u64 iterations; /* in */
+	__u64 elapsed_ns; /* out */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_match_bench);
+} mt_bench SEC(".maps");
+
+static long pal_bench_step(__u32 i, void *arg)
+{
+	struct pal_match_input *in;
+	struct pal_eval_ctx ec;
+	__u32 zero = 0, slot = 0;
+
+	in = bpf_map_lookup_elem(&mt_input, &zero);
+	if (!in)
+		return 1;
+	pal_decide_exec(&in->path, &in->binary, &ec, &slot);
+	return 0;
+}
+
+SEC("raw_tp")
+int pal_match_bench(void *ctx)
+{
+	struct pal_match_bench *b;
+	__u32 zero = 0;
+	__u64 start;
+
+	b = bpf_map_lookup_elem(&mt_bench, &zero);
+	if (!b)
+		return 1;
+	start = bpf_ktime_get_ns();
+	bpf_loop(b->iterations, pal_bench_step, 0, 0);
+	b->elapsed_ns = bpf_ktime_get_ns() - start;
 	return 0;
 }

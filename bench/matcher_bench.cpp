@@ -1,0 +1,114 @@
+// Decision cost of the in-kernel exec matcher on this machine's JIT, by
+// rule count. Runs pal_match_bench (bpf/match_test.bpf.c), which repeats
+// the decision in a bpf_loop and times it with the kernel clock, so the
+// syscall that starts it is not in the figure. Root. Prints a table; not a
+// test: these machines are noisy, compare figures from one run only.
+//
+//   matcher_bench [iterations]
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "match_test.skel.h"
+#include "palisade/abi.h"
+#include "palisade/dsl/parser.h"
+#include "palisade/engine/compile.h"
+#include "palisade/enforce/policy_maps.h"
+
+using namespace palisade;
+
+namespace {
+
+struct MatchInput {
+  pal_path path;
+  pal_path binary;
+};
+struct Bench {
+  uint64_t iterations;
+  uint64_t elapsed_ns;
+};
+
+// N rules, each on its own exact path, one `under` rule, one binary rule:
+// the shape of a real deny list.
+std::string policy_with(int n) {
+  std::string text = "policy \"bench\" mode enforce {\n";
+  for (int i = 0; i < n - 2; i++)
+    text += "  deny exec when path == \"/bench/bin/tool" + std::to_string(i) + "\"\n";
+  text += "  kill exec when path under \"/bench/shm\"\n";
+  text += "  allow exec when binary == \"/usr/sbin/sshd\"\n}\n";
+  return text;
+}
+
+void set_path(pal_path &p, const char *s) {
+  std::memset(&p, 0, sizeof(p));
+  std::strcpy(p.str, s);
+  p.len = static_cast<__u32>(std::strlen(s));
+}
+
+double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iterations) {
+  MatchInput in;
+  set_path(in.path, path);
+  set_path(in.binary, "/usr/bin/bash");
+  __u32 zero = 0;
+  bpf_map_update_elem(bpf_map__fd(skel->maps.mt_input), &zero, &in, BPF_ANY);
+  Bench b{iterations, 0};
+  bpf_map_update_elem(bpf_map__fd(skel->maps.mt_bench), &zero, &b, BPF_ANY);
+  LIBBPF_OPTS(bpf_test_run_opts, opts);
+  if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.pal_match_bench), &opts) != 0) {
+    std::perror("BPF_PROG_TEST_RUN");
+    std::exit(1);
+  }
+  bpf_map_lookup_elem(bpf_map__fd(skel->maps.mt_bench), &zero, &b);
+  return double(b.elapsed_ns) / double(iterations);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (geteuid() != 0) {
+    std::fputs("matcher_bench: needs root\n", stderr);
+    return 1;
+  }
+  const uint64_t iterations = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
+  pal_match_test *skel = pal_match_test__open_and_load();
+  if (!skel) {
+    std::perror("load match_test.bpf.o");
+    return 1;
+  }
+  enforce::PolicyMaps maps({skel->maps.pal_config, skel->maps.pal_atoms,
+                            skel->maps.pal_rules, skel->maps.pal_policies}, 0);
+  std::string err;
+  if (!maps.init(err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 1;
+  }
+  std::printf("exec decision cost, %llu decisions per figure (ns/decision)\n",
+              static_cast<unsigned long long>(iterations));
+  std::printf("%8s %12s %12s %12s\n", "rules", "no match", "exact hit", "under hit");
+  double base = 0;
+  for (int n : {10, 100, PAL_MAX_RULES}) {
+    dsl::Diagnostics diags;
+    auto file = dsl::parse_rules("bench.rules", policy_with(n), diags);
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(std::move(*file));
+    auto compiled = engine::compile(files, {}, maps.inactive_slot(), diags);
+    if (!compiled || !maps.apply(*compiled, err)) {
+      std::fprintf(stderr, "%s%s\n", diags.render().c_str(), err.c_str());
+      return 1;
+    }
+    double miss = ns_per_decision(skel, "/usr/bin/ls", iterations);
+    double hit = ns_per_decision(skel, ("/bench/bin/tool" + std::to_string(n - 3)).c_str(), iterations);
+    double under = ns_per_decision(skel, "/bench/shm/x", iterations);
+    if (n == 10)
+      base = miss;
+    std::printf("%8d %12.1f %12.1f %12.1f   (no match: %.2fx the 10-rule cost)\n",
+                n, miss, hit, under, miss / base);
+  }
+  pal_match_test__destroy(skel);
+  return 0;
+}
