@@ -12,6 +12,9 @@ using Args = std::vector<std::string>;
 int cmd_run(const Args &args);
 int cmd_check(const Args &args);
 int cmd_compile(const Args &args);
+int cmd_fmt(const Args &args);
+int cmd_explain(const Args &args);
 int cmd_probe(const Args &args);
+int cmd_fields(const Args &args);
 
 } // namespace palisade::enforce::cli

@@ -24,7 +24,13 @@ const char kUsage[] =
     "                       --ring-buffer-kib N kernel-to-user buffer (default 16384)\n"
     "  check FILE...      parse and type-check policies (no root); exit 0/1\n"
     "  compile FILE...    print the compiled map image as canonical JSON\n"
-    "  probe [--json]     show which mechanism enforces each hook here\n";
+    "  fmt FILE           print the file in canonical style; -i FILE...\n"
+    "                     rewrites in place, --check FILE... lists the\n"
+    "                     files that are not canonical (exit 1)\n"
+    "  explain FILE... --event JSON [--json]\n"
+    "                     how the policies decide one event, and why (no root)\n"
+    "  probe [--json]     show which mechanism enforces each hook here\n"
+    "  fields             the field reference of the language (Markdown)\n";
 
 } // namespace
 
@@ -40,7 +46,10 @@ int main(int argc, char **argv) {
   if (cmd == "run") return cmd_run(args);
   if (cmd == "check") return cmd_check(args);
   if (cmd == "compile") return cmd_compile(args);
+  if (cmd == "fmt") return cmd_fmt(args);
+  if (cmd == "explain") return cmd_explain(args);
   if (cmd == "probe") return cmd_probe(args);
+  if (cmd == "fields") return cmd_fields(args);
   std::fprintf(stderr, "enforcectl: unknown command '%s'\n\n%s", cmd.c_str(),
                kUsage);
   return 2;

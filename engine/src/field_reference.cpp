@@ -1,0 +1,52 @@
+#include "palisade/engine/field_reference.h"
+
+#include "field_catalog.h"
+
+namespace palisade::engine {
+namespace {
+
+const char *type_name(FieldType t) {
+  switch (t) {
+  case FieldType::Path: return "path";
+  }
+  return "?";
+}
+
+const char *operators_of(FieldType t) {
+  switch (t) {
+  case FieldType::Path:
+    return "`==`, `!=`, `in`, `not in`, `under`";
+  }
+  return "";
+}
+
+} // namespace
+
+std::string fields_markdown() {
+  std::string md =
+      "# Fields\n\n"
+      "Generated from the engine's field catalog "
+      "(`engine/src/field_catalog.cpp`) by `enforcectl fields`; a unit test\n"
+      "keeps this file equal to it. Regenerate with\n"
+      "`enforcectl fields > docs/fields.md`.\n";
+  for (const auto &event : event_catalog()) {
+    md += "\n## Event `" + std::string(event.name) + "`\n\n";
+    md += std::string(event.description) + ".\n\n";
+    md += "| field | type | operators | meaning |\n|---|---|---|---|\n";
+    for (const auto &field : field_catalog()) {
+      if (!field_in_event(field, event))
+        continue;
+      md += "| `" + std::string(field.name) + "` | " + type_name(field.type) +
+            " | " + operators_of(field.type) + " | " +
+            std::string(field.description) + " |\n";
+    }
+  }
+  md += "\n## Types\n\n"
+        "| type | values | notes |\n|---|---|---|\n"
+        "| path | absolute, canonical paths: no `.`, `..` or empty "
+        "components; at most 253 bytes | compared byte for byte; "
+        "`under \"/d\"` holds strictly below `/d` |\n";
+  return md;
+}
+
+} // namespace palisade::engine
