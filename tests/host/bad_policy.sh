@@ -3,10 +3,7 @@
 # with a located diagnostic, before any BPF program is loaded.
 set -u
 ENFORCECTL=$1
-if [ "$(id -u)" != 0 ]; then
-	if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
-	echo "SKIP: needs root"; exit 77
-fi
+. "$(dirname "$0")/require_root.sh"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cat > "$W/bad.rules" <<'RULES'

@@ -3,10 +3,7 @@
 # host LSM programs are refused at load, so it must choose the tracepoint.
 set -u
 ENFORCECTL=$1
-if [ "$(id -u)" != 0 ]; then
-	if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
-	echo "SKIP: needs root"; exit 77
-fi
+. "$(dirname "$0")/require_root.sh"
 out=$("$ENFORCECTL" probe --json) || { echo "FAIL: probe exited non-zero"; exit 1; }
 echo "$out"
 case "$out" in
