@@ -7,40 +7,10 @@ namespace palisade::dsl::format {
 
 namespace {
 
-const char *op_text(CompareOp op) {
-  switch (op) {
-  case CompareOp::Eq:
-    return "==";
-  case CompareOp::Ne:
-    return "!=";
-  case CompareOp::In:
-    return "in";
-  case CompareOp::NotIn:
-    return "not in";
-  case CompareOp::Under:
-    return "under";
-  }
-  return "?";
-}
-
-const char *action_text(Action action) {
-  switch (action) {
-  case Action::Allow:
-    return "allow";
-  case Action::Audit:
-    return "audit";
-  case Action::Deny:
-    return "deny";
-  case Action::Kill:
-    return "kill";
-  }
-  return "?";
-}
-
 void append_comparison(const Comparison &c, std::string &out) {
   out += c.field;
   out += ' ';
-  out += op_text(c.op);
+  out += keyword(c.op);
   out += ' ';
   if (c.op == CompareOp::In || c.op == CompareOp::NotIn)
     out += c.set_name ? *c.set_name : list_text(c.values);
@@ -109,7 +79,7 @@ std::string condition_text(const Expr &e) {
 }
 
 std::string rule_text(const Rule &rule) {
-  std::string out = action_text(rule.action);
+  std::string out = keyword(rule.action);
   out += ' ';
   out += rule.event;
   if (rule.condition) {
@@ -125,7 +95,7 @@ std::string message_text(const Rule &rule) {
 
 std::string policy_head(const Policy &policy) {
   return "policy " + encode_string_literal(policy.name) + " mode " +
-         (policy.mode == Mode::Enforce ? "enforce" : "audit");
+         keyword(policy.mode);
 }
 
 } // namespace palisade::dsl::format

@@ -70,20 +70,6 @@ struct ErrorSite {
 // Adjusts the error for Rule; most rules need nothing beyond the table.
 template <typename Rule> inline void refine(SyntaxError &, const ErrorSite &) {}
 
-inline const char *action_word(Action action) {
-  switch (action) {
-  case Action::Allow:
-    return "allow";
-  case Action::Audit:
-    return "audit";
-  case Action::Deny:
-    return "deny";
-  case Action::Kill:
-    return "kill";
-  }
-  return "?";
-}
-
 inline std::string position_text(const ParseState &state, size_t offset) {
   const SourceLocation loc = state.lines.point(offset);
   return "line " + std::to_string(loc.line) + ", column " +
@@ -107,7 +93,7 @@ inline void refine<g::policy_unclosed>(SyntaxError &err, const ErrorSite &at) {
 
 template <>
 inline void refine<g::event_name>(SyntaxError &err, const ErrorSite &at) {
-  const std::string word = action_word(at.state.rule.action);
+  const std::string word = keyword(at.state.rule.action);
   err.message = "expected an event name after '" + word + "', found " +
                 describe(at.found);
   err.hints.push_back("write, e.g.: " + word +
@@ -145,7 +131,7 @@ inline void refine<g::rule_end>(SyntaxError &err, const ErrorSite &site) {
         "expected 'when', a message string or the end of the rule" + found;
     if (at.found.kind == TokenKind::Word)
       err.hints.push_back("a condition starts with 'when', e.g.: " +
-                          std::string(action_word(r.action)) + " " + r.event +
+                          std::string(keyword(r.action)) + " " + r.event +
                           " when path == \"/usr/bin/nc\"");
   }
 }

@@ -29,6 +29,11 @@ enum class CompareOp {
   Under, // field under "/dir"   (the directory's subtree, not the dir itself)
 };
 
+// The keyword each enum value is written as in a .rules file.
+const char *keyword(Mode mode);
+const char *keyword(Action action);
+const char *keyword(CompareOp op);
+
 // field <op> value(s). Exactly one of `values` / `set_name` is used for
 // In/NotIn; Eq/Ne/Under have exactly one element in `values`.
 struct Comparison {
