@@ -1,6 +1,7 @@
 #include "palisade/enforce/policy_files.h"
 
 #include "palisade/dsl/parser.h"
+#include "palisade/enforce/symlink_check.h"
 
 namespace palisade::enforce {
 
@@ -19,6 +20,7 @@ compile_policy_files(const std::vector<std::string> &paths,
   }
   if (!parsed_all)
     return std::nullopt;
+  warn_symlinked_values(files, diags);
   return engine::compile(files, caps, slot, diags);
 }
 
