@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh"
+"$root/scripts/build.sh" enforcectl # only what this command runs
 policy=$root/examples/quickstart.rules
 if [[ $# -gt 0 && $1 != -* ]]; then
   policy=$1
