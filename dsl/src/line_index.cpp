@@ -5,22 +5,21 @@
 namespace palisade::dsl {
 
 LineIndex::LineIndex(std::shared_ptr<const SourceFile> file)
-    : file_(std::move(file)) {
-  line_starts_.push_back(0);
-  const std::string &text = file_->text;
-  for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n')
-      line_starts_.push_back(i + 1);
-}
+    : file_(std::move(file)), line_starts_(file_->line_starts) {}
 
 void LineIndex::position(size_t offset, uint32_t &line,
                          uint32_t &column) const {
   offset = std::min(offset, file_->text.size());
-  // The last line start that is <= offset.
-  const auto it =
-      std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - 1;
-  line = static_cast<uint32_t>(it - line_starts_.begin()) + 1;
-  column = static_cast<uint32_t>(offset - *it) + 1;
+  // The parser asks mostly about offsets on the line it asked about last.
+  size_t i = last_line_;
+  bool on_last = line_starts_[i] <= offset &&
+                 (i + 1 == line_starts_.size() || offset < line_starts_[i + 1]);
+  if (!on_last) // the last line start that is <= offset
+    i = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) -
+        line_starts_.begin() - 1;
+  last_line_ = i;
+  line = static_cast<uint32_t>(i) + 1;
+  column = static_cast<uint32_t>(offset - line_starts_[i]) + 1;
 }
 
 SourceLocation LineIndex::span(size_t begin, size_t end) const {

@@ -13,6 +13,7 @@ namespace palisade::dsl {
 
 class LineIndex {
 public:
+  // `file` must have its lines indexed (SourceFile::index_lines()).
   explicit LineIndex(std::shared_ptr<const SourceFile> file);
 
   // The span [begin, end) of the text; end is exclusive.
@@ -25,7 +26,8 @@ private:
   void position(size_t offset, uint32_t &line, uint32_t &column) const;
 
   std::shared_ptr<const SourceFile> file_;
-  std::vector<size_t> line_starts_; // offset of the first byte of each line
+  const std::vector<size_t> &line_starts_; // the file's, from index_lines()
+  mutable size_t last_line_ = 0;           // 0-based, of the last position()
 };
 
 } // namespace palisade::dsl

@@ -32,6 +32,7 @@ std::optional<PolicyFile> parse_rules(std::string name, std::string text,
   auto file = std::make_shared<SourceFile>();
   file->name = std::move(name);
   file->text = std::move(text);
+  file->index_lines();
 
   ParseState state(file);
   pegtl::memory_input<pegtl::tracking_mode::lazy> in(

@@ -16,6 +16,7 @@ std::optional<CompiledPolicy> compile(const std::vector<dsl::PolicyFile> &files,
   auto program = normalize(*resolved, diags);
   if (!program)
     return std::nullopt;
+  warn_about_rules(*resolved, *program, diags);
   auto image = lower(*program, slot, diags);
   if (!image)
     return std::nullopt;

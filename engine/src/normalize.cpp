@@ -37,15 +37,16 @@ Cond to_nnf(const Cond &c, bool negate) {
 }
 
 std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
-  auto key = std::make_tuple(m.field, m.kind, m.values);
-  auto it = ids_.find(key);
+  // Looked up by reference: every comparison of every rule comes here, and
+  // copying its values for the key was the pass's main cost.
+  auto it = ids_.find(std::tie(m.field, m.kind, m.values));
   if (it != ids_.end())
     return it->second;
   if (atoms_.size() >= limit)
     return std::nullopt;
   AtomId id = static_cast<AtomId>(atoms_.size());
   atoms_.push_back(Atom{m.field, m.kind, m.values, m.loc});
-  ids_.emplace(std::move(key), id);
+  ids_.emplace(std::make_tuple(m.field, m.kind, m.values), id);
   return id;
 }
 
@@ -80,22 +81,38 @@ void simplify(std::vector<Term> &terms) {
   terms = std::move(out);
 }
 
-Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of) {
+namespace {
+
+// What a node becomes under a negation (De Morgan).
+Cond::Kind dual(Cond::Kind k) {
+  switch (k) {
+  case Cond::Kind::True: return Cond::Kind::False;
+  case Cond::Kind::False: return Cond::Kind::True;
+  case Cond::Kind::And: return Cond::Kind::Or;
+  case Cond::Kind::Or: return Cond::Kind::And;
+  default: return k; // a Match flips its literal, a Not its child
+  }
+}
+
+} // namespace
+
+Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
+           bool negate) {
   Dnf out;
-  switch (c.kind) {
+  switch (negate ? dual(c.kind) : c.kind) {
   case Cond::Kind::True:
     out.terms.push_back({});
     return out;
   case Cond::Kind::False:
     return out;
   case Cond::Kind::Match:
-    out.terms.push_back({Literal{atom_of(c.match), c.match.negated}});
+    out.terms.push_back({Literal{atom_of(c.match), c.match.negated != negate}});
     return out;
-  case Cond::Kind::Not: // not in NNF: normalise first
-    return to_dnf(to_nnf(c), atom_of);
+  case Cond::Kind::Not:
+    return to_dnf(c.children.at(0), atom_of, !negate);
   case Cond::Kind::Or:
     for (const auto &child : c.children) {
-      Dnf d = to_dnf(child, atom_of);
+      Dnf d = to_dnf(child, atom_of, negate);
       if (d.overflow)
         return d;
       out.terms.insert(out.terms.end(), d.terms.begin(), d.terms.end());
@@ -109,7 +126,7 @@ Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of) {
   case Cond::Kind::And:
     out.terms.push_back({});
     for (const auto &child : c.children) {
-      Dnf d = to_dnf(child, atom_of);
+      Dnf d = to_dnf(child, atom_of, negate);
       if (d.overflow)
         return d;
       if (out.terms.size() * d.terms.size() > kDnfExpansionCap) {
@@ -169,9 +186,9 @@ std::optional<Program> normalize(const Resolved &resolved,
     if (!atoms_ok)
       continue; // the limit is reported once; ids are unusable after it
 
-    Cond nnf = to_nnf(rule.condition);
-    Dnf dnf = to_dnf(
-        nnf, [&](const Match &m) { return *table.intern(m, PAL_MAX_ATOMS); });
+    Dnf dnf = to_dnf(rule.condition, [&](const Match &m) {
+      return *table.intern(m, PAL_MAX_ATOMS);
+    });
     if (dnf.overflow || dnf.terms.size() > PAL_MAX_TERMS) {
       std::string n = dnf.overflow
                           ? "more than " + std::to_string(kDnfExpansionCap)

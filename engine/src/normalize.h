@@ -16,7 +16,8 @@ namespace palisade::engine {
 inline constexpr size_t kDnfExpansionCap = 256;
 
 // Pushes every Not down to the comparisons (De Morgan), flipping their
-// `negated` flag and the constants. The result has no Kind::Not.
+// `negated` flag and the constants. The result has no Kind::Not. to_dnf()
+// rewrites the same way as it goes, without building this copy.
 Cond to_nnf(const Cond &c, bool negate = false);
 
 // Interns atoms: identical (field, kind, values) get one id, in order of
@@ -30,7 +31,8 @@ public:
 
 private:
   std::vector<Atom> atoms_;
-  std::map<std::tuple<uint8_t, MatchKind, std::vector<std::string>>, AtomId>
+  std::map<std::tuple<uint8_t, MatchKind, std::vector<std::string>>, AtomId,
+           std::less<>>
       ids_;
 };
 
@@ -44,8 +46,9 @@ struct Dnf {
   bool overflow = false; // more than kDnfExpansionCap alternatives
 };
 
-// DNF of an NNF condition. `atom_of` gives the atom id of a Match.
-Dnf to_dnf(const Cond &nnf,
-           const std::function<AtomId(const Match &)> &atom_of);
+// DNF of a condition (of `not condition` when `negate`), pushing every Not
+// down on the way as to_nnf() does. `atom_of` gives the atom id of a Match.
+Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
+           bool negate = false);
 
 } // namespace palisade::engine

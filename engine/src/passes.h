@@ -18,6 +18,12 @@ std::optional<Resolved> resolve(const std::vector<dsl::PolicyFile> &files,
 std::optional<Program> normalize(const Resolved &resolved,
                                  dsl::Diagnostics &diags);
 
+// Warnings about rules that compile but cannot work as written: never
+// match, never decide, duplicate, allow without effect (docs/language.md,
+// "Warnings"). Reports warnings only, so it cannot fail.
+void warn_about_rules(const Resolved &resolved, const Program &program,
+                      dsl::Diagnostics &diags);
+
 // Writes the abi.h structs for `slot`.
 std::optional<MapImage> lower(const Program &program, uint32_t slot,
                               dsl::Diagnostics &diags);

@@ -5,17 +5,13 @@
 #include <map>
 
 #include "field_catalog.h"
+#include "location_text.h"
 #include "passes.h"
 #include "paths.h"
 #include "suggest.h"
 
 namespace palisade::engine {
 namespace {
-
-std::string where(const dsl::SourceLocation &loc) {
-  return loc.file_name() + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.column);
-}
 
 // Cuts a `# comment` off a line of rule text; a '#' inside a string (which
 // never spans lines) is not one.
@@ -70,6 +66,12 @@ public:
   std::optional<Resolved> run(const std::vector<dsl::PolicyFile> &files) {
     size_t errors_before = diags_.error_count();
     Resolved out;
+    size_t n_rules = 0;
+    for (const auto &file : files)
+      for (const auto &policy : file.policies)
+        n_rules += policy.rules.size();
+    out.rules.reserve(n_rules); // no regrowth over 100k rules
+    out.rule_info.reserve(n_rules);
     std::map<std::string, const dsl::Policy *> policy_names;
     for (const auto &file : files) {
       // Sets belong to their file: files dropped into policies.d must not

@@ -20,13 +20,22 @@ SourceLocation at(std::shared_ptr<const SourceFile> file, uint32_t line,
 }
 
 TEST(SourceFile, LineText) {
-  auto file = make_file("f", "one\ntwo\r\n\nlast");
-  EXPECT_EQ(file->line_text(1), "one");
-  EXPECT_EQ(file->line_text(2), "two"); // CR of CRLF is not part of the line
-  EXPECT_EQ(file->line_text(3), "");
-  EXPECT_EQ(file->line_text(4), "last");
-  EXPECT_EQ(file->line_text(5), "");
-  EXPECT_EQ(file->line_text(0), "");
+  auto file = std::make_shared<SourceFile>();
+  file->text = "one\ntwo\r\n\nlast";
+  for (bool indexed : {false, true}) {
+    if (indexed)
+      file->index_lines(); // the same answers, without scanning
+    EXPECT_EQ(file->line_text(1), "one");
+    EXPECT_EQ(file->line_text(2), "two"); // CR of CRLF is not in the line
+    EXPECT_EQ(file->line_text(3), "");
+    EXPECT_EQ(file->line_text(4), "last");
+    EXPECT_EQ(file->line_text(5), "");
+    EXPECT_EQ(file->line_text(0), "");
+  }
+  file->text += "\n";
+  file->index_lines();
+  EXPECT_EQ(file->line_text(5), ""); // the empty line after the last newline
+  EXPECT_EQ(file->line_text(6), "");
 }
 
 TEST(Diagnostics, RendersTheDesignExample) {

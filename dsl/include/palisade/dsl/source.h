@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace palisade::dsl {
 
@@ -14,6 +15,12 @@ namespace palisade::dsl {
 struct SourceFile {
   std::string name; // as given by the user (printed in diagnostics)
   std::string text;
+  // Offset of the first byte of each line, set by index_lines() (the parser
+  // calls it; call it again after changing `text`). Without it line_text()
+  // scans from the start, which is quadratic over the rules of a big file.
+  std::vector<size_t> line_starts;
+
+  void index_lines();
 
   // The text of 1-based line `line`, without its newline.
   std::string_view line_text(uint32_t line) const;

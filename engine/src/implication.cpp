@@ -1,0 +1,120 @@
+#include "implication.h"
+
+#include <algorithm>
+
+namespace palisade::engine {
+
+bool strictly_under(std::string_view path, std::string_view dir) {
+  if (dir == "/")
+    return path.size() > 1 && path[0] == '/';
+  return path.size() > dir.size() + 1 && path.starts_with(dir) &&
+         path[dir.size()] == '/';
+}
+
+bool holds_for(const Atom &atom, std::string_view path) {
+  if (atom.kind == MatchKind::Exact)
+    return std::binary_search(atom.values.begin(), atom.values.end(), path);
+  return std::any_of(
+      atom.values.begin(), atom.values.end(),
+      [&](const std::string &dir) { return strictly_under(path, dir); });
+}
+
+bool covers(const Atom &wide, const Atom &narrow) {
+  if (wide.field != narrow.field)
+    return false;
+  if (narrow.kind == MatchKind::Exact)
+    return std::all_of(
+        narrow.values.begin(), narrow.values.end(),
+        [&](const std::string &v) { return holds_for(wide, v); });
+  // A subtree is infinite: only a subtree at or above it covers it.
+  if (wide.kind == MatchKind::Exact)
+    return false;
+  return std::all_of(
+      narrow.values.begin(), narrow.values.end(), [&](const std::string &dir) {
+        return holds_for(wide, dir) ||
+               std::binary_search(wide.values.begin(), wide.values.end(), dir);
+      });
+}
+
+bool disjoint(const Atom &a, const Atom &b) {
+  if (a.field != b.field)
+    return false;
+  // An exact atom meets another atom only at its own values.
+  if (a.kind == MatchKind::Exact || b.kind == MatchKind::Exact) {
+    const Atom &exact = a.kind == MatchKind::Exact ? a : b;
+    const Atom &other = &exact == &a ? b : a;
+    return std::none_of(
+        exact.values.begin(), exact.values.end(),
+        [&](const std::string &v) { return holds_for(other, v); });
+  }
+  // Two subtrees meet only when one directory is at or below the other.
+  for (const auto &x : a.values)
+    for (const auto &y : b.values)
+      if (x == y || strictly_under(x, y) || strictly_under(y, x))
+        return false;
+  return true;
+}
+
+bool implies(std::span<const Atom> atoms, Literal a, Literal b) {
+  const Atom &x = atoms[a.atom];
+  const Atom &y = atoms[b.atom];
+  if (a == b)
+    return true;
+  if (x.field != y.field) // fields are independent
+    return false;
+  if (!a.negated && !b.negated)
+    return covers(y, x);
+  if (a.negated && b.negated) // not x => not y  iff  y => x
+    return covers(x, y);
+  if (!a.negated) // x => not y  iff  they never hold together
+    return disjoint(x, y);
+  // `not x` holds for a field with no known path, where `y` cannot.
+  return false;
+}
+
+bool term_implies(std::span<const Atom> atoms, const Term &narrow,
+                  const Term &wide) {
+  return std::all_of(wide.begin(), wide.end(), [&](Literal w) {
+    return std::any_of(narrow.begin(), narrow.end(),
+                       [&](Literal n) { return implies(atoms, n, w); });
+  });
+}
+
+namespace {
+
+Literal negate(Literal l) { return Literal{l.atom, !l.negated}; }
+
+// Whether `path` as the field's value leaves every literal of the term
+// that tests the same field, other than `self`, holding.
+bool fits_rest(std::span<const Atom> atoms, const Term &term, Literal self,
+               std::string_view path) {
+  uint8_t field = atoms[self.atom].field;
+  return std::all_of(term.begin(), term.end(), [&](Literal l) {
+    const Atom &a = atoms[l.atom];
+    return l == self || a.field != field || holds_for(a, path) != l.negated;
+  });
+}
+
+} // namespace
+
+std::optional<Contradiction> contradiction(std::span<const Atom> atoms,
+                                           const Term &term) {
+  for (size_t i = 0; i < term.size(); ++i)
+    for (size_t j = i + 1; j < term.size(); ++j)
+      if (implies(atoms, term[i], negate(term[j])))
+        return Contradiction{term[i], term[j]};
+  // An exact comparison names every value the field can take: if none of
+  // them fits the rest of the term, the term cannot hold.
+  for (Literal l : term) {
+    const Atom &a = atoms[l.atom];
+    if (l.negated || a.kind != MatchKind::Exact)
+      continue;
+    if (std::none_of(
+            a.values.begin(), a.values.end(),
+            [&](const std::string &v) { return fits_rest(atoms, term, l, v); }))
+      return Contradiction{l, std::nullopt};
+  }
+  return std::nullopt;
+}
+
+} // namespace palisade::engine

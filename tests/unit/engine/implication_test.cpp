@@ -1,0 +1,166 @@
+// Implication and exclusion between atoms, literals and terms
+// (engine/src/implication.h), the reasoning behind the rule warnings.
+#include <gtest/gtest.h>
+
+#include <palisade/abi.h>
+
+#include "implication.h"
+
+namespace palisade::engine {
+namespace {
+
+Atom exact(std::vector<std::string> values, uint8_t field = PAL_FIELD_PATH) {
+  return Atom{field, MatchKind::Exact, std::move(values), {}};
+}
+Atom under(std::string dir, uint8_t field = PAL_FIELD_PATH) {
+  return Atom{field, MatchKind::Under, {std::move(dir)}, {}};
+}
+
+Literal pos(AtomId a) { return Literal{a, false}; }
+Literal neg(AtomId a) { return Literal{a, true}; }
+
+TEST(StrictlyUnder, IsTheSubtreeBelowTheDirectory) {
+  EXPECT_TRUE(strictly_under("/tmp/x", "/tmp"));
+  EXPECT_TRUE(strictly_under("/tmp/a/b", "/tmp"));
+  EXPECT_FALSE(strictly_under("/tmp", "/tmp"));
+  EXPECT_FALSE(strictly_under("/tmpfoo", "/tmp"));
+  EXPECT_FALSE(strictly_under("/tm", "/tmp"));
+  EXPECT_TRUE(strictly_under("/x", "/"));
+  EXPECT_FALSE(strictly_under("/", "/"));
+}
+
+TEST(HoldsFor, ExactIsMembershipUnderIsTheSubtree) {
+  EXPECT_TRUE(holds_for(exact({"/a", "/b"}), "/b"));
+  EXPECT_FALSE(holds_for(exact({"/a", "/b"}), "/c"));
+  EXPECT_TRUE(holds_for(under("/usr"), "/usr/bin/nc"));
+  EXPECT_FALSE(holds_for(under("/usr"), "/usr"));
+}
+
+TEST(Covers, ExactValuesInsideTheWiderAtom) {
+  EXPECT_TRUE(covers(exact({"/a", "/b"}), exact({"/a"})));
+  EXPECT_FALSE(covers(exact({"/a"}), exact({"/a", "/b"})));
+  EXPECT_TRUE(covers(under("/tmp"), exact({"/tmp/x", "/tmp/y/z"})));
+  EXPECT_FALSE(covers(under("/tmp"), exact({"/tmp"})));
+  EXPECT_FALSE(covers(exact({"/a"}), exact({"/a"}, PAL_FIELD_BINARY)));
+}
+
+TEST(Covers, SubtreesOnlyByAnEqualOrHigherSubtree) {
+  EXPECT_TRUE(covers(under("/tmp"), under("/tmp")));
+  EXPECT_TRUE(covers(under("/tmp"), under("/tmp/build")));
+  EXPECT_TRUE(covers(under("/"), under("/tmp")));
+  EXPECT_FALSE(covers(under("/tmp/build"), under("/tmp")));
+  EXPECT_FALSE(covers(under("/tmp"), under("/tmpfoo")));
+  EXPECT_FALSE(covers(exact({"/tmp/x"}), under("/tmp"))); // infinite vs finite
+}
+
+TEST(Disjoint, NoPathSatisfiesBoth) {
+  EXPECT_TRUE(disjoint(exact({"/a"}), exact({"/b"})));
+  EXPECT_FALSE(disjoint(exact({"/a", "/b"}), exact({"/b", "/c"})));
+  EXPECT_TRUE(disjoint(exact({"/tmp"}), under("/tmp")));
+  EXPECT_FALSE(disjoint(under("/tmp"), exact({"/tmp/x"})));
+  EXPECT_TRUE(disjoint(under("/tmp"), under("/usr")));
+  EXPECT_TRUE(disjoint(under("/tmp"), under("/tmpfoo")));
+  EXPECT_FALSE(disjoint(under("/tmp"), under("/tmp/a")));
+  EXPECT_FALSE(disjoint(under("/"), under("/usr")));
+  // Different fields are independent.
+  EXPECT_FALSE(disjoint(exact({"/a"}), exact({"/b"}, PAL_FIELD_BINARY)));
+}
+
+TEST(Implies, EveryPolarity) {
+  std::vector<Atom> atoms = {exact({"/tmp/x"}), under("/tmp"), exact({"/a"}),
+                             exact({"/a", "/b"})};
+  EXPECT_TRUE(implies(atoms, pos(0), pos(1))); // /tmp/x => under /tmp
+  EXPECT_FALSE(implies(atoms, pos(1), pos(0)));
+  EXPECT_TRUE(implies(atoms, neg(1), neg(0))); // contrapositive
+  EXPECT_FALSE(implies(atoms, neg(0), neg(1)));
+  EXPECT_TRUE(implies(atoms, pos(2), neg(0))); // /a => != /tmp/x
+  EXPECT_FALSE(implies(atoms, pos(2), neg(3)));
+  EXPECT_TRUE(implies(atoms, neg(3), neg(2))); // not in [a, b] => != a
+  // `not x` also holds when the field has no known path, where no positive
+  // atom does: never claimed.
+  EXPECT_FALSE(implies(atoms, neg(2), pos(1)));
+  EXPECT_TRUE(implies(atoms, pos(2), pos(2)));
+}
+
+TEST(TermImplies, EachWideLiteralNeedsANarrowOne) {
+  std::vector<Atom> atoms = {exact({"/usr/bin/nc"}), under("/usr/sbin", 2),
+                             exact({"/usr/sbin/sshd"}, 2), under("/usr")};
+  Term nc_by_sshd = {pos(0), pos(2)};
+  EXPECT_TRUE(term_implies(atoms, nc_by_sshd, {pos(1)}));
+  EXPECT_TRUE(term_implies(atoms, nc_by_sshd, {pos(1), pos(3)}));
+  EXPECT_TRUE(term_implies(atoms, nc_by_sshd, {})); // true is implied
+  EXPECT_FALSE(term_implies(atoms, {pos(0)}, {pos(0), pos(1)}));
+  EXPECT_FALSE(term_implies(atoms, {}, {pos(0)}));
+}
+
+TEST(Contradiction, PairsThatExcludeEachOther) {
+  std::vector<Atom> atoms = {
+      exact({"/a"}), exact({"/b"}), exact({"/tmp/x"}),
+      under("/tmp"), under("/usr"), exact({"/b"}, PAL_FIELD_BINARY)};
+  auto c = contradiction(atoms, {pos(0), pos(1)});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->first, pos(0));
+  EXPECT_EQ(c->second, pos(1));
+  EXPECT_TRUE(contradiction(atoms, {pos(2), neg(3)}));
+  EXPECT_TRUE(contradiction(atoms, {pos(3), pos(4)}));
+  EXPECT_FALSE(contradiction(atoms, {pos(0), neg(1)}));
+  EXPECT_FALSE(contradiction(atoms, {pos(3), neg(2)}));
+  EXPECT_FALSE(contradiction(atoms, {neg(0), neg(1)})); // e.g. path "/c"
+  EXPECT_FALSE(contradiction(atoms, {pos(0), pos(5)})); // another field
+  EXPECT_FALSE(contradiction(atoms, {}));
+}
+
+TEST(Contradiction, NoValueOfAListFitsTheRest) {
+  std::vector<Atom> atoms = {exact({"/bin/bash", "/bin/sh"}),
+                             exact({"/bin/sh"}), exact({"/bin/bash"}),
+                             under("/bin")};
+  auto c = contradiction(atoms, {pos(0), neg(1), neg(2)});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->first, pos(0));
+  EXPECT_FALSE(c->second);
+  EXPECT_FALSE(contradiction(atoms, {pos(0), neg(1), pos(3)}));
+}
+
+// Soundness against the meaning: every implication or contradiction
+// claimed holds for each value a field can take, "no known path" included.
+TEST(Implication, ClaimsHoldForEveryValue) {
+  std::vector<Atom> atoms;
+  for (const char *p : {"/", "/a", "/a/b", "/ab", "/b"}) {
+    atoms.push_back(under(p));
+    atoms.push_back(exact({p}));
+  }
+  atoms.push_back(exact({"/a/b", "/b"}));
+  atoms.push_back(exact({"/a"}, PAL_FIELD_BINARY));
+  const std::vector<std::optional<std::string>> values = {
+      std::nullopt, "/", "/a", "/a/b", "/a/b/c", "/ab", "/ab/c", "/b", "/c"};
+  // Holds for (path, binary): an unknown field satisfies no atom.
+  auto holds = [&](Literal l, const std::optional<std::string> &path,
+                   const std::optional<std::string> &binary) {
+    const Atom &a = atoms[l.atom];
+    const auto &v = a.field == PAL_FIELD_PATH ? path : binary;
+    return (v && holds_for(a, *v)) != l.negated;
+  };
+  std::vector<Literal> literals;
+  for (AtomId a = 0; a < atoms.size(); ++a)
+    literals.insert(literals.end(), {pos(a), neg(a)});
+  int claims = 0;
+  for (Literal x : literals) {
+    for (Literal y : literals) {
+      bool imp = implies(atoms, x, y);
+      bool contra =
+          contradiction(atoms, {std::min(x, y), std::max(x, y)}).has_value();
+      claims += imp + contra;
+      for (const auto &p : values)
+        for (const auto &b : values) {
+          if (imp && holds(x, p, b))
+            EXPECT_TRUE(holds(y, p, b));
+          if (contra)
+            EXPECT_FALSE(holds(x, p, b) && holds(y, p, b));
+        }
+    }
+  }
+  EXPECT_GT(claims, 100);
+}
+
+} // namespace
+} // namespace palisade::engine
