@@ -117,6 +117,18 @@ rc=$?
 try "audit-mode rule" "$W/bin/wget"
 [ "$rc" = 0 ] && pass "audit mode blocked nothing" || fail "audit mode blocked (rc=$rc)"
 
+# Roll out: switch "trial" to enforce while running (one map write, no
+# reload), watch it block, and switch it back.
+"$ENFORCECTL" mode trial enforce >"$W/mode.out" 2>&1
+grep -q 'audit -> enforce' "$W/mode.out" && pass "mode switched to enforce" ||
+	{ fail "mode switch failed"; cat "$W/mode.out"; }
+expect_denied "audit policy switched to enforce" "$W/bin/wget"
+"$ENFORCECTL" mode trial audit >"$W/mode.out" 2>&1
+grep -q 'enforce -> audit' "$W/mode.out" && pass "mode switched back to audit" ||
+	{ fail "mode switch back failed"; cat "$W/mode.out"; }
+try "switched back to audit" "$W/bin/wget"
+[ "$rc" = 0 ] && pass "audit again: nothing blocked" || fail "still blocked after switching back (rc=$rc)"
+
 sleep 1 # let the last records reach the trail
 kill -INT "$RUN_PID"
 wait "$RUN_PID"
@@ -141,7 +153,9 @@ n=$(lines_with "\"path\":\"$W/bin/nc\"" "\"mechanism\":\"$EXPECT\"" '"message":"
 n=$(lines_with "\"path\":\"$W/deny/miner\"" '"action":"kill"' '"policy":"e2e"')
 [ "$n" -ge 2 ] && pass "trail has the kill decisions" || fail "kill decisions missing ($n)"
 n=$(lines_with "\"path\":\"$W/bin/wget\"" '"would":"deny"' '"outcome":"allowed"')
-[ "$n" -ge 1 ] && pass "audit mode recorded would: deny" || fail "no would: deny for wget"
+[ "$n" -ge 2 ] && pass "audit mode recorded would: deny" || fail "no would: deny for wget ($n)"
+n=$(lines_with "\"path\":\"$W/bin/wget\"" '"action":"deny"' '"policy":"trial"')
+[ "$n" -ge 1 ] && pass "the switched policy's denial is in the trail" || fail "no deny of wget after the switch"
 n=$(lines_with '"kind":"exit"' '"signal":"SIGKILL"' '"pid"')
 [ "$n" -ge 2 ] && pass "exits by SIGKILL recorded" || fail "SIGKILL exits missing ($n)"
 n=$(lines_with "\"path\":\"$W/bin/allowed\"" '"action":"none"' '"outcome":"allowed"')

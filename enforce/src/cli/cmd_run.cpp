@@ -18,6 +18,7 @@
 #include "palisade/enforce/kernel_fs.h"
 #include "palisade/enforce/policy_files.h"
 #include "palisade/enforce/records.h"
+#include "palisade/enforce/run_state.h"
 
 namespace palisade::enforce::cli {
 namespace {
@@ -171,6 +172,11 @@ int cmd_run(const Args &args) {
                  p.mode == dsl::Mode::Enforce ? "enforcing" : "auditing", n);
   }
   std::fprintf(stderr, "palisade: audit trail %s\n", opt.audit_log.c_str());
+  // Lets `enforcectl mode` switch a policy of this run from outside.
+  RunState published(enforcer->policy_maps(), *compiled);
+  if (!published.error().empty())
+    std::fprintf(stderr, "palisade: warning: %s; `enforcectl mode` will not "
+                 "reach this run\n", published.error().c_str());
   if (!opt.ready_file.empty())
     std::ofstream(opt.ready_file) << getpid() << "\n";
 

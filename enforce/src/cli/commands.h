@@ -16,5 +16,6 @@ int cmd_fmt(const Args &args);
 int cmd_explain(const Args &args);
 int cmd_probe(const Args &args);
 int cmd_fields(const Args &args);
+int cmd_mode(const Args &args);
 
 } // namespace palisade::enforce::cli

@@ -22,7 +22,11 @@ const char kUsage[] =
     "                       --ready-file PATH   created once rules are enforced\n"
     "                       --duration SECONDS  stop after this long\n"
     "                       --ring-buffer-kib N kernel-to-user buffer (default 16384)\n"
-    "  check FILE...      parse and type-check policies (no root); exit 0/1\n"
+    "  mode POLICY enforce|audit [--pid N]\n"
+    "                     switch a policy of a running `run` (one map write)\n"
+    "  check [--json] FILE...\n"
+    "                     parse and check policies (no root); exit 0/1;\n"
+    "                     --json: the diagnostics as a JSON array on stdout\n"
     "  compile FILE...    print the compiled map image as canonical JSON\n"
     "  fmt FILE           print the file in canonical style; -i FILE...\n"
     "                     rewrites in place, --check FILE... lists the\n"
@@ -50,6 +54,7 @@ int main(int argc, char **argv) {
   if (cmd == "explain") return cmd_explain(args);
   if (cmd == "probe") return cmd_probe(args);
   if (cmd == "fields") return cmd_fields(args);
+  if (cmd == "mode") return cmd_mode(args);
   std::fprintf(stderr, "enforcectl: unknown command '%s'\n\n%s", cmd.c_str(),
                kUsage);
   return 2;

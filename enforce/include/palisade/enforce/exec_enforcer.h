@@ -46,6 +46,7 @@ public:
 
   // The slot the next apply() must be compiled for.
   uint32_t inactive_slot() const { return maps_.inactive_slot(); }
+  const PolicyMapSet &policy_maps() const { return maps_.map_set(); }
 
   // Switches one policy of the active slot between enforce and audit.
   bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);

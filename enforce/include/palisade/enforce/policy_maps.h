@@ -38,6 +38,7 @@ public:
   bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);
 
   uint32_t active_slot() const { return active_slot_; }
+  const PolicyMapSet &map_set() const { return maps_; }
   uint32_t inactive_slot() const { return active_slot_ ^ 1; }
 
 private:
