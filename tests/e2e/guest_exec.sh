@@ -18,4 +18,15 @@ case "$probe" in
 *) echo "FAIL: probe evidence does not show $want with mechanism $expect"; exit 1 ;;
 esac
 
+# Every shipped example compiles and loads into this kernel.
+for f in /opt/examples/*.rules; do
+	if /bin/enforcectl run "$f" --duration 1 --audit-log /tmp/examples.jsonl \
+		>/dev/null 2>/tmp/example.err &&
+		grep -q "exec enforced by $expect" /tmp/example.err; then
+		echo "ok: example $(basename "$f") loads and enforces"
+	else
+		echo "FAIL: example $f"; cat /tmp/example.err; exit 1
+	fi
+done
+
 /opt/e2e/exec_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"
