@@ -2,9 +2,11 @@
 // rule count. Runs pal_match_bench (bpf/match_test.bpf.c), which repeats
 // the decision in a bpf_loop and times it with the kernel clock, so the
 // syscall that starts it is not in the figure. Root. Prints a table; not a
-// test: these machines are noisy, compare figures from one run only.
+// test: these machines are noisy, compare figures from one run only. Each
+// figure is the best of several runs, which filters out interruptions.
 //
 //   matcher_bench [iterations]
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -50,7 +52,7 @@ void set_path(pal_path &p, const char *s) {
   p.len = static_cast<__u32>(std::strlen(s));
 }
 
-double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iterations) {
+double ns_once(pal_match_test *skel, const char *path, uint64_t iterations) {
   MatchInput in;
   set_path(in.path, path);
   set_path(in.binary, "/usr/bin/bash");
@@ -67,6 +69,13 @@ double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iteratio
   return double(b.elapsed_ns) / double(iterations);
 }
 
+double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iterations) {
+  double best = ns_once(skel, path, iterations);
+  for (int i = 0; i < 4; i++)
+    best = std::min(best, ns_once(skel, path, iterations));
+  return best;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -80,8 +89,7 @@ int main(int argc, char **argv) {
     std::perror("load match_test.bpf.o");
     return 1;
   }
-  enforce::PolicyMaps maps({skel->maps.pal_config, skel->maps.pal_atoms,
-                            skel->maps.pal_rules, skel->maps.pal_policies}, 0);
+  enforce::PolicyMaps maps(enforce::policy_map_set(skel), 0);
   std::string err;
   if (!maps.init(err)) {
     std::fprintf(stderr, "%s\n", err.c_str());
@@ -89,9 +97,10 @@ int main(int argc, char **argv) {
   }
   std::printf("exec decision cost, %llu decisions per figure (ns/decision)\n",
               static_cast<unsigned long long>(iterations));
-  std::printf("%8s %12s %12s %12s\n", "rules", "no match", "exact hit", "under hit");
-  double base = 0;
-  for (int n : {10, 100, PAL_MAX_RULES}) {
+  std::printf("%8s %12s %12s %12s   %s\n", "rules", "no match", "exact hit",
+              "under hit", "each / the 10-rule figure");
+  double base[3] = {0, 0, 0};
+  for (int n : {10, 100, 1000, 10000}) {
     dsl::Diagnostics diags;
     auto file = dsl::parse_rules("bench.rules", policy_with(n), diags);
     std::vector<dsl::PolicyFile> files;
@@ -104,10 +113,13 @@ int main(int argc, char **argv) {
     double miss = ns_per_decision(skel, "/usr/bin/ls", iterations);
     double hit = ns_per_decision(skel, ("/bench/bin/tool" + std::to_string(n - 3)).c_str(), iterations);
     double under = ns_per_decision(skel, "/bench/shm/x", iterations);
-    if (n == 10)
-      base = miss;
-    std::printf("%8d %12.1f %12.1f %12.1f   (no match: %.2fx the 10-rule cost)\n",
-                n, miss, hit, under, miss / base);
+    if (n == 10) {
+      base[0] = miss;
+      base[1] = hit;
+      base[2] = under;
+    }
+    std::printf("%8d %12.1f %12.1f %12.1f   %.2fx %.2fx %.2fx\n", n, miss, hit,
+                under, miss / base[0], hit / base[1], under / base[2]);
   }
   pal_match_test__destroy(skel);
   return 0;

@@ -1,8 +1,11 @@
 // Differential test of the in-kernel matcher (bpf/lib/match.h, run through
 // BPF_PROG_TEST_RUN on this machine's JIT) against the userspace reference
-// evaluator (engine/evaluate.h), on random policies and random events.
-// Every policy is applied with a slot flip, so stale entries left in a
-// reused slot would show up as disagreements too.
+// evaluator (engine/evaluate.h), on random policies and random events: the
+// verdict, the entries the lookups found and the number of candidate terms
+// evaluated must all agree. Small policies probe every path boundary; big
+// ones (hundreds of rules, lists of hundreds of paths, up to 64 policies)
+// probe the index. Every policy is applied with a slot flip, so stale
+// entries left in a reused slot would show up as disagreements too.
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -30,7 +33,8 @@ struct MatchInput {
   pal_path binary;
 };
 struct MatchOutput {
-  pal_atom_set atoms;
+  uint32_t path_entry, binary_entry;
+  uint32_t considered;
   uint32_t action, policy, rule_id;
   uint32_t would, would_policy, would_rule_id;
   uint32_t fail_closed;
@@ -58,6 +62,8 @@ private:
 };
 
 std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+
+// ---- small policies: every boundary of the path matching -------------
 
 std::string random_list(Random &r) {
   std::string out = "[";
@@ -120,6 +126,100 @@ engine::ExecEvent random_event(Random &r) {
   return ev;
 }
 
+// ---- big policies: many rules and policies, long lists, nested dirs ----
+
+std::string app_dir(size_t i) { return "/srv/app" + std::to_string(i); }
+
+// A file of the big universe: 30 applications with 60 files each, in
+// bin/ and lib/ below the application's directory.
+std::string big_file(Random &r) {
+  size_t j = r.below(60);
+  return app_dir(r.below(30)) + (j % 3 ? "/bin/t" : "/lib/t") + std::to_string(j);
+}
+
+std::string big_dir(Random &r) {
+  switch (r.below(4)) {
+  case 0: return app_dir(r.below(30));
+  case 1: return app_dir(r.below(30)) + "/bin";
+  case 2: return app_dir(r.below(30)) + "/lib";
+  default: return r.pick(kDirs);
+  }
+}
+
+std::string big_list(Random &r) {
+  size_t n = r.chance(20) ? r.below(300) + 20 : r.below(6) + 1;
+  std::string out = "[";
+  for (size_t i = 0; i < n; i++)
+    out += (i ? ", " : "") + quoted(r.chance(90) ? big_file(r) : r.pick(kFiles));
+  return out + "]";
+}
+
+std::string big_field(Random &r) { return r.chance(75) ? "path" : "binary"; }
+
+// A comparison that holds for some values: an index anchor.
+std::string big_positive(Random &r) {
+  switch (r.below(3)) {
+  case 0: return big_field(r) + " under " + quoted(big_dir(r));
+  case 1: return big_field(r) + " == " + quoted(big_file(r));
+  default: return big_field(r) + " in " + big_list(r);
+  }
+}
+
+std::string big_comparison(Random &r) {
+  switch (r.below(5)) {
+  case 0: return big_field(r) + " != " + quoted(big_file(r));
+  case 1: return big_field(r) + " not in " + big_list(r);
+  default: return big_positive(r);
+  }
+}
+
+std::string big_condition(Random &r, int depth) {
+  if (depth == 0 || r.chance(50))
+    return big_comparison(r);
+  switch (r.below(4)) {
+  case 0:
+  case 1: return "(" + big_condition(r, depth - 1) + " and " + big_condition(r, depth - 1) + ")";
+  case 2: return "(" + big_condition(r, depth - 1) + " or " + big_condition(r, depth - 1) + ")";
+  default: return "not " + big_condition(r, depth - 1);
+  }
+}
+
+std::string big_policy_text(Random &r) {
+  static const std::vector<std::string> actions = {"allow", "audit", "deny", "kill"};
+  std::ostringstream text;
+  size_t policies = r.chance(30) ? r.below(61) + 4 : r.below(4) + 1;
+  size_t rules = r.below(400) + 100;
+  for (size_t p = 0; p < policies; p++) {
+    text << "policy \"p" << p << "\" mode " << (r.chance(60) ? "enforce" : "audit") << " {\n";
+    for (size_t i = 0; i < rules / policies + 1; i++) {
+      text << "  " << r.pick(actions) << " exec";
+      // Most rules name something that must hold (as real ones do); the
+      // rest are checked for every exec, and at most 64 of those fit.
+      if (r.chance(92))
+        text << " when " << big_positive(r) << " and " << big_condition(r, 2);
+      else if (r.chance(80))
+        text << " when " << big_condition(r, 1);
+      text << "\n";
+    }
+    text << "}\n";
+  }
+  return text.str();
+}
+
+engine::ExecEvent big_event(Random &r) {
+  engine::ExecEvent ev;
+  ev.path = r.chance(85) ? big_file(r) : r.pick(kFiles);
+  if (r.chance(10))
+    ev.path += "/deeper";
+  ev.binary = r.chance(80) ? big_file(r) : r.pick(kFiles);
+  ev.binary_known = !r.chance(5);
+  if (!ev.binary_known)
+    ev.binary.clear();
+  ev.path_truncated = r.chance(5);
+  ev.path_unresolved = r.chance(3);
+  return ev;
+}
+
 void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
                bool unresolved) {
   std::memset(&p, 0, sizeof(p));
@@ -130,22 +230,14 @@ void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
   if (unresolved) p.flags |= PAL_PATH_UNRESOLVED;
 }
 
-std::vector<uint32_t> bits_of(const pal_atom_set &set) {
-  std::vector<uint32_t> ids;
-  for (uint32_t i = 0; i < PAL_MAX_ATOMS; i++)
-    if (set.bits[i / 64] >> (i % 64) & 1)
-      ids.push_back(i);
-  return ids;
-}
-
 std::string describe(const engine::Verdict &v) {
   std::ostringstream s;
   s << "action=" << v.action << " policy=" << v.policy << " rule=" << v.rule_id
     << " would=" << v.would << " would_policy=" << v.would_policy
     << " would_rule=" << v.would_rule_id << " fail_closed=" << v.fail_closed
-    << " atoms=[";
-  for (auto a : v.atoms) s << a << " ";
-  return s.str() + "]";
+    << " path_entry=" << v.path_entry << " binary_entry=" << v.binary_entry
+    << " considered=" << v.considered;
+  return s.str();
 }
 
 class MatcherDiffTest : public ::testing::Test {
@@ -158,9 +250,7 @@ protected:
     }
     skel_ = pal_match_test__open_and_load();
     ASSERT_NE(skel_, nullptr) << "load match_test.bpf.o: " << std::strerror(errno);
-    maps_ = enforce::PolicyMaps({skel_->maps.pal_config, skel_->maps.pal_atoms,
-                                 skel_->maps.pal_rules, skel_->maps.pal_policies},
-                                0);
+    maps_ = enforce::PolicyMaps(enforce::policy_map_set(skel_), 0);
     std::string err;
     ASSERT_TRUE(maps_.init(err)) << err;
   }
@@ -188,51 +278,82 @@ protected:
     v.would_policy = out.would_policy;
     v.would_rule_id = out.would_rule_id;
     v.fail_closed = out.fail_closed != 0;
-    v.atoms = bits_of(out.atoms);
+    v.path_entry = out.path_entry;
+    v.binary_entry = out.binary_entry;
+    v.considered = out.considered;
     return v;
+  }
+
+  struct Counts {
+    int policies = 0, rejected = 0, events = 0, decided = 0, considered = 0;
+  };
+
+  // Draws policies until `wanted` compiled, applies each, and compares
+  // `events_each` events on it.
+  template <class PolicyGen, class EventGen>
+  void compare(uint32_t seed, int wanted, int events_each,
+               PolicyGen policy_text, EventGen event, Counts &n) {
+    Random r(seed);
+    while (n.policies < wanted) {
+      std::string text = policy_text(r);
+      dsl::Diagnostics diags;
+      auto file = dsl::parse_rules("random.rules", text, diags);
+      ASSERT_TRUE(file) << diags.render() << text;
+      std::vector<dsl::PolicyFile> files;
+      files.push_back(std::move(*file));
+      auto compiled = engine::compile(files, {}, maps_.inactive_slot(), diags);
+      if (!compiled) {
+        n.rejected++; // e.g. beyond the term or list limits: draw another
+        continue;
+      }
+      std::string err;
+      ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
+      n.policies++;
+      engine::ExecEvaluator evaluate(compiled->image);
+      for (int i = 0; i < events_each; i++) {
+        engine::ExecEvent ev = event(r);
+        engine::Verdict want = evaluate(ev);
+        engine::Verdict got = run_in_kernel(ev);
+        n.events++;
+        n.decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
+        n.considered += want.considered;
+        ASSERT_EQ(describe(got), describe(want))
+            << "seed " << seed << ", event path=" << ev.path
+            << (ev.path_truncated ? " (truncated)" : "")
+            << (ev.path_unresolved ? " (unresolved)" : "")
+            << " binary=" << (ev.binary_known ? ev.binary : "<unknown>")
+            << "\npolicy:\n" << text;
+      }
+    }
   }
 
   pal_match_test *skel_ = nullptr;
   enforce::PolicyMaps maps_;
 };
 
+uint32_t seed_or(uint32_t fallback) {
+  const char *s = std::getenv("PALISADE_DIFF_SEED");
+  return s ? uint32_t(std::atoi(s)) : fallback;
+}
+
 TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
-  const uint32_t seed = std::getenv("PALISADE_DIFF_SEED")
-                            ? uint32_t(std::atoi(std::getenv("PALISADE_DIFF_SEED")))
-                            : 20261124u;
-  Random r(seed);
-  int policies = 0, events = 0, decided = 0;
-  while (policies < 300) {
-    std::string text = random_policy_text(r);
-    dsl::Diagnostics diags;
-    auto file = dsl::parse_rules("random.rules", text, diags);
-    ASSERT_TRUE(file) << diags.render() << text;
-    std::vector<dsl::PolicyFile> files;
-    files.push_back(std::move(*file));
-    auto compiled = engine::compile(files, {}, maps_.inactive_slot(), diags);
-    if (!compiled)
-      continue; // e.g. a condition beyond the term limit: draw another
-    std::string err;
-    ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
-    policies++;
-    for (int i = 0; i < 40; i++) {
-      engine::ExecEvent ev = random_event(r);
-      engine::Verdict want = engine::evaluate_exec(compiled->image, compiled->n_rules, ev);
-      engine::Verdict got = run_in_kernel(ev);
-      events++;
-      decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
-      ASSERT_EQ(describe(got), describe(want))
-          << "seed " << seed << ", event path=" << ev.path
-          << (ev.path_truncated ? " (truncated)" : "")
-          << (ev.path_unresolved ? " (unresolved)" : "")
-          << " binary=" << (ev.binary_known ? ev.binary : "<unknown>")
-          << "\npolicy:\n" << text;
-    }
-  }
+  Counts n;
+  compare(seed_or(20261124u), 300, 40, random_policy_text, random_event, n);
   // The generator must exercise decisions, not just empty verdicts.
-  EXPECT_GT(decided, events / 4);
-  std::printf("compared %d events over %d policies, %d decided\n", events,
-              policies, decided);
+  EXPECT_GT(n.decided, n.events / 4);
+  std::printf("compared %d events over %d policies, %d decided\n", n.events,
+              n.policies, n.decided);
+}
+
+TEST_F(MatcherDiffTest, KernelAgreesOnBigPolicies) {
+  Counts n;
+  compare(seed_or(20261125u), 40, 150, big_policy_text, big_event, n);
+  EXPECT_GT(n.decided, n.events / 4);
+  EXPECT_GT(n.considered, n.events); // the index is exercised, not bypassed
+  EXPECT_LT(n.rejected, n.policies); // most drawn policies fit the limits
+  std::printf("compared %d events over %d big policies (%d did not fit), %d "
+              "decided, %d candidate terms evaluated\n",
+              n.events, n.policies, n.rejected, n.decided, n.considered);
 }
 
 } // namespace
