@@ -36,6 +36,14 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_exact_key);
+	__type(value, struct pal_exact);
+} pal_exact SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PAL_SLOTS * PAL_SLOT_HELD);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_held_key);

@@ -4,10 +4,11 @@
  * Its cost depends on the candidates of the event, never on the number of
  * rules or policies (docs/abi.md "The decision the kernel makes"):
  *
- * 1. Entries: one longest-prefix lookup per field in the "atoms" LPM trie
- *    finds the entry of that field's value. The "held" hash says which
- *    atoms hold for it (the prefix closure); its candidate list names the
- *    only terms that can hold through it.
+ * 1. Entries: per field, one hash lookup finds an exact path ("exact"),
+ *    else one longest-prefix lookup in the "atoms" LPM trie finds the
+ *    deepest directory entry. The "held" hash says which atoms hold for the
+ *    entry (its prefix closure); its candidate list names the only terms
+ *    that can hold through it.
  * 2. Candidates: the path entry's list, the binary entry's list and the
  *    slot's "always" list (terms without a must atom) are merged in rule
  *    order. For each candidate whose policy has not decided yet, the term's
@@ -73,19 +74,81 @@ static __always_inline void pal_list_load(struct pal_list *l, __u32 slot)
 	l->term = cand->term;
 }
 
-/* Finds the entry of path `p` as field `field`: its id into `*entry`,
- * its candidates into `l`. */
-static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u8 field,
-					     __u32 *entry, struct pal_list *l)
+/* Word i (bytes 8i .. 8i+7, little-endian) of a path of `len` bytes, with
+ * the bytes at and past len as zero (the buffer may hold an older, longer
+ * path there). Only for 8i < len. */
+static __always_inline __u64 pal_path_word(const struct pal_path *p, int i, __u32 len)
 {
+	/* str is only 2-byte aligned (it follows the LPM key's header). */
+	const __u16 *s = (const __u16 *)(p->str + i * 8);
+	__u64 w = s[0] | (__u64)s[1] << 16 | (__u64)s[2] << 32 | (__u64)s[3] << 48;
+
+	if (len - i * 8 < 8)
+		w &= (1ULL << ((len - i * 8) * 8)) - 1;
+	return w;
+}
+
+/* The key hash of an exact path (abi.h, docs/abi.md "Exact paths"). */
+static __always_inline __u64 pal_path_hash(const struct pal_path *p, __u64 seed, __u32 len)
+{
+	__u64 h = seed ^ ((__u64)len * PAL_HASH_LEN);
+
+	/* Unrolled; clang turns the conditions into a jump to the end. */
+#pragma unroll
+	for (int i = 0; i < PAL_EXACT_WORDS; i++) {
+		if (i * 8 < len) {
+			h = (h ^ pal_path_word(p, i, len)) * PAL_HASH_MUL;
+			h ^= h >> 31;
+		}
+	}
+	return h;
+}
+
+static __always_inline int pal_exact_same(const struct pal_path *p, const struct pal_exact *x,
+					  __u32 len)
+{
+	int same = x->len == len;
+
+#pragma unroll
+	for (int i = 0; i < PAL_EXACT_WORDS; i++) {
+		if (same && i * 8 < len && pal_path_word(p, i, len) != x->path[i])
+			same = 0;
+	}
+	return same;
+}
+
+/* Finds the entry of path `p` as field `field`: its id into `*entry`,
+ * its candidates into `l`. An exact path is one hash lookup (when the
+ * slot has exact paths of its length); otherwise the longest directory
+ * prefix is one LPM lookup. */
+static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u8 field,
+					     const struct pal_slot *hdr, __u32 *entry,
+					     struct pal_list *l)
+{
+	struct pal_exact_key xk;
+	struct pal_exact *x;
 	struct pal_entry *e;
-	__u32 bytes;
+	__u32 bytes, len = p->len;
 
 	if (p->flags & (PAL_PATH_UNKNOWN | PAL_PATH_UNRESOLVED))
 		return;
-	/* A truncated path is only a head: leave the NUL out so that no
-	 * exact entry can match it, only directory prefixes. */
-	bytes = PAL_LPM_HDR + p->len + ((p->flags & PAL_PATH_TRUNCATED) ? 0 : 1);
+	/* A truncated path is only a head: no exact path can be it. */
+	if (!(p->flags & PAL_PATH_TRUNCATED) && len <= PAL_MATCH_PATH_MAX &&
+	    ((hdr->exact_lens[field - 1][len / 64] >> (len % 64)) & 1)) {
+		xk.slot = slot;
+		xk.field = field;
+		xk.hash = pal_path_hash(p, hdr->hash_seed, len);
+		x = bpf_map_lookup_elem(&pal_exact, &xk);
+		if (x && pal_exact_same(p, x, len)) {
+			*entry = x->entry.id;
+			l->pos = x->entry.cand_first;
+			l->end = x->entry.cand_first + x->entry.cand_count;
+			return;
+		}
+	}
+	/* The trie holds directories only: the key's NUL (left out for a
+	 * truncated head) can never be part of a match. */
+	bytes = PAL_LPM_HDR + len + ((p->flags & PAL_PATH_TRUNCATED) ? 0 : 1);
 	if (bytes > PAL_LPM_DATA)
 		bytes = PAL_LPM_DATA;
 	p->lpm_prefixlen = bytes * 8;
@@ -255,8 +318,8 @@ static __always_inline void pal_decide_exec(struct pal_path *path, struct pal_pa
 		c->l0.pos = hdr->closed_first;
 		c->l0.end = hdr->closed_first + hdr->closed_count;
 	} else {
-		pal_lookup_field(path, slot, PAL_FIELD_PATH, &c->path_entry, &c->l0);
-		pal_lookup_field(binary, slot, PAL_FIELD_BINARY, &c->binary_entry, &c->l1);
+		pal_lookup_field(path, slot, PAL_FIELD_PATH, hdr, &c->path_entry, &c->l0);
+		pal_lookup_field(binary, slot, PAL_FIELD_BINARY, hdr, &c->binary_entry, &c->l1);
 		c->l2.pos = hdr->always_first;
 		c->l2.end = hdr->always_first + hdr->always_count;
 	}

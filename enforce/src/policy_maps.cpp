@@ -17,7 +17,7 @@ std::string errno_text() { return std::strerror(errno); }
 
 // Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i.
 bool is_array(const std::string &name) {
-  return name != "atoms" && name != "held";
+  return name != "atoms" && name != "exact" && name != "held";
 }
 
 // Writes n elements (keys and values each contiguous) with as few system
@@ -66,6 +66,8 @@ bpf_map *PolicyMaps::map_named(const std::string &name) const {
     return maps_.slots;
   if (name == "atoms")
     return maps_.atoms;
+  if (name == "exact")
+    return maps_.exact;
   if (name == "held")
     return maps_.held;
   if (name == "cands")
@@ -102,7 +104,7 @@ bool PolicyMaps::init(std::string &error) {
 }
 
 void PolicyMaps::clear_slot(uint32_t slot) {
-  // The trie and the hash: delete every key of `slot`. Collect first:
+  // The trie and the hashes: delete every key of `slot`. Collect first:
   // deleting while iterating would restart the walk.
   auto delete_keys = [](bpf_map *map, auto of_slot) {
     const int fd = bpf_map__fd(map);
@@ -120,6 +122,11 @@ void PolicyMaps::clear_slot(uint32_t slot) {
   };
   delete_keys(maps_.atoms, [slot](const uint8_t *k) {
     return k[offsetof(pal_lpm_key, data)] == slot;
+  });
+  delete_keys(maps_.exact, [slot](const uint8_t *k) {
+    pal_exact_key xk;
+    std::memcpy(&xk, k, sizeof xk);
+    return xk.slot == slot;
   });
   delete_keys(maps_.held, [slot](const uint8_t *k) {
     pal_held_key hk;

@@ -11,8 +11,7 @@ std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
   ImageView view(image);
   std::vector<AtomEntry> entries;
   std::vector<std::vector<uint32_t>> held;
-  for (const auto &e : map_entries(image, "atoms")) {
-    AtomEntry a = decode_atom_entry(e);
+  for (AtomEntry &a : decode_entries(image)) {
     if (a.slot != image.slot)
       continue;
     held.push_back(view.held_atoms(a.entry.id));

@@ -139,21 +139,32 @@ struct Decoder {
     ImageView view(image);
     json out = json::array();
     std::vector<uint32_t> ids;
-    for (const auto &e : map_entries(image, "atoms")) {
-      AtomEntry a = decode_atom_entry(e);
-      check(a.slot == slot, "atoms key of another slot");
+    uint64_t lens[PAL_FIELDS][4] = {};
+    for (const AtomEntry &a : decode_entries(image)) {
+      check(a.slot == slot, "entry of another slot");
+      check(a.field >= 1 && a.field <= PAL_FIELDS, "entry of no field");
       check(a.entry.cand_count <= PAL_MAX_LIST, "candidate list too long");
       ids.push_back(a.entry.id);
-      out.push_back(
-          {{"id", a.entry.id},
-           {"field", field_name(a.field)},
-           {"match", a.exact ? "exact" : "under"},
-           {"value", a.value},
-           {"prefixlen", a.prefixlen},
-           {"held", view.held_atoms(a.entry.id)},
-           {"candidates",
-            list(a.entry.cand_first, a.entry.cand_count, false)}});
+      json j = {{"id", a.entry.id},
+                {"field", field_name(a.field)},
+                {"match", a.exact ? "exact" : "under"},
+                {"value", a.value},
+                {"held", view.held_atoms(a.entry.id)},
+                {"candidates",
+                 list(a.entry.cand_first, a.entry.cand_count, false)}};
+      if (a.prefixlen) {
+        j["prefixlen"] = a.prefixlen;
+      } else {
+        // An "exact" entry: its key must be the one the kernel computes.
+        check(a.hash == path_hash(hdr.hash_seed, a.value),
+              "exact key hash does not match its path");
+        lens[a.field - 1][a.value.size() / 64] |= uint64_t{1}
+                                                  << (a.value.size() % 64);
+      }
+      out.push_back(std::move(j));
     }
+    check(std::memcmp(lens, hdr.exact_lens, sizeof lens) == 0,
+          "exact_lens does not match the exact paths");
     std::sort(ids.begin(), ids.end());
     for (size_t i = 0; i < ids.size(); ++i)
       check(ids[i] == i + 1, "entry ids are not 1..n_entries");
@@ -214,6 +225,8 @@ std::string to_canonical_json(const CompiledPolicy &c) {
   check_slot(image, "lits", PAL_SLOT_LITS);
   check_slot(image, "cands", PAL_SLOT_CANDS);
   check_slot(image, "policies", PAL_MAX_POLICIES);
+  for (const auto &e : map_entries(image, "atoms"))
+    check(!decode_atom_entry(e).exact, "an exact path in the trie");
   ImageView view(image); // rejects unknown maps and bad sizes
 
   Written w(image);
@@ -234,6 +247,7 @@ std::string to_canonical_json(const CompiledPolicy &c) {
   json j = {
       {"slot", image.slot},
       {"n_rules", d.hdr.n_rules},
+      {"hash_seed", d.hdr.hash_seed},
       {"entries", d.entries()},
       {"always", d.list(d.hdr.always_first, d.hdr.always_count, false)},
       {"fail_closed", d.list(d.hdr.closed_first, d.hdr.closed_count, true)},

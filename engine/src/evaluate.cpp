@@ -44,7 +44,22 @@ struct Eval {
 
   // pal_lookup_field()
   void lookup(const std::string &path, bool truncated, uint8_t field,
-              uint32_t &entry, List &l) const {
+              const pal_slot &hdr, uint32_t &entry, List &l) const {
+    const uint32_t len = static_cast<uint32_t>(path.size());
+    if (!truncated && len <= PAL_MATCH_PATH_MAX &&
+        ((hdr.exact_lens[field - 1][len / 64] >> (len % 64)) & 1)) {
+      auto x = img.exact_lookup(slot, field, path_hash(hdr.hash_seed, path));
+      // pal_exact_same(): whole words, the event's zero past its end.
+      uint64_t words[PAL_EXACT_WORDS] = {};
+      std::memcpy(words, path.data(), path.size());
+      if (x && x->len == len &&
+          std::memcmp(x->path, words, (len + 7) / 8 * 8) == 0) {
+        entry = x->entry.id;
+        l.pos = x->entry.cand_first;
+        l.end = x->entry.cand_first + x->entry.cand_count;
+        return;
+      }
+    }
     pal_lpm_key key;
     std::memset(&key, 0, sizeof key);
     size_t bytes = PAL_LPM_HDR + path.size() + (truncated ? 0 : 1);
@@ -146,6 +161,10 @@ struct Eval {
 
 } // namespace
 
+uint64_t exact_path_hash(uint64_t seed, std::string_view path) {
+  return path_hash(seed, path);
+}
+
 ExecEvaluator::ExecEvaluator(const MapImage &image)
     : view_(std::make_unique<ImageView>(image)) {}
 
@@ -167,11 +186,12 @@ Verdict ExecEvaluator::operator()(const ExecEvent &ev) const {
       e.l0.pos = hdr->closed_first;
       e.l0.end = hdr->closed_first + hdr->closed_count;
     } else {
-      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, e.path_entry,
+      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr, e.path_entry,
                e.l0);
       // An unknown binary gets no lookup: no binary atom holds.
       if (ev.binary_known)
-        e.lookup(ev.binary, false, PAL_FIELD_BINARY, e.binary_entry, e.l1);
+        e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr, e.binary_entry,
+                 e.l1);
       e.l2.pos = hdr->always_first;
       e.l2.end = hdr->always_first + hdr->always_count;
     }

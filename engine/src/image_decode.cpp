@@ -27,6 +27,48 @@ uint32_t array_max_entries(const std::string &map) {
   return 0;
 }
 
+uint64_t path_hash(uint64_t seed, std::string_view path) {
+  uint64_t h = seed ^ (uint64_t{path.size()} * PAL_HASH_LEN);
+  for (size_t i = 0; i < path.size(); i += 8) {
+    uint64_t w = 0; // little-endian, zero past the end
+    for (size_t b = 0; b < 8 && i + b < path.size(); ++b)
+      w |= uint64_t{static_cast<uint8_t>(path[i + b])} << (8 * b);
+    h = (h ^ w) * PAL_HASH_MUL;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+AtomEntry decode_exact_entry(const MapEntry &e) {
+  auto key = decode<pal_exact_key>(e.key, "exact key");
+  auto value = decode<pal_exact>(e.value, "exact value");
+  if (value.len > PAL_MATCH_PATH_MAX)
+    throw std::runtime_error("exact path longer than PAL_MATCH_PATH_MAX");
+  const auto *bytes = reinterpret_cast<const char *>(value.path);
+  for (size_t i = value.len; i < sizeof value.path; ++i)
+    if (bytes[i])
+      throw std::runtime_error("non-zero byte past an exact path");
+  AtomEntry out;
+  out.slot = static_cast<uint8_t>(key.slot);
+  out.field = static_cast<uint8_t>(key.field);
+  if (out.slot != key.slot || out.field != key.field)
+    throw std::runtime_error("bad slot or field in exact key");
+  out.exact = true;
+  out.value.assign(bytes, value.len);
+  out.hash = key.hash;
+  out.entry = value.entry;
+  return out;
+}
+
+std::vector<AtomEntry> decode_entries(const MapImage &image) {
+  std::vector<AtomEntry> out;
+  for (const auto &e : map_entries(image, "atoms"))
+    out.push_back(decode_atom_entry(e));
+  for (const auto &e : map_entries(image, "exact"))
+    out.push_back(decode_exact_entry(e));
+  return out;
+}
+
 AtomEntry decode_atom_entry(const MapEntry &e) {
   auto key = decode<pal_lpm_key>(e.key, "atoms key");
   AtomEntry out;
@@ -57,6 +99,12 @@ ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
         if (key.prefixlen > 8 * PAL_LPM_DATA)
           throw std::runtime_error("atoms key prefixlen past the data");
         trie_.emplace_back(key, decode<pal_entry>(e.value, "atoms value"));
+      }
+    } else if (name == "exact") {
+      for (const auto &e : entries) {
+        auto key = decode<pal_exact_key>(e.key, "exact key");
+        exact_[{key.slot, key.field, key.hash}] =
+            decode<pal_exact>(e.value, "exact value");
       }
     } else if (name == "held") {
       for (const auto &e : entries) {
@@ -105,6 +153,14 @@ std::optional<pal_entry> ImageView::lpm_lookup(const pal_lpm_key &key) const {
     }
   }
   return found;
+}
+
+std::optional<pal_exact> ImageView::exact_lookup(uint32_t slot, uint32_t field,
+                                                 uint64_t hash) const {
+  auto it = exact_.find({slot, field, hash});
+  if (it == exact_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 bool ImageView::held(uint32_t slot, uint32_t entry, uint32_t atom) const {

@@ -11,6 +11,8 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -39,17 +41,26 @@ const std::vector<MapEntry> &map_entries(const MapImage &image,
 // declare them; 0 for a name that is not an array map.
 uint32_t array_max_entries(const std::string &map);
 
-// One "atoms" entry in words. Throws on keys the kernel would misread
-// (prefixlen not whole bytes or past the data, non-zero bytes past it).
+// The key hash of an exact path: pal_path_hash() of bpf/lib/match.h.
+uint64_t path_hash(uint64_t seed, std::string_view path);
+
+// One entry in words: an "atoms" entry (a directory prefix) or an "exact"
+// one. Throws on bytes the kernel would misread (prefixlen not whole bytes
+// or past the data, non-zero bytes past it or past an exact path).
 struct AtomEntry {
   uint8_t slot = 0;
   uint8_t field = 0;  // PAL_FIELD_*
-  bool exact = false; // the key ends in NUL
+  bool exact = false; // from "exact"; an "atoms" key ending in NUL too
   std::string value;  // path bytes without the NUL ("/tmp/" for under)
-  uint32_t prefixlen = 0;
-  pal_entry entry{}; // the value
+  uint32_t prefixlen = 0; // "atoms" only
+  uint64_t hash = 0;      // "exact" only: the key's
+  pal_entry entry{};      // the value's
 };
 AtomEntry decode_atom_entry(const MapEntry &e);
+AtomEntry decode_exact_entry(const MapEntry &e);
+
+// Every entry of the image ("atoms" then "exact").
+std::vector<AtomEntry> decode_entries(const MapImage &image);
 
 // The image read the way the kernel reads its maps: array elements by
 // index, the trie by longest prefix, the held hash by key.
@@ -81,6 +92,10 @@ public:
   // key's) whose first prefixlen bits equal the key's.
   std::optional<pal_entry> lpm_lookup(const pal_lpm_key &key) const;
 
+  // "exact" at key {slot, field, hash}.
+  std::optional<pal_exact> exact_lookup(uint32_t slot, uint32_t field,
+                                        uint64_t hash) const;
+
   // "held" has the key {slot, entry, atom}.
   bool held(uint32_t slot, uint32_t entry, uint32_t atom) const;
 
@@ -93,6 +108,7 @@ private:
            std::unordered_map<uint32_t, const std::vector<uint8_t> *>>
       arrays_;
   std::vector<std::pair<pal_lpm_key, pal_entry>> trie_;
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, pal_exact> exact_;
   std::set<std::array<uint32_t, 3>> held_;
 };
 

@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
 #include "field_catalog.h"
+#include "image_decode.h"
 #include "passes.h"
 
 namespace palisade::engine {
@@ -151,16 +153,26 @@ struct EntryPlan {
   pal_lpm_key key;
   std::vector<AtomId> own, closure; // sorted
   std::vector<pal_cand> cands;
+
+  uint8_t field() const { return key.data[1]; }
+  // lpm_key() ends an exact path's key in NUL.
+  bool exact() const { return key.data[key.prefixlen / 8 - 1] == '\0'; }
+  // The path: without the NUL of an exact key; with the '/' of an under
+  // key ("/tmp/"), except "/".
+  std::string value() const {
+    std::string v(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
+                  key.prefixlen / 8 - PAL_LPM_HDR);
+    if (exact())
+      v.pop_back();
+    return v;
+  }
   // Description for diagnostics: `path == "/x"`, `path under "/d"`.
   std::string text() const {
-    std::string value(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
-                      key.prefixlen / 8 - PAL_LPM_HDR);
-    bool exact = !value.empty() && value.back() == '\0';
-    value.pop_back(); // the NUL or the '/' lpm_key() added
-    if (value.empty())
-      value = "/";
-    return field_text(key.data[1]) + (exact ? " == \"" : " under \"") +
-           value + "\"";
+    std::string v = value();
+    if (!exact() && v.size() > 1)
+      v.pop_back();
+    return field_text(field()) + (exact() ? " == \"" : " under \"") + v +
+           "\"";
   }
 };
 
@@ -171,14 +183,16 @@ struct Lowering {
 
   std::vector<const IrRule *> order;
   std::vector<TermPlan> terms;
-  std::vector<EntryPlan> entries;
+  std::vector<EntryPlan> entries; // id = index + 1
   std::vector<pal_cand> always, closed;
+  uint64_t hash_seed = 0;
 
   bool order_rules();
   bool plan_terms();
   bool plan_entries();
   bool plan_candidates();
   void plan_fail_closed();
+  void plan_hash_seed();
   MapImage emit() const;
 };
 
@@ -297,6 +311,13 @@ bool Lowering::plan_entries() {
     entries.push_back(EntryPlan{keys[i], std::move(owns[i]),
                                 std::move(closed[i]), {}});
   }
+  // Ids follow the key data (slot, field, path bytes): the order a reader
+  // of the canonical JSON sees the entries in.
+  std::sort(entries.begin(), entries.end(),
+            [](const EntryPlan &a, const EntryPlan &b) {
+              int c = std::memcmp(a.key.data, b.key.data, PAL_LPM_DATA);
+              return c != 0 ? c < 0 : a.key.prefixlen < b.key.prefixlen;
+            });
   return true;
 }
 
@@ -405,10 +426,26 @@ void Lowering::plan_fail_closed() {
   }
 }
 
+void Lowering::plan_hash_seed() {
+  // The first seed under which no two exact paths of one field share a
+  // key; a collision with an event's path is harmless (the kernel compares
+  // the path), one between two entries would hide one of them.
+  for (;; ++hash_seed) {
+    std::set<std::pair<uint8_t, uint64_t>> keys;
+    bool clash = false;
+    for (const EntryPlan &e : entries)
+      if (e.exact() &&
+          !keys.emplace(e.field(), path_hash(hash_seed, e.value())).second)
+        clash = true;
+    if (!clash)
+      return;
+  }
+}
+
 MapImage Lowering::emit() const {
   MapImage image;
   image.slot = slot;
-  std::map<Bytes, Bytes> rules, term_map, lit_map, cands, atoms, held,
+  std::map<Bytes, Bytes> rules, term_map, lit_map, cands, atoms, exact, held,
       policies, slots;
 
   uint32_t lit_count = 0;
@@ -461,7 +498,7 @@ MapImage Lowering::emit() const {
   hdr.always_count = static_cast<uint32_t>(always.size());
   hdr.closed_first = put(closed);
   hdr.closed_count = static_cast<uint32_t>(closed.size());
-  slots[bytes_of(uint32_t{slot})] = bytes_of(hdr);
+  hdr.hash_seed = hash_seed;
 
   for (uint32_t e = 0; e < entries.size(); ++e) {
     const EntryPlan &entry = entries[e];
@@ -470,7 +507,25 @@ MapImage Lowering::emit() const {
     v.id = e + 1;
     v.cand_count = static_cast<uint32_t>(entry.cands.size());
     v.cand_first = put(entry.cands);
-    atoms[bytes_of(entry.key)] = bytes_of(v);
+    if (entry.exact()) {
+      // An exact path: a hash lookup, and a bit for its length.
+      const std::string path = entry.value();
+      pal_exact_key k;
+      std::memset(&k, 0, sizeof k);
+      k.slot = slot;
+      k.field = entry.field();
+      k.hash = path_hash(hash_seed, path);
+      pal_exact x;
+      std::memset(&x, 0, sizeof x);
+      x.entry = v;
+      x.len = static_cast<uint32_t>(path.size());
+      std::memcpy(x.path, path.data(), path.size());
+      exact[bytes_of(k)] = bytes_of(x);
+      hdr.exact_lens[entry.field() - 1][path.size() / 64] |=
+          uint64_t{1} << (path.size() % 64);
+    } else {
+      atoms[bytes_of(entry.key)] = bytes_of(v);
+    }
     for (AtomId a : entry.closure) {
       pal_held_key k;
       std::memset(&k, 0, sizeof k);
@@ -480,6 +535,8 @@ MapImage Lowering::emit() const {
       held[bytes_of(k)] = bytes_of(uint32_t{1});
     }
   }
+
+  slots[bytes_of(uint32_t{slot})] = bytes_of(hdr);
 
   for (const auto &pol : p.policies) {
     pal_policy v;
@@ -491,6 +548,7 @@ MapImage Lowering::emit() const {
 
   image.maps["slots"] = sorted(std::move(slots));
   image.maps["atoms"] = sorted(std::move(atoms));
+  image.maps["exact"] = sorted(std::move(exact));
   image.maps["held"] = sorted(std::move(held));
   image.maps["cands"] = sorted(std::move(cands));
   image.maps["rules"] = sorted(std::move(rules));
@@ -523,6 +581,7 @@ std::optional<MapImage> lower(const Program &p, uint32_t slot,
       !l.plan_candidates())
     return std::nullopt;
   l.plan_fail_closed();
+  l.plan_hash_seed();
   return l.emit();
 }
 

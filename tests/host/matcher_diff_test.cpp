@@ -6,6 +6,7 @@
 // ones (hundreds of rules, lists of hundreds of paths, up to 64 policies)
 // probe the index. Every policy is applied with a slot flip, so stale
 // entries left in a reused slot would show up as disagreements too.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -230,6 +231,31 @@ void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
   if (unresolved) p.flags |= PAL_PATH_UNRESOLVED;
 }
 
+// The image with another hash seed for its exact paths (the engine picks
+// the first seed without a collision, so 0 nearly always): the kernel
+// must use the slot's seed, not assume one.
+void reseed(engine::MapImage &image, uint64_t seed) {
+  for (auto &e : image.maps["exact"]) {
+    pal_exact_key k;
+    pal_exact x;
+    std::memcpy(&k, e.key.data(), sizeof k);
+    std::memcpy(&x, e.value.data(), sizeof x);
+    k.hash = engine::exact_path_hash(
+        seed, std::string_view(reinterpret_cast<const char *>(x.path), x.len));
+    std::memcpy(e.key.data(), &k, sizeof k);
+  }
+  std::sort(image.maps["exact"].begin(), image.maps["exact"].end(),
+            [](const engine::MapEntry &a, const engine::MapEntry &b) {
+              return a.key < b.key;
+            });
+  for (auto &e : image.maps["slots"]) {
+    pal_slot hdr;
+    std::memcpy(&hdr, e.value.data(), sizeof hdr);
+    hdr.hash_seed = seed;
+    std::memcpy(e.value.data(), &hdr, sizeof hdr);
+  }
+}
+
 std::string describe(const engine::Verdict &v) {
   std::ostringstream s;
   s << "action=" << v.action << " policy=" << v.policy << " rule=" << v.rule_id
@@ -306,13 +332,21 @@ protected:
         n.rejected++; // e.g. beyond the term or list limits: draw another
         continue;
       }
+      const engine::MapImage as_compiled = compiled->image;
+      const bool reseeded = n.policies % 3 == 2;
+      if (reseeded)
+        reseed(compiled->image, 0x5eed0000u + n.policies);
       std::string err;
       ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
       n.policies++;
       engine::ExecEvaluator evaluate(compiled->image);
+      engine::ExecEvaluator evaluate_compiled(as_compiled);
       for (int i = 0; i < events_each; i++) {
         engine::ExecEvent ev = event(r);
         engine::Verdict want = evaluate(ev);
+        if (reseeded)
+          ASSERT_EQ(describe(want), describe(evaluate_compiled(ev)))
+              << "another seed changed the decision";
         engine::Verdict got = run_in_kernel(ev);
         n.events++;
         n.decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;

@@ -38,12 +38,19 @@
 #define PAL_MAX_LIST 64         /* candidates of one entry; "always" terms */
 /* Per-slot capacities of the index maps (each map holds PAL_SLOTS times
  * this many elements; the engine refuses a policy that needs more). */
-#define PAL_SLOT_ENTRIES (1u << 17) /* "atoms" LPM entries */
+#define PAL_SLOT_ENTRIES (1u << 17) /* entries: "atoms" (under) + "exact" */
 #define PAL_SLOT_HELD (1u << 18)    /* "held" pairs (entry, atom) */
 #define PAL_SLOT_CANDS (1u << 18)   /* candidate records of all lists */
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
 #define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
+#define PAL_FIELDS 2            /* PAL_FIELD_PATH .. PAL_FIELD_BINARY */
+#define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
+/* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
+ * 8-byte little-endian word w of the path (zero past its length),
+ * h = (h ^ w) * PAL_HASH_MUL; h ^= h >> 31; from h = seed ^ len * PAL_HASH_LEN. */
+#define PAL_HASH_LEN 0x9E3779B97F4A7C15ULL
+#define PAL_HASH_MUL 0xBF58476D1CE4E5B9ULL
 /* Candidates one decision takes from its three lists (path entry, binary
  * entry, always), at most PAL_MAX_LIST each. */
 #define PAL_MATCH_STEPS (3 * PAL_MAX_LIST)
@@ -116,13 +123,29 @@ struct pal_lpm_key {
 	__u8 data[PAL_LPM_DATA]; /* slot, field, path bytes */
 };
 
-/* Value of an "atoms" entry: one field value (exact path or directory
- * prefix) of the slot. */
+/* Value of an "atoms" entry (a directory prefix) and part of an "exact"
+ * one (an exact path): one field value of the slot. */
 struct pal_entry {
 	__u32 id;         /* 1..n_entries, dense per slot, in key-byte order */
 	__u32 cand_first; /* "cands" (within the slot): the terms this entry */
 	__u32 cand_count; /*   may make hold, <= PAL_MAX_LIST, by (rule, term) */
 	__u32 pad;
+};
+
+/* Key of map "exact" (hash): an exact path by a hash of its bytes. */
+struct pal_exact_key {
+	__u32 slot;
+	__u32 field; /* PAL_FIELD_* */
+	__u64 hash;  /* pal_path_hash(the slot's hash_seed, the path) */
+};
+
+/* Value of map "exact". The path is stored and compared, so a hash
+ * collision with an event's path can never make it match. */
+struct pal_exact {
+	struct pal_entry entry;
+	__u32 len; /* path bytes, <= PAL_MATCH_PATH_MAX */
+	__u32 pad;
+	__u64 path[PAL_EXACT_WORDS]; /* the bytes, zero past len */
 };
 
 /* Key of map "held" (hash): present when `atom` holds for every value whose
@@ -184,6 +207,10 @@ struct pal_slot {
 	__u32 always_count; /*   every event), <= PAL_MAX_LIST */
 	__u32 closed_first; /* "cands": per policy its first deny/kill exec */
 	__u32 closed_count; /*   rule: the decision when the path is unresolved */
+	__u64 hash_seed;    /* of the "exact" keys */
+	/* Per field (index PAL_FIELD_* - 1): bit L is set when an exact path
+	 * of L bytes exists, so other lengths skip the "exact" lookup. */
+	__u64 exact_lens[PAL_FIELDS][4];
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -243,9 +270,11 @@ struct pal_exit_record {
 
 #ifdef __cplusplus
 #include <cstddef>
+#define PAL_ASSERT(c, m) static_assert(c, m)
 #define PAL_ASSERT_SIZE(t, n) static_assert(sizeof(t) == (n), #t " size")
 #define PAL_ASSERT_OFF(t, f, n) static_assert(offsetof(t, f) == (n), #t "." #f)
 #else
+#define PAL_ASSERT(c, m) _Static_assert(c, m)
 #define PAL_ASSERT_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size")
 #define PAL_ASSERT_OFF(t, f, n) _Static_assert(__builtin_offsetof(t, f) == (n), #t "." #f)
 #endif
@@ -262,7 +291,14 @@ PAL_ASSERT_SIZE(struct pal_rule, 24);
 PAL_ASSERT_SIZE(struct pal_term, 8);
 PAL_ASSERT_OFF(struct pal_term, n_checks, 7);
 PAL_ASSERT_SIZE(struct pal_lit, 8);
-PAL_ASSERT_SIZE(struct pal_slot, 24);
+PAL_ASSERT_SIZE(struct pal_exact_key, 16);
+PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
+PAL_ASSERT_SIZE(struct pal_slot, 96);
+PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
+PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
+PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
+PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
+PAL_ASSERT(PAL_FIELD_BINARY == PAL_FIELDS, "fields are 1..PAL_FIELDS");
 PAL_ASSERT_SIZE(struct pal_config, 16);
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);

@@ -8,6 +8,7 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
+#include "image_decode.h"
 #include "lower.h"
 #include "passes.h"
 
@@ -41,6 +42,16 @@ TEST(LpmKey, LongestPathFillsTheKey) {
             8u * PAL_LPM_DATA);
   EXPECT_EQ(lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, p).prefixlen,
             8u * PAL_LPM_DATA);
+}
+
+// The exact-path key hash is part of the ABI: the kernel computes the same
+// numbers (docs/abi.md "Exact paths"). Values from an independent Python
+// rendering of the definition.
+TEST(PathHash, IsTheDocumentedFunction) {
+  EXPECT_EQ(path_hash(0, ""), 0u);
+  EXPECT_EQ(path_hash(0, "/usr/bin/nc"), 0xde025303254abe11u);
+  EXPECT_EQ(path_hash(7, "/a"), 0x49b7cc36d3fa5f4u);
+  EXPECT_EQ(path_hash(0, "/" + std::string(252, 'a')), 0xe155be8cacc97e15u);
 }
 
 TEST(PrefixClosure, NestedDirectoriesAndExactPathsInheritParents) {
@@ -176,10 +187,21 @@ TEST(Lower, EntriesHoldTheirClosureAndCandidates) {
   dsl::Diagnostics diags;
   auto image = lower(two_policies(), 0, diags);
   ASSERT_TRUE(image);
-  const auto &atoms = image->maps.at("atoms");
-  ASSERT_EQ(atoms.size(), 2u); // "/a" and "/b"
-  auto a = value_at<pal_entry>(*image, "atoms", 0);
-  auto b = value_at<pal_entry>(*image, "atoms", 1);
+  // Exact paths are in the "exact" hash, none in the trie.
+  EXPECT_TRUE(image->maps.at("atoms").empty());
+  ASSERT_EQ(image->maps.at("exact").size(), 2u); // "/a" and "/b"
+  std::map<std::string, pal_exact> exact;
+  for (size_t i = 0; i < 2; ++i) {
+    auto x = value_at<pal_exact>(*image, "exact", i);
+    pal_exact_key k;
+    std::memcpy(&k, image->maps.at("exact")[i].key.data(), sizeof k);
+    std::string path(reinterpret_cast<const char *>(x.path), x.len);
+    EXPECT_EQ(k.hash, path_hash(0, path));
+    EXPECT_EQ(k.field, uint32_t{PAL_FIELD_PATH});
+    exact[path] = x;
+  }
+  auto a = exact.at("/a").entry;
+  auto b = exact.at("/b").entry;
   EXPECT_EQ(a.id, 1u);
   EXPECT_EQ(b.id, 2u);
   // Held pairs: /a -> {0}; /b -> {0, 1}.
@@ -198,6 +220,9 @@ TEST(Lower, EntriesHoldTheirClosureAndCandidates) {
   auto slot = value_at<pal_slot>(*image, "slots", 0);
   EXPECT_EQ(slot.n_rules, 5u);
   EXPECT_EQ(slot.n_entries, 2u);
+  EXPECT_EQ(slot.hash_seed, 0u);
+  EXPECT_EQ(slot.exact_lens[PAL_FIELD_PATH - 1][0], uint64_t{1} << 2);
+  EXPECT_EQ(slot.exact_lens[PAL_FIELD_BINARY - 1][0], 0u);
   EXPECT_EQ(a.cand_count, 2u);
   EXPECT_EQ(b.cand_count, 1u);
   std::map<uint32_t, pal_cand> cands;
@@ -261,7 +286,7 @@ TEST(Lower, SixteenThousandRulesFit) {
   dsl::Diagnostics diags;
   auto image = lower(p, 1, diags);
   ASSERT_TRUE(image) << diags.render();
-  EXPECT_EQ(image->maps.at("atoms").size(), size_t{PAL_MAX_RULES});
+  EXPECT_EQ(image->maps.at("exact").size(), size_t{PAL_MAX_RULES});
   EXPECT_EQ(image->maps.at("cands").size(), size_t{PAL_MAX_RULES + 1});
 }
 
@@ -325,6 +350,13 @@ TEST(Lower, AtomEntriesMustLeaveRoomForTheOtherSlot) {
 
 // ---- canonical JSON --------------------------------------------------------
 
+Program with_under() {
+  Program p = two_policies();
+  p.atoms.push_back(Atom{PAL_FIELD_PATH, MatchKind::Under, {"/d"}, {}});
+  p.rules.push_back(ir_rule(5, 0, dsl::Action::Deny, {{Literal{2, false}}}));
+  return p;
+}
+
 CompiledPolicy two_policies_compiled() {
   dsl::Diagnostics diags;
   auto image = lower(two_policies(), 0, diags);
@@ -342,7 +374,7 @@ TEST(CanonicalJson, DecodesTheBytes) {
   auto j = nlohmann::json::parse(to_canonical_json(c));
   EXPECT_EQ(j["n_rules"], 5);
   EXPECT_EQ(j["entries"][1], nlohmann::json::parse(R"({"id":2,"field":"path",
-      "match":"exact","value":"/b","prefixlen":40,"held":[0,1],
+      "match":"exact","value":"/b","held":[0,1],
       "candidates":["rule 2 term 0"]})"));
   EXPECT_EQ(j["rules"][0],
             nlohmann::json::parse(R"({"index":0,"policy":0,"rule_id":3,
@@ -362,9 +394,24 @@ TEST(CanonicalJson, DecodesTheBytes) {
 
 TEST(CanonicalJson, RejectsBytesTheKernelWouldMisread) {
   {
-    CompiledPolicy c = two_policies_compiled();
-    auto &key = c.image.maps["atoms"][0].key;
+    CompiledPolicy c;
+    dsl::Diagnostics diags;
+    c.image = *lower(with_under(), 0, diags);
+    EXPECT_NO_THROW(to_canonical_json(c));
+    auto &key = c.image.maps["atoms"].at(0).key;
     key[key.size() - 1] = 'x'; // garbage past prefixlen
+    EXPECT_THROW(to_canonical_json(c), std::runtime_error);
+  }
+  {
+    CompiledPolicy c = two_policies_compiled();
+    // An exact key whose hash is not its path's.
+    c.image.maps["exact"].at(0).key[offsetof(pal_exact_key, hash)] ^= 1;
+    EXPECT_THROW(to_canonical_json(c), std::runtime_error);
+  }
+  {
+    CompiledPolicy c = two_policies_compiled();
+    // A length bit missing: the kernel would never look the path up.
+    c.image.maps["slots"].at(0).value[offsetof(pal_slot, exact_lens)] = 0;
     EXPECT_THROW(to_canonical_json(c), std::runtime_error);
   }
   {
@@ -376,8 +423,8 @@ TEST(CanonicalJson, RejectsBytesTheKernelWouldMisread) {
   {
     CompiledPolicy c = two_policies_compiled();
     // A candidate list that reaches past what was written.
-    auto &v = c.image.maps["atoms"][0].value;
-    v[offsetof(pal_entry, cand_count)] = 9;
+    auto &v = c.image.maps["exact"].at(0).value;
+    v[offsetof(pal_exact, entry) + offsetof(pal_entry, cand_count)] = 9;
     EXPECT_THROW(to_canonical_json(c), std::runtime_error);
   }
   {

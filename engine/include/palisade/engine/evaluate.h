@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "palisade/engine/compile.h"
@@ -38,6 +39,10 @@ struct Verdict {
 
 // Decides `ev` against the image's slot, exactly as the kernel would.
 Verdict evaluate_exec(const MapImage &image, const ExecEvent &ev);
+
+// The key hash of an exact path under `seed` (map "exact"; docs/abi.md),
+// as bpf/lib/match.h computes it.
+uint64_t exact_path_hash(uint64_t seed, std::string_view path);
 
 class ImageView;
 
