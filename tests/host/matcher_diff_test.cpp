@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -377,6 +378,137 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   EXPECT_GT(n.decided, n.events / 4);
   std::printf("compared %d events over %d policies, %d decided\n", n.events,
               n.policies, n.decided);
+}
+
+// What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;
+// array elements that are all zero are left out.
+using Contents = std::map<std::pair<std::string, std::vector<uint8_t>>,
+                          std::vector<uint8_t>>;
+
+// Elements of each array map's slot that `images` wrote: one past the
+// highest index.
+std::map<std::string, uint32_t>
+written_bound(const std::vector<const engine::MapImage *> &images,
+              pal_match_test *skel) {
+  std::map<std::string, bpf_map *> arrays = {
+      {"slots", skel->maps.pal_slots}, {"cands", skel->maps.pal_cands},
+      {"rules", skel->maps.pal_rules}, {"terms", skel->maps.pal_terms},
+      {"lits", skel->maps.pal_lits},   {"policies", skel->maps.pal_policies}};
+  std::map<std::string, uint32_t> out;
+  for (const auto *image : images)
+    for (const auto &[name, map] : arrays) {
+      const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+      auto it = image->maps.find(name);
+      if (it == image->maps.end())
+        continue;
+      for (const auto &e : it->second) {
+        uint32_t idx;
+        std::memcpy(&idx, e.key.data(), sizeof idx);
+        out[name] = std::max(out[name], idx % per_slot + 1);
+      }
+    }
+  return out;
+}
+
+Contents slot_contents(pal_match_test *skel, uint32_t slot,
+                       const std::map<std::string, uint32_t> &bound) {
+  Contents out;
+  auto keyed = [&](const char *name, bpf_map *map, size_t slot_offset) {
+    const int fd = bpf_map__fd(map);
+    std::vector<uint8_t> key(bpf_map__key_size(map)), next(key.size()),
+        value(bpf_map__value_size(map));
+    void *prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
+      uint32_t s = slot_offset == 4 ? next[4] : next[0] | next[1] << 8 |
+                                                    next[2] << 16 |
+                                                    uint32_t(next[3]) << 24;
+      if (s == slot && bpf_map_lookup_elem(fd, next.data(), value.data()) == 0)
+        out[{name, next}] = value;
+      key = next;
+      prev = key.data();
+    }
+  };
+  keyed("atoms", skel->maps.pal_atoms, 4); // data[0], after prefixlen
+  keyed("exact", skel->maps.pal_exact, 0);
+  keyed("held", skel->maps.pal_held, 0);
+  auto array = [&](const char *name, bpf_map *map) {
+    const int fd = bpf_map__fd(map);
+    const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+    std::vector<uint8_t> value(bpf_map__value_size(map)), zero(value.size());
+    auto b = bound.find(name);
+    const uint32_t n = b == bound.end() ? 0 : std::min(per_slot, b->second);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t idx = slot * per_slot + i;
+      EXPECT_EQ(bpf_map_lookup_elem(fd, &idx, value.data()), 0);
+      if (value != zero) {
+        std::vector<uint8_t> k(sizeof idx);
+        std::memcpy(k.data(), &idx, sizeof idx);
+        out[{name, k}] = value;
+      }
+    }
+  };
+  array("slots", skel->maps.pal_slots);
+  array("cands", skel->maps.pal_cands);
+  array("rules", skel->maps.pal_rules);
+  array("terms", skel->maps.pal_terms);
+  array("lits", skel->maps.pal_lits);
+  array("policies", skel->maps.pal_policies);
+  return out;
+}
+
+Contents image_contents(const engine::MapImage &image) {
+  Contents out;
+  for (const auto &[name, entries] : image.maps)
+    for (const auto &e : entries)
+      if (std::any_of(e.value.begin(), e.value.end(), [](uint8_t b) { return b; }))
+        out[{name, e.key}] = e.value;
+  return out;
+}
+
+// A slot that held a big policy and then a small one holds the small one
+// only: the apply cleared every map, the index maps included.
+TEST_F(MatcherDiffTest, ApplyLeavesNoStaleEntries) {
+  auto compile_text = [&](const std::string &text) {
+    dsl::Diagnostics diags;
+    auto file = dsl::parse_rules("stale.rules", text, diags);
+    EXPECT_TRUE(file) << diags.render();
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(std::move(*file));
+    auto c = engine::compile(files, {}, maps_.inactive_slot(), diags);
+    EXPECT_TRUE(c) << diags.render();
+    return *c;
+  };
+  Random r(7);
+  std::string big;
+  while (big.empty()) {
+    std::string text = big_policy_text(r);
+    dsl::Diagnostics diags;
+    auto file = dsl::parse_rules("big.rules", text, diags);
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(std::move(*file));
+    if (engine::compile(files, {}, 0, diags))
+      big = text;
+  }
+  const std::string small =
+      "policy \"s\" mode enforce { deny exec when path == \"/srv/app1/bin/t1\" "
+      "and binary != \"/bin/sh\" }\n";
+  std::string err;
+  const uint32_t slot = maps_.inactive_slot();
+  auto first = compile_text(big);
+  ASSERT_TRUE(maps_.apply(first, err)) << err;
+  auto other = compile_text(small + "policy \"o\" mode audit { audit exec }\n");
+  ASSERT_TRUE(maps_.apply(other, err)) << err;
+  auto again = compile_text(small);
+  ASSERT_EQ(again.image.slot, slot);
+  ASSERT_TRUE(maps_.apply(again, err)) << err;
+  ASSERT_GT(image_contents(first.image).size(), 1000u);
+  // Every array element an image wrote is below these bounds.
+  auto bound = written_bound({&first.image, &other.image, &again.image}, skel_);
+  EXPECT_EQ(slot_contents(skel_, slot, bound), image_contents(again.image));
+  EXPECT_EQ(slot_contents(skel_, slot ^ 1, bound), image_contents(other.image));
+  EXPECT_EQ(run_in_kernel(engine::ExecEvent{"/srv/app1/bin/t1", "/bin/bash"})
+                .action,
+            uint32_t{PAL_ACT_DENY});
 }
 
 TEST_F(MatcherDiffTest, KernelAgreesOnBigPolicies) {
