@@ -45,7 +45,8 @@ struct pal_eval_ctx {
 	__u32 slot, event;
 	__u64 decided; /* bit per policy index */
 	__u32 path_entry, binary_entry; /* entry ids found, 0: none */
-	struct pal_list l0, l1, l2; /* path entry, binary entry, always */
+	struct pal_list l0, l1, l2; /* path entry, binary entry, always (l0:
+				     * the fail-closed list if unresolved) */
 	__u32 unresolved;
 	__u32 considered; /* candidates whose term was evaluated */
 };

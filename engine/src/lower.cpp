@@ -148,7 +148,7 @@ struct TermPlan {
   uint8_t anchor_field = 0;
 };
 
-// One "atoms" entry of the slot.
+// One entry of the slot: a directory ("atoms") or an exact path ("exact").
 struct EntryPlan {
   pal_lpm_key key;
   std::vector<AtomId> own, closure; // sorted
@@ -336,7 +336,9 @@ bool Lowering::plan_candidates() {
     for (const pal_lit &l : t.must)
       cost[l.atom].uses++;
 
-  size_t total = 0;
+  // Every list shares the slot's part of "cands"; the fail-closed one is
+  // already planned.
+  size_t total = closed.size();
   auto too_many = [&](const TermPlan &t) {
     diags
         .error(t.rule->loc, "the policies need more than " +
@@ -577,10 +579,11 @@ std::optional<MapImage> lower(const Program &p, uint32_t slot,
     return std::nullopt;
 
   Lowering l{p, slot, diags, {}, {}, {}, {}, {}};
-  if (!l.order_rules() || !l.plan_terms() || !l.plan_entries() ||
-      !l.plan_candidates())
+  if (!l.order_rules() || !l.plan_terms() || !l.plan_entries())
     return std::nullopt;
   l.plan_fail_closed();
+  if (!l.plan_candidates())
+    return std::nullopt;
   l.plan_hash_seed();
   return l.emit();
 }

@@ -328,6 +328,35 @@ TEST(Lower, AtMost64ConditionsWithoutAMustAtom) {
   EXPECT_EQ(diags.all()[0].loc.line, 10u + PAL_MAX_LIST);
 }
 
+// `under "/"` is a candidate of every path entry: four such rules over
+// 65536 exact paths need more records than a slot's part of "cands".
+TEST(Lower, CandidateRecordsOfASlotAreBounded) {
+  Program p;
+  p.policies.push_back({PolicyInfo{"p", dsl::Mode::Enforce, 0, {}}, {}});
+  p.atoms.push_back(Atom{PAL_FIELD_PATH, MatchKind::Under, {"/"}, {}});
+  Atom many{PAL_FIELD_PATH, MatchKind::Exact, {}, {}};
+  for (size_t i = 0; i < 65536; ++i)
+    many.values.push_back("/f" + std::to_string(i));
+  p.atoms.push_back(many);
+  for (uint32_t i = 0; i < 3; ++i) {
+    p.rules.push_back(ir_rule(i, 0, dsl::Action::Deny, {{Literal{0, false}}}));
+    p.rules.back().loc.line = 10 + i;
+  }
+  dsl::Diagnostics ok;
+  auto image = lower(p, 0, ok);
+  ASSERT_TRUE(image) << ok.render();
+  EXPECT_EQ(image->maps.at("cands").size(), 3u * 65537 + 1); // + fail closed
+  p.rules.push_back(ir_rule(3, 0, dsl::Action::Deny, {{Literal{0, false}}}));
+  p.rules.back().loc.line = 13;
+  dsl::Diagnostics diags;
+  EXPECT_FALSE(lower(p, 0, diags));
+  ASSERT_EQ(diags.error_count(), 1u);
+  EXPECT_EQ(diags.all()[0].message,
+            "the policies need more than 262144 candidate records in the "
+            "kernel");
+  EXPECT_EQ(diags.all()[0].loc.line, 13u);
+}
+
 TEST(Lower, AtomEntriesMustLeaveRoomForTheOtherSlot) {
   Program p;
   p.policies.push_back({PolicyInfo{"p", dsl::Mode::Enforce, 0, {}}, {}});
