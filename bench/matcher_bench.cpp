@@ -2,9 +2,11 @@
 // rule count. Runs pal_match_bench (bpf/match_test.bpf.c), which repeats
 // the decision in a bpf_loop and times it with the kernel clock, so the
 // syscall that starts it is not in the figure. Root. Prints a table; not a
-// test: these machines are noisy, compare figures from one run only.
+// test: these machines are noisy, compare figures from one run only. Each
+// figure is the best of several runs, which filters out interruptions.
 //
 //   matcher_bench [iterations]
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -34,7 +36,9 @@ struct Bench {
 };
 
 // N rules, each on its own exact path, one `under` rule, one binary rule:
-// the shape of a real deny list.
+// the shape of a real deny list. The events: no match (/usr/bin/ls),
+// near miss (a path as long as a listed one, not listed), exact hit (a
+// listed path), under hit (below the directory); all by /usr/bin/bash.
 std::string policy_with(int n) {
   std::string text = "policy \"bench\" mode enforce {\n";
   for (int i = 0; i < n - 2; i++)
@@ -50,7 +54,7 @@ void set_path(pal_path &p, const char *s) {
   p.len = static_cast<__u32>(std::strlen(s));
 }
 
-double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iterations) {
+double ns_once(pal_match_test *skel, const char *path, uint64_t iterations) {
   MatchInput in;
   set_path(in.path, path);
   set_path(in.binary, "/usr/bin/bash");
@@ -67,6 +71,13 @@ double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iteratio
   return double(b.elapsed_ns) / double(iterations);
 }
 
+double ns_per_decision(pal_match_test *skel, const char *path, uint64_t iterations) {
+  double best = ns_once(skel, path, iterations);
+  for (int i = 0; i < 4; i++)
+    best = std::min(best, ns_once(skel, path, iterations));
+  return best;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -80,8 +91,7 @@ int main(int argc, char **argv) {
     std::perror("load match_test.bpf.o");
     return 1;
   }
-  enforce::PolicyMaps maps({skel->maps.pal_config, skel->maps.pal_atoms,
-                            skel->maps.pal_rules, skel->maps.pal_policies}, 0);
+  enforce::PolicyMaps maps(enforce::policy_map_set(skel), 0);
   std::string err;
   if (!maps.init(err)) {
     std::fprintf(stderr, "%s\n", err.c_str());
@@ -89,9 +99,11 @@ int main(int argc, char **argv) {
   }
   std::printf("exec decision cost, %llu decisions per figure (ns/decision)\n",
               static_cast<unsigned long long>(iterations));
-  std::printf("%8s %12s %12s %12s\n", "rules", "no match", "exact hit", "under hit");
-  double base = 0;
-  for (int n : {10, 100, PAL_MAX_RULES}) {
+  std::printf("%8s %10s %10s %10s %10s   %s\n", "rules", "no match",
+              "near miss", "exact hit", "under hit",
+              "each / the 10-rule figure");
+  double base[4] = {0, 0, 0, 0};
+  for (int n : {10, 100, 1000, 10000}) {
     dsl::Diagnostics diags;
     auto file = dsl::parse_rules("bench.rules", policy_with(n), diags);
     std::vector<dsl::PolicyFile> files;
@@ -101,13 +113,19 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "%s%s\n", diags.render().c_str(), err.c_str());
       return 1;
     }
-    double miss = ns_per_decision(skel, "/usr/bin/ls", iterations);
-    double hit = ns_per_decision(skel, ("/bench/bin/tool" + std::to_string(n - 3)).c_str(), iterations);
-    double under = ns_per_decision(skel, "/bench/shm/x", iterations);
+    // near miss: as long as a listed path, so the exact lookup is made
+    // and fails, then the trie is searched.
+    std::string listed = "/bench/bin/tool" + std::to_string(n - 3);
+    std::string near = listed.substr(0, listed.size() - 1) + "x";
+    double fig[4] = {ns_per_decision(skel, "/usr/bin/ls", iterations),
+                     ns_per_decision(skel, near.c_str(), iterations),
+                     ns_per_decision(skel, listed.c_str(), iterations),
+                     ns_per_decision(skel, "/bench/shm/x", iterations)};
     if (n == 10)
-      base = miss;
-    std::printf("%8d %12.1f %12.1f %12.1f   (no match: %.2fx the 10-rule cost)\n",
-                n, miss, hit, under, miss / base);
+      std::copy(fig, fig + 4, base);
+    std::printf("%8d %10.1f %10.1f %10.1f %10.1f   %.2fx %.2fx %.2fx %.2fx\n",
+                n, fig[0], fig[1], fig[2], fig[3], fig[0] / base[0],
+                fig[1] / base[1], fig[2] / base[2], fig[3] / base[3]);
   }
   pal_match_test__destroy(skel);
   return 0;

@@ -2,7 +2,8 @@
 /*
  * The shared matcher (lib/match.h), callable from userspace through
  * BPF_PROG_TEST_RUN: the test writes an exec event into `mt_input`, runs
- * this program, and reads the decision and the atom set from `mt_output`.
+ * this program, and reads the decision, the entries the lookups found and
+ * the number of candidate terms evaluated from `mt_output`.
  * The differential test compares it with the userspace reference
  * evaluator on random policies and events. pal_match_bench repeats the
  * decision in a loop and times it with the kernel clock, for bench/.
@@ -22,7 +23,8 @@ struct pal_match_input {
 };
 
 struct pal_match_output {
-	struct pal_atom_set atoms;
+	__u32 path_entry, binary_entry; /* pal_entry.id found, 0: none */
+	__u32 considered;               /* candidates whose term was evaluated */
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
 	__u32 fail_closed;
@@ -56,7 +58,9 @@ int pal_match_test(void *ctx)
 	if (!in || !out)
 		return 1;
 	pal_decide_exec(&in->path, &in->binary, &ec, &slot);
-	out->atoms = ec.set;
+	out->path_entry = ec.path_entry;
+	out->binary_entry = ec.binary_entry;
+	out->considered = ec.considered;
 	out->action = ec.d.action;
 	out->policy = ec.d.policy;
 	out->rule_id = ec.d.rule_id;

@@ -20,12 +20,42 @@ struct {
 } pal_config SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS);
+	__type(key, __u32);
+	__type(value, struct pal_slot);
+} pal_slots SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PAL_LPM_MAX_ENTRIES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_lpm_key);
-	__type(value, struct pal_atom_set);
+	__type(value, struct pal_entry);
 } pal_atoms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_exact_key);
+	__type(value, struct pal_exact);
+} pal_exact SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_HELD);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_held_key);
+	__type(value, __u32);
+} pal_held SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_CANDS);
+	__type(key, __u32);
+	__type(value, struct pal_cand);
+} pal_cands SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -33,6 +63,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pal_rule);
 } pal_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_TERMS);
+	__type(key, __u32);
+	__type(value, struct pal_term);
+} pal_terms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_LITS);
+	__type(key, __u32);
+	__type(value, struct pal_lit);
+} pal_lits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

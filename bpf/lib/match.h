@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The policy matcher every hook program (and the test program) shares.
+ * Its cost depends on the candidates of the event, never on the number of
+ * rules or policies (docs/abi.md "The decision the kernel makes"):
  *
- * 1. Atoms: one longest-prefix lookup per field in the "atoms" LPM trie
- *    gives every atom (field predicate) that holds for that field's value;
- *    userspace closed each entry over its prefixes, so one lookup suffices.
- * 2. Rules: walk the active slot's rules (ordered by policy, then allow,
- *    kill, deny, audit); the first rule of a policy whose DNF holds decides
- *    that policy. Enforce-mode policies produce the action, audit-mode ones
- *    the "would". docs/abi.md has the full description.
+ * 1. Entries: per field, one hash lookup finds an exact path ("exact"),
+ *    else one longest-prefix lookup in the "atoms" LPM trie finds the
+ *    deepest directory entry. The "held" hash says which atoms hold for the
+ *    entry (its prefix closure); its candidate list names the only terms
+ *    that can hold through it.
+ * 2. Candidates: the path entry's list, the binary entry's list and the
+ *    slot's "always" list (terms without a must atom) are merged in rule
+ *    order. For each candidate whose policy has not decided yet, the term's
+ *    literals of the other field(s) are checked against the held atoms;
+ *    the literals of the anchor's field were checked when the policy was
+ *    compiled. The first rule of a policy that holds decides the policy,
+ *    as if the slot's rules were walked in order (allow, kill, deny, audit).
+ * 3. An unresolved path replaces the lists by the slot's fail-closed list:
+ *    each policy's first deny/kill rule holds.
  */
 #ifndef PAL_BPF_MATCH_H
 #define PAL_BPF_MATCH_H
@@ -16,10 +25,30 @@
 #include "common.h"
 #include "maps.h"
 
+/* pal_list.rule of a list with nothing left. */
+#define PAL_LIST_END 0xffffffffu
+
 struct pal_decision {
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
 	__u32 fail_closed; /* a path could not be resolved */
+};
+
+/* One candidate list being merged, and the candidate at its head. */
+struct pal_list {
+	__u32 pos, end;   /* within the slot's part of "cands" */
+	__u32 rule, term; /* the candidate at pos; rule = PAL_LIST_END: done */
+};
+
+struct pal_eval_ctx {
+	struct pal_decision d;
+	__u32 slot, event;
+	__u64 decided; /* bit per policy index */
+	__u32 path_entry, binary_entry; /* entry ids found, 0: none */
+	struct pal_list l0, l1, l2; /* path entry, binary entry, always (l0:
+				     * the fail-closed list if unresolved) */
+	__u32 unresolved;
+	__u32 considered; /* candidates whose term was evaluated */
 };
 
 static __always_inline struct pal_config *pal_config_get(void)
@@ -29,94 +58,209 @@ static __always_inline struct pal_config *pal_config_get(void)
 	return bpf_map_lookup_elem(&pal_config, &zero);
 }
 
-/* ORs into `set` the atoms that hold for path `p` as field `field`. */
-static __always_inline void pal_atoms_for(struct pal_path *p, __u32 slot, __u8 field,
-					  struct pal_atom_set *set)
+/* Loads the candidate at l->pos, or marks the list done. */
+static __always_inline void pal_list_load(struct pal_list *l, __u32 slot)
 {
-	struct pal_atom_set *hit;
-	__u32 bytes;
+	struct pal_cand *cand;
+	__u32 key;
+
+	l->rule = PAL_LIST_END;
+	if (l->pos >= l->end || l->pos >= PAL_SLOT_CANDS)
+		return;
+	key = slot * PAL_SLOT_CANDS + l->pos;
+	cand = bpf_map_lookup_elem(&pal_cands, &key);
+	if (!cand)
+		return;
+	l->rule = cand->rule;
+	l->term = cand->term;
+}
+
+/* Word i (bytes 8i .. 8i+7, little-endian) of a path of `len` bytes, with
+ * the bytes at and past len as zero (the buffer may hold an older, longer
+ * path there). Only for 8i < len. */
+static __always_inline __u64 pal_path_word(const struct pal_path *p, int i, __u32 len)
+{
+	/* str is only 2-byte aligned (it follows the LPM key's header). */
+	const __u16 *s = (const __u16 *)(p->str + i * 8);
+	__u64 w = s[0] | (__u64)s[1] << 16 | (__u64)s[2] << 32 | (__u64)s[3] << 48;
+
+	if (len - i * 8 < 8)
+		w &= (1ULL << ((len - i * 8) * 8)) - 1;
+	return w;
+}
+
+/* The key hash of an exact path (abi.h, docs/abi.md "Exact paths"). */
+static __always_inline __u64 pal_path_hash(const struct pal_path *p, __u64 seed, __u32 len)
+{
+	__u64 h = seed ^ ((__u64)len * PAL_HASH_LEN);
+
+	/* Unrolled; clang turns the conditions into a jump to the end. */
+#pragma unroll
+	for (int i = 0; i < PAL_EXACT_WORDS; i++) {
+		if (i * 8 < len) {
+			h = (h ^ pal_path_word(p, i, len)) * PAL_HASH_MUL;
+			h ^= h >> 31;
+		}
+	}
+	return h;
+}
+
+static __always_inline int pal_exact_same(const struct pal_path *p, const struct pal_exact *x,
+					  __u32 len)
+{
+	int same = x->len == len;
+
+#pragma unroll
+	for (int i = 0; i < PAL_EXACT_WORDS; i++) {
+		if (same && i * 8 < len && pal_path_word(p, i, len) != x->path[i])
+			same = 0;
+	}
+	return same;
+}
+
+/* Finds the entry of path `p` as field `field`: its id into `*entry`,
+ * its candidates into `l`. An exact path is one hash lookup (when the
+ * slot has exact paths of its length); otherwise the longest directory
+ * prefix is one LPM lookup. */
+static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u8 field,
+					     const struct pal_slot *hdr, __u32 *entry,
+					     struct pal_list *l)
+{
+	struct pal_exact_key xk;
+	struct pal_exact *x;
+	struct pal_entry *e;
+	__u32 bytes, len = p->len;
 
 	if (p->flags & (PAL_PATH_UNKNOWN | PAL_PATH_UNRESOLVED))
 		return;
-	/* A truncated path is only a head: leave the NUL out so that no
-	 * exact entry can match it, only directory prefixes. */
-	bytes = PAL_LPM_HDR + p->len + ((p->flags & PAL_PATH_TRUNCATED) ? 0 : 1);
+	/* A truncated path is only a head: no exact path can be it. */
+	if (!(p->flags & PAL_PATH_TRUNCATED) && len <= PAL_MATCH_PATH_MAX &&
+	    ((hdr->exact_lens[field - 1][len / 64] >> (len % 64)) & 1)) {
+		xk.slot = slot;
+		xk.field = field;
+		xk.hash = pal_path_hash(p, hdr->hash_seed, len);
+		x = bpf_map_lookup_elem(&pal_exact, &xk);
+		if (x && pal_exact_same(p, x, len)) {
+			*entry = x->entry.id;
+			l->pos = x->entry.cand_first;
+			l->end = x->entry.cand_first + x->entry.cand_count;
+			return;
+		}
+	}
+	/* The trie holds directories only: the key's NUL (left out for a
+	 * truncated head) can never be part of a match. */
+	bytes = PAL_LPM_HDR + len + ((p->flags & PAL_PATH_TRUNCATED) ? 0 : 1);
 	if (bytes > PAL_LPM_DATA)
 		bytes = PAL_LPM_DATA;
 	p->lpm_prefixlen = bytes * 8;
 	p->lpm_slot = slot;
 	p->lpm_field = field;
-	hit = bpf_map_lookup_elem(&pal_atoms, p);
-	if (!hit)
+	e = bpf_map_lookup_elem(&pal_atoms, p);
+	if (!e)
 		return;
-	for (int w = 0; w < PAL_ATOM_WORDS; w++)
-		set->bits[w] |= hit->bits[w];
+	*entry = e->id;
+	l->pos = e->cand_first;
+	l->end = e->cand_first + e->cand_count;
 }
 
-static __always_inline int pal_term_holds(const struct pal_term *t,
-					  const struct pal_atom_set *set)
+/* The literals of one term, checked one per bpf_loop step. */
+struct pal_term_check {
+	__u32 slot, lit, n, n_must, anchor;
+	__u32 path_entry, binary_entry;
+	__u32 holds;
+};
+
+static long pal_lit_step(__u32 k, void *arg)
 {
-	for (int w = 0; w < PAL_ATOM_WORDS; w++) {
-		if ((set->bits[w] & t->must[w]) != t->must[w])
-			return 0;
-		if (set->bits[w] & t->must_not[w])
-			return 0;
-	}
+	struct pal_term_check *tc = arg;
+	struct pal_held_key hk;
+	struct pal_lit *lit;
+	__u32 key, idx, held = 0;
+
+	if (k >= tc->n)
+		return 1;
+	idx = tc->lit + k;
+	if (idx >= PAL_SLOT_LITS)
+		goto fail;
+	key = tc->slot * PAL_SLOT_LITS + idx;
+	lit = bpf_map_lookup_elem(&pal_lits, &key);
+	if (!lit)
+		goto fail;
+	/* The anchor's field was checked when the lists were compiled. */
+	if (lit->field == tc->anchor)
+		return 0;
+	hk.slot = tc->slot;
+	hk.entry = lit->field == PAL_FIELD_PATH	    ? tc->path_entry
+		   : lit->field == PAL_FIELD_BINARY ? tc->binary_entry
+						    : 0;
+	hk.atom = lit->atom;
+	if (hk.entry && bpf_map_lookup_elem(&pal_held, &hk))
+		held = 1;
+	if (held != (k < tc->n_must))
+		goto fail;
+	return 0;
+fail:
+	tc->holds = 0;
 	return 1;
 }
 
-static __always_inline int pal_rule_holds(const struct pal_rule *r,
-					  const struct pal_atom_set *set)
+/* Term `ti` of the slot holds for the entries found. */
+static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti)
 {
-	for (int t = 0; t < PAL_MAX_TERMS; t++) {
-		if (t >= r->n_terms)
-			return 0;
-		if (pal_term_holds(&r->terms[t], set))
-			return 1;
-	}
-	return 0;
+	struct pal_term_check tc;
+	struct pal_term *t;
+	__u32 key;
+
+	if (ti == PAL_NO_TERM)
+		return 1;
+	if (ti >= PAL_SLOT_TERMS)
+		return 0;
+	key = c->slot * PAL_SLOT_TERMS + ti;
+	t = bpf_map_lookup_elem(&pal_terms, &key);
+	if (!t)
+		return 0;
+	if (!t->n_checks)
+		return 1;
+	tc.slot = c->slot;
+	tc.lit = t->lit;
+	tc.n_must = t->n_must;
+	tc.n = tc.n_must + t->n_must_not;
+	tc.anchor = t->anchor_field;
+	tc.path_entry = c->path_entry;
+	tc.binary_entry = c->binary_entry;
+	tc.holds = 1;
+	bpf_loop(2 * PAL_MAX_TERM_LITS, pal_lit_step, &tc, 0);
+	return tc.holds;
 }
 
-struct pal_eval_ctx {
-	struct pal_atom_set set;
-	struct pal_decision d;
-	__u64 decided; /* bit per policy index */
-	__u32 slot, n_rules, event, unresolved;
-};
-
-static long pal_eval_rule(__u32 i, void *arg)
+/* Candidate (rule ri, term ti), reached in rule order. */
+static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32 ti)
 {
-	struct pal_eval_ctx *c = arg;
 	struct pal_rule *r;
 	struct pal_policy *pol;
-	__u32 key, pkey, p, holds;
+	__u32 key, p;
 
-	if (i >= c->n_rules || i >= PAL_MAX_RULES)
-		return 1;
-	key = (c->slot & 1) * PAL_MAX_RULES + i;
+	if (ri >= PAL_MAX_RULES)
+		return;
+	key = c->slot * PAL_MAX_RULES + ri;
 	r = bpf_map_lookup_elem(&pal_rules, &key);
 	if (!r)
-		return 1;
+		return;
 	if (r->event != c->event)
-		return 0;
+		return;
 	p = r->policy & (PAL_MAX_POLICIES - 1);
 	if (c->decided & (1ULL << p))
-		return 0;
-	/* Fail closed: with an unresolvable path every deny/kill rule holds
-	 * and no allow exception does. */
-	if (c->unresolved)
-		holds = r->action >= PAL_ACT_DENY;
-	else
-		holds = pal_rule_holds(r, &c->set);
-	if (!holds)
-		return 0;
-	c->decided |= 1ULL << p;
+		return;
+	c->considered++;
+	if (!pal_term_holds(c, ti))
+		return;
+	c->decided |= 1ULL << p; /* the first rule that holds decides */
 	if (r->action == PAL_ACT_ALLOW)
-		return 0;
-	pkey = (c->slot & 1) * PAL_MAX_POLICIES + p;
-	pol = bpf_map_lookup_elem(&pal_policies, &pkey);
+		return;
+	key = c->slot * PAL_MAX_POLICIES + p;
+	pol = bpf_map_lookup_elem(&pal_policies, &key);
 	if (!pol)
-		return 0;
+		return;
 	if (pol->mode == PAL_MODE_ENFORCE && r->action > c->d.action) {
 		c->d.action = r->action;
 		c->d.policy = p;
@@ -126,6 +270,27 @@ static long pal_eval_rule(__u32 i, void *arg)
 		c->d.would_policy = p;
 		c->d.would_rule_id = r->rule_id;
 	}
+}
+
+/* One merge step: the lowest rule index at the head of the three lists
+ * (the earlier list on a tie). */
+static long pal_step(__u32 i, void *arg)
+{
+	struct pal_eval_ctx *c = arg;
+	struct pal_list *l = &c->l0;
+	__u32 ri, ti;
+
+	if (c->l1.rule < l->rule)
+		l = &c->l1;
+	if (c->l2.rule < l->rule)
+		l = &c->l2;
+	ri = l->rule;
+	ti = l->term;
+	if (ri == PAL_LIST_END)
+		return 1;
+	l->pos++;
+	pal_list_load(l, c->slot);
+	pal_consider(c, ri, ti);
 	return 0;
 }
 
@@ -134,20 +299,37 @@ static __always_inline void pal_decide_exec(struct pal_path *path, struct pal_pa
 					    struct pal_eval_ctx *c, __u32 *slot_out)
 {
 	struct pal_config *cfg = pal_config_get();
+	struct pal_slot *hdr;
+	__u32 slot;
 
 	__builtin_memset(c, 0, sizeof(*c));
 	if (!cfg)
 		return;
-	__u32 slot = cfg->active_slot & 1;
-
+	slot = cfg->active_slot & 1;
 	c->slot = slot;
-	c->n_rules = cfg->n_rules[slot];
 	c->event = PAL_EVENT_EXEC;
-	*slot_out = c->slot;
+	*slot_out = slot;
+	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
+	if (!hdr)
+		return;
 	c->unresolved = (path->flags & PAL_PATH_UNRESOLVED) != 0;
-	pal_atoms_for(path, c->slot, PAL_FIELD_PATH, &c->set);
-	pal_atoms_for(binary, c->slot, PAL_FIELD_BINARY, &c->set);
-	bpf_loop(PAL_MAX_RULES, pal_eval_rule, c, 0);
+	if (c->unresolved) {
+		/* Fail closed: each policy's first deny/kill rule holds, and
+		 * no allow exception does. */
+		c->l0.pos = hdr->closed_first;
+		c->l0.end = hdr->closed_first + hdr->closed_count;
+	} else {
+		pal_lookup_field(path, slot, PAL_FIELD_PATH, hdr, &c->path_entry, &c->l0);
+		pal_lookup_field(binary, slot, PAL_FIELD_BINARY, hdr, &c->binary_entry, &c->l1);
+		c->l2.pos = hdr->always_first;
+		c->l2.end = hdr->always_first + hdr->always_count;
+	}
+	pal_list_load(&c->l0, slot);
+	pal_list_load(&c->l1, slot);
+	pal_list_load(&c->l2, slot);
+	if (c->l0.rule != PAL_LIST_END || c->l1.rule != PAL_LIST_END ||
+	    c->l2.rule != PAL_LIST_END)
+		bpf_loop(PAL_MATCH_STEPS, pal_step, c, 0);
 	c->d.fail_closed = c->unresolved && c->d.action >= PAL_ACT_DENY;
 }
 

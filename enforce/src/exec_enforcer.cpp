@@ -74,9 +74,7 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
   }
 
   // Start with empty rules in slot 0 and the mechanism the programs read.
-  self->maps_ = PolicyMaps({skel->maps.pal_config, skel->maps.pal_atoms,
-                            skel->maps.pal_rules, skel->maps.pal_policies},
-                           mechanism);
+  self->maps_ = PolicyMaps(policy_map_set(skel), mechanism);
   if (!self->maps_.init(error))
     return nullptr;
 

@@ -1,5 +1,6 @@
 #include "palisade/enforce/policy_maps.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -14,15 +15,79 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+// Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i.
+bool is_array(const std::string &name) {
+  return name != "atoms" && name != "exact" && name != "held";
+}
+
+// Writes n elements (keys and values each contiguous) with as few system
+// calls as the kernel allows: batches where the map supports them.
+bool update_many(bpf_map *map, const std::vector<uint8_t> &keys,
+                 const std::vector<uint8_t> &values, std::string &error) {
+  const size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
+  const size_t n = keys.size() / ks;
+  const int fd = bpf_map__fd(map);
+  size_t done = 0;
+  bool batch = bpf_map__type(map) != BPF_MAP_TYPE_LPM_TRIE;
+  while (done < n) {
+    if (batch) {
+      __u32 count = static_cast<__u32>(std::min<size_t>(n - done, 4096));
+      LIBBPF_OPTS(bpf_map_batch_opts, opts);
+      if (bpf_map_update_batch(fd, keys.data() + done * ks,
+                               values.data() + done * vs, &count,
+                               &opts) == 0) {
+        done += count;
+        continue;
+      }
+      if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP) {
+        error = "write map '" + std::string(bpf_map__name(map)) +
+                "': " + errno_text();
+        return false;
+      }
+      batch = false; // not supported here: one element at a time
+      done += count; // elements before a failure were written
+      continue;
+    }
+    if (bpf_map_update_elem(fd, keys.data() + done * ks,
+                            values.data() + done * vs, BPF_ANY) != 0) {
+      error = "write map '" + std::string(bpf_map__name(map)) +
+              "': " + errno_text();
+      return false;
+    }
+    done++;
+  }
+  return true;
+}
+
 } // namespace
+
+bpf_map *PolicyMaps::map_named(const std::string &name) const {
+  if (name == "slots")
+    return maps_.slots;
+  if (name == "atoms")
+    return maps_.atoms;
+  if (name == "exact")
+    return maps_.exact;
+  if (name == "held")
+    return maps_.held;
+  if (name == "cands")
+    return maps_.cands;
+  if (name == "rules")
+    return maps_.rules;
+  if (name == "terms")
+    return maps_.terms;
+  if (name == "lits")
+    return maps_.lits;
+  if (name == "policies")
+    return maps_.policies;
+  return nullptr;
+}
 
 bool PolicyMaps::write_config(uint32_t active_slot, std::string &error) {
   pal_config cfg{};
   cfg.abi_version = PAL_ABI_VERSION;
   cfg.exec_mechanism = mechanism_;
   cfg.active_slot = active_slot;
-  cfg.n_rules[0] = n_rules_[0];
-  cfg.n_rules[1] = n_rules_[1];
   __u32 zero = 0;
   if (bpf_map_update_elem(bpf_map__fd(maps_.config), &zero, &cfg, BPF_ANY) != 0) {
     error = "write config: " + errno_text();
@@ -33,62 +98,95 @@ bool PolicyMaps::write_config(uint32_t active_slot, std::string &error) {
 
 bool PolicyMaps::init(std::string &error) {
   active_slot_ = 0;
-  n_rules_[0] = n_rules_[1] = 0;
+  dirty_[0].clear();
+  dirty_[1].clear();
   return write_config(0, error);
 }
 
 void PolicyMaps::clear_slot(uint32_t slot) {
-  // Atoms: delete every LPM key whose slot byte is `slot`. Collect first:
+  // The trie and the hashes: delete every key of `slot`. Collect first:
   // deleting while iterating would restart the walk.
-  int atoms_fd = bpf_map__fd(maps_.atoms);
-  std::vector<pal_lpm_key> doomed;
-  pal_lpm_key key{}, next{};
-  void *prev = nullptr;
-  while (bpf_map_get_next_key(atoms_fd, prev, &next) == 0) {
-    if (next.data[0] == slot)
-      doomed.push_back(next);
-    key = next;
-    prev = &key;
-  }
-  for (const auto &k : doomed)
-    bpf_map_delete_elem(atoms_fd, &k);
+  auto delete_keys = [](bpf_map *map, auto of_slot) {
+    const int fd = bpf_map__fd(map);
+    const size_t ks = bpf_map__key_size(map);
+    std::vector<uint8_t> key(ks), next(ks), doomed;
+    void *prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
+      if (of_slot(next.data()))
+        doomed.insert(doomed.end(), next.begin(), next.end());
+      key = next;
+      prev = key.data();
+    }
+    for (size_t off = 0; off < doomed.size(); off += ks)
+      bpf_map_delete_elem(fd, doomed.data() + off);
+  };
+  delete_keys(maps_.atoms, [slot](const uint8_t *k) {
+    return k[offsetof(pal_lpm_key, data)] == slot;
+  });
+  delete_keys(maps_.exact, [slot](const uint8_t *k) {
+    pal_exact_key xk;
+    std::memcpy(&xk, k, sizeof xk);
+    return xk.slot == slot;
+  });
+  delete_keys(maps_.held, [slot](const uint8_t *k) {
+    pal_held_key hk;
+    std::memcpy(&hk, k, sizeof hk);
+    return hk.slot == slot;
+  });
 
-  pal_rule empty_rule{};
-  for (__u32 i = 0; i < PAL_MAX_RULES; i++) {
-    __u32 idx = slot * PAL_MAX_RULES + i;
-    bpf_map_update_elem(bpf_map__fd(maps_.rules), &idx, &empty_rule, BPF_ANY);
-  }
-  pal_policy empty_policy{};
-  for (__u32 i = 0; i < PAL_MAX_POLICIES; i++) {
-    __u32 idx = slot * PAL_MAX_POLICIES + i;
-    bpf_map_update_elem(bpf_map__fd(maps_.policies), &idx, &empty_policy,
-                        BPF_ANY);
+  // The arrays: zeros over every element an image may have written.
+  for (auto &[name, dirty] : dirty_[slot]) {
+    bpf_map *map = map_named(name);
+    if (!map || dirty == 0)
+      continue;
+    const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+    std::vector<uint8_t> keys(dirty * sizeof(__u32));
+    std::vector<uint8_t> zeros(size_t{dirty} * bpf_map__value_size(map));
+    for (uint32_t i = 0; i < dirty; ++i) {
+      __u32 idx = slot * per_slot + i;
+      std::memcpy(keys.data() + i * sizeof idx, &idx, sizeof idx);
+    }
+    std::string ignored;
+    if (update_many(map, keys, zeros, ignored))
+      dirty = 0;
   }
 }
 
 bool PolicyMaps::write_image(const engine::MapImage &image,
                              std::string &error) {
   for (const auto &[name, entries] : image.maps) {
-    bpf_map *map = name == "atoms"      ? maps_.atoms
-                   : name == "rules"    ? maps_.rules
-                   : name == "policies" ? maps_.policies
-                                        : nullptr;
+    bpf_map *map = map_named(name);
     if (!map) {
       error = "compiled image has unknown map '" + name + "'";
       return false;
     }
+    const size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
+    const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+    std::vector<uint8_t> keys, values;
+    keys.reserve(entries.size() * ks);
+    values.reserve(entries.size() * vs);
     for (const auto &e : entries) {
-      if (e.key.size() != bpf_map__key_size(map) ||
-          e.value.size() != bpf_map__value_size(map)) {
+      if (e.key.size() != ks || e.value.size() != vs) {
         error = "compiled entry for map '" + name + "' has the wrong size";
         return false;
       }
-      if (bpf_map_update_elem(bpf_map__fd(map), e.key.data(), e.value.data(),
-                              BPF_ANY) != 0) {
-        error = "write map '" + name + "': " + errno_text();
-        return false;
+      if (is_array(name)) {
+        __u32 idx;
+        std::memcpy(&idx, e.key.data(), sizeof idx);
+        if (idx / per_slot != image.slot) {
+          error = "compiled entry for map '" + name + "' is not in slot " +
+                  std::to_string(image.slot);
+          return false;
+        }
+        // Recorded before the write, so that a failed write is cleared.
+        uint32_t &dirty = dirty_[image.slot][name];
+        dirty = std::max(dirty, idx % per_slot + 1);
       }
+      keys.insert(keys.end(), e.key.begin(), e.key.end());
+      values.insert(values.end(), e.value.begin(), e.value.end());
     }
+    if (!update_many(map, keys, values, error))
+      return false;
   }
   return true;
 }
@@ -110,14 +208,10 @@ bool PolicyMaps::apply(const engine::CompiledPolicy &compiled,
     clear_slot(slot);
     return false;
   }
-  // Two writes, each changing one field: n_rules of the slot nobody reads
-  // yet, then active_slot. A reader sees the old or the new policy whole.
-  const uint32_t old_count = n_rules_[slot];
-  n_rules_[slot] = compiled.n_rules;
-  if (!write_config(active_slot_, error) || !write_config(slot, error)) {
-    n_rules_[slot] = old_count;
+  // One write switches every map of the slot: a reader sees the old or
+  // the new policy whole.
+  if (!write_config(slot, error))
     return false;
-  }
   active_slot_ = slot;
   return true;
 }

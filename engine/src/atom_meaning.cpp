@@ -8,30 +8,41 @@
 namespace palisade::engine {
 
 std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
+  ImageView view(image);
   std::vector<AtomEntry> entries;
-  for (const auto &e : map_entries(image, "atoms")) {
-    AtomEntry a = decode_atom_entry(e);
-    if (a.slot == image.slot)
-      entries.push_back(std::move(a));
+  std::vector<std::vector<uint32_t>> held;
+  for (AtomEntry &a : decode_entries(image)) {
+    if (a.slot != image.slot)
+      continue;
+    held.push_back(view.held_atoms(a.entry.id));
+    entries.push_back(std::move(a));
   }
+  // Entries that can be a prefix of another: the `under` ones (an exact
+  // value ends in NUL, so it is never a prefix), by field and bytes.
+  std::map<std::pair<uint8_t, std::string>, size_t> dirs;
+  for (size_t j = 0; j < entries.size(); ++j)
+    if (!entries[j].exact)
+      dirs.emplace(std::make_pair(entries[j].field, entries[j].value), j);
   std::map<uint32_t, AtomMeaning> out;
-  for (const AtomEntry &a : entries) {
-    pal_atom_set own = a.set;
-    for (const AtomEntry &b : entries) {
-      // b's key bytes are a proper prefix of a's: b's bits came by closure.
-      // (An exact value ends in NUL, so it is never a prefix of another.)
-      bool prefix = b.field == a.field && !b.exact &&
-                    b.value.size() < a.value.size() + (a.exact ? 1 : 0) &&
-                    a.value.compare(0, b.value.size(), b.value) == 0;
-      if (!prefix)
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AtomEntry &a = entries[i];
+    std::vector<uint32_t> own = held[i];
+    // The atoms of an entry whose key bytes are a proper prefix of a's
+    // came by closure.
+    size_t bytes = a.value.size() + (a.exact ? 1 : 0);
+    for (size_t len = 1; len < bytes; ++len) {
+      auto it = dirs.find({a.field, a.value.substr(0, len)});
+      if (it == dirs.end())
         continue;
-      for (int w = 0; w < PAL_ATOM_WORDS; ++w)
-        own.bits[w] &= ~b.set.bits[w];
+      const auto &theirs = held[it->second];
+      std::erase_if(own, [&](uint32_t id) {
+        return std::binary_search(theirs.begin(), theirs.end(), id);
+      });
     }
     std::string value = a.value;
     if (!a.exact && value.size() > 1)
       value.pop_back(); // "/tmp/" is the key of `under "/tmp"`
-    for (uint32_t id : atom_ids(own.bits)) {
+    for (uint32_t id : own) {
       AtomMeaning &m = out[id];
       m.field = a.field;
       m.exact = a.exact;

@@ -1,6 +1,7 @@
-// evaluate_exec(): bpf/lib/match.h and the kernel's LPM trie, step by step,
-// on the image's bytes. Deliberately literal: it is the oracle the kernel
-// is tested against, so it must not be smarter than the kernel.
+// evaluate_exec(): bpf/lib/match.h and the kernel's maps, step by step, on
+// the image's bytes. Deliberately literal (same u32 arithmetic, same bounds,
+// same merge order): it is the oracle the kernel is tested against, so it
+// must not be smarter than the kernel.
 #include "palisade/engine/evaluate.h"
 
 #include <algorithm>
@@ -13,143 +14,212 @@
 namespace palisade::engine {
 namespace {
 
-// First `bits` bits of a and b are equal, most significant bit of each
-// byte first (the LPM trie's bit order).
-bool prefix_equal(const uint8_t *a, const uint8_t *b, uint32_t bits) {
-  uint32_t whole = bits / 8, rest = bits % 8;
-  if (std::memcmp(a, b, whole) != 0)
-    return false;
-  if (rest == 0)
+constexpr uint32_t kListEnd = 0xffffffffu; // PAL_LIST_END of match.h
+
+struct List {
+  uint32_t pos = 0, end = 0;
+  uint32_t rule = 0, term = 0;
+};
+
+struct Eval {
+  const ImageView &img;
+  uint32_t slot = 0;
+  uint32_t event = PAL_EVENT_EXEC;
+  uint64_t decided = 0;
+  uint32_t path_entry = 0, binary_entry = 0;
+  List l0, l1, l2;
+  Verdict v;
+
+  // pal_list_load()
+  void load(List &l) const {
+    l.rule = kListEnd;
+    if (l.pos >= l.end || l.pos >= PAL_SLOT_CANDS)
+      return;
+    auto cand = img.array<pal_cand>("cands", slot * PAL_SLOT_CANDS + l.pos);
+    if (!cand)
+      return;
+    l.rule = cand->rule;
+    l.term = cand->term;
+  }
+
+  // pal_lookup_field()
+  void lookup(const std::string &path, bool truncated, uint8_t field,
+              const pal_slot &hdr, uint32_t &entry, List &l) const {
+    const uint32_t len = static_cast<uint32_t>(path.size());
+    if (!truncated && len <= PAL_MATCH_PATH_MAX &&
+        ((hdr.exact_lens[field - 1][len / 64] >> (len % 64)) & 1)) {
+      auto x = img.exact_lookup(slot, field, path_hash(hdr.hash_seed, path));
+      // pal_exact_same(): whole words, the event's zero past its end.
+      uint64_t words[PAL_EXACT_WORDS] = {};
+      std::memcpy(words, path.data(), path.size());
+      if (x && x->len == len &&
+          std::memcmp(x->path, words, (len + 7) / 8 * 8) == 0) {
+        entry = x->entry.id;
+        l.pos = x->entry.cand_first;
+        l.end = x->entry.cand_first + x->entry.cand_count;
+        return;
+      }
+    }
+    pal_lpm_key key;
+    std::memset(&key, 0, sizeof key);
+    size_t bytes = PAL_LPM_HDR + path.size() + (truncated ? 0 : 1);
+    bytes = std::min<size_t>(bytes, PAL_LPM_DATA);
+    key.prefixlen = static_cast<uint32_t>(bytes * 8);
+    key.data[0] = static_cast<uint8_t>(slot);
+    key.data[1] = field;
+    // The NUL (if it fits) is already there: the key was zeroed.
+    std::memcpy(key.data + PAL_LPM_HDR, path.data(),
+                std::min<size_t>(path.size(), PAL_LPM_DATA - PAL_LPM_HDR));
+    auto e = img.lpm_lookup(key);
+    if (!e)
+      return;
+    entry = e->id;
+    l.pos = e->cand_first;
+    l.end = e->cand_first + e->cand_count;
+  }
+
+  // pal_term_holds() with pal_lit_step()
+  bool term_holds(uint32_t ti) const {
+    if (ti == PAL_NO_TERM)
+      return true;
+    if (ti >= PAL_SLOT_TERMS)
+      return false;
+    auto t = img.array<pal_term>("terms", slot * PAL_SLOT_TERMS + ti);
+    if (!t)
+      return false;
+    if (!t->n_checks)
+      return true;
+    const uint32_t n_must = t->n_must;
+    const uint32_t n = n_must + t->n_must_not;
+    for (uint32_t k = 0; k < 2 * PAL_MAX_TERM_LITS; ++k) {
+      if (k >= n)
+        break;
+      uint32_t idx = t->lit + k;
+      if (idx >= PAL_SLOT_LITS)
+        return false;
+      auto lit = img.array<pal_lit>("lits", slot * PAL_SLOT_LITS + idx);
+      if (!lit)
+        return false;
+      if (lit->field == t->anchor_field)
+        continue;
+      uint32_t entry = lit->field == PAL_FIELD_PATH     ? path_entry
+                       : lit->field == PAL_FIELD_BINARY ? binary_entry
+                                                        : 0;
+      bool held = entry != 0 && img.held(slot, entry, lit->atom);
+      if (held != (k < n_must))
+        return false;
+    }
     return true;
-  auto mask = static_cast<uint8_t>(0xff << (8 - rest));
-  return (a[whole] & mask) == (b[whole] & mask);
-}
+  }
 
-// The trie's lookup: the entry with the longest prefixlen (<= the key's)
-// whose first prefixlen bits equal the key's. Entries with the same prefix
-// are one trie node; the loader writes them in order, so the last wins.
-const pal_atom_set *lpm_lookup(const MapImage &image, const pal_lpm_key &key,
-                               pal_atom_set &storage) {
-  bool found = false;
-  uint32_t best = 0;
-  for (const auto &e : map_entries(image, "atoms")) {
-    auto entry = decode<pal_lpm_key>(e.key, "atoms key");
-    if (entry.prefixlen > 8 * PAL_LPM_DATA)
-      throw std::runtime_error("atoms key prefixlen past the data");
-    if (entry.prefixlen > key.prefixlen ||
-        !prefix_equal(entry.data, key.data, entry.prefixlen))
-      continue;
-    if (!found || entry.prefixlen >= best) {
-      storage = decode<pal_atom_set>(e.value, "atoms value");
-      best = entry.prefixlen;
-      found = true;
+  // pal_consider()
+  void consider(uint32_t ri, uint32_t ti) {
+    if (ri >= PAL_MAX_RULES)
+      return;
+    auto r = img.array<pal_rule>("rules", slot * PAL_MAX_RULES + ri);
+    if (!r || r->event != event)
+      return;
+    uint32_t p = r->policy & (PAL_MAX_POLICIES - 1);
+    if (decided & (uint64_t{1} << p))
+      return;
+    v.considered++;
+    if (!term_holds(ti))
+      return;
+    decided |= uint64_t{1} << p; // the first rule that holds decides
+    if (r->action == PAL_ACT_ALLOW)
+      return;
+    auto pol = img.array<pal_policy>("policies", slot * PAL_MAX_POLICIES + p);
+    if (!pol)
+      return;
+    if (pol->mode == PAL_MODE_ENFORCE && r->action > v.action) {
+      v.action = r->action;
+      v.policy = p;
+      v.rule_id = r->rule_id;
+    } else if (pol->mode == PAL_MODE_AUDIT && r->action > v.would) {
+      v.would = r->action;
+      v.would_policy = p;
+      v.would_rule_id = r->rule_id;
     }
   }
-  return found ? &storage : nullptr;
-}
 
-// pal_atoms_for(): one lookup for one field's path.
-void atoms_for(const MapImage &image, uint32_t slot, uint8_t field,
-               const std::string &path, bool truncated, pal_atom_set &set) {
-  pal_lpm_key key;
-  std::memset(&key, 0, sizeof key);
-  // A truncated path is only a head: without the NUL no exact entry can
-  // match it, only directory prefixes.
-  size_t bytes = PAL_LPM_HDR + path.size() + (truncated ? 0 : 1);
-  bytes = std::min<size_t>(bytes, PAL_LPM_DATA);
-  key.prefixlen = static_cast<uint32_t>(bytes * 8);
-  key.data[0] = static_cast<uint8_t>(slot);
-  key.data[1] = field;
-  // The NUL (if it fits) is already there: the key was zeroed.
-  std::memcpy(key.data + PAL_LPM_HDR, path.data(),
-              std::min<size_t>(path.size(), PAL_LPM_DATA - PAL_LPM_HDR));
-  pal_atom_set storage;
-  if (const pal_atom_set *hit = lpm_lookup(image, key, storage))
-    for (int w = 0; w < PAL_ATOM_WORDS; ++w)
-      set.bits[w] |= hit->bits[w];
-}
-
-bool term_holds(const pal_term &t, const pal_atom_set &set) {
-  for (int w = 0; w < PAL_ATOM_WORDS; ++w) {
-    if ((set.bits[w] & t.must[w]) != t.must[w])
+  // pal_step(): false when every list is done.
+  bool step() {
+    List *l = &l0;
+    if (l1.rule < l->rule)
+      l = &l1;
+    if (l2.rule < l->rule)
+      l = &l2;
+    uint32_t ri = l->rule, ti = l->term;
+    if (ri == kListEnd)
       return false;
-    if (set.bits[w] & t.must_not[w])
-      return false;
+    l->pos++;
+    load(*l);
+    consider(ri, ti);
+    return true;
   }
-  return true;
-}
-
-bool rule_holds(const pal_rule &r, const pal_atom_set &set) {
-  for (uint32_t t = 0; t < PAL_MAX_TERMS; ++t) {
-    if (t >= r.n_terms)
-      return false;
-    if (term_holds(r.terms[t], set))
-      return true;
-  }
-  return false;
-}
-
-// A map entry by its __u32 index key, as an array lookup would return it.
-template <typename T>
-bool lookup_index(const MapImage &image, const char *map, uint32_t index,
-                  T &out) {
-  for (const auto &e : map_entries(image, map))
-    if (decode<uint32_t>(e.key, map) == index) {
-      out = decode<T>(e.value, map);
-      return true;
-    }
-  return false;
-}
+};
 
 } // namespace
 
-Verdict evaluate_exec(const MapImage &image, uint32_t n_rules,
-                      const ExecEvent &ev) {
-  Verdict v;
-  const uint32_t slot = image.slot & 1;
-  pal_atom_set set;
-  std::memset(&set, 0, sizeof set);
-  // An unresolved path gets no lookup; an unknown binary neither.
-  if (!ev.path_unresolved)
-    atoms_for(image, slot, PAL_FIELD_PATH, ev.path, ev.path_truncated, set);
-  if (ev.binary_known)
-    atoms_for(image, slot, PAL_FIELD_BINARY, ev.binary, false, set);
+uint64_t exact_path_hash(uint64_t seed, std::string_view path) {
+  return path_hash(seed, path);
+}
 
-  uint64_t decided = 0; // bit per policy index
-  for (uint32_t i = 0; i < n_rules && i < PAL_MAX_RULES; ++i) {
-    pal_rule r;
-    if (!lookup_index(image, "rules", slot * PAL_MAX_RULES + i, r))
-      break;
-    if (r.event != PAL_EVENT_EXEC)
-      continue;
-    uint32_t p = r.policy & (PAL_MAX_POLICIES - 1);
-    if (decided & (uint64_t{1} << p))
-      continue;
-    // Fail closed: with an unresolvable path every deny/kill rule holds
-    // and no allow exception does.
-    bool holds = ev.path_unresolved ? r.action >= PAL_ACT_DENY
-                                    : rule_holds(r, set);
-    if (!holds)
-      continue;
-    decided |= uint64_t{1} << p;
-    if (r.action == PAL_ACT_ALLOW)
-      continue;
-    pal_policy pol;
-    if (!lookup_index(image, "policies", slot * PAL_MAX_POLICIES + p, pol))
-      continue;
-    if (pol.mode == PAL_MODE_ENFORCE && r.action > v.action) {
-      v.action = r.action;
-      v.policy = p;
-      v.rule_id = r.rule_id;
-    } else if (pol.mode == PAL_MODE_AUDIT && r.action > v.would) {
-      v.would = r.action;
-      v.would_policy = p;
-      v.would_rule_id = r.rule_id;
+ExecEvaluator::ExecEvaluator(const MapImage &image)
+    : view_(std::make_unique<ImageView>(image)) {}
+
+ExecEvaluator::~ExecEvaluator() = default;
+
+Verdict evaluate_exec(const MapImage &image, const ExecEvent &ev) {
+  return ExecEvaluator(image)(ev);
+}
+
+Verdict ExecEvaluator::operator()(const ExecEvent &ev) const {
+  const ImageView &img = *view_;
+  Eval e{img};
+  e.slot = img.slot() & 1; // pal_config.active_slot & 1
+  auto hdr = img.array<pal_slot>("slots", e.slot);
+  if (hdr) {
+    if (ev.path_unresolved) {
+      // Fail closed: each policy's first deny/kill rule holds, and no
+      // allow exception does.
+      e.l0.pos = hdr->closed_first;
+      e.l0.end = hdr->closed_first + hdr->closed_count;
+    } else {
+      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr, e.path_entry,
+               e.l0);
+      // An unknown binary gets no lookup: no binary atom holds.
+      if (ev.binary_known)
+        e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr, e.binary_entry,
+                 e.l1);
+      e.l2.pos = hdr->always_first;
+      e.l2.end = hdr->always_first + hdr->always_count;
     }
+    e.load(e.l0);
+    e.load(e.l1);
+    e.load(e.l2);
+    for (uint32_t i = 0; i < PAL_MATCH_STEPS; ++i)
+      if (!e.step())
+        break;
   }
-  v.fail_closed = ev.path_unresolved && v.action >= PAL_ACT_DENY;
-  v.atoms = atom_ids(set.bits);
-  return v;
+  e.v.fail_closed = ev.path_unresolved && e.v.action >= PAL_ACT_DENY;
+  e.v.path_entry = e.path_entry;
+  e.v.binary_entry = e.binary_entry;
+  return e.v;
+}
+
+std::vector<uint32_t> held_atoms(const MapImage &image, uint32_t path_entry,
+                                 uint32_t binary_entry) {
+  ImageView img(image);
+  std::vector<uint32_t> out;
+  for (uint32_t entry : {path_entry, binary_entry})
+    if (entry) {
+      auto atoms = img.held_atoms(entry);
+      out.insert(out.end(), atoms.begin(), atoms.end());
+    }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 } // namespace palisade::engine

@@ -2,6 +2,7 @@
 // behind it, read from the same image bytes in the same order.
 #include "palisade/engine/explain.h"
 
+#include <algorithm>
 #include <map>
 
 #include <palisade/abi.h>
@@ -12,13 +13,20 @@
 namespace palisade::engine {
 namespace {
 
-pal_atom_set set_of(const std::vector<uint32_t> &ids) {
-  pal_atom_set set{};
-  for (uint32_t id : ids)
-    if (id < PAL_MAX_ATOMS)
-      set.bits[id / 64] |= __u64{1} << (id % 64);
-  return set;
-}
+// What the event's lookups found: the atoms each field holds.
+struct Held {
+  std::vector<uint32_t> path, binary;
+
+  bool has(uint32_t field, uint32_t atom) const {
+    const auto &set = field == PAL_FIELD_PATH     ? path
+                      : field == PAL_FIELD_BINARY ? binary
+                                                  : none;
+    return std::binary_search(set.begin(), set.end(), atom);
+  }
+
+private:
+  static inline const std::vector<uint32_t> none;
+};
 
 std::string literal_text(const std::map<uint32_t, AtomMeaning> &meanings,
                          uint32_t atom, bool negated) {
@@ -29,33 +37,42 @@ std::string literal_text(const std::map<uint32_t, AtomMeaning> &meanings,
   return (negated ? "not atom #" : "atom #") + std::to_string(atom);
 }
 
-TermExplanation explain_term(const pal_term &t, const pal_atom_set &set,
+TermExplanation explain_term(const ImageView &img, uint32_t term,
+                             const Held &held,
                              const std::map<uint32_t, AtomMeaning> &meanings) {
   TermExplanation out;
   out.holds = true;
-  for (bool negated : {false, true})
-    for (uint32_t id : atom_ids(negated ? t.must_not : t.must)) {
-      LiteralExplanation lit;
-      lit.atom = id;
-      lit.negated = negated;
-      lit.atom_held = has_atom(set.bits, id);
-      lit.text = literal_text(meanings, id, negated);
-      out.holds = out.holds && lit.holds();
-      out.literals.push_back(std::move(lit));
-    }
+  const uint32_t slot = img.slot() & 1;
+  auto t = img.array<pal_term>("terms", slot * PAL_SLOT_TERMS + term);
+  if (!t)
+    return out;
+  for (uint32_t k = 0; k < uint32_t{t->n_must} + t->n_must_not; ++k) {
+    auto l = img.array<pal_lit>("lits", slot * PAL_SLOT_LITS + t->lit + k);
+    if (!l)
+      break;
+    LiteralExplanation lit;
+    lit.atom = l->atom;
+    lit.negated = k >= t->n_must;
+    lit.atom_held = held.has(l->field, l->atom);
+    lit.text = literal_text(meanings, l->atom, lit.negated);
+    out.holds = out.holds && lit.holds();
+    out.literals.push_back(std::move(lit));
+  }
   return out;
 }
 
 RuleExplanation explain_rule(uint32_t index, const pal_rule &r,
                              const CompiledPolicy &compiled,
-                             const ExecEvent &ev, const pal_atom_set &set,
+                             const ExecEvent &ev, const ImageView &img,
+                             const Held &held,
                              const std::map<uint32_t, AtomMeaning> &meanings) {
   RuleExplanation out;
   out.index = index;
   out.rule_id = r.rule_id;
   out.action = r.action;
   for (uint32_t t = 0; t < r.n_terms && t < PAL_MAX_TERMS; ++t) {
-    out.terms.push_back(explain_term(r.terms[t], set, meanings));
+    out.terms.push_back(
+        explain_term(img, r.term_first + t, held, meanings));
     out.holds = out.holds || out.terms.back().holds;
   }
   // The kernel's fail-closed rule replaces the condition (match.h).
@@ -106,32 +123,36 @@ const TermExplanation *RuleExplanation::deciding_term() const {
 Explanation explain_exec(const CompiledPolicy &compiled, const ExecEvent &ev) {
   Explanation out;
   out.event = ev;
-  out.verdict = evaluate_exec(compiled.image, compiled.n_rules, ev);
+  out.verdict = evaluate_exec(compiled.image, ev);
   const auto meanings = atom_meanings(compiled.image);
-  for (uint32_t id : out.verdict.atoms)
+  const ImageView img(compiled.image);
+  Held held;
+  if (out.verdict.path_entry)
+    held.path = img.held_atoms(out.verdict.path_entry);
+  if (out.verdict.binary_entry)
+    held.binary = img.held_atoms(out.verdict.binary_entry);
+  for (uint32_t id : held_atoms(compiled.image, out.verdict.path_entry,
+                                out.verdict.binary_entry))
     out.atoms.push_back({id, literal_text(meanings, id, false)});
   out.policies = policies_of(compiled);
   std::map<uint32_t, PolicyExplanation *> by_index;
   for (auto &p : out.policies)
     by_index[p.index] = &p;
 
-  // The slot's rules in the order the kernel tries them (see evaluate.cpp).
-  const pal_atom_set set = set_of(out.verdict.atoms);
+  // The slot's rules in slot order: the kernel only looks at candidates,
+  // but decides as if it tried them in this order (docs/abi.md).
   const uint32_t slot = compiled.image.slot & 1;
-  std::map<uint32_t, pal_rule> rules;
-  for (const auto &e : map_entries(compiled.image, "rules"))
-    rules[decode<uint32_t>(e.key, "rules key")] =
-        decode<pal_rule>(e.value, "rules value");
-  for (uint32_t i = 0; i < compiled.n_rules && i < PAL_MAX_RULES; ++i) {
-    auto it = rules.find(slot * PAL_MAX_RULES + i);
-    if (it == rules.end())
-      break;
-    const pal_rule &r = it->second;
+  const uint32_t n_rules =
+      img.array<pal_slot>("slots", slot).value_or(pal_slot{}).n_rules;
+  for (uint32_t i = 0; i < n_rules && i < PAL_MAX_RULES; ++i) {
+    const pal_rule r =
+        *img.array<pal_rule>("rules", slot * PAL_MAX_RULES + i);
     auto pol = by_index.find(r.policy & (PAL_MAX_POLICIES - 1));
     if (r.event != PAL_EVENT_EXEC || pol == by_index.end())
       continue;
     PolicyExplanation &p = *pol->second;
-    RuleExplanation rule = explain_rule(i, r, compiled, ev, set, meanings);
+    RuleExplanation rule =
+        explain_rule(i, r, compiled, ev, img, held, meanings);
     if (p.decided_by) {
       if (rule.holds)
         p.shadowed.push_back(std::move(rule));

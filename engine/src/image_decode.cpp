@@ -11,10 +11,68 @@ const std::vector<MapEntry> &map_entries(const MapImage &image,
   return it == image.maps.end() ? none : it->second;
 }
 
+uint32_t array_max_entries(const std::string &map) {
+  if (map == "slots")
+    return PAL_SLOTS;
+  if (map == "cands")
+    return PAL_SLOTS * PAL_SLOT_CANDS;
+  if (map == "rules")
+    return PAL_SLOTS * PAL_MAX_RULES;
+  if (map == "terms")
+    return PAL_SLOTS * PAL_SLOT_TERMS;
+  if (map == "lits")
+    return PAL_SLOTS * PAL_SLOT_LITS;
+  if (map == "policies")
+    return PAL_SLOTS * PAL_MAX_POLICIES;
+  return 0;
+}
+
+uint64_t path_hash(uint64_t seed, std::string_view path) {
+  uint64_t h = seed ^ (uint64_t{path.size()} * PAL_HASH_LEN);
+  for (size_t i = 0; i < path.size(); i += 8) {
+    uint64_t w = 0; // little-endian, zero past the end
+    for (size_t b = 0; b < 8 && i + b < path.size(); ++b)
+      w |= uint64_t{static_cast<uint8_t>(path[i + b])} << (8 * b);
+    h = (h ^ w) * PAL_HASH_MUL;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+AtomEntry decode_exact_entry(const MapEntry &e) {
+  auto key = decode<pal_exact_key>(e.key, "exact key");
+  auto value = decode<pal_exact>(e.value, "exact value");
+  if (value.len > PAL_MATCH_PATH_MAX)
+    throw std::runtime_error("exact path longer than PAL_MATCH_PATH_MAX");
+  const auto *bytes = reinterpret_cast<const char *>(value.path);
+  for (size_t i = value.len; i < sizeof value.path; ++i)
+    if (bytes[i])
+      throw std::runtime_error("non-zero byte past an exact path");
+  AtomEntry out;
+  out.slot = static_cast<uint8_t>(key.slot);
+  out.field = static_cast<uint8_t>(key.field);
+  if (out.slot != key.slot || out.field != key.field)
+    throw std::runtime_error("bad slot or field in exact key");
+  out.exact = true;
+  out.value.assign(bytes, value.len);
+  out.hash = key.hash;
+  out.entry = value.entry;
+  return out;
+}
+
+std::vector<AtomEntry> decode_entries(const MapImage &image) {
+  std::vector<AtomEntry> out;
+  for (const auto &e : map_entries(image, "atoms"))
+    out.push_back(decode_atom_entry(e));
+  for (const auto &e : map_entries(image, "exact"))
+    out.push_back(decode_exact_entry(e));
+  return out;
+}
+
 AtomEntry decode_atom_entry(const MapEntry &e) {
   auto key = decode<pal_lpm_key>(e.key, "atoms key");
   AtomEntry out;
-  out.set = decode<pal_atom_set>(e.value, "atoms value");
+  out.entry = decode<pal_entry>(e.value, "atoms value");
   size_t len = key.prefixlen / 8;
   if (key.prefixlen % 8 || len <= PAL_LPM_HDR || len > PAL_LPM_DATA)
     throw std::runtime_error("bad prefixlen in atoms key");
@@ -33,16 +91,88 @@ AtomEntry decode_atom_entry(const MapEntry &e) {
   return out;
 }
 
-std::vector<uint32_t> atom_ids(const __u64 *words) {
-  std::vector<uint32_t> ids;
-  for (uint32_t id = 0; id < PAL_MAX_ATOMS; ++id)
-    if (has_atom(words, id))
-      ids.push_back(id);
-  return ids;
+ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
+  for (const auto &[name, entries] : image.maps) {
+    if (name == "atoms") {
+      for (const auto &e : entries) {
+        auto key = decode<pal_lpm_key>(e.key, "atoms key");
+        if (key.prefixlen > 8 * PAL_LPM_DATA)
+          throw std::runtime_error("atoms key prefixlen past the data");
+        trie_.emplace_back(key, decode<pal_entry>(e.value, "atoms value"));
+      }
+    } else if (name == "exact") {
+      for (const auto &e : entries) {
+        auto key = decode<pal_exact_key>(e.key, "exact key");
+        exact_[{key.slot, key.field, key.hash}] =
+            decode<pal_exact>(e.value, "exact value");
+      }
+    } else if (name == "held") {
+      for (const auto &e : entries) {
+        auto key = decode<pal_held_key>(e.key, "held key");
+        decode<uint32_t>(e.value, "held value");
+        held_.insert({key.slot, key.entry, key.atom});
+      }
+    } else if (array_max_entries(name) != 0) {
+      auto &index = arrays_[name];
+      for (const auto &e : entries)
+        index[decode<uint32_t>(e.key, name.c_str())] = &e.value;
+    } else {
+      throw std::runtime_error("unknown map '" + name + "' in the image");
+    }
+  }
 }
 
-bool has_atom(const __u64 *words, uint32_t id) {
-  return id < PAL_MAX_ATOMS && (words[id / 64] >> (id % 64) & 1);
+namespace {
+
+// First `bits` bits of a and b are equal, most significant bit of each
+// byte first (the LPM trie's bit order).
+bool prefix_equal(const uint8_t *a, const uint8_t *b, uint32_t bits) {
+  uint32_t whole = bits / 8, rest = bits % 8;
+  if (std::memcmp(a, b, whole) != 0)
+    return false;
+  if (rest == 0)
+    return true;
+  auto mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (a[whole] & mask) == (b[whole] & mask);
+}
+
+} // namespace
+
+std::optional<pal_entry> ImageView::lpm_lookup(const pal_lpm_key &key) const {
+  // Entries with the same prefix are one trie node; the loader writes
+  // them in order, so the last wins.
+  std::optional<pal_entry> found;
+  uint32_t best = 0;
+  for (const auto &[entry, value] : trie_) {
+    if (entry.prefixlen > key.prefixlen ||
+        !prefix_equal(entry.data, key.data, entry.prefixlen))
+      continue;
+    if (!found || entry.prefixlen >= best) {
+      found = value;
+      best = entry.prefixlen;
+    }
+  }
+  return found;
+}
+
+std::optional<pal_exact> ImageView::exact_lookup(uint32_t slot, uint32_t field,
+                                                 uint64_t hash) const {
+  auto it = exact_.find({slot, field, hash});
+  if (it == exact_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+bool ImageView::held(uint32_t slot, uint32_t entry, uint32_t atom) const {
+  return held_.count({slot, entry, atom}) != 0;
+}
+
+std::vector<uint32_t> ImageView::held_atoms(uint32_t entry) const {
+  std::vector<uint32_t> out;
+  for (auto it = held_.lower_bound({slot_, entry, 0});
+       it != held_.end() && (*it)[0] == slot_ && (*it)[1] == entry; ++it)
+    out.push_back((*it)[2]);
+  return out;
 }
 
 const char *action_name(uint32_t a) {

@@ -3,10 +3,17 @@
 // the structs the kernel will read.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include <palisade/abi.h>
@@ -30,22 +37,80 @@ T decode(const std::vector<uint8_t> &bytes, const char *what) {
 const std::vector<MapEntry> &map_entries(const MapImage &image,
                                          const char *map);
 
-// One "atoms" entry in words. Throws on keys the kernel would misread
-// (prefixlen not whole bytes or past the data, non-zero bytes past it).
+// Elements of an array map of the image (both slots), as the BPF objects
+// declare them; 0 for a name that is not an array map.
+uint32_t array_max_entries(const std::string &map);
+
+// The key hash of an exact path: pal_path_hash() of bpf/lib/match.h.
+uint64_t path_hash(uint64_t seed, std::string_view path);
+
+// One entry in words: an "atoms" entry (a directory prefix) or an "exact"
+// one. Throws on bytes the kernel would misread (prefixlen not whole bytes
+// or past the data, non-zero bytes past it or past an exact path).
 struct AtomEntry {
   uint8_t slot = 0;
   uint8_t field = 0;  // PAL_FIELD_*
-  bool exact = false; // the key ends in NUL
+  bool exact = false; // from "exact"; an "atoms" key ending in NUL too
   std::string value;  // path bytes without the NUL ("/tmp/" for under)
-  uint32_t prefixlen = 0;
-  pal_atom_set set{}; // the entry's (closed) atom set
+  uint32_t prefixlen = 0; // "atoms" only
+  uint64_t hash = 0;      // "exact" only: the key's
+  pal_entry entry{};      // the value's
 };
 AtomEntry decode_atom_entry(const MapEntry &e);
+AtomEntry decode_exact_entry(const MapEntry &e);
 
-// Ids of the bits set in a PAL_ATOM_WORDS-word set, ascending.
-std::vector<uint32_t> atom_ids(const __u64 *words);
+// Every entry of the image ("atoms" then "exact").
+std::vector<AtomEntry> decode_entries(const MapImage &image);
 
-bool has_atom(const __u64 *words, uint32_t id);
+// The image read the way the kernel reads its maps: array elements by
+// index, the trie by longest prefix, the held hash by key.
+class ImageView {
+public:
+  explicit ImageView(const MapImage &image);
+
+  uint32_t slot() const { return slot_; }
+
+  // Element `index` of array map `map`: nullopt past the map's size (the
+  // kernel's lookup fails), all zero when the image does not write it (an
+  // array element always exists).
+  template <typename T>
+  std::optional<T> array(const char *map, uint32_t index) const {
+    if (index >= array_max_entries(map))
+      return std::nullopt;
+    auto m = arrays_.find(map);
+    if (m != arrays_.end()) {
+      auto it = m->second.find(index);
+      if (it != m->second.end())
+        return decode<T>(*it->second, map);
+    }
+    T zero;
+    std::memset(&zero, 0, sizeof zero);
+    return zero;
+  }
+
+  // The trie's lookup: the entry with the longest prefixlen (<= the
+  // key's) whose first prefixlen bits equal the key's.
+  std::optional<pal_entry> lpm_lookup(const pal_lpm_key &key) const;
+
+  // "exact" at key {slot, field, hash}.
+  std::optional<pal_exact> exact_lookup(uint32_t slot, uint32_t field,
+                                        uint64_t hash) const;
+
+  // "held" has the key {slot, entry, atom}.
+  bool held(uint32_t slot, uint32_t entry, uint32_t atom) const;
+
+  // The atoms "held" lists for `entry` of the image's slot, ascending.
+  std::vector<uint32_t> held_atoms(uint32_t entry) const;
+
+private:
+  uint32_t slot_ = 0;
+  std::map<std::string,
+           std::unordered_map<uint32_t, const std::vector<uint8_t> *>>
+      arrays_;
+  std::vector<std::pair<pal_lpm_key, pal_entry>> trie_;
+  std::map<std::tuple<uint32_t, uint32_t, uint64_t>, pal_exact> exact_;
+  std::set<std::array<uint32_t, 3>> held_;
+};
 
 const char *action_name(uint32_t action); // PAL_ACT_* -> "deny"
 const char *mode_name(uint32_t mode);     // PAL_MODE_* -> "audit"

@@ -1,12 +1,18 @@
-// Pass 3: the normalised program becomes the bytes of the "atoms",
-// "rules" and "policies" maps for one slot.
+// Pass 3: the normalised program becomes the bytes of one slot's maps:
+// the rules in slot order with their terms and literals, the entries of
+// the LPM trie with their prefix closures ("held") and candidate lists,
+// and the slot header. docs/abi.md describes every map.
 #include "lower.h"
 
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string_view>
+#include <unordered_map>
 
+#include "field_catalog.h"
+#include "image_decode.h"
 #include "passes.h"
 
 namespace palisade::engine {
@@ -27,35 +33,60 @@ pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
   return key;
 }
 
-void close_over_prefixes(std::vector<MapEntry> &entries) {
-  // Index every key by the bytes its prefix covers (all prefixlens are
-  // whole bytes here), then look up each shorter byte prefix of each key.
-  std::map<std::string, size_t, std::less<>> by_prefix;
-  std::vector<pal_lpm_key> keys(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    std::memcpy(&keys[i], entries[i].key.data(), sizeof(pal_lpm_key));
-    by_prefix.emplace(std::string(reinterpret_cast<const char *>(keys[i].data),
-                                  keys[i].prefixlen / 8),
-                      i);
-  }
-  std::vector<pal_atom_set> closed(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    std::memcpy(&closed[i], entries[i].value.data(), sizeof(pal_atom_set));
+std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<pal_lpm_key> &keys) {
+  // Only a key ending in '/' (a directory) can be a proper prefix of
+  // another (an exact key ends in its NUL), so only the prefixes that end
+  // at a '/' need a look-up.
+  std::unordered_map<std::string_view, size_t> by_bytes;
+  for (size_t i = 0; i < keys.size(); ++i)
+    by_bytes.emplace(
+        std::string_view(reinterpret_cast<const char *>(keys[i].data),
+                         keys[i].prefixlen / 8),
+        i);
+  std::vector<std::vector<size_t>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
     std::string_view data(reinterpret_cast<const char *>(keys[i].data),
                           keys[i].prefixlen / 8);
     // Shortest meaningful prefix: slot, field and one path byte.
     for (size_t len = PAL_LPM_HDR + 1; len < data.size(); ++len) {
-      auto it = by_prefix.find(data.substr(0, len));
-      if (it == by_prefix.end())
+      if (data[len - 1] != '/')
         continue;
-      pal_atom_set shorter;
-      std::memcpy(&shorter, entries[it->second].value.data(), sizeof shorter);
-      for (size_t w = 0; w < PAL_ATOM_WORDS; ++w)
-        closed[i].bits[w] |= shorter.bits[w];
+      auto it = by_bytes.find(data.substr(0, len));
+      if (it != by_bytes.end())
+        out[i].push_back(it->second);
     }
   }
-  for (size_t i = 0; i < entries.size(); ++i)
-    entries[i].value = bytes_of(closed[i]);
+  return out;
+}
+
+std::vector<std::vector<AtomId>>
+close_over_prefixes(const std::vector<pal_lpm_key> &keys,
+                    const std::vector<std::vector<AtomId>> &own) {
+  auto parents = prefix_parents(keys);
+  std::vector<std::vector<AtomId>> closed(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    closed[i] = own[i];
+    for (size_t p : parents[i])
+      closed[i].insert(closed[i].end(), own[p].begin(), own[p].end());
+    std::sort(closed[i].begin(), closed[i].end());
+    closed[i].erase(std::unique(closed[i].begin(), closed[i].end()),
+                    closed[i].end());
+  }
+  return closed;
+}
+
+AtomId choose_anchor(const std::vector<AtomId> &must,
+                     const std::vector<AnchorCost> &cost) {
+  auto rank = [&](AtomId a) {
+    const AnchorCost &c = cost[a];
+    return std::make_tuple(c.reach * c.uses, c.kind == MatchKind::Under, a);
+  };
+  AtomId best = must.at(0);
+  for (AtomId a : must)
+    if (rank(a) < rank(best))
+      best = a;
+  return best;
 }
 
 int action_precedence(dsl::Action a) {
@@ -92,64 +123,441 @@ uint32_t abi_mode(dsl::Mode m) {
 
 namespace {
 
-void set_bit(__u64 *words, AtomId id) {
-  words[id / 64] |= __u64{1} << (id % 64);
-}
+using Bytes = std::vector<uint8_t>;
 
-std::vector<MapEntry>
-sorted(std::map<std::vector<uint8_t>, std::vector<uint8_t>> m) {
+std::vector<MapEntry> sorted(std::map<Bytes, Bytes> m) {
   std::vector<MapEntry> out;
+  out.reserve(m.size());
   for (auto &[k, v] : m)
     out.push_back(MapEntry{k, std::move(v)});
   return out;
 }
 
-// False (and one error at the atom that overflowed) past the map's size.
-bool lower_atoms(const Program &p, uint32_t slot, MapImage &image,
-                 dsl::Diagnostics &diags) {
-  std::map<std::vector<uint8_t>, pal_atom_set> sets;
-  for (AtomId id = 0; id < p.atoms.size(); ++id) {
-    const Atom &atom = p.atoms[id];
-    for (const auto &value : atom.values) {
-      auto [it, fresh] = sets.try_emplace(
-          bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
-      if (fresh) {
-        std::memset(&it->second, 0, sizeof it->second);
-        if (sets.size() > kMaxAtomEntriesPerSlot) {
-          diags
-              .error(atom.loc, "the policies need more than " +
-                                   std::to_string(kMaxAtomEntriesPerSlot) +
-                                   " path entries")
-              .hints.push_back("the kernel's map holds " +
-                               std::to_string(PAL_LPM_MAX_ENTRIES) +
-                               " entries, shared by the live slot and the "
-                               "one being written");
-          return false;
-        }
-      }
-      set_bit(it->second.bits, id);
-    }
+std::string field_text(uint8_t field) {
+  const FieldSpec *f = find_field(field);
+  return f ? std::string(f->name) : "field " + std::to_string(field);
+}
+
+// One term as the kernel will see it.
+struct TermPlan {
+  const IrRule *rule = nullptr;
+  uint32_t rule_index = 0;             // in slot order
+  std::vector<pal_lit> must, must_not; // each sorted by (field, atom)
+  bool anchored = false;
+  AtomId anchor = 0;
+  uint8_t anchor_field = 0;
+};
+
+// One entry of the slot: a directory ("atoms") or an exact path ("exact").
+struct EntryPlan {
+  pal_lpm_key key;
+  std::vector<AtomId> own, closure; // sorted
+  std::vector<pal_cand> cands;
+
+  uint8_t field() const { return key.data[1]; }
+  // lpm_key() ends an exact path's key in NUL.
+  bool exact() const { return key.data[key.prefixlen / 8 - 1] == '\0'; }
+  // The path: without the NUL of an exact key; with the '/' of an under
+  // key ("/tmp/"), except "/".
+  std::string value() const {
+    std::string v(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
+                  key.prefixlen / 8 - PAL_LPM_HDR);
+    if (exact())
+      v.pop_back();
+    return v;
   }
-  std::vector<MapEntry> entries;
-  for (auto &[key, set] : sets)
-    entries.push_back(MapEntry{key, bytes_of(set)});
-  close_over_prefixes(entries);
-  image.maps["atoms"] = std::move(entries);
+  // Description for diagnostics: `path == "/x"`, `path under "/d"`.
+  std::string text() const {
+    std::string v = value();
+    if (!exact() && v.size() > 1)
+      v.pop_back();
+    return field_text(field()) + (exact() ? " == \"" : " under \"") + v +
+           "\"";
+  }
+};
+
+struct Lowering {
+  const Program &p;
+  uint32_t slot;
+  dsl::Diagnostics &diags;
+
+  std::vector<const IrRule *> order;
+  std::vector<TermPlan> terms;
+  std::vector<EntryPlan> entries; // id = index + 1
+  std::vector<pal_cand> always, closed;
+  uint64_t hash_seed = 0;
+
+  bool order_rules();
+  bool plan_terms();
+  bool plan_entries();
+  bool plan_candidates();
+  void plan_fail_closed();
+  void plan_hash_seed();
+  MapImage emit() const;
+};
+
+bool Lowering::order_rules() {
+  // The order of the slot; see docs/abi.md "Slot order".
+  for (const auto &r : p.rules)
+    order.push_back(&r);
+  std::sort(order.begin(), order.end(), [](const IrRule *a, const IrRule *b) {
+    return std::make_tuple(a->policy_index, action_precedence(a->action),
+                           a->rule_id) <
+           std::make_tuple(b->policy_index, action_precedence(b->action),
+                           b->rule_id);
+  });
   return true;
 }
 
-pal_rule rule_value(const IrRule &r) {
-  pal_rule v;
-  std::memset(&v, 0, sizeof v);
-  v.policy = r.policy_index;
-  v.rule_id = r.rule_id;
-  v.event = r.event;
-  v.action = abi_action(r.action);
-  v.n_terms = static_cast<uint32_t>(r.terms.size());
-  for (size_t t = 0; t < r.terms.size(); ++t)
-    for (const Literal &lit : r.terms[t])
-      set_bit(lit.negated ? v.terms[t].must_not : v.terms[t].must, lit.atom);
-  return v;
+bool Lowering::plan_terms() {
+  size_t n_lits = 0;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    const IrRule &r = *order[i];
+    for (const Term &t : r.terms) {
+      TermPlan plan;
+      plan.rule = &r;
+      plan.rule_index = i;
+      for (const Literal &lit : t) {
+        pal_lit l{};
+        l.field = p.atoms.at(lit.atom).field;
+        l.atom = lit.atom;
+        (lit.negated ? plan.must_not : plan.must).push_back(l);
+      }
+      auto by_field = [](const pal_lit &a, const pal_lit &b) {
+        return std::tie(a.field, a.atom) < std::tie(b.field, b.atom);
+      };
+      std::sort(plan.must.begin(), plan.must.end(), by_field);
+      std::sort(plan.must_not.begin(), plan.must_not.end(), by_field);
+      if (plan.must.size() > PAL_MAX_TERM_LITS ||
+          plan.must_not.size() > PAL_MAX_TERM_LITS) {
+        // normalize() reports this at the condition; a hand-built
+        // program can still get here.
+        diags.error(r.loc, "an alternative of this condition has more than " +
+                               std::to_string(PAL_MAX_TERM_LITS) +
+                               " comparisons of one polarity");
+        return false;
+      }
+      n_lits += plan.must.size() + plan.must_not.size();
+      terms.push_back(std::move(plan));
+      if (terms.size() > PAL_SLOT_TERMS) {
+        diags
+            .error(r.loc, "the conditions expand to more than " +
+                              std::to_string(PAL_SLOT_TERMS) +
+                              " alternatives over all policies")
+            .hints.push_back("each 'or' that is not inside a list becomes "
+                             "an alternative; write alternatives of one "
+                             "field as a list (path in [...])");
+        return false;
+      }
+      if (n_lits > PAL_SLOT_LITS) {
+        diags.error(r.loc, "the conditions need more than " +
+                               std::to_string(PAL_SLOT_LITS) +
+                               " comparisons over all policies");
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool Lowering::plan_entries() {
+  // Key bytes -> own atoms; std::map sorts by key bytes, which is the
+  // order entry ids are given in.
+  std::map<Bytes, std::vector<AtomId>> own;
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &atom = p.atoms[id];
+    for (const auto &value : atom.values) {
+      auto [it, fresh] = own.try_emplace(
+          bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
+      if (fresh && own.size() > kMaxAtomEntriesPerSlot) {
+        diags
+            .error(atom.loc, "the policies need more than " +
+                                 std::to_string(kMaxAtomEntriesPerSlot) +
+                                 " path entries")
+            .hints.push_back("the kernel's map holds " +
+                             std::to_string(PAL_LPM_MAX_ENTRIES) +
+                             " entries, shared by the live slot and the "
+                             "one being written");
+        return false;
+      }
+      if (it->second.empty() || it->second.back() != id)
+        it->second.push_back(id); // ids ascend: the vector stays sorted
+    }
+  }
+  std::vector<pal_lpm_key> keys;
+  std::vector<std::vector<AtomId>> owns;
+  for (auto &[bytes, atoms] : own) {
+    pal_lpm_key key;
+    std::memcpy(&key, bytes.data(), sizeof key);
+    keys.push_back(key);
+    owns.push_back(std::move(atoms));
+  }
+  auto closed = close_over_prefixes(keys, owns);
+  size_t held = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    held += closed[i].size();
+    if (held > PAL_SLOT_HELD) {
+      diags
+          .error(p.atoms.at(owns[i].front()).loc,
+                 "the policies need more than " +
+                     std::to_string(PAL_SLOT_HELD) +
+                     " (path, comparison) pairs in the kernel")
+          .hints.push_back("each path or directory named in a rule counts "
+                           "once for each comparison that holds for it, "
+                           "including every 'under' of a directory above "
+                           "it");
+      return false;
+    }
+    entries.push_back(EntryPlan{keys[i], std::move(owns[i]),
+                                std::move(closed[i]), {}});
+  }
+  // Ids follow the key data (slot, field, path bytes): the order a reader
+  // of the canonical JSON sees the entries in.
+  std::sort(entries.begin(), entries.end(),
+            [](const EntryPlan &a, const EntryPlan &b) {
+              int c = std::memcmp(a.key.data, b.key.data, PAL_LPM_DATA);
+              return c != 0 ? c < 0 : a.key.prefixlen < b.key.prefixlen;
+            });
+  return true;
+}
+
+bool Lowering::plan_candidates() {
+  // Which entries' closures hold each atom, and how many terms need it.
+  std::vector<std::vector<uint32_t>> reach(p.atoms.size());
+  for (uint32_t e = 0; e < entries.size(); ++e)
+    for (AtomId a : entries[e].closure)
+      reach.at(a).push_back(e);
+  std::vector<AnchorCost> cost(p.atoms.size());
+  for (AtomId a = 0; a < p.atoms.size(); ++a) {
+    cost[a].reach = reach[a].size();
+    cost[a].kind = p.atoms[a].kind;
+  }
+  for (const TermPlan &t : terms)
+    for (const pal_lit &l : t.must)
+      cost[l.atom].uses++;
+
+  // Every list shares the slot's part of "cands"; the fail-closed one is
+  // already planned.
+  size_t total = closed.size();
+  auto too_many = [&](const TermPlan &t) {
+    diags
+        .error(t.rule->loc, "the policies need more than " +
+                                std::to_string(PAL_SLOT_CANDS) +
+                                " candidate records in the kernel")
+        .hints.push_back("a condition counts once for each path entry "
+                         "that can make it hold; a comparison 'under' a "
+                         "directory counts for every path named below it");
+    return false;
+  };
+  for (uint32_t ti = 0; ti < terms.size(); ++ti) {
+    TermPlan &t = terms[ti];
+    const pal_cand cand{t.rule_index, ti};
+    if (t.must.empty()) {
+      // No atom must hold: only negations, or no condition at all. The
+      // kernel checks these for every event.
+      always.push_back(cand);
+      if (always.size() > PAL_MAX_LIST) {
+        auto &d = diags.error(
+            t.rule->loc, "more than " + std::to_string(PAL_MAX_LIST) +
+                             " rule conditions have no comparison that "
+                             "must hold, and each is checked for every exec");
+        d.hints.push_back("conditions made only of !=, 'not in' and 'not' "
+                          "(or no condition) cannot be indexed; add a "
+                          "comparison that must hold, or merge rules with "
+                          "the same action into one");
+        return false;
+      }
+      if (++total > PAL_SLOT_CANDS)
+        return too_many(t);
+      continue;
+    }
+    std::vector<AtomId> must;
+    for (const pal_lit &l : t.must)
+      must.push_back(l.atom);
+    t.anchored = true;
+    t.anchor = choose_anchor(must, cost);
+    t.anchor_field = p.atoms[t.anchor].field;
+    // The term goes to every entry whose closure holds the anchor and
+    // satisfies the term's other literals of the anchor's field: those
+    // the kernel then need not check.
+    for (uint32_t e : reach[t.anchor]) {
+      EntryPlan &entry = entries[e];
+      auto holds = [&](const pal_lit &l) {
+        return std::binary_search(entry.closure.begin(), entry.closure.end(),
+                                  l.atom);
+      };
+      bool ok = true;
+      for (const pal_lit &l : t.must)
+        ok = ok && (l.field != t.anchor_field || holds(l));
+      for (const pal_lit &l : t.must_not)
+        ok = ok && (l.field != t.anchor_field || !holds(l));
+      if (!ok)
+        continue;
+      entry.cands.push_back(cand);
+      if (entry.cands.size() > PAL_MAX_LIST) {
+        auto &d = diags.error(
+            t.rule->loc, "more than " + std::to_string(PAL_MAX_LIST) +
+                             " rule conditions can hold through " +
+                             entry.text());
+        d.hints.push_back(
+            "the kernel checks at most " + std::to_string(PAL_MAX_LIST) +
+            " conditions per path; give rules more specific paths, or "
+            "merge rules with the same action into one with a list");
+        return false;
+      }
+      if (++total > PAL_SLOT_CANDS)
+        return too_many(t);
+    }
+  }
+  return true;
+}
+
+void Lowering::plan_fail_closed() {
+  // Unresolved path: in each policy the first deny/kill rule of the slot
+  // order holds whatever its condition (docs/abi.md). Rules are sorted by
+  // policy, so the list is sorted by rule index.
+  uint32_t last_policy = UINT32_MAX;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    const IrRule &r = *order[i];
+    uint32_t action = abi_action(r.action);
+    if (r.event != PAL_EVENT_EXEC || action < PAL_ACT_DENY ||
+        r.policy_index == last_policy)
+      continue;
+    closed.push_back(pal_cand{i, PAL_NO_TERM});
+    last_policy = r.policy_index;
+  }
+}
+
+void Lowering::plan_hash_seed() {
+  // The first seed under which no two exact paths of one field share a
+  // key; a collision with an event's path is harmless (the kernel compares
+  // the path), one between two entries would hide one of them.
+  for (;; ++hash_seed) {
+    std::set<std::pair<uint8_t, uint64_t>> keys;
+    bool clash = false;
+    for (const EntryPlan &e : entries)
+      if (e.exact() &&
+          !keys.emplace(e.field(), path_hash(hash_seed, e.value())).second)
+        clash = true;
+    if (!clash)
+      return;
+  }
+}
+
+MapImage Lowering::emit() const {
+  MapImage image;
+  image.slot = slot;
+  std::map<Bytes, Bytes> rules, term_map, lit_map, cands, atoms, exact, held,
+      policies, slots;
+
+  uint32_t lit_count = 0;
+  for (uint32_t ti = 0; ti < terms.size(); ++ti) {
+    const TermPlan &t = terms[ti];
+    pal_term v;
+    std::memset(&v, 0, sizeof v);
+    v.lit = lit_count;
+    v.n_must = static_cast<__u8>(t.must.size());
+    v.n_must_not = static_cast<__u8>(t.must_not.size());
+    v.anchor_field = t.anchor_field;
+    for (const auto *list : {&t.must, &t.must_not})
+      for (const pal_lit &l : *list) {
+        lit_map[bytes_of(uint32_t{slot * PAL_SLOT_LITS + lit_count++})] =
+            bytes_of(l);
+        if (l.field != t.anchor_field)
+          v.n_checks++;
+      }
+    term_map[bytes_of(uint32_t{slot * PAL_SLOT_TERMS + ti})] = bytes_of(v);
+  }
+
+  uint32_t term_first = 0;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    const IrRule &r = *order[i];
+    pal_rule v;
+    std::memset(&v, 0, sizeof v);
+    v.policy = r.policy_index;
+    v.rule_id = r.rule_id;
+    v.event = r.event;
+    v.action = abi_action(r.action);
+    v.n_terms = static_cast<uint32_t>(r.terms.size());
+    v.term_first = term_first;
+    term_first += v.n_terms;
+    rules[bytes_of(uint32_t{slot * PAL_MAX_RULES + i})] = bytes_of(v);
+  }
+
+  // "cands": the always list, the fail-closed list, then each entry's.
+  uint32_t next = 0;
+  auto put = [&](const std::vector<pal_cand> &list) {
+    uint32_t first = next;
+    for (const pal_cand &c : list)
+      cands[bytes_of(uint32_t{slot * PAL_SLOT_CANDS + next++})] = bytes_of(c);
+    return first;
+  };
+  pal_slot hdr;
+  std::memset(&hdr, 0, sizeof hdr);
+  hdr.n_rules = static_cast<uint32_t>(order.size());
+  hdr.n_entries = static_cast<uint32_t>(entries.size());
+  hdr.always_first = put(always);
+  hdr.always_count = static_cast<uint32_t>(always.size());
+  hdr.closed_first = put(closed);
+  hdr.closed_count = static_cast<uint32_t>(closed.size());
+  hdr.hash_seed = hash_seed;
+
+  for (uint32_t e = 0; e < entries.size(); ++e) {
+    const EntryPlan &entry = entries[e];
+    pal_entry v;
+    std::memset(&v, 0, sizeof v);
+    v.id = e + 1;
+    v.cand_count = static_cast<uint32_t>(entry.cands.size());
+    v.cand_first = put(entry.cands);
+    if (entry.exact()) {
+      // An exact path: a hash lookup, and a bit for its length.
+      const std::string path = entry.value();
+      pal_exact_key k;
+      std::memset(&k, 0, sizeof k);
+      k.slot = slot;
+      k.field = entry.field();
+      k.hash = path_hash(hash_seed, path);
+      pal_exact x;
+      std::memset(&x, 0, sizeof x);
+      x.entry = v;
+      x.len = static_cast<uint32_t>(path.size());
+      std::memcpy(x.path, path.data(), path.size());
+      exact[bytes_of(k)] = bytes_of(x);
+      hdr.exact_lens[entry.field() - 1][path.size() / 64] |=
+          uint64_t{1} << (path.size() % 64);
+    } else {
+      atoms[bytes_of(entry.key)] = bytes_of(v);
+    }
+    for (AtomId a : entry.closure) {
+      pal_held_key k;
+      std::memset(&k, 0, sizeof k);
+      k.slot = slot;
+      k.entry = v.id;
+      k.atom = a;
+      held[bytes_of(k)] = bytes_of(uint32_t{1});
+    }
+  }
+
+  slots[bytes_of(uint32_t{slot})] = bytes_of(hdr);
+
+  for (const auto &pol : p.policies) {
+    pal_policy v;
+    std::memset(&v, 0, sizeof v);
+    v.mode = abi_mode(pol.info.mode);
+    policies[bytes_of(uint32_t{slot * PAL_MAX_POLICIES + pol.info.index})] =
+        bytes_of(v);
+  }
+
+  image.maps["slots"] = sorted(std::move(slots));
+  image.maps["atoms"] = sorted(std::move(atoms));
+  image.maps["exact"] = sorted(std::move(exact));
+  image.maps["held"] = sorted(std::move(held));
+  image.maps["cands"] = sorted(std::move(cands));
+  image.maps["rules"] = sorted(std::move(rules));
+  image.maps["terms"] = sorted(std::move(term_map));
+  image.maps["lits"] = sorted(std::move(lit_map));
+  image.maps["policies"] = sorted(std::move(policies));
+  return image;
 }
 
 } // namespace
@@ -170,35 +578,14 @@ std::optional<MapImage> lower(const Program &p, uint32_t slot,
   if (diags.error_count() != errors_before)
     return std::nullopt;
 
-  MapImage image;
-  image.slot = slot;
-  if (!lower_atoms(p, slot, image, diags))
+  Lowering l{p, slot, diags, {}, {}, {}, {}, {}};
+  if (!l.order_rules() || !l.plan_terms() || !l.plan_entries())
     return std::nullopt;
-
-  // The kernel walks a slot's rules in this order; see docs/abi.md.
-  std::vector<const IrRule *> order;
-  for (const auto &r : p.rules)
-    order.push_back(&r);
-  std::sort(order.begin(), order.end(), [](const IrRule *a, const IrRule *b) {
-    return std::make_tuple(a->policy_index, action_precedence(a->action),
-                           a->rule_id) <
-           std::make_tuple(b->policy_index, action_precedence(b->action),
-                           b->rule_id);
-  });
-  std::map<std::vector<uint8_t>, std::vector<uint8_t>> rules, policies;
-  for (uint32_t i = 0; i < order.size(); ++i)
-    rules[bytes_of(uint32_t{slot * PAL_MAX_RULES + i})] =
-        bytes_of(rule_value(*order[i]));
-  for (const auto &pol : p.policies) {
-    pal_policy v;
-    std::memset(&v, 0, sizeof v);
-    v.mode = abi_mode(pol.info.mode);
-    policies[bytes_of(uint32_t{slot * PAL_MAX_POLICIES + pol.info.index})] =
-        bytes_of(v);
-  }
-  image.maps["rules"] = sorted(std::move(rules));
-  image.maps["policies"] = sorted(std::move(policies));
-  return image;
+  l.plan_fail_closed();
+  if (!l.plan_candidates())
+    return std::nullopt;
+  l.plan_hash_seed();
+  return l.emit();
 }
 
 } // namespace palisade::engine

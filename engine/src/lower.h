@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstring>
+#include <vector>
 
 #include <palisade/abi.h>
 
@@ -12,8 +13,7 @@ namespace palisade::engine {
 // "atoms" entries one image may have: while a new policy is written into
 // the inactive slot the live one still holds its entries, so both must fit
 // in the one trie at the same time.
-inline constexpr size_t kMaxAtomEntriesPerSlot =
-    PAL_LPM_MAX_ENTRIES / PAL_SLOTS;
+inline constexpr size_t kMaxAtomEntriesPerSlot = PAL_SLOT_ENTRIES;
 
 // Raw bytes of a zero-initialised abi.h struct, as the kernel map stores it.
 template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
@@ -22,17 +22,37 @@ template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
   return out;
 }
 
-// The LPM key of one value of an atom (see docs/abi.md "Path matching"):
+// The LPM key of one value of an atom (see docs/abi.md "Keys"):
 // exact "/a/b" -> [slot, field, "/a/b", 0]; under "/a" -> [slot, field,
 // "/a/"]; under "/" -> [slot, field, "/"]. prefixlen covers those bytes.
 pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
                     const std::string &value);
 
-// ORs into each "atoms" entry the bits of every entry whose key is a
-// proper prefix of it (same slot and field, shorter prefixlen, equal on the
-// shorter one's bytes), so the kernel's single longest-prefix lookup sees
-// every atom that holds. Entries hold pal_lpm_key / pal_atom_set bytes.
-void close_over_prefixes(std::vector<MapEntry> &entries);
+// For each key, the indexes of the other keys that are a proper prefix of
+// it (same slot and field: both are in the prefix), shortest first. Keys
+// must cover whole bytes, as lpm_key() makes them.
+std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<pal_lpm_key> &keys);
+
+// The prefix closure: each key's own atoms with those of every key that is
+// its proper prefix, sorted and unique. One longest-prefix lookup then
+// tells every atom that holds for a value.
+std::vector<std::vector<AtomId>>
+close_over_prefixes(const std::vector<pal_lpm_key> &keys,
+                    const std::vector<std::vector<AtomId>> &own);
+
+// What choose_anchor() weighs for one atom.
+struct AnchorCost {
+  size_t reach = 0; // entries whose closure holds the atom
+  size_t uses = 0;  // terms that need the atom (must)
+  MatchKind kind = MatchKind::Exact;
+};
+
+// The must atom a term is indexed by (docs/abi.md "Anchors"): the fewest
+// candidate records (reach * uses), then exact before under, then the
+// lowest id. `must` is not empty.
+AtomId choose_anchor(const std::vector<AtomId> &must,
+                     const std::vector<AnchorCost> &cost);
 
 // 0 for allow, then kill, deny, audit: the order rules of one policy are
 // tried in, so an allow exception is seen before any deny.

@@ -171,6 +171,32 @@ bool intern_all(const Cond &c, AtomTable &table, dsl::Diagnostics &diags) {
   return true;
 }
 
+// A term names at most PAL_MAX_TERM_LITS atoms that must hold and as many
+// that must not (struct pal_term). False, with one error, otherwise.
+bool terms_fit(const std::vector<Term> &terms, const dsl::SourceLocation &loc,
+               dsl::Diagnostics &diags) {
+  for (const Term &t : terms) {
+    size_t negated = 0;
+    for (const Literal &lit : t)
+      negated += lit.negated;
+    size_t most = std::max(negated, t.size() - negated);
+    if (most <= PAL_MAX_TERM_LITS)
+      continue;
+    auto &d = diags.error(
+        loc, "an alternative of this condition needs " + std::to_string(most) +
+                 (most == negated ? " comparisons to be false"
+                                  : " comparisons to be true") +
+                 "; the limit is " + std::to_string(PAL_MAX_TERM_LITS));
+    d.hints.push_back(most == negated
+                          ? "several != or 'not in' of one field can be one "
+                            "'not in' list"
+                          : "split the rule in two, or compare with fewer "
+                            "directories and paths at once");
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<Program> normalize(const Resolved &resolved,
@@ -201,6 +227,8 @@ std::optional<Program> normalize(const Resolved &resolved,
                         "list (path in [...]) or split the rule in two");
       continue;
     }
+    if (!terms_fit(dnf.terms, rule.cond_loc, diags))
+      continue;
     program.rules.push_back(IrRule{rule.rule_id, rule.policy_index, rule.action,
                                    rule.event, std::move(dnf.terms), rule.loc});
   }

@@ -1,10 +1,15 @@
 // Differential test of the in-kernel matcher (bpf/lib/match.h, run through
 // BPF_PROG_TEST_RUN on this machine's JIT) against the userspace reference
-// evaluator (engine/evaluate.h), on random policies and random events.
-// Every policy is applied with a slot flip, so stale entries left in a
-// reused slot would show up as disagreements too.
+// evaluator (engine/evaluate.h), on random policies and random events: the
+// verdict, the entries the lookups found and the number of candidate terms
+// evaluated must all agree. Small policies probe every path boundary; big
+// ones (hundreds of rules, lists of hundreds of paths, up to 64 policies)
+// probe the index. Every policy is applied with a slot flip, so stale
+// entries left in a reused slot would show up as disagreements too.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -30,7 +35,8 @@ struct MatchInput {
   pal_path binary;
 };
 struct MatchOutput {
-  pal_atom_set atoms;
+  uint32_t path_entry, binary_entry;
+  uint32_t considered;
   uint32_t action, policy, rule_id;
   uint32_t would, would_policy, would_rule_id;
   uint32_t fail_closed;
@@ -58,6 +64,8 @@ private:
 };
 
 std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+
+// ---- small policies: every boundary of the path matching -------------
 
 std::string random_list(Random &r) {
   std::string out = "[";
@@ -120,6 +128,100 @@ engine::ExecEvent random_event(Random &r) {
   return ev;
 }
 
+// ---- big policies: many rules and policies, long lists, nested dirs ----
+
+std::string app_dir(size_t i) { return "/srv/app" + std::to_string(i); }
+
+// A file of the big universe: 30 applications with 60 files each, in
+// bin/ and lib/ below the application's directory.
+std::string big_file(Random &r) {
+  size_t j = r.below(60);
+  return app_dir(r.below(30)) + (j % 3 ? "/bin/t" : "/lib/t") + std::to_string(j);
+}
+
+std::string big_dir(Random &r) {
+  switch (r.below(4)) {
+  case 0: return app_dir(r.below(30));
+  case 1: return app_dir(r.below(30)) + "/bin";
+  case 2: return app_dir(r.below(30)) + "/lib";
+  default: return r.pick(kDirs);
+  }
+}
+
+std::string big_list(Random &r) {
+  size_t n = r.chance(20) ? r.below(300) + 20 : r.below(6) + 1;
+  std::string out = "[";
+  for (size_t i = 0; i < n; i++)
+    out += (i ? ", " : "") + quoted(r.chance(90) ? big_file(r) : r.pick(kFiles));
+  return out + "]";
+}
+
+std::string big_field(Random &r) { return r.chance(75) ? "path" : "binary"; }
+
+// A comparison that holds for some values: an index anchor.
+std::string big_positive(Random &r) {
+  switch (r.below(3)) {
+  case 0: return big_field(r) + " under " + quoted(big_dir(r));
+  case 1: return big_field(r) + " == " + quoted(big_file(r));
+  default: return big_field(r) + " in " + big_list(r);
+  }
+}
+
+std::string big_comparison(Random &r) {
+  switch (r.below(5)) {
+  case 0: return big_field(r) + " != " + quoted(big_file(r));
+  case 1: return big_field(r) + " not in " + big_list(r);
+  default: return big_positive(r);
+  }
+}
+
+std::string big_condition(Random &r, int depth) {
+  if (depth == 0 || r.chance(50))
+    return big_comparison(r);
+  switch (r.below(4)) {
+  case 0:
+  case 1: return "(" + big_condition(r, depth - 1) + " and " + big_condition(r, depth - 1) + ")";
+  case 2: return "(" + big_condition(r, depth - 1) + " or " + big_condition(r, depth - 1) + ")";
+  default: return "not " + big_condition(r, depth - 1);
+  }
+}
+
+std::string big_policy_text(Random &r) {
+  static const std::vector<std::string> actions = {"allow", "audit", "deny", "kill"};
+  std::ostringstream text;
+  size_t policies = r.chance(30) ? r.below(61) + 4 : r.below(4) + 1;
+  size_t rules = r.below(400) + 100;
+  for (size_t p = 0; p < policies; p++) {
+    text << "policy \"p" << p << "\" mode " << (r.chance(60) ? "enforce" : "audit") << " {\n";
+    for (size_t i = 0; i < rules / policies + 1; i++) {
+      text << "  " << r.pick(actions) << " exec";
+      // Most rules name something that must hold (as real ones do); the
+      // rest are checked for every exec, and at most 64 of those fit.
+      if (r.chance(92))
+        text << " when " << big_positive(r) << " and " << big_condition(r, 2);
+      else if (r.chance(80))
+        text << " when " << big_condition(r, 1);
+      text << "\n";
+    }
+    text << "}\n";
+  }
+  return text.str();
+}
+
+engine::ExecEvent big_event(Random &r) {
+  engine::ExecEvent ev;
+  ev.path = r.chance(85) ? big_file(r) : r.pick(kFiles);
+  if (r.chance(10))
+    ev.path += "/deeper";
+  ev.binary = r.chance(80) ? big_file(r) : r.pick(kFiles);
+  ev.binary_known = !r.chance(5);
+  if (!ev.binary_known)
+    ev.binary.clear();
+  ev.path_truncated = r.chance(5);
+  ev.path_unresolved = r.chance(3);
+  return ev;
+}
+
 void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
                bool unresolved) {
   std::memset(&p, 0, sizeof(p));
@@ -130,12 +232,29 @@ void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
   if (unresolved) p.flags |= PAL_PATH_UNRESOLVED;
 }
 
-std::vector<uint32_t> bits_of(const pal_atom_set &set) {
-  std::vector<uint32_t> ids;
-  for (uint32_t i = 0; i < PAL_MAX_ATOMS; i++)
-    if (set.bits[i / 64] >> (i % 64) & 1)
-      ids.push_back(i);
-  return ids;
+// The image with another hash seed for its exact paths (the engine picks
+// the first seed without a collision, so 0 nearly always): the kernel
+// must use the slot's seed, not assume one.
+void reseed(engine::MapImage &image, uint64_t seed) {
+  for (auto &e : image.maps["exact"]) {
+    pal_exact_key k;
+    pal_exact x;
+    std::memcpy(&k, e.key.data(), sizeof k);
+    std::memcpy(&x, e.value.data(), sizeof x);
+    k.hash = engine::exact_path_hash(
+        seed, std::string_view(reinterpret_cast<const char *>(x.path), x.len));
+    std::memcpy(e.key.data(), &k, sizeof k);
+  }
+  std::sort(image.maps["exact"].begin(), image.maps["exact"].end(),
+            [](const engine::MapEntry &a, const engine::MapEntry &b) {
+              return a.key < b.key;
+            });
+  for (auto &e : image.maps["slots"]) {
+    pal_slot hdr;
+    std::memcpy(&hdr, e.value.data(), sizeof hdr);
+    hdr.hash_seed = seed;
+    std::memcpy(e.value.data(), &hdr, sizeof hdr);
+  }
 }
 
 std::string describe(const engine::Verdict &v) {
@@ -143,9 +262,9 @@ std::string describe(const engine::Verdict &v) {
   s << "action=" << v.action << " policy=" << v.policy << " rule=" << v.rule_id
     << " would=" << v.would << " would_policy=" << v.would_policy
     << " would_rule=" << v.would_rule_id << " fail_closed=" << v.fail_closed
-    << " atoms=[";
-  for (auto a : v.atoms) s << a << " ";
-  return s.str() + "]";
+    << " path_entry=" << v.path_entry << " binary_entry=" << v.binary_entry
+    << " considered=" << v.considered;
+  return s.str();
 }
 
 class MatcherDiffTest : public ::testing::Test {
@@ -158,9 +277,7 @@ protected:
     }
     skel_ = pal_match_test__open_and_load();
     ASSERT_NE(skel_, nullptr) << "load match_test.bpf.o: " << std::strerror(errno);
-    maps_ = enforce::PolicyMaps({skel_->maps.pal_config, skel_->maps.pal_atoms,
-                                 skel_->maps.pal_rules, skel_->maps.pal_policies},
-                                0);
+    maps_ = enforce::PolicyMaps(enforce::policy_map_set(skel_), 0);
     std::string err;
     ASSERT_TRUE(maps_.init(err)) << err;
   }
@@ -188,51 +305,221 @@ protected:
     v.would_policy = out.would_policy;
     v.would_rule_id = out.would_rule_id;
     v.fail_closed = out.fail_closed != 0;
-    v.atoms = bits_of(out.atoms);
+    v.path_entry = out.path_entry;
+    v.binary_entry = out.binary_entry;
+    v.considered = out.considered;
     return v;
+  }
+
+  struct Counts {
+    int policies = 0, rejected = 0, events = 0, decided = 0, considered = 0;
+  };
+
+  // Draws policies until `wanted` compiled, applies each, and compares
+  // `events_each` events on it.
+  template <class PolicyGen, class EventGen>
+  void compare(uint32_t seed, int wanted, int events_each,
+               PolicyGen policy_text, EventGen event, Counts &n) {
+    Random r(seed);
+    while (n.policies < wanted) {
+      std::string text = policy_text(r);
+      dsl::Diagnostics diags;
+      auto file = dsl::parse_rules("random.rules", text, diags);
+      ASSERT_TRUE(file) << diags.render() << text;
+      std::vector<dsl::PolicyFile> files;
+      files.push_back(std::move(*file));
+      auto compiled = engine::compile(files, {}, maps_.inactive_slot(), diags);
+      if (!compiled) {
+        n.rejected++; // e.g. beyond the term or list limits: draw another
+        continue;
+      }
+      const engine::MapImage as_compiled = compiled->image;
+      const bool reseeded = n.policies % 3 == 2;
+      if (reseeded)
+        reseed(compiled->image, 0x5eed0000u + n.policies);
+      std::string err;
+      ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
+      n.policies++;
+      engine::ExecEvaluator evaluate(compiled->image);
+      engine::ExecEvaluator evaluate_compiled(as_compiled);
+      for (int i = 0; i < events_each; i++) {
+        engine::ExecEvent ev = event(r);
+        engine::Verdict want = evaluate(ev);
+        if (reseeded)
+          ASSERT_EQ(describe(want), describe(evaluate_compiled(ev)))
+              << "another seed changed the decision";
+        engine::Verdict got = run_in_kernel(ev);
+        n.events++;
+        n.decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
+        n.considered += want.considered;
+        ASSERT_EQ(describe(got), describe(want))
+            << "seed " << seed << ", event path=" << ev.path
+            << (ev.path_truncated ? " (truncated)" : "")
+            << (ev.path_unresolved ? " (unresolved)" : "")
+            << " binary=" << (ev.binary_known ? ev.binary : "<unknown>")
+            << "\npolicy:\n" << text;
+      }
+    }
   }
 
   pal_match_test *skel_ = nullptr;
   enforce::PolicyMaps maps_;
 };
 
+uint32_t seed_or(uint32_t fallback) {
+  const char *s = std::getenv("PALISADE_DIFF_SEED");
+  return s ? uint32_t(std::atoi(s)) : fallback;
+}
+
 TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
-  const uint32_t seed = std::getenv("PALISADE_DIFF_SEED")
-                            ? uint32_t(std::atoi(std::getenv("PALISADE_DIFF_SEED")))
-                            : 20261124u;
-  Random r(seed);
-  int policies = 0, events = 0, decided = 0;
-  while (policies < 300) {
-    std::string text = random_policy_text(r);
+  Counts n;
+  compare(seed_or(20261124u), 300, 40, random_policy_text, random_event, n);
+  // The generator must exercise decisions, not just empty verdicts.
+  EXPECT_GT(n.decided, n.events / 4);
+  std::printf("compared %d events over %d policies, %d decided\n", n.events,
+              n.policies, n.decided);
+}
+
+// What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;
+// array elements that are all zero are left out.
+using Contents = std::map<std::pair<std::string, std::vector<uint8_t>>,
+                          std::vector<uint8_t>>;
+
+// Elements of each array map's slot that `images` wrote: one past the
+// highest index.
+std::map<std::string, uint32_t>
+written_bound(const std::vector<const engine::MapImage *> &images,
+              pal_match_test *skel) {
+  std::map<std::string, bpf_map *> arrays = {
+      {"slots", skel->maps.pal_slots}, {"cands", skel->maps.pal_cands},
+      {"rules", skel->maps.pal_rules}, {"terms", skel->maps.pal_terms},
+      {"lits", skel->maps.pal_lits},   {"policies", skel->maps.pal_policies}};
+  std::map<std::string, uint32_t> out;
+  for (const auto *image : images)
+    for (const auto &[name, map] : arrays) {
+      const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+      auto it = image->maps.find(name);
+      if (it == image->maps.end())
+        continue;
+      for (const auto &e : it->second) {
+        uint32_t idx;
+        std::memcpy(&idx, e.key.data(), sizeof idx);
+        out[name] = std::max(out[name], idx % per_slot + 1);
+      }
+    }
+  return out;
+}
+
+Contents slot_contents(pal_match_test *skel, uint32_t slot,
+                       const std::map<std::string, uint32_t> &bound) {
+  Contents out;
+  auto keyed = [&](const char *name, bpf_map *map, size_t slot_offset) {
+    const int fd = bpf_map__fd(map);
+    std::vector<uint8_t> key(bpf_map__key_size(map)), next(key.size()),
+        value(bpf_map__value_size(map));
+    void *prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
+      uint32_t s = slot_offset == 4 ? next[4] : next[0] | next[1] << 8 |
+                                                    next[2] << 16 |
+                                                    uint32_t(next[3]) << 24;
+      if (s == slot && bpf_map_lookup_elem(fd, next.data(), value.data()) == 0)
+        out[{name, next}] = value;
+      key = next;
+      prev = key.data();
+    }
+  };
+  keyed("atoms", skel->maps.pal_atoms, 4); // data[0], after prefixlen
+  keyed("exact", skel->maps.pal_exact, 0);
+  keyed("held", skel->maps.pal_held, 0);
+  auto array = [&](const char *name, bpf_map *map) {
+    const int fd = bpf_map__fd(map);
+    const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+    std::vector<uint8_t> value(bpf_map__value_size(map)), zero(value.size());
+    auto b = bound.find(name);
+    const uint32_t n = b == bound.end() ? 0 : std::min(per_slot, b->second);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t idx = slot * per_slot + i;
+      EXPECT_EQ(bpf_map_lookup_elem(fd, &idx, value.data()), 0);
+      if (value != zero) {
+        std::vector<uint8_t> k(sizeof idx);
+        std::memcpy(k.data(), &idx, sizeof idx);
+        out[{name, k}] = value;
+      }
+    }
+  };
+  array("slots", skel->maps.pal_slots);
+  array("cands", skel->maps.pal_cands);
+  array("rules", skel->maps.pal_rules);
+  array("terms", skel->maps.pal_terms);
+  array("lits", skel->maps.pal_lits);
+  array("policies", skel->maps.pal_policies);
+  return out;
+}
+
+Contents image_contents(const engine::MapImage &image) {
+  Contents out;
+  for (const auto &[name, entries] : image.maps)
+    for (const auto &e : entries)
+      if (std::any_of(e.value.begin(), e.value.end(), [](uint8_t b) { return b; }))
+        out[{name, e.key}] = e.value;
+  return out;
+}
+
+// A slot that held a big policy and then a small one holds the small one
+// only: the apply cleared every map, the index maps included.
+TEST_F(MatcherDiffTest, ApplyLeavesNoStaleEntries) {
+  auto compile_text = [&](const std::string &text) {
     dsl::Diagnostics diags;
-    auto file = dsl::parse_rules("random.rules", text, diags);
-    ASSERT_TRUE(file) << diags.render() << text;
+    auto file = dsl::parse_rules("stale.rules", text, diags);
+    EXPECT_TRUE(file) << diags.render();
     std::vector<dsl::PolicyFile> files;
     files.push_back(std::move(*file));
-    auto compiled = engine::compile(files, {}, maps_.inactive_slot(), diags);
-    if (!compiled)
-      continue; // e.g. a condition beyond the term limit: draw another
-    std::string err;
-    ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
-    policies++;
-    for (int i = 0; i < 40; i++) {
-      engine::ExecEvent ev = random_event(r);
-      engine::Verdict want = engine::evaluate_exec(compiled->image, compiled->n_rules, ev);
-      engine::Verdict got = run_in_kernel(ev);
-      events++;
-      decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
-      ASSERT_EQ(describe(got), describe(want))
-          << "seed " << seed << ", event path=" << ev.path
-          << (ev.path_truncated ? " (truncated)" : "")
-          << (ev.path_unresolved ? " (unresolved)" : "")
-          << " binary=" << (ev.binary_known ? ev.binary : "<unknown>")
-          << "\npolicy:\n" << text;
-    }
+    auto c = engine::compile(files, {}, maps_.inactive_slot(), diags);
+    EXPECT_TRUE(c) << diags.render();
+    return *c;
+  };
+  Random r(7);
+  std::string big;
+  while (big.empty()) {
+    std::string text = big_policy_text(r);
+    dsl::Diagnostics diags;
+    auto file = dsl::parse_rules("big.rules", text, diags);
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(std::move(*file));
+    if (engine::compile(files, {}, 0, diags))
+      big = text;
   }
-  // The generator must exercise decisions, not just empty verdicts.
-  EXPECT_GT(decided, events / 4);
-  std::printf("compared %d events over %d policies, %d decided\n", events,
-              policies, decided);
+  const std::string small =
+      "policy \"s\" mode enforce { deny exec when path == \"/srv/app1/bin/t1\" "
+      "and binary != \"/bin/sh\" }\n";
+  std::string err;
+  const uint32_t slot = maps_.inactive_slot();
+  auto first = compile_text(big);
+  ASSERT_TRUE(maps_.apply(first, err)) << err;
+  auto other = compile_text(small + "policy \"o\" mode audit { audit exec }\n");
+  ASSERT_TRUE(maps_.apply(other, err)) << err;
+  auto again = compile_text(small);
+  ASSERT_EQ(again.image.slot, slot);
+  ASSERT_TRUE(maps_.apply(again, err)) << err;
+  ASSERT_GT(image_contents(first.image).size(), 1000u);
+  // Every array element an image wrote is below these bounds.
+  auto bound = written_bound({&first.image, &other.image, &again.image}, skel_);
+  EXPECT_EQ(slot_contents(skel_, slot, bound), image_contents(again.image));
+  EXPECT_EQ(slot_contents(skel_, slot ^ 1, bound), image_contents(other.image));
+  EXPECT_EQ(run_in_kernel(engine::ExecEvent{"/srv/app1/bin/t1", "/bin/bash"})
+                .action,
+            uint32_t{PAL_ACT_DENY});
+}
+
+TEST_F(MatcherDiffTest, KernelAgreesOnBigPolicies) {
+  Counts n;
+  compare(seed_or(20261125u), 40, 150, big_policy_text, big_event, n);
+  EXPECT_GT(n.decided, n.events / 4);
+  EXPECT_GT(n.considered, n.events); // the index is exercised, not bypassed
+  EXPECT_LT(n.rejected, n.policies); // most drawn policies fit the limits
+  std::printf("compared %d events over %d big policies (%d did not fit), %d "
+              "decided, %d candidate terms evaluated\n",
+              n.events, n.policies, n.rejected, n.decided, n.considered);
 }
 
 } // namespace

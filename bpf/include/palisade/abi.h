@@ -16,8 +16,9 @@
 #endif
 
 /* Bumped whenever a struct below or a map's meaning changes. The loader
- * refuses a BPF object whose pal_abi_version rodata differs. */
-#define PAL_ABI_VERSION 1
+ * refuses a BPF object whose pal_abi_version rodata differs.
+ * 2: indexed matching (entries, candidates, terms, literals, held atoms). */
+#define PAL_ABI_VERSION 2
 
 /* ---- limits ------------------------------------------------------------ */
 #define PAL_PATH_MAX 4096       /* longest path reported in an event */
@@ -28,14 +29,33 @@
 #define PAL_LPM_HDR 2           /* slot byte + field byte before the path */
 #define PAL_MATCH_PATH_MAX (PAL_LPM_DATA - PAL_LPM_HDR - 1) /* 253: longest
                                  * path or directory a rule may name */
-#define PAL_MAX_ATOMS 256       /* distinct (field, value-set) predicates */
-#define PAL_ATOM_WORDS (PAL_MAX_ATOMS / 64)
-#define PAL_MAX_RULES 256       /* rules in one slot, over all policies */
-#define PAL_MAX_TERMS 8         /* OR-terms of one rule after DNF */
-#define PAL_MAX_POLICIES 64
-#define PAL_ARGS_MAX 512        /* bytes of argv kept for an event */
 #define PAL_SLOTS 2             /* double buffering for atomic apply */
-#define PAL_LPM_MAX_ENTRIES 16384
+#define PAL_MAX_POLICIES 64     /* per slot; a decision keeps one bit each */
+#define PAL_MAX_RULES 16384     /* rules in one slot, over all policies */
+#define PAL_MAX_TERMS 8         /* OR-terms of one rule after DNF */
+#define PAL_MAX_TERM_LITS 8     /* atoms one term needs; as many negated */
+#define PAL_MAX_ATOMS (1u << 17) /* distinct (field, kind, values) per slot */
+#define PAL_MAX_LIST 64         /* candidates of one entry; "always" terms */
+/* Per-slot capacities of the index maps (each map holds PAL_SLOTS times
+ * this many elements; the engine refuses a policy that needs more). */
+#define PAL_SLOT_ENTRIES (1u << 17) /* entries: "atoms" (under) + "exact" */
+#define PAL_SLOT_HELD (1u << 18)    /* "held" pairs (entry, atom) */
+#define PAL_SLOT_CANDS (1u << 18)   /* candidate records of all lists */
+#define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
+#define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
+#define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
+#define PAL_FIELDS 2            /* PAL_FIELD_PATH .. PAL_FIELD_BINARY */
+#define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
+/* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
+ * 8-byte little-endian word w of the path (zero past its length),
+ * h = (h ^ w) * PAL_HASH_MUL; h ^= h >> 31; from h = seed ^ len * PAL_HASH_LEN. */
+#define PAL_HASH_LEN 0x9E3779B97F4A7C15ULL
+#define PAL_HASH_MUL 0xBF58476D1CE4E5B9ULL
+/* Candidates one decision takes from its three lists (path entry, binary
+ * entry, always), at most PAL_MAX_LIST each. */
+#define PAL_MATCH_STEPS (3 * PAL_MAX_LIST)
+#define PAL_NO_TERM 0xffffffffu /* pal_cand.term: holds without a check */
+#define PAL_ARGS_MAX 512        /* bytes of argv kept for an event */
 #define PAL_RINGBUF_BYTES (16u << 20)
 
 /* ---- field ids (byte 1 of an LPM key) --------------------------------- */
@@ -103,31 +123,94 @@ struct pal_lpm_key {
 	__u8 data[PAL_LPM_DATA]; /* slot, field, path bytes */
 };
 
-/* A set of atom ids; the value of every "atoms" entry. An entry's set
- * already includes the sets of all shorter entries that are its prefixes,
- * so the single longest-prefix lookup returns every atom that holds. */
-struct pal_atom_set {
-	__u64 bits[PAL_ATOM_WORDS];
+/* Value of an "atoms" entry (a directory prefix) and part of an "exact"
+ * one (an exact path): one field value of the slot. */
+struct pal_entry {
+	__u32 id;         /* 1..n_entries, dense per slot, in key-byte order */
+	__u32 cand_first; /* "cands" (within the slot): the terms this entry */
+	__u32 cand_count; /*   may make hold, <= PAL_MAX_LIST, by (rule, term) */
+	__u32 pad;
 };
 
-/* One conjunction: all of must, none of must_not. */
-struct pal_term {
-	__u64 must[PAL_ATOM_WORDS];
-	__u64 must_not[PAL_ATOM_WORDS];
+/* Key of map "exact" (hash): an exact path by a hash of its bytes. */
+struct pal_exact_key {
+	__u32 slot;
+	__u32 field; /* PAL_FIELD_* */
+	__u64 hash;  /* pal_path_hash(the slot's hash_seed, the path) */
+};
+
+/* Value of map "exact". The path is stored and compared, so a hash
+ * collision with an event's path can never make it match. */
+struct pal_exact {
+	struct pal_entry entry;
+	__u32 len; /* path bytes, <= PAL_MATCH_PATH_MAX */
+	__u32 pad;
+	__u64 path[PAL_EXACT_WORDS]; /* the bytes, zero past len */
+};
+
+/* Key of map "held" (hash): present when `atom` holds for every value whose
+ * longest match is entry `entry` of slot `slot`, i.e. `atom` is an atom of
+ * the entry or of an entry of the same field that is its prefix (the
+ * prefix closure). The value is 1. */
+struct pal_held_key {
+	__u32 slot;
+	__u32 entry;
+	__u32 atom;
+};
+
+/* Map "cands": array of PAL_SLOTS * PAL_SLOT_CANDS. One candidate: a term
+ * of a rule that can only hold if the list it is in was reached. */
+struct pal_cand {
+	__u32 rule; /* index in the slot's rule order ("rules") */
+	__u32 term; /* index in the slot's "terms", or PAL_NO_TERM */
 };
 
 /* Map "rules": array of PAL_SLOTS * PAL_MAX_RULES, index slot*MAX + i.
  * Within a slot, rules are ordered by policy, then by action precedence
  * (allow, kill, deny, audit), then by source order: the first rule of a
- * policy that matches decides that policy's verdict. */
+ * policy that holds decides that policy's verdict. */
 struct pal_rule {
-	__u32 policy;  /* index into "policies" within the slot */
-	__u32 rule_id; /* stable id, resolved to a source location in userspace */
-	__u32 event;   /* PAL_EVENT_* */
-	__u32 action;  /* PAL_ACT_* */
-	__u32 n_terms; /* 0: never matches; a term with no bits: always */
-	__u32 pad;
-	struct pal_term terms[PAL_MAX_TERMS];
+	__u32 policy;     /* index into "policies" within the slot */
+	__u32 rule_id;    /* stable id, resolved to a source location in userspace */
+	__u32 event;      /* PAL_EVENT_* */
+	__u32 action;     /* PAL_ACT_* */
+	__u32 n_terms;    /* 0: never holds; its terms follow term_first */
+	__u32 term_first; /* (the kernel reaches terms through candidates) */
+};
+
+/* Map "terms": array of PAL_SLOTS * PAL_SLOT_TERMS. One conjunction: all
+ * n_must atoms hold, none of the n_must_not. Its literals are "lits"
+ * lit .. lit + n_must + n_must_not - 1, the must ones first. A term with a
+ * must atom is a candidate only of entries of its anchor's field whose
+ * closure satisfies every literal of that field, so the kernel checks only
+ * the other n_checks literals. */
+struct pal_term {
+	__u32 lit;
+	__u8 n_must;       /* <= PAL_MAX_TERM_LITS */
+	__u8 n_must_not;   /* <= PAL_MAX_TERM_LITS */
+	__u8 anchor_field; /* PAL_FIELD_* of the anchor; 0: an "always" term */
+	__u8 n_checks;     /* literals whose field is not anchor_field */
+};
+
+/* Map "lits": array of PAL_SLOTS * PAL_SLOT_LITS. */
+struct pal_lit {
+	__u32 field; /* PAL_FIELD_* */
+	__u32 atom;  /* atom id (< PAL_MAX_ATOMS) */
+};
+
+/* Map "slots": array of PAL_SLOTS, index = slot. Written with the slot's
+ * other maps, before the flip. */
+struct pal_slot {
+	__u32 n_rules;
+	__u32 n_entries;
+	__u32 always_first; /* "cands": terms with no must atom (checked for */
+	__u32 always_count; /*   every event), <= PAL_MAX_LIST */
+	__u32 closed_first; /* "cands": per policy its first deny/kill exec */
+	__u32 closed_count; /*   rule: the decision when the path is unresolved */
+	__u64 hash_seed;    /* of the "exact" keys */
+	/* Per field (index PAL_FIELD_* - 1): bit L is set when an exact path
+	 * of L bytes exists, so other lengths skip the "exact" lookup. */
+	__u64 exact_lens[PAL_FIELDS][4];
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -138,11 +221,10 @@ struct pal_policy {
 };
 
 /* Map "config": array with one entry. Flipping active_slot switches every
- * rule, atom and policy at once. */
+ * map of the slot at once. */
 struct pal_config {
 	__u32 abi_version;
 	__u32 active_slot;
-	__u32 n_rules[PAL_SLOTS];
 	__u32 exec_mechanism; /* PAL_MECH_* in use for exec (set by loader) */
 	__u32 pad;
 };
@@ -188,9 +270,11 @@ struct pal_exit_record {
 
 #ifdef __cplusplus
 #include <cstddef>
+#define PAL_ASSERT(c, m) static_assert(c, m)
 #define PAL_ASSERT_SIZE(t, n) static_assert(sizeof(t) == (n), #t " size")
 #define PAL_ASSERT_OFF(t, f, n) static_assert(offsetof(t, f) == (n), #t "." #f)
 #else
+#define PAL_ASSERT(c, m) _Static_assert(c, m)
 #define PAL_ASSERT_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size")
 #define PAL_ASSERT_OFF(t, f, n) _Static_assert(__builtin_offsetof(t, f) == (n), #t "." #f)
 #endif
@@ -200,9 +284,22 @@ PAL_ASSERT_OFF(struct pal_path, str, 6);
 PAL_ASSERT_OFF(struct pal_path, flags, 6 + PAL_PATH_BUF);
 PAL_ASSERT_SIZE(struct pal_path, 6 + PAL_PATH_BUF + 2 + 4);
 PAL_ASSERT_SIZE(struct pal_lpm_key, 4 + PAL_LPM_DATA);
-PAL_ASSERT_SIZE(struct pal_term, 2 * 8 * PAL_ATOM_WORDS);
-PAL_ASSERT_SIZE(struct pal_rule, 24 + PAL_MAX_TERMS * 64);
-PAL_ASSERT_SIZE(struct pal_config, 24);
+PAL_ASSERT_SIZE(struct pal_entry, 16);
+PAL_ASSERT_SIZE(struct pal_held_key, 12);
+PAL_ASSERT_SIZE(struct pal_cand, 8);
+PAL_ASSERT_SIZE(struct pal_rule, 24);
+PAL_ASSERT_SIZE(struct pal_term, 8);
+PAL_ASSERT_OFF(struct pal_term, n_checks, 7);
+PAL_ASSERT_SIZE(struct pal_lit, 8);
+PAL_ASSERT_SIZE(struct pal_exact_key, 16);
+PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
+PAL_ASSERT_SIZE(struct pal_slot, 96);
+PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
+PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
+PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
+PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
+PAL_ASSERT(PAL_FIELD_BINARY == PAL_FIELDS, "fields are 1..PAL_FIELDS");
+PAL_ASSERT_SIZE(struct pal_config, 16);
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);

@@ -25,7 +25,12 @@ ExecEvent exec(std::string path,
 }
 
 Verdict eval(const CompiledPolicy &c, const ExecEvent &ev) {
-  return evaluate_exec(c.image, c.n_rules, ev);
+  return evaluate_exec(c.image, ev);
+}
+
+// The atoms that hold for the entries a verdict's lookups found.
+std::vector<uint32_t> atoms(const CompiledPolicy &c, const Verdict &v) {
+  return held_atoms(c.image, v.path_entry, v.binary_entry);
 }
 
 uint32_t action(const CompiledPolicy &c, const std::string &path,
@@ -185,13 +190,18 @@ TEST(Evaluate, DocsWorkedExample) {
     deny exec when path under "/"
   })");
   Verdict v = eval(c, exec("/tmp/nc", "/bin/bash"));
-  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{0, 1, 4}));
+  EXPECT_EQ(atoms(c, v), (std::vector<uint32_t>{0, 1, 4}));
+  EXPECT_NE(v.path_entry, 0u);
+  EXPECT_EQ(v.binary_entry, 0u);
+  // Candidates of /tmp/nc: the kill (holds: baseline decides), the deny
+  // (skipped, baseline has decided) and trial's deny.
+  EXPECT_EQ(v.considered, 2u);
   EXPECT_EQ(v.action, PAL_ACT_KILL);
   EXPECT_EQ(v.rule_id, 1u);
   EXPECT_EQ(v.would, PAL_ACT_DENY);
   EXPECT_EQ(v.would_rule_id, 3u);
   v = eval(c, exec("/tmp/build/x", "/usr/bin/make"));
-  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{1, 2, 3, 4}));
+  EXPECT_EQ(atoms(c, v), (std::vector<uint32_t>{1, 2, 3, 4}));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.would, PAL_ACT_DENY);
   EXPECT_FALSE(v.fail_closed);
@@ -209,7 +219,7 @@ TEST(Evaluate, TruncatedPathMatchesUnderButNotExact) {
   Verdict head = eval(c, ev);
   EXPECT_EQ(head.action, PAL_ACT_NONE);
   EXPECT_EQ(head.would, PAL_ACT_DENY);
-  EXPECT_EQ(head.atoms, (std::vector<uint32_t>{1}));
+  EXPECT_EQ(atoms(c, head), (std::vector<uint32_t>{1}));
 }
 
 TEST(Evaluate, UnresolvedPathFailsClosed) {
@@ -229,7 +239,8 @@ TEST(Evaluate, UnresolvedPathFailsClosed) {
   EXPECT_EQ(v.rule_id, 1u);
   EXPECT_TRUE(v.fail_closed);
   EXPECT_EQ(v.would, PAL_ACT_KILL); // audit-mode deny/kill rules hold too
-  EXPECT_TRUE(v.atoms.empty());     // no lookup for the path
+  EXPECT_EQ(v.path_entry, 0u);      // no lookup for the path
+  EXPECT_EQ(v.binary_entry, 0u);    // nor for the binary: it cannot matter
 
   auto mild = compile_text(R"(policy "q" mode enforce {
     audit exec when path under "/"
@@ -286,43 +297,69 @@ TEST(Evaluate, ReadsItsOwnSlot) {
   })", "t.rules", 1);
   Verdict v = eval(c, exec("/tmp/x"));
   EXPECT_EQ(v.action, PAL_ACT_DENY);
-  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(atoms(c, v), (std::vector<uint32_t>{0}));
 }
 
 // Images by hand: the evaluator trusts the bytes, as the kernel does.
-MapImage image_with_rule(std::vector<MapEntry> atoms) {
+// One enforce policy, one deny rule (index 0) with one term: path atom 0.
+struct Hand {
+  uint32_t id;
+  pal_lpm_key key;
+  bool candidate;             // the entry lists the deny's term
+  std::vector<uint32_t> held; // atoms held for the entry
+};
+
+MapImage image_with_rule(const std::vector<Hand> &entries) {
   pal_rule r;
   std::memset(&r, 0, sizeof r);
   r.event = PAL_EVENT_EXEC;
   r.action = PAL_ACT_DENY;
   r.n_terms = 1;
-  r.terms[0].must[0] = 1; // atom 0
+  pal_term t;
+  std::memset(&t, 0, sizeof t);
+  t.n_must = 1;
+  t.anchor_field = PAL_FIELD_PATH;
+  pal_lit lit{PAL_FIELD_PATH, 0};
   pal_policy pol;
   std::memset(&pol, 0, sizeof pol);
   pol.mode = PAL_MODE_ENFORCE;
+  pal_cand cand{0, 0};
+  pal_slot hdr;
+  std::memset(&hdr, 0, sizeof hdr);
+  hdr.n_rules = 1;
+  hdr.n_entries = static_cast<uint32_t>(entries.size());
   MapImage image;
-  image.maps["atoms"] = std::move(atoms);
   image.maps["rules"] = {{bytes_of(uint32_t{0}), bytes_of(r)}};
+  image.maps["terms"] = {{bytes_of(uint32_t{0}), bytes_of(t)}};
+  image.maps["lits"] = {{bytes_of(uint32_t{0}), bytes_of(lit)}};
+  image.maps["cands"] = {{bytes_of(uint32_t{0}), bytes_of(cand)}};
   image.maps["policies"] = {{bytes_of(uint32_t{0}), bytes_of(pol)}};
+  image.maps["slots"] = {{bytes_of(uint32_t{0}), bytes_of(hdr)}};
+  for (const Hand &h : entries) {
+    pal_entry e;
+    std::memset(&e, 0, sizeof e);
+    e.id = h.id;
+    e.cand_count = h.candidate ? 1 : 0;
+    image.maps["atoms"].push_back({bytes_of(h.key), bytes_of(e)});
+    for (uint32_t a : h.held)
+      image.maps["held"].push_back(
+          {bytes_of(pal_held_key{0, h.id, a}), bytes_of(uint32_t{1})});
+  }
   return image;
 }
 
-MapEntry atom_entry(pal_lpm_key key, uint64_t bits) {
-  pal_atom_set set;
-  std::memset(&set, 0, sizeof set);
-  set.bits[0] = bits;
-  return {bytes_of(key), bytes_of(set)};
-}
-
 TEST(Evaluate, LongestPrefixWinsWithoutClosure) {
-  // Not closed over prefixes: the longer entry hides the shorter one's bits.
+  // Not closed over prefixes: the longer entry hides the shorter one's
+  // atoms and candidates.
   auto image = image_with_rule(
-      {atom_entry(lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/"), 1),
-       atom_entry(lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp"), 2)});
-  EXPECT_EQ(evaluate_exec(image, 1, exec("/usr/x")).action, PAL_ACT_DENY);
-  Verdict v = evaluate_exec(image, 1, exec("/tmp/x"));
+      {{1, lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/"), true, {0}},
+       {2, lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp"), false, {1}}});
+  EXPECT_EQ(evaluate_exec(image, exec("/usr/x")).action, PAL_ACT_DENY);
+  Verdict v = evaluate_exec(image, exec("/tmp/x"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
-  EXPECT_EQ(v.atoms, (std::vector<uint32_t>{1}));
+  EXPECT_EQ(v.path_entry, 2u);
+  EXPECT_EQ(held_atoms(image, v.path_entry, v.binary_entry),
+            (std::vector<uint32_t>{1}));
 }
 
 TEST(Evaluate, PrefixesAreBitsNotBytes) {
@@ -331,28 +368,76 @@ TEST(Evaluate, PrefixesAreBitsNotBytes) {
   pal_lpm_key key;
   std::memset(&key, 0, sizeof key);
   key.prefixlen = 12;
-  auto image = image_with_rule({atom_entry(key, 1)});
-  EXPECT_EQ(evaluate_exec(image, 1, exec("/x", std::nullopt)).action,
-            PAL_ACT_DENY); // from the path lookup
-  ExecEvent binary_only = exec("/x", "/bin/sh");
-  binary_only.path_unresolved = true;
-  EXPECT_EQ(evaluate_exec(image, 1, binary_only).atoms,
-            (std::vector<uint32_t>{0})); // from the binary lookup
+  auto image = image_with_rule({{1, key, true, {0}}});
+  Verdict v = evaluate_exec(image, exec("/x", "/bin/sh"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.path_entry, 1u);
+  EXPECT_EQ(v.binary_entry, 1u);
   key.data[1] = 0x10; // high nibble 1: neither field
-  auto other = image_with_rule({atom_entry(key, 1)});
-  EXPECT_EQ(evaluate_exec(other, 1, exec("/x")).action, PAL_ACT_NONE);
+  auto other = image_with_rule({{1, key, true, {0}}});
+  v = evaluate_exec(other, exec("/x", "/bin/sh"));
+  EXPECT_EQ(v.action, PAL_ACT_NONE);
+  EXPECT_EQ(v.path_entry, 0u);
+  EXPECT_EQ(v.binary_entry, 0u);
 }
 
-TEST(Evaluate, RulesPastNRulesOrAMissingIndexAreNotRead) {
+TEST(Evaluate, TheTermIsCheckedOnlyOnItsOtherFields) {
+  // The candidate's term names a binary atom the entry does not hold:
+  // the kernel checks it (n_checks) ...
+  auto image = image_with_rule(
+      {{1, lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/"), true, {0}}});
+  pal_lit binary{PAL_FIELD_BINARY, 7};
+  image.maps["lits"].push_back({bytes_of(uint32_t{1}), bytes_of(binary)});
+  pal_term t;
+  std::memset(&t, 0, sizeof t);
+  t.n_must = 2;
+  t.anchor_field = PAL_FIELD_PATH;
+  t.n_checks = 1;
+  image.maps["terms"][0].value = bytes_of(t);
+  Verdict v = evaluate_exec(image, exec("/x"));
+  EXPECT_EQ(v.action, PAL_ACT_NONE);
+  EXPECT_EQ(v.considered, 1u);
+  // ... but not the anchor field's literals, which the compiler checked:
+  // anchored on the binary, only the (held) path atom is looked at.
+  t.anchor_field = PAL_FIELD_BINARY;
+  image.maps["terms"][0].value = bytes_of(t);
+  EXPECT_EQ(evaluate_exec(image, exec("/x")).action, PAL_ACT_DENY);
+  t.anchor_field = PAL_FIELD_PATH;
+  t.n_checks = 0; // nothing to check: the candidate holds
+  image.maps["terms"][0].value = bytes_of(t);
+  EXPECT_EQ(evaluate_exec(image, exec("/x")).action, PAL_ACT_DENY);
+}
+
+TEST(Evaluate, APolicyWithoutModeDecidesNothing) {
   auto c = compile_text(R"(policy "p" mode enforce {
     deny exec when path under "/tmp"
   })");
-  EXPECT_EQ(evaluate_exec(c.image, 0, exec("/tmp/x")).action, PAL_ACT_NONE);
-  EXPECT_EQ(evaluate_exec(c.image, 5, exec("/tmp/x")).action, PAL_ACT_DENY);
+  EXPECT_EQ(evaluate_exec(c.image, exec("/tmp/x")).action, PAL_ACT_DENY);
   MapImage no_policy = c.image;
   no_policy.maps["policies"].clear(); // mode OFF: decides nothing
-  EXPECT_EQ(evaluate_exec(no_policy, 1, exec("/tmp/x")).action,
-            PAL_ACT_NONE);
+  EXPECT_EQ(evaluate_exec(no_policy, exec("/tmp/x")).action, PAL_ACT_NONE);
+}
+
+// Many policies and rules: the verdict comes from few candidates.
+TEST(Evaluate, CostFollowsTheCandidatesNotTheRules) {
+  std::string text;
+  for (int p = 0; p < 60; ++p) {
+    text += "policy \"p" + std::to_string(p) + "\" mode enforce {\n";
+    for (int r = 0; r < 100; ++r)
+      text += "  deny exec when path == \"/p" + std::to_string(p) + "/t" +
+              std::to_string(r) + "\"\n";
+    text += "}\n";
+  }
+  text += "policy \"last\" mode audit { kill exec when path under \"/p7\" }\n";
+  auto c = compile_text(text);
+  Verdict v = eval(c, exec("/p7/t42"));
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.policy, 7u);
+  EXPECT_EQ(v.rule_id, 742u);
+  EXPECT_EQ(v.would, PAL_ACT_KILL);
+  EXPECT_EQ(v.would_policy, 60u);
+  EXPECT_EQ(v.considered, 2u);
+  EXPECT_EQ(eval(c, exec("/usr/bin/ls")).considered, 0u);
 }
 
 } // namespace

@@ -183,7 +183,31 @@ TEST(Normalize, AtomLimitIsAnErrorAtTheComparison) {
   EXPECT_FALSE(normalize(one_rule(all(parts)), diags));
   ASSERT_EQ(diags.error_count(), 1u);
   EXPECT_EQ(diags.all()[0].loc.line, 100u + PAL_MAX_ATOMS);
-  EXPECT_NE(diags.all()[0].message.find("the limit is 256"), std::string::npos);
+  EXPECT_NE(diags.all()[0].message.find("the limit is 131072"),
+            std::string::npos);
+}
+
+TEST(Normalize, TermLiteralLimitIsAnErrorAtTheCondition) {
+  // Nine `!=` of one field in one alternative: one more than a pal_term
+  // holds; the hint says how to write it as one list.
+  std::vector<Cond> parts;
+  for (int i = 0; i < 9; ++i)
+    parts.push_back(atom("/x" + std::to_string(i), true));
+  Resolved r = one_rule(all(parts));
+  r.rules[0].cond_loc.line = 77;
+  dsl::Diagnostics diags;
+  EXPECT_FALSE(normalize(r, diags));
+  ASSERT_EQ(diags.error_count(), 1u);
+  EXPECT_EQ(diags.all()[0].message,
+            "an alternative of this condition needs 9 comparisons to be "
+            "false; the limit is 8");
+  EXPECT_EQ(diags.all()[0].loc.line, 77u);
+  EXPECT_EQ(diags.all()[0].hints.at(0),
+            "several != or 'not in' of one field can be one 'not in' list");
+
+  parts.pop_back();
+  dsl::Diagnostics ok;
+  EXPECT_TRUE(normalize(one_rule(all(parts)), ok)) << ok.render();
 }
 
 TEST(Normalize, AtomsAreSharedAcrossRules) {

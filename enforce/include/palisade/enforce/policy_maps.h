@@ -1,11 +1,12 @@
 // Writes compiled policies into the policy maps of a loaded BPF object
-// (pal_config, pal_atoms, pal_rules, pal_policies; see docs/abi.md):
+// (pal_config and the per-slot maps of bpf/lib/maps.h; see docs/abi.md):
 // double-buffered slots, one write to switch, one write to change a mode.
 // Shared by every object that embeds bpf/lib/maps.h, including the
 // matcher test program.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "palisade/engine/compile.h"
@@ -16,10 +17,24 @@ namespace palisade::enforce {
 
 struct PolicyMapSet {
   bpf_map *config = nullptr;
+  bpf_map *slots = nullptr;
   bpf_map *atoms = nullptr;
+  bpf_map *exact = nullptr;
+  bpf_map *held = nullptr;
+  bpf_map *cands = nullptr;
   bpf_map *rules = nullptr;
+  bpf_map *terms = nullptr;
+  bpf_map *lits = nullptr;
   bpf_map *policies = nullptr;
 };
+
+// The policy maps of a libbpf skeleton that includes bpf/lib/maps.h.
+template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
+  return {s->maps.pal_config, s->maps.pal_slots, s->maps.pal_atoms,
+          s->maps.pal_exact,  s->maps.pal_held,  s->maps.pal_cands,
+          s->maps.pal_rules,  s->maps.pal_terms, s->maps.pal_lits,
+          s->maps.pal_policies};
+}
 
 class PolicyMaps {
 public:
@@ -27,7 +42,8 @@ public:
   PolicyMaps(PolicyMapSet maps, uint32_t exec_mechanism)
       : maps_(maps), mechanism_(exec_mechanism) {}
 
-  // Writes the initial config: slot 0 active and empty.
+  // Writes the initial config: slot 0 active and empty. The maps must be
+  // freshly created (all array elements zero, trie and hash empty).
   bool init(std::string &error);
 
   // Writes `compiled` (built for inactive_slot()) and makes it active in
@@ -42,6 +58,7 @@ public:
   uint32_t inactive_slot() const { return active_slot_ ^ 1; }
 
 private:
+  bpf_map *map_named(const std::string &image_name) const;
   bool write_config(uint32_t active_slot, std::string &error);
   bool write_image(const engine::MapImage &image, std::string &error);
   void clear_slot(uint32_t slot);
@@ -49,7 +66,9 @@ private:
   PolicyMapSet maps_;
   uint32_t mechanism_ = 0;
   uint32_t active_slot_ = 0;
-  uint32_t n_rules_[2] = {0, 0};
+  // Per slot and array map: elements (from the slot's first) that may be
+  // non-zero, so clearing a slot writes zeros over only those.
+  std::map<std::string, uint32_t> dirty_[2];
 };
 
 } // namespace palisade::enforce

@@ -51,7 +51,7 @@ struct RuleInfo {
 
 struct CompiledPolicy {
   MapImage image;
-  uint32_t n_rules = 0; // pal_config.n_rules[slot]
+  uint32_t n_rules = 0; // pal_slot.n_rules
   std::vector<PolicyInfo> policies;
   std::vector<RuleInfo> rules; // indexed by rule_id
 };

@@ -19,7 +19,8 @@ namespace palisade::engine {
 struct LiteralExplanation {
   uint32_t atom = 0;
   bool negated = false;
-  bool atom_held = false; // the atom is in the event's atom set
+  bool atom_held = false; // held for the event (the "held" closure of the
+                          // entry its field's lookup found)
   std::string text;       // the literal as .rules text
 
   bool holds() const { return atom_held != negated; }
@@ -70,7 +71,7 @@ struct HeldAtom {
 struct Explanation {
   ExecEvent event;
   Verdict verdict;
-  std::vector<HeldAtom> atoms; // the event's atom set, in words
+  std::vector<HeldAtom> atoms; // every atom held for the event, in words
   std::vector<PolicyExplanation> policies; // by policy index
 };
 
