@@ -204,11 +204,12 @@ int main(int argc, char **argv) {
                    all.peak_rss_kib, all.page_faults});
   }
 
-  std::printf("Compile cost (ms) by rule count. 8 policies (2 in audit mode), "
-              "56 lets; comparisons drawn\nfrom 224 distinct ones "
-              "(PAL_MAX_ATOMS is %d). Best of 5 processes (1 from 50k "
-              "rules).\n",
-              PAL_MAX_ATOMS);
+  std::printf("Compile cost (ms) by rule count. 8 policies (2 in audit mode); "
+              "the vocabulary of paths,\nsets and directories grows with "
+              "the policy (bench/policy_gen.cpp). Best of 5 processes\n"
+              "(1 from 50k rules). Over %d rules a slot cannot hold the "
+              "policy: parse and check only.\n",
+              PAL_MAX_RULES);
   print_times("Cold: the first compile in a fresh process (enforcectl check)",
               sizes, timed, &Result::cold);
   print_times("Warm: compiling again in the same process (a daemon reload)",

@@ -7,8 +7,9 @@
 namespace palisade::bench {
 namespace {
 
-// The vocabulary: what rules compare `path` and `binary` with. Sizes keep
-// the distinct comparisons at 224, under the 256 atom limit.
+// The vocabulary: what rules compare `path` and `binary` with. It grows
+// with the policy, as real deny lists do, so that no path or directory is
+// tested by more rules than the kernel checks per entry (64).
 struct Vocabulary {
   std::vector<std::string> paths;       // path == / !=        (80)
   std::vector<std::string> path_sets;   // let names, path in  (40)
@@ -27,10 +28,11 @@ std::string tool(int i) {
   return std::string(dirs[i % 5]) + "/tool" + std::to_string(i);
 }
 
-// `count` lets of `min_size`..`max_size` values; returns their names.
+// `count` lets of `min_size`..`max_size` values drawn from `range`
+// values; returns their names.
 std::vector<std::string> add_sets(std::string &lets, const std::string &prefix,
                                   int count, int min_size, int max_size,
-                                  std::mt19937 &rng,
+                                  int range, std::mt19937 &rng,
                                   std::string (*value)(int)) {
   std::vector<std::string> names;
   for (int s = 0; s < count; ++s) {
@@ -38,7 +40,7 @@ std::vector<std::string> add_sets(std::string &lets, const std::string &prefix,
     int size = min_size + static_cast<int>(rng() % (max_size - min_size + 1));
     lets += "let " + names.back() + " = [";
     for (int k = 0; k < size; ++k)
-      lets += (k ? ", " : "") + quoted(value(static_cast<int>(rng() % 400)));
+      lets += (k ? ", " : "") + quoted(value(static_cast<int>(rng() % range)));
     lets += "]\n";
   }
   return names;
@@ -49,19 +51,23 @@ std::string daemon(int i) {
          std::to_string(i);
 }
 
-Vocabulary vocabulary(std::mt19937 &rng) {
+Vocabulary vocabulary(int rules, std::mt19937 &rng) {
+  auto at_least = [](int floor, int n) { return n > floor ? n : floor; };
+  const int paths = at_least(80, rules / 2);
   Vocabulary v;
-  for (int i = 0; i < 80; ++i)
-    v.paths.push_back(tool(1000 + i));
-  v.path_sets = add_sets(v.lets, "tools", 40, 3, 8, rng, tool);
+  for (int i = 0; i < paths; ++i)
+    v.paths.push_back(tool(1000000 + i)); // disjoint from the set values
+  v.path_sets = add_sets(v.lets, "tools", at_least(40, rules / 8), 3, 8,
+                         at_least(400, 2 * rules), rng, tool);
   for (const char *d : {"/tmp", "/dev/shm", "/var/tmp", "/run/user"})
     v.dirs.push_back(d);
-  for (int i = 0; v.dirs.size() < 32; ++i)
+  for (int i = 0; int(v.dirs.size()) < at_least(32, rules / 32); ++i)
     v.dirs.push_back((i % 2 ? "/home/user" : "/srv/job") + std::to_string(i) +
                      (i % 3 ? "/bin" : ""));
-  for (int i = 0; i < 40; ++i)
-    v.binaries.push_back(daemon(1000 + i));
-  v.binary_sets = add_sets(v.lets, "daemons", 16, 2, 5, rng, daemon);
+  for (int i = 0; i < at_least(40, rules / 4); ++i)
+    v.binaries.push_back(daemon(1000000 + i));
+  v.binary_sets = add_sets(v.lets, "daemons", at_least(16, rules / 16), 2, 5,
+                           at_least(400, rules), rng, daemon);
   for (int i = 0; i < 16; ++i)
     v.binary_dirs.push_back("/opt/app" + std::to_string(i));
   return v;
@@ -120,7 +126,7 @@ private:
 
 GeneratedPolicy generate_policy(int rules, uint32_t seed) {
   std::mt19937 rng(seed);
-  Vocabulary v = vocabulary(rng);
+  Vocabulary v = vocabulary(rules, rng);
   RuleWriter writer(v, rng);
   GeneratedPolicy out;
   out.lets = static_cast<int>(v.path_sets.size() + v.binary_sets.size());
