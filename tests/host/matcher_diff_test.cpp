@@ -25,6 +25,7 @@
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/evaluate.h"
 #include "palisade/enforce/policy_maps.h"
+#include "random_policy.h"
 
 namespace palisade {
 namespace {
@@ -43,90 +44,12 @@ struct MatchOutput {
   uint32_t slot;
 };
 
-// Paths chosen to sit on every boundary the matcher has: a directory and
-// its own name, sibling prefixes (/a vs /ab), nesting, the root.
-const std::vector<std::string> kDirs = {"/", "/a", "/a/b", "/a/b/c", "/ab",
-                                        "/usr/bin", "/tmp"};
-const std::vector<std::string> kFiles = {
-    "/a",       "/a/x",         "/a/b",          "/a/b/x", "/a/b/c/x",
-    "/ab",      "/ab/x",        "/abc",          "/usr/bin/nc",
-    "/usr/bin/bash", "/tmp/t", "/tmp/t/u/v/w", "/x"};
-
-class Random {
-public:
-  explicit Random(uint32_t seed) : gen_(seed) {}
-  size_t below(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(gen_); }
-  bool chance(int percent) { return below(100) < size_t(percent); }
-  template <class T> const T &pick(const std::vector<T> &v) { return v[below(v.size())]; }
-
-private:
-  std::mt19937 gen_;
-};
-
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
-
-// ---- small policies: every boundary of the path matching -------------
-
-std::string random_list(Random &r) {
-  std::string out = "[";
-  size_t n = r.below(3) + 1;
-  for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") + quoted(r.pick(kFiles));
-  return out + "]";
-}
-
-std::string random_comparison(Random &r) {
-  std::string field = r.chance(70) ? "path" : "binary";
-  switch (r.below(5)) {
-  case 0: return field + " == " + quoted(r.pick(kFiles));
-  case 1: return field + " != " + quoted(r.pick(kFiles));
-  case 2: return field + " in " + random_list(r);
-  case 3: return field + " not in " + random_list(r);
-  default: return field + " under " + quoted(r.pick(kDirs));
-  }
-}
-
-std::string random_condition(Random &r, int depth) {
-  if (depth == 0 || r.chance(40))
-    return random_comparison(r);
-  switch (r.below(3)) {
-  case 0: return "(" + random_condition(r, depth - 1) + " and " + random_condition(r, depth - 1) + ")";
-  case 1: return "(" + random_condition(r, depth - 1) + " or " + random_condition(r, depth - 1) + ")";
-  default: return "not " + random_condition(r, depth - 1);
-  }
-}
-
-std::string random_policy_text(Random &r) {
-  static const std::vector<std::string> actions = {"allow", "audit", "deny", "kill"};
-  std::ostringstream text;
-  size_t policies = r.below(3) + 1;
-  for (size_t p = 0; p < policies; p++) {
-    text << "policy \"p" << p << "\" mode " << (r.chance(60) ? "enforce" : "audit") << " {\n";
-    size_t rules = r.below(6) + 1;
-    for (size_t i = 0; i < rules; i++) {
-      text << "  " << r.pick(actions) << " exec";
-      if (r.chance(90))
-        text << " when " << random_condition(r, 3);
-      text << "\n";
-    }
-    text << "}\n";
-  }
-  return text.str();
-}
-
-engine::ExecEvent random_event(Random &r) {
-  engine::ExecEvent ev;
-  ev.path = r.pick(kFiles);
-  if (r.chance(20))
-    ev.path += "/deeper";
-  ev.binary = r.pick(kFiles);
-  ev.binary_known = !r.chance(10);
-  if (!ev.binary_known)
-    ev.binary.clear();
-  ev.path_truncated = r.chance(10);
-  ev.path_unresolved = r.chance(5);
-  return ev;
-}
+using test_support::quoted;
+const auto &kDirs = test_support::kBoundaryDirs;
+const auto &kFiles = test_support::kBoundaryFiles;
+using test_support::Random;
+using test_support::random_event;
+using test_support::random_policy_text;
 
 // ---- big policies: many rules and policies, long lists, nested dirs ----
 
@@ -257,13 +180,11 @@ void reseed(engine::MapImage &image, uint64_t seed) {
   }
 }
 
+// The verdict plus how the kernel reached it: entries found, candidates.
 std::string describe(const engine::Verdict &v) {
   std::ostringstream s;
-  s << "action=" << v.action << " policy=" << v.policy << " rule=" << v.rule_id
-    << " would=" << v.would << " would_policy=" << v.would_policy
-    << " would_rule=" << v.would_rule_id << " fail_closed=" << v.fail_closed
-    << " path_entry=" << v.path_entry << " binary_entry=" << v.binary_entry
-    << " considered=" << v.considered;
+  s << test_support::verdict_text(v) << " path_entry=" << v.path_entry
+    << " binary_entry=" << v.binary_entry << " considered=" << v.considered;
   return s.str();
 }
 
@@ -373,7 +294,8 @@ uint32_t seed_or(uint32_t fallback) {
 
 TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   Counts n;
-  compare(seed_or(20261124u), 300, 40, random_policy_text, random_event, n);
+  auto small_policy = [](Random &r) { return random_policy_text(r, 6); };
+  compare(seed_or(20261124u), 300, 40, small_policy, random_event, n);
   // The generator must exercise decisions, not just empty verdicts.
   EXPECT_GT(n.decided, n.events / 4);
   std::printf("compared %d events over %d policies, %d decided\n", n.events,

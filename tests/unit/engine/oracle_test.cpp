@@ -8,8 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
-#include <sstream>
+#include <set>
 
 #include <palisade/abi.h>
 
@@ -17,6 +16,7 @@
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/evaluate.h"
 #include "passes.h"
+#include "random_policy.h"
 
 namespace palisade::engine {
 namespace {
@@ -105,115 +105,17 @@ Verdict oracle(const Resolved &r, const ExecEvent &ev) {
   return v;
 }
 
-// ---- random policies and events ----------------------------------------
-
-class Random {
-public:
-  explicit Random(uint32_t seed) : gen_(seed) {}
-  size_t below(size_t n) {
-    return std::uniform_int_distribution<size_t>(0, n - 1)(gen_);
-  }
-  bool chance(int percent) { return below(100) < size_t(percent); }
-  template <class T> const T &pick(const std::vector<T> &v) {
-    return v[below(v.size())];
-  }
-
-private:
-  std::mt19937 gen_;
-};
-
-const std::vector<std::string> kDirs = {"/",    "/a",       "/a/b", "/a/b/c",
-                                        "/ab",  "/usr/bin", "/tmp", "/srv/d1",
-                                        "/srv/d1/x", "/srv/d2"};
-const std::vector<std::string> kFiles = {
-    "/a",        "/a/x",        "/a/b",       "/a/b/x",      "/a/b/c/x",
-    "/ab",       "/ab/x",       "/abc",       "/usr/bin/nc", "/usr/bin/bash",
-    "/tmp/t",    "/tmp/t/u/v",  "/x",         "/srv/d1/f",   "/srv/d1/x/f",
-    "/srv/d2/f", "/srv/d1",     "/srv/d10/f", "/"};
-
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
-
-std::string many_files(Random &r, size_t n) {
-  std::string out = "[";
-  for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") +
-           quoted(r.chance(70) ? r.pick(kFiles)
-                               : "/srv/d" + std::to_string(r.below(3)) +
-                                     "/g" + std::to_string(r.below(40)));
-  return out + "]";
-}
-
-std::string comparison(Random &r) {
-  std::string field = r.chance(70) ? "path" : "binary";
-  switch (r.below(6)) {
-  case 0: return field + " == " + quoted(r.pick(kFiles));
-  case 1: return field + " != " + quoted(r.pick(kFiles));
-  case 2: return field + " in " + many_files(r, r.chance(10) ? 60 : r.below(3) + 1);
-  case 3: return field + " not in " + many_files(r, r.below(3) + 1);
-  default: return field + " under " + quoted(r.pick(kDirs));
-  }
-}
-
-std::string condition(Random &r, int depth) {
-  if (depth == 0 || r.chance(40))
-    return comparison(r);
-  switch (r.below(3)) {
-  case 0: return "(" + condition(r, depth - 1) + " and " + condition(r, depth - 1) + ")";
-  case 1: return "(" + condition(r, depth - 1) + " or " + condition(r, depth - 1) + ")";
-  default: return "not " + condition(r, depth - 1);
-  }
-}
-
-std::string policy_text(Random &r, size_t max_rules) {
-  static const std::vector<std::string> actions = {"allow", "audit", "deny",
-                                                   "kill"};
-  std::ostringstream text;
-  size_t policies = r.below(5) + 1;
-  for (size_t p = 0; p < policies; p++) {
-    text << "policy \"p" << p << "\" mode "
-         << (r.chance(60) ? "enforce" : "audit") << " {\n";
-    size_t rules = r.below(max_rules) + 1;
-    for (size_t i = 0; i < rules; i++) {
-      text << "  " << r.pick(actions) << " exec";
-      if (r.chance(93))
-        text << " when " << condition(r, 3);
-      text << "\n";
-    }
-    text << "}\n";
-  }
-  return text.str();
-}
-
-ExecEvent event(Random &r) {
-  ExecEvent ev;
-  ev.path = r.chance(80) ? r.pick(kFiles)
-                         : "/srv/d" + std::to_string(r.below(3)) + "/g" +
-                               std::to_string(r.below(40));
-  if (r.chance(15))
-    ev.path += "/deeper";
-  ev.binary = r.chance(80) ? r.pick(kFiles) : "/srv/d1/g" + std::to_string(r.below(40));
-  ev.binary_known = !r.chance(10);
-  if (!ev.binary_known)
-    ev.binary.clear();
-  ev.path_truncated = r.chance(10);
-  ev.path_unresolved = r.chance(5);
-  return ev;
-}
-
-std::string verdict_text(const Verdict &v) {
-  std::ostringstream s;
-  s << "action=" << v.action << " policy=" << v.policy << " rule=" << v.rule_id
-    << " would=" << v.would << " would_policy=" << v.would_policy
-    << " would_rule=" << v.would_rule_id << " fail_closed=" << v.fail_closed;
-  return s.str();
-}
+using test_support::Random;
+using test_support::random_event;
+using test_support::random_policy_text;
+using test_support::verdict_text;
 
 TEST(Oracle, IndexedDecisionsMeanWhatTheRulesSay) {
   Random r(20261201);
   int compiled = 0, events = 0, decided = 0;
   for (int round = 0; compiled < 400; round++) {
     ASSERT_LT(round, 4000) << "the generator rarely fits the limits";
-    std::string text = policy_text(r, compiled % 4 == 3 ? 60 : 8);
+    std::string text = random_policy_text(r, compiled % 4 == 3 ? 60 : 8);
     dsl::Diagnostics diags;
     auto file = dsl::parse_rules("oracle.rules", text, diags);
     ASSERT_TRUE(file) << diags.render() << text;
@@ -227,7 +129,7 @@ TEST(Oracle, IndexedDecisionsMeanWhatTheRulesSay) {
     compiled++;
     ExecEvaluator evaluate(c->image);
     for (int i = 0; i < 60; i++) {
-      ExecEvent ev = event(r);
+      ExecEvent ev = random_event(r);
       Verdict want = oracle(*resolved, ev);
       Verdict got = evaluate(ev);
       events++;
