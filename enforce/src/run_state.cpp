@@ -76,63 +76,111 @@ RunState::RunState(const PolicyMapSet &maps,
 
 RunState::~RunState() { remove_run(getpid()); }
 
+namespace {
+
+// The pinned maps of one run, closed on destruction.
+struct PinnedMaps {
+  explicit PinnedMaps(int pid)
+      : config(bpf_obj_get((pin_dir_of(pid) + "/config").c_str())),
+        policies(bpf_obj_get((pin_dir_of(pid) + "/policies").c_str())) {}
+  ~PinnedMaps() {
+    if (config >= 0) close(config);
+    if (policies >= 0) close(policies);
+  }
+  bool ok() const { return config >= 0 && policies >= 0; }
+  // Key of policy `index` in the active slot.
+  bool policy_key(uint32_t index, __u32 &key, pal_config &cfg) const {
+    __u32 zero = 0;
+    if (bpf_map_lookup_elem(config, &zero, &cfg) != 0)
+      return false;
+    key = (cfg.active_slot & 1) * PAL_MAX_POLICIES + index;
+    return true;
+  }
+  int config, policies;
+};
+
+} // namespace
+
+std::vector<RunningEnforcement> running_enforcements(std::string &problems) {
+  std::vector<RunningEnforcement> runs;
+  for (int pid : published_runs()) {
+    if (!alive(pid))
+      continue;
+    std::ifstream in(state_file_of(pid));
+    auto state = nlohmann::json::parse(in, nullptr, false);
+    PinnedMaps maps(pid);
+    if (state.is_discarded() || !maps.ok()) {
+      problems += "run " + std::to_string(pid) + ": state unreadable; ";
+      continue;
+    }
+    RunningEnforcement run;
+    run.pid = pid;
+    for (const auto &p : state.value("policies", nlohmann::json::array())) {
+      RunningPolicy policy{p.value("name", ""), p.value("index", 0u)};
+      __u32 key;
+      pal_config cfg{};
+      pal_policy value{};
+      if (!maps.policy_key(policy.index, key, cfg) ||
+          bpf_map_lookup_elem(maps.policies, &key, &value) != 0) {
+        problems += "run " + std::to_string(pid) + ": maps unreadable; ";
+        break;
+      }
+      run.exec_mechanism = cfg.exec_mechanism;
+      policy.mode = value.mode == PAL_MODE_AUDIT ? dsl::Mode::Audit
+                                                 : dsl::Mode::Enforce;
+      run.policies.push_back(policy);
+    }
+    runs.push_back(run);
+  }
+  return runs;
+}
+
 bool set_running_policy_mode(const std::string &name, dsl::Mode mode, int pid,
                              ModeChange &change, std::string &error) {
-  int owner = 0;
-  uint32_t index = 0;
-  for (int run : published_runs()) {
-    if ((pid && run != pid) || !alive(run))
+  std::string problems;
+  const RunningEnforcement *owner_run = nullptr;
+  const RunningPolicy *target = nullptr;
+  auto runs = running_enforcements(problems);
+  for (const auto &run : runs) {
+    if (pid && run.pid != pid)
       continue;
-    std::ifstream in(state_file_of(run));
-    auto state = nlohmann::json::parse(in, nullptr, false);
-    if (state.is_discarded())
-      continue;
-    for (const auto &p : state.value("policies", nlohmann::json::array())) {
-      if (p.value("name", "") != name)
+    for (const auto &p : run.policies) {
+      if (p.name != name)
         continue;
-      if (owner) {
+      if (owner_run) {
         error = "policy '" + name + "' is loaded by runs " +
-                std::to_string(owner) + " and " + std::to_string(run) +
-                "; choose one with --pid";
+                std::to_string(owner_run->pid) + " and " +
+                std::to_string(run.pid) + "; choose one with --pid";
         return false;
       }
-      owner = run;
-      index = p.value("index", 0u);
+      owner_run = &run;
+      target = &p;
     }
   }
-  if (!owner) {
+  if (!owner_run) {
     error = "no running `enforcectl run` has a policy named '" + name + "'";
+    if (!problems.empty())
+      error += " (" + problems + ")";
     return false;
   }
-  const std::string dir = pin_dir_of(owner);
-  int cfg_fd = bpf_obj_get((dir + "/config").c_str());
-  int pol_fd = bpf_obj_get((dir + "/policies").c_str());
-  bool ok = false;
-  __u32 zero = 0;
+  PinnedMaps maps(owner_run->pid);
+  __u32 key;
   pal_config cfg{};
-  if (cfg_fd < 0 || pol_fd < 0) {
-    error = "open pinned maps in " + dir + ": " + std::strerror(errno);
-  } else if (bpf_map_lookup_elem(cfg_fd, &zero, &cfg) != 0) {
-    error = "read config: " + std::string(std::strerror(errno));
-  } else {
-    __u32 key = (cfg.active_slot & 1) * PAL_MAX_POLICIES + index;
-    pal_policy value{};
-    if (bpf_map_lookup_elem(pol_fd, &key, &value) != 0) {
-      error = "read policy: " + std::string(std::strerror(errno));
-    } else {
-      change.pid = owner;
-      change.from = value.mode == PAL_MODE_AUDIT ? dsl::Mode::Audit
-                                                 : dsl::Mode::Enforce;
-      value.mode = mode == dsl::Mode::Enforce ? PAL_MODE_ENFORCE : PAL_MODE_AUDIT;
-      // The switch itself: one write of one entry.
-      ok = bpf_map_update_elem(pol_fd, &key, &value, BPF_EXIST) == 0;
-      if (!ok)
-        error = "write policy mode: " + std::string(std::strerror(errno));
-    }
+  if (!maps.ok() || !maps.policy_key(target->index, key, cfg)) {
+    error = "open pinned maps of run " + std::to_string(owner_run->pid) +
+            ": " + std::strerror(errno);
+    return false;
   }
-  if (cfg_fd >= 0) close(cfg_fd);
-  if (pol_fd >= 0) close(pol_fd);
-  return ok;
+  pal_policy value{};
+  value.mode = mode == dsl::Mode::Enforce ? PAL_MODE_ENFORCE : PAL_MODE_AUDIT;
+  // The switch itself: one write of one entry.
+  if (bpf_map_update_elem(maps.policies, &key, &value, BPF_EXIST) != 0) {
+    error = "write policy mode: " + std::string(std::strerror(errno));
+    return false;
+  }
+  change.pid = owner_run->pid;
+  change.from = target->mode;
+  return true;
 }
 
 } // namespace palisade::enforce

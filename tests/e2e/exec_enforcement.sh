@@ -72,6 +72,15 @@ cat "$W/stderr"
 grep -q "exec enforced by $EXPECT " "$W/stderr" &&
 	pass "probe chose $EXPECT" || fail "probe did not choose $EXPECT"
 
+# status reads the running enforcement back from the kernel's maps.
+status_has() {
+	"$ENFORCECTL" status --json >"$W/status.json" 2>&1
+	grep -q "\"pid\":$RUN_PID," "$W/status.json" && grep -qF "$1" "$W/status.json"
+}
+status_has "\"mechanism\":\"$EXPECT\"" && status_has '"mode":"audit","name":"trial"' &&
+	pass "status shows the mechanism and the audit policy" ||
+	{ fail "status is wrong"; cat "$W/status.json"; }
+
 # try WHAT PATH: exec PATH through the test program, record how it ended.
 try() {
 	out=$("$TESTPROG" exec "$2" ok 2>&1)
@@ -122,6 +131,8 @@ try "audit-mode rule" "$W/bin/wget"
 "$ENFORCECTL" mode trial enforce >"$W/mode.out" 2>&1
 grep -q 'audit -> enforce' "$W/mode.out" && pass "mode switched to enforce" ||
 	{ fail "mode switch failed"; cat "$W/mode.out"; }
+status_has '"mode":"enforce","name":"trial"' && pass "status shows the switched mode" ||
+	{ fail "status does not show the switch"; cat "$W/status.json"; }
 expect_denied "audit policy switched to enforce" "$W/bin/wget"
 "$ENFORCECTL" mode trial audit >"$W/mode.out" 2>&1
 grep -q 'enforce -> audit' "$W/mode.out" && pass "mode switched back to audit" ||

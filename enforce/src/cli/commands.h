@@ -17,5 +17,6 @@ int cmd_explain(const Args &args);
 int cmd_probe(const Args &args);
 int cmd_fields(const Args &args);
 int cmd_mode(const Args &args);
+int cmd_status(const Args &args);
 
 } // namespace palisade::enforce::cli

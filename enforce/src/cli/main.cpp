@@ -22,6 +22,7 @@ const char kUsage[] =
     "                       --ready-file PATH   created once rules are enforced\n"
     "                       --duration SECONDS  stop after this long\n"
     "                       --ring-buffer-kib N kernel-to-user buffer (default 16384)\n"
+    "  status [--json]    what is enforced now: mechanism, guarantee, modes\n"
     "  mode POLICY enforce|audit [--pid N]\n"
     "                     switch a policy of a running `run` (one map write)\n"
     "  check [--json] FILE...\n"
@@ -55,6 +56,7 @@ int main(int argc, char **argv) {
   if (cmd == "probe") return cmd_probe(args);
   if (cmd == "fields") return cmd_fields(args);
   if (cmd == "mode") return cmd_mode(args);
+  if (cmd == "status") return cmd_status(args);
   std::fprintf(stderr, "enforcectl: unknown command '%s'\n\n%s", cmd.c_str(),
                kUsage);
   return 2;

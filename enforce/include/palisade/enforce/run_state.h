@@ -33,6 +33,23 @@ private:
   std::string pin_dir_, state_file_, error_;
 };
 
+struct RunningPolicy {
+  std::string name;
+  uint32_t index = 0;
+  dsl::Mode mode = dsl::Mode::Enforce; // as the kernel has it now
+};
+
+// One live `enforcectl run`, read back from its pinned maps.
+struct RunningEnforcement {
+  int pid = 0;
+  uint32_t exec_mechanism = 0; // PAL_MECH_*
+  std::vector<RunningPolicy> policies;
+};
+
+// Every live run that published its state. Runs whose maps cannot be read
+// are left out and named in `problems`.
+std::vector<RunningEnforcement> running_enforcements(std::string &problems);
+
 struct ModeChange {
   int pid = 0;             // the run that owns the policy
   dsl::Mode from = dsl::Mode::Enforce;
