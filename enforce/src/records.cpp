@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "palisade/abi.h"
+#include "palisade/enforce/features.h"
 
 namespace palisade::enforce {
 namespace {
@@ -21,16 +22,6 @@ const char *action_name(uint32_t a) {
   case PAL_ACT_AUDIT: return "audit";
   case PAL_ACT_DENY: return "deny";
   case PAL_ACT_KILL: return "kill";
-  default: return "none";
-  }
-}
-
-const char *mechanism_json_name(uint32_t m) {
-  switch (m) {
-  case PAL_MECH_LSM: return "lsm";
-  case PAL_MECH_FMOD_RET: return "fmod_ret";
-  case PAL_MECH_KPROBE_OVERRIDE: return "kprobe+override";
-  case PAL_MECH_TP_SIGKILL: return "tracepoint+sigkill";
   default: return "none";
   }
 }
@@ -124,7 +115,7 @@ nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
   nlohmann::json ev;
   ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
   ev["kind"] = "exec";
-  ev["mechanism"] = mechanism_json_name(r.mechanism);
+  ev["mechanism"] = mechanism_name(r.mechanism);
   ev["path"] = path_string(r.path);
   ev["args"] = args_json(r);
   ev["process"] = process_json(r.hdr);
