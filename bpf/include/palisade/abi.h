@@ -17,8 +17,10 @@
 
 /* Bumped whenever a struct below or a map's meaning changes. The loader
  * refuses a BPF object whose pal_abi_version rodata differs.
- * 2: indexed matching (entries, candidates, terms, literals, held atoms). */
-#define PAL_ABI_VERSION 2
+ * 2: indexed matching (entries, candidates, terms, literals, held atoms).
+ * 3: file events (open, unlink, rename, chmod, chown), the target and
+ *    access fields, five candidate lists, file records, per-hook mechanism. */
+#define PAL_ABI_VERSION 3
 
 /* ---- limits ------------------------------------------------------------ */
 #define PAL_PATH_MAX 4096       /* longest path reported in an event */
@@ -44,26 +46,51 @@
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
 #define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
-#define PAL_FIELDS 2            /* PAL_FIELD_PATH .. PAL_FIELD_BINARY */
+#define PAL_FIELDS 4            /* PAL_FIELD_PATH .. PAL_FIELD_ACCESS */
+#define PAL_PATH_FIELDS 3       /* PAL_FIELD_PATH .. PAL_FIELD_TARGET: paths */
 #define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
 /* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
  * 8-byte little-endian word w of the path (zero past its length),
  * h = (h ^ w) * PAL_HASH_MUL; h ^= h >> 31; from h = seed ^ len * PAL_HASH_LEN. */
 #define PAL_HASH_LEN 0x9E3779B97F4A7C15ULL
 #define PAL_HASH_MUL 0xBF58476D1CE4E5B9ULL
-/* Candidates one decision takes from its three lists (path entry, binary
- * entry, always), at most PAL_MAX_LIST each. */
-#define PAL_MATCH_STEPS (3 * PAL_MAX_LIST)
+/* Candidates one decision takes from its five lists (path, binary, target
+ * and access entries, always), at most PAL_MAX_LIST each. */
+#define PAL_MATCH_LISTS 5
+#define PAL_MATCH_STEPS (PAL_MATCH_LISTS * PAL_MAX_LIST)
 #define PAL_NO_TERM 0xffffffffu /* pal_cand.term: holds without a check */
 #define PAL_ARGS_MAX 512        /* bytes of argv kept for an event */
 #define PAL_RINGBUF_BYTES (16u << 20)
 
 /* ---- field ids (byte 1 of an LPM key) --------------------------------- */
-#define PAL_FIELD_PATH 1   /* the file being executed, kernel-resolved */
+#define PAL_FIELD_PATH 1   /* the event's file (executed, opened, removed,
+			    * renamed, changed), kernel-resolved */
 #define PAL_FIELD_BINARY 2 /* the executable of the acting process */
+#define PAL_FIELD_TARGET 3 /* rename: the new path, kernel-resolved */
+#define PAL_FIELD_ACCESS 4 /* open: PAL_ACCESS_* mask; its LPM key is
+			    * slot, field, mask byte (prefixlen 24) */
+
+/* ---- open intents (bits of the access field) --------------------------- */
+#define PAL_ACCESS_READ 1     /* FMODE_READ */
+#define PAL_ACCESS_WRITE 2    /* FMODE_WRITE (includes append) */
+#define PAL_ACCESS_CREATE 4   /* FMODE_CREATED: this open created the file */
+#define PAL_ACCESS_TRUNCATE 8 /* O_TRUNC */
+#define PAL_ACCESS_ALL 15
+#define PAL_ACCESS_KEY_BITS 24 /* prefixlen of an access entry's key */
 
 /* ---- event kinds of the language (rule.event) ------------------------- */
 #define PAL_EVENT_EXEC 1
+#define PAL_EVENT_OPEN 2
+#define PAL_EVENT_UNLINK 3 /* unlink(2) and rmdir(2) of a file */
+#define PAL_EVENT_RENAME 4 /* path: the old name, target: the new one */
+#define PAL_EVENT_CHMOD 5
+#define PAL_EVENT_CHOWN 6
+#define PAL_EVENT_MAX 6
+
+/* ---- hooks (a mechanism is chosen per hook) --------------------------- */
+#define PAL_HOOK_EXEC 0
+#define PAL_HOOK_FILE 1 /* open, unlink, rename, chmod, chown */
+#define PAL_HOOKS 2
 
 /* ---- actions, ordered by strength for "strongest wins" ---------------- */
 #define PAL_ACT_NONE 0
@@ -87,6 +114,8 @@
 /* ---- ring buffer record kinds ----------------------------------------- */
 #define PAL_REC_EXEC 1 /* an exec decision or a process start */
 #define PAL_REC_EXIT 2 /* a process (thread group) exit */
+#define PAL_REC_FILE 3 /* a file event a rule decided (never an allowed,
+			* undecided one: opens are too many to report) */
 
 /* pal_path.flags */
 #define PAL_PATH_TRUNCATED 1 /* deeper than the walk keeps or longer than
@@ -96,7 +125,7 @@
 #define PAL_PATH_UNRESOLVED 4 /* the mount root was not reached within the
                                * walk limit: nothing about it is known */
 
-/* pal_exec_record.flags */
+/* pal_exec_record.flags and pal_file_record.flags */
 #define PAL_EXEC_DECIDED 1     /* action from a rule (policy/rule_id valid) */
 #define PAL_EXEC_WOULD 2       /* would from a rule (would_* valid) */
 #define PAL_EXEC_FAIL_CLOSED 4 /* denied because the path was unresolvable */
@@ -123,8 +152,8 @@ struct pal_lpm_key {
 	__u8 data[PAL_LPM_DATA]; /* slot, field, path bytes */
 };
 
-/* Value of an "atoms" entry (a directory prefix) and part of an "exact"
- * one (an exact path): one field value of the slot. */
+/* Value of an "atoms" entry (a directory prefix or an access mask) and
+ * part of an "exact" one (an exact path): one field value of the slot. */
 struct pal_entry {
 	__u32 id;         /* 1..n_entries, dense per slot, in key-byte order */
 	__u32 cand_first; /* "cands" (within the slot): the terms this entry */
@@ -205,12 +234,12 @@ struct pal_slot {
 	__u32 n_entries;
 	__u32 always_first; /* "cands": terms with no must atom (checked for */
 	__u32 always_count; /*   every event), <= PAL_MAX_LIST */
-	__u32 closed_first; /* "cands": per policy its first deny/kill exec */
-	__u32 closed_count; /*   rule: the decision when the path is unresolved */
+	__u32 closed_first; /* "cands": per policy and event its first deny/kill */
+	__u32 closed_count; /*   rule: the decision when a path is unresolved */
 	__u64 hash_seed;    /* of the "exact" keys */
-	/* Per field (index PAL_FIELD_* - 1): bit L is set when an exact path
-	 * of L bytes exists, so other lengths skip the "exact" lookup. */
-	__u64 exact_lens[PAL_FIELDS][4];
+	/* Per path field (index PAL_FIELD_* - 1): bit L is set when an exact
+	 * path of L bytes exists, so other lengths skip the "exact" lookup. */
+	__u64 exact_lens[PAL_PATH_FIELDS][4];
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -226,7 +255,7 @@ struct pal_config {
 	__u32 abi_version;
 	__u32 active_slot;
 	__u32 exec_mechanism; /* PAL_MECH_* in use for exec (set by loader) */
-	__u32 pad;
+	__u32 file_mechanism; /* PAL_MECH_* for file events, 0: not enforced */
 };
 
 /* Common header of every ring buffer record. */
@@ -261,11 +290,49 @@ struct pal_exec_record {
 	char args[PAL_ARGS_MAX];
 };
 
+/* A file event a rule decided (PAL_REC_FILE). */
+struct pal_file_record {
+	struct pal_record_hdr hdr;
+	__u32 event;     /* PAL_EVENT_OPEN .. PAL_EVENT_CHOWN */
+	__u32 access;    /* open: PAL_ACCESS_* */
+	__u32 action, would, policy, rule_id, would_policy, would_rule_id;
+	__u32 mechanism; /* PAL_MECH_* */
+	__u32 flags;     /* PAL_EXEC_DECIDED | _WOULD | _FAIL_CLOSED */
+	__u32 slot;
+	__u32 pad;
+	struct pal_path path;   /* the file (rename: its old name) */
+	struct pal_path binary; /* the acting process's executable */
+	struct pal_path target; /* rename: the new name; else flags UNKNOWN */
+	__u32 pad_end;
+};
+
 struct pal_exit_record {
 	struct pal_record_hdr hdr;
 	__u32 exit_code; /* (status >> 8) & 0xff when exited normally */
 	__u32 signal;    /* terminating signal, 0 when exited normally */
 	char binary[256];
+};
+
+/* ---- the matcher test program (bpf/match_test.bpf.c) ------------------
+ * The differential test and bench/ write one event into map mt_input, run
+ * pal_match_test with BPF_PROG_TEST_RUN and read mt_output. */
+struct pal_match_input {
+	__u32 event;  /* PAL_EVENT_* */
+	__u32 access; /* PAL_ACCESS_* (open) */
+	struct pal_path path;
+	struct pal_path binary;
+	struct pal_path target; /* rename; flags PAL_PATH_UNKNOWN otherwise */
+};
+
+struct pal_match_output {
+	__u32 path_entry, binary_entry;   /* pal_entry.id found, 0: none */
+	__u32 target_entry, access_entry;
+	__u32 considered;                 /* candidates whose term was evaluated */
+	__u32 action, policy, rule_id;
+	__u32 would, would_policy, would_rule_id;
+	__u32 fail_closed;
+	__u32 slot;
+	__u32 pad;
 };
 
 #ifdef __cplusplus
@@ -293,15 +360,21 @@ PAL_ASSERT_OFF(struct pal_term, n_checks, 7);
 PAL_ASSERT_SIZE(struct pal_lit, 8);
 PAL_ASSERT_SIZE(struct pal_exact_key, 16);
 PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
-PAL_ASSERT_SIZE(struct pal_slot, 96);
+PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS);
 PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
 PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
 PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
-PAL_ASSERT(PAL_FIELD_BINARY == PAL_FIELDS, "fields are 1..PAL_FIELDS");
+PAL_ASSERT(PAL_FIELD_ACCESS == PAL_FIELDS, "fields are 1..PAL_FIELDS");
+PAL_ASSERT(PAL_FIELD_TARGET == PAL_PATH_FIELDS, "path fields come first");
+PAL_ASSERT(PAL_EVENT_MAX < 32, "a field's events fit a 32-bit mask");
 PAL_ASSERT_SIZE(struct pal_config, 16);
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);
+PAL_ASSERT_OFF(struct pal_file_record, path, 64 + 48);
+PAL_ASSERT_SIZE(struct pal_match_output, 56);
+PAL_ASSERT_OFF(struct pal_match_input, path, 8);
+PAL_ASSERT_SIZE(struct pal_file_record, 64 + 48 + 3 * sizeof(struct pal_path) + 4);
 
 #endif /* PALISADE_ABI_H */
