@@ -1,0 +1,64 @@
+// Values of the numeric and address fields (port, address, protocol,
+// family; uid-like fields later) as the kernel matches them: a field's
+// value is a fixed number of big-endian bytes, and a rule's set of values
+// (one number, a range, a CIDR) is a set of bit prefixes of those bytes,
+// each one key of the LPM trie (docs/abi.md "Value keys"). Any two
+// prefixes nest or are disjoint, so the longest one that matches a value,
+// plus every shorter key it extends, names every set holding the value.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace palisade::engine {
+
+// A bit prefix of a field's value bytes.
+struct ValueKey {
+  std::array<uint8_t, 16> bytes{}; // zero past `bits`
+  uint32_t bits = 0;
+
+  bool operator==(const ValueKey &) const = default;
+  auto operator<=>(const ValueKey &) const = default;
+};
+
+// Bytes of a value field's key (PAL_FIELD_PORT: 2, _ADDRESS: 16,
+// _PROTOCOL and _FAMILY and _ACCESS: 1); 0 for a path field.
+uint32_t value_width(uint8_t field);
+
+// The smallest set of aligned prefixes whose union is [lo, hi], for values
+// of `width` bytes. lo <= hi < 2^(8*width).
+std::vector<ValueKey> range_prefixes(uint64_t lo, uint64_t hi, uint32_t width);
+
+// A value as written in a rule, canonical or why not.
+struct ParsedValue {
+  std::string canonical; // "22", "6000-6063", "10.0.0.0/8", "::1/128", "tcp"
+  std::string error;     // non-empty: what is wrong
+  std::string hint;      // optional, with error
+};
+
+// Text of an address or CIDR ("10.0.0.0/8", "10.1.2.3", "fd00::/8",
+// "::ffff:10.0.0.0/104"). Host bits must be zero; the canonical form of a
+// single address has its full length ("10.1.2.3/32", "::1/128"); IPv4 is
+// kept in its dotted form.
+ParsedValue parse_address(std::string_view text);
+
+// A port number 0..65535, or a range "lo-hi" (canonical form of ranges).
+ParsedValue parse_port_range(uint64_t lo, uint64_t hi);
+
+// "tcp" / "udp"; "ipv4" / "ipv6".
+ParsedValue parse_protocol(std::string_view text);
+ParsedValue parse_family(std::string_view text);
+
+// The keys of a canonical value of `field` (as the parse_* functions
+// return it). Empty for a value that does not parse: the callers only pass
+// canonical values.
+std::vector<ValueKey> value_keys(uint8_t field, std::string_view canonical);
+
+// Whether key `a` is a prefix of (or equal to) key `b`.
+bool key_covers(const ValueKey &a, const ValueKey &b);
+
+} // namespace palisade::engine
