@@ -38,6 +38,7 @@ static __always_inline struct pal_eval_ctx *pal_match_run(struct pal_match_input
 	struct pal_event_in ev = {
 		.event = in->event, .access = in->access,
 		.path = &in->path, .binary = &in->binary, .target = &in->target,
+		.cgroup = &in->cgroup,
 		.port = in->port, .protocol = in->protocol, .family = in->family,
 	};
 
@@ -71,6 +72,7 @@ int pal_match_test(void *ctx)
 	out->address_entry = ec->entry[PAL_FIELD_ADDRESS];
 	out->protocol_entry = ec->entry[PAL_FIELD_PROTOCOL];
 	out->family_entry = ec->entry[PAL_FIELD_FAMILY];
+	out->cgroup_entry = ec->entry[PAL_FIELD_CGROUP];
 	out->considered = ec->considered;
 	out->action = ec->d.action;
 	out->policy = ec->d.policy;

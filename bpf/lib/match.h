@@ -28,6 +28,7 @@
 
 #include "common.h"
 #include "maps.h"
+#include "cgroup.h"
 
 /* pal_list.rule of a list with nothing left. */
 #define PAL_LIST_END 0xffffffffu
@@ -51,6 +52,8 @@ struct pal_event_in {
 	struct pal_path *path;   /* file events and exec; 0 for network ones */
 	struct pal_path *binary;
 	struct pal_path *target; /* rename only; may be 0 otherwise */
+	struct pal_path *cgroup; /* 0: the current task's, resolved only when
+				  * a rule of the slot names the field */
 	__u16 port;              /* network events, host order */
 	__u8 protocol, family;
 	__u8 address[16];
@@ -80,6 +83,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pal_eval_ctx);
 } pal_eval_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_path);
+} pal_cgroup_scratch SEC(".maps");
 
 static __always_inline struct pal_config *pal_config_get(void)
 {
@@ -374,6 +384,19 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 	if (in->event == PAL_EVENT_RENAME && in->target)
 		pal_lookup_field(in->target, slot, PAL_FIELD_TARGET, hdr,
 				 &c->entry[PAL_FIELD_TARGET], &c->l[PAL_FIELD_TARGET]);
+	if (hdr->fields & (1u << PAL_FIELD_CGROUP)) {
+		struct pal_path *cg = in->cgroup;
+		__u32 zero = 0;
+
+		if (!cg) {
+			cg = bpf_map_lookup_elem(&pal_cgroup_scratch, &zero);
+			if (cg)
+				pal_resolve_cgroup(cg);
+		}
+		if (cg)
+			pal_lookup_field(cg, slot, PAL_FIELD_CGROUP, hdr,
+					 &c->entry[PAL_FIELD_CGROUP], &c->l[PAL_FIELD_CGROUP]);
+	}
 	if (in->event == PAL_EVENT_OPEN && in->access) {
 		byte = in->access & PAL_ACCESS_ALL;
 		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, &c->entry[PAL_FIELD_ACCESS],

@@ -519,6 +519,8 @@ MapImage Lowering::emit() const {
   hdr.hash_seed = hash_seed;
   for (const IrRule *r : order)
     hdr.events |= 1u << r->event; // lets a hook with no rules return early
+  for (const Atom &a : p.atoms)
+    hdr.fields |= 1u << a.field; // the cgroup path is resolved only if named
 
   for (uint32_t e = 0; e < entries.size(); ++e) {
     const EntryPlan &entry = entries[e];

@@ -48,8 +48,8 @@
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
 #define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
-#define PAL_FIELDS 8            /* PAL_FIELD_PATH .. PAL_FIELD_FAMILY */
-#define PAL_PATH_FIELDS 3       /* PAL_FIELD_PATH .. PAL_FIELD_TARGET: paths */
+#define PAL_FIELDS 9            /* PAL_FIELD_PATH .. PAL_FIELD_FAMILY */
+#define PAL_PATH_FIELDS 4       /* PAL_FIELD_PATH .. PAL_FIELD_CGROUP: paths */
 #define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
 /* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
  * 8-byte little-endian word w of the path (zero past its length),
@@ -70,15 +70,17 @@
 			    * renamed, changed), kernel-resolved */
 #define PAL_FIELD_BINARY 2 /* the executable of the acting process */
 #define PAL_FIELD_TARGET 3 /* rename: the new path, kernel-resolved */
-#define PAL_FIELD_ACCESS 4 /* open: PAL_ACCESS_* mask; its LPM key is
+#define PAL_FIELD_CGROUP 4 /* the acting process's cgroup v2 path, e.g.
+			    * /system.slice/docker-<id>.scope (containers) */
+#define PAL_FIELD_ACCESS 5 /* open: PAL_ACCESS_* mask; its LPM key is
 			    * slot, field, mask byte (prefixlen 24) */
 /* Fields compared as numbers or addresses. Their LPM key is slot, field,
  * then the value's bytes, most significant first; a rule's set of values
  * (a range, a CIDR) is a set of prefixes of it. docs/abi.md "Value keys". */
-#define PAL_FIELD_PORT 5     /* 2 bytes: connect: remote, bind/listen: local */
-#define PAL_FIELD_ADDRESS 6  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
-#define PAL_FIELD_PROTOCOL 7 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
-#define PAL_FIELD_FAMILY 8   /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
+#define PAL_FIELD_PORT 6     /* 2 bytes: connect: remote, bind/listen: local */
+#define PAL_FIELD_ADDRESS 7  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
+#define PAL_FIELD_PROTOCOL 8 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
+#define PAL_FIELD_FAMILY 9   /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
 #define PAL_VALUE_MAX 16     /* bytes of the longest value key */
 
 /* ---- open intents (bits of the access field) --------------------------- */
@@ -262,7 +264,9 @@ struct pal_slot {
 	/* Bit (1 << PAL_EVENT_*) per event some rule of the slot is for: a
 	 * hook whose event has none returns before resolving any path. */
 	__u32 events;
-	__u32 pad;
+	/* Bit (1 << PAL_FIELD_*) per field some rule of the slot names: a
+	 * hook resolves the cgroup path only when a rule can use it. */
+	__u32 fields;
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -363,6 +367,7 @@ struct pal_match_input {
 	struct pal_path path;
 	struct pal_path binary;
 	struct pal_path target; /* rename; flags PAL_PATH_UNKNOWN otherwise */
+	struct pal_path cgroup; /* the acting process's cgroup v2 path */
 	__u16 port;             /* network events */
 	__u8 protocol, family;
 	__u8 address[16];
@@ -372,6 +377,7 @@ struct pal_match_output {
 	__u32 path_entry, binary_entry;   /* pal_entry.id found, 0: none */
 	__u32 target_entry, access_entry;
 	__u32 port_entry, address_entry, protocol_entry, family_entry;
+	__u32 cgroup_entry, pad2;
 	__u32 considered;                 /* candidates whose term was evaluated */
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
@@ -411,14 +417,14 @@ PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
 PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
 PAL_ASSERT(PAL_FIELD_FAMILY == PAL_FIELDS, "fields are 1..PAL_FIELDS");
-PAL_ASSERT(PAL_FIELD_TARGET == PAL_PATH_FIELDS, "path fields come first");
+PAL_ASSERT(PAL_FIELD_CGROUP == PAL_PATH_FIELDS, "path fields come first");
 PAL_ASSERT(PAL_EVENT_MAX < 32, "a field's events fit a 32-bit mask");
 PAL_ASSERT_SIZE(struct pal_config, 24);
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);
 PAL_ASSERT_OFF(struct pal_file_record, path, 64 + 48);
-PAL_ASSERT_SIZE(struct pal_match_output, 72);
+PAL_ASSERT_SIZE(struct pal_match_output, 80);
 PAL_ASSERT_OFF(struct pal_net_record, address, 64 + 44);
 PAL_ASSERT_OFF(struct pal_net_record, binary, 64 + 64);
 PAL_ASSERT_OFF(struct pal_match_input, path, 8);
