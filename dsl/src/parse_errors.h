@@ -1,9 +1,11 @@
 // Error messages for the .rules grammar, and the PEGTL control that throws
 // them. Every must<>/raise<> target in grammar.h has an error_message entry
-// (a static_assert in control<>::raise checks it); refine<> adds details
-// that depend on what was found or on the construct being parsed.
+// (a static_assert in raise_error checks it), and so has each check the
+// actions make on a number's value; refine<> adds details that depend on
+// what was found or on the construct being parsed.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -336,9 +338,16 @@ inline void refine<g::number_leading_zero>(SyntaxError &err,
   const size_t first = digits.find_first_not_of('0');
   const std::string_view plain =
       first == digits.npos ? std::string_view("0") : digits.substr(first);
-  err.hints.push_back("numbers are decimal (a leading 0 does not mean "
-                      "octal): write " +
-                      std::string(plain));
+  std::string hint = "numbers are decimal: write ";
+  // Whoever wrote 0755 most likely meant octal: give that value first.
+  if (digits.find_first_not_of("01234567") == digits.npos &&
+      digits.size() <= 21) { // 8^21 = 2^63 fits
+    const uint64_t octal = std::stoull(std::string(digits), nullptr, 8);
+    if (std::to_string(octal) != plain)
+      hint += std::to_string(octal) + " for octal " + std::string(digits) +
+              ", or ";
+  }
+  err.hints.push_back(hint + std::string(plain));
 }
 
 template <>

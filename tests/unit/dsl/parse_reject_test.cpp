@@ -589,7 +589,16 @@ TEST(ParseReject, LeadingZero) {
             R"(test.rules:2:26: error: a number does not start with 0
   deny open when perm == 0755
                          ^~~~
-hint: numbers are decimal (a leading 0 does not mean octal): write 755
+hint: numbers are decimal: write 493 for octal 0755, or 755
+)");
+}
+
+TEST(ParseReject, LeadingZeroNotOctal) {
+  EXPECT_EQ(parse_fail(R"(let ports = [0080])"),
+            R"(test.rules:1:14: error: a number does not start with 0
+let ports = [0080]
+             ^~~~
+hint: numbers are decimal: write 80
 )");
 }
 
