@@ -123,10 +123,11 @@ struct list_open : one<'['> {};
 struct list_close : one<']'> {};
 struct list_item : seq<value> {};
 struct list_sep : sor<one<','>, at<list_close>> {};
+// A list of values (of any kinds; the name predates numbers).
 struct string_list : seq<list_open, ws,
                          until<list_close, must<list_item>, ws, must<list_sep>, ws>> {};
 
-// ---- let NAME = list | STRING
+// ---- let NAME = list | value
 struct let_name : name {};
 struct let_equals : one<'='> {};
 struct let_value : sor<string_list, value> {};

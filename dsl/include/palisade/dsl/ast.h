@@ -102,7 +102,7 @@ struct Let {
   std::string name;
   SourceLocation name_loc;
   std::vector<StringLit> values;
-  bool list = true; // written as [..]; false for `let NAME = "v"` (or 22..)
+  bool list = true; // written as [..]; false for one value: `let NAME = 22`
   SourceLocation loc;
 };
 
