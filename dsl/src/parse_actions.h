@@ -79,31 +79,21 @@ template <> struct action<g::number> {
 };
 
 // A Number (one number matched) or a Range (two) literal from the text.
-template <typename ActionInput>
-void push_number_literal(const ActionInput &in, ParseState &st) {
-  StringLit lit{in.string(), span_of(in, st)};
-  lit.lo = st.numbers.front();
-  lit.hi = st.numbers.back();
-  lit.kind = st.numbers.size() == 2 ? ValueKind::Range : ValueKind::Number;
-  st.numbers.clear();
-  if (lit.lo > lit.hi)
-    raise_error<g::range_empty>(st, st.offset(in.begin()));
-  st.strings.push_back(std::move(lit));
-}
-
-template <> struct action<g::number_value> {
+struct number_literal {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    push_number_literal(in, st);
+    StringLit lit{in.string(), span_of(in, st)};
+    lit.lo = st.numbers.front();
+    lit.hi = st.numbers.back();
+    lit.kind = st.numbers.size() == 2 ? ValueKind::Range : ValueKind::Number;
+    st.numbers.clear();
+    if (lit.lo > lit.hi)
+      raise_error<g::range_empty>(st, st.offset(in.begin()));
+    st.strings.push_back(std::move(lit));
   }
 };
-
-template <> struct action<g::bound_value> {
-  template <typename ActionInput>
-  static void apply(const ActionInput &in, ParseState &st) {
-    push_number_literal(in, st);
-  }
-};
+template <> struct action<g::number_value> : number_literal {};
+template <> struct action<g::bound_value> : number_literal {};
 
 // ---- comments
 

@@ -117,16 +117,24 @@ inline void sign_hint(SyntaxError &err, const ErrorSite &at) {
         "numbers have no sign: they go from 0 to 18446744073709551615");
 }
 
+inline constexpr const char *kSpacedRange =
+    "write a range without spaces around '..', e.g. 6000..6063";
+
 // `1 ..2`: a range is one token.
 inline void spaced_range_hint(SyntaxError &err, const ErrorSite &at) {
   if (at.state.text.substr(at.offset, 2) == "..")
-    err.hints.push_back(
-        "write a range without spaces around '..', e.g. 6000..6063");
+    err.hints.push_back(kSpacedRange);
 }
 
 template <>
 inline void refine<g::list_sep>(SyntaxError &err, const ErrorSite &at) {
   spaced_range_hint(err, at);
+}
+
+template <>
+inline void refine<g::top_item_expected>(SyntaxError &err,
+                                         const ErrorSite &at) {
+  spaced_range_hint(err, at); // let low = 0 ..1023
 }
 
 template <>
@@ -192,6 +200,9 @@ inline void refine<g::rule_end>(SyntaxError &err, const ErrorSite &site) {
 
 template <>
 inline void refine<g::paren_close>(SyntaxError &err, const ErrorSite &at) {
+  spaced_range_hint(err, at);
+  if (!err.hints.empty())
+    return; // the '(' is fine: the range before it is not
   err.hints.push_back("the '(' at " +
                       position_text(at.state, at.state.open_parens.back()) +
                       " is not closed");
@@ -352,6 +363,14 @@ inline void refine<g::number_leading_zero>(SyntaxError &err,
 
 template <>
 inline void refine<g::range_last>(SyntaxError &err, const ErrorSite &at) {
+  const std::string_view text = at.state.text;
+  size_t next = at.offset;
+  while (next < text.size() && (text[next] == ' ' || text[next] == '\t'))
+    ++next;
+  if (next > at.offset && starts_number(text, next)) { // 1.. 2
+    err.hints = {kSpacedRange};
+    return;
+  }
   sign_hint(err, at);
 }
 

@@ -544,6 +544,34 @@ hint: write a range without spaces around '..', e.g. 6000..6063
 )");
 }
 
+TEST(ParseReject, SpacedRangeInLet) {
+  EXPECT_EQ(parse_fail(R"(let low = 0 ..1023)"),
+            R"(test.rules:1:13: error: expected 'let' or 'policy', found '.'
+let low = 0 ..1023
+            ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, SpacedRangeInParentheses) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when (port == 1.. 2)
+})"),
+            R"(test.rules:2:33: error: expected a number after '..', found a space
+  deny connect when (port == 1.. 2)
+                                ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when (port == 1 ..2)
+})"),
+            R"(test.rules:2:32: error: expected 'and', 'or' or ')', found '.'
+  deny connect when (port == 1 ..2)
+                               ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+}
+
 TEST(ParseReject, EmptyRange) {
   EXPECT_EQ(parse_fail(R"(let ports = [22, 6063..6000])"),
             R"(test.rules:1:18: error: empty range 6063..6000: its first number is greater than its last
