@@ -85,8 +85,8 @@ void write_let(Writer &w, const LetLayout &l) {
   for (size_t i = 0; i < let.values.size(); ++i) {
     const Unit &item = l.items[i];
     w.comments(2, item.leading);
-    w.line(2, format::value_text(let.values[i]) + ",",
-           item.blank_before, item.trailing);
+    w.line(2, format::value_text(let.values[i]) + ",", item.blank_before,
+           item.trailing);
   }
   w.comments(2, l.close.leading);
   w.line(0, "]", false, l.close.trailing);
