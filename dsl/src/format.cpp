@@ -3,7 +3,6 @@
 
 #include "format_layout.h"
 #include "format_text.h"
-#include "string_escape.h"
 
 namespace palisade::dsl {
 
@@ -71,8 +70,8 @@ void write_let(Writer &w, const LetLayout &l) {
   const Let &let = *l.let;
   const std::string head = "let " + let.name + " = ";
   w.comments(0, l.head.leading);
-  if (format::single_string(let)) {
-    w.line(0, head + encode_string_literal(let.values.front().value),
+  if (format::single_value(let)) {
+    w.line(0, head + format::value_text(let.values.front()),
            l.head.blank_before, l.head.trailing);
     return;
   }
@@ -86,8 +85,8 @@ void write_let(Writer &w, const LetLayout &l) {
   for (size_t i = 0; i < let.values.size(); ++i) {
     const Unit &item = l.items[i];
     w.comments(2, item.leading);
-    w.line(2, encode_string_literal(let.values[i].value) + ",",
-           item.blank_before, item.trailing);
+    w.line(2, format::value_text(let.values[i]) + ",", item.blank_before,
+           item.trailing);
   }
   w.comments(2, l.close.leading);
   w.line(0, "]", false, l.close.trailing);

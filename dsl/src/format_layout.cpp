@@ -55,7 +55,7 @@ private:
 LetLayout let_units(const Let &let) {
   LetLayout l;
   l.let = &let;
-  if (single_string(let)) {
+  if (single_value(let)) {
     l.head = unit(start_of(let.loc), end_of(let.loc));
     return l;
   }
@@ -85,7 +85,7 @@ std::vector<Unit *> all_units(Layout &out) {
   std::vector<Unit *> units;
   for (LetLayout &l : out.lets) {
     units.push_back(&l.head);
-    if (!single_string(*l.let)) {
+    if (!single_value(*l.let)) {
       for (Unit &u : l.items)
         units.push_back(&u);
       units.push_back(&l.close);

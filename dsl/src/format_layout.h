@@ -40,7 +40,7 @@ struct Unit {
   const Comment *trailing = nullptr; // printed at the end of its line
 };
 
-// A single-string let is all `head`; a list's head is `let NAME = [`.
+// A single-value let is all `head`; a list's head is `let NAME = [`.
 struct LetLayout {
   const Let *let = nullptr;
   Unit head;
@@ -65,8 +65,8 @@ struct Layout {
 // Points into `file`, which must outlive the result.
 Layout layout(const PolicyFile &file);
 
-// `let NAME = "v"`: printed without brackets, as one unit.
-inline bool single_string(const Let &let) {
+// `let NAME = "v"` (or 22, 1..9): printed without brackets, as one unit.
+inline bool single_value(const Let &let) {
   return !let.list && let.values.size() == 1;
 }
 

@@ -14,8 +14,8 @@ void append_comparison(const Comparison &c, std::string &out) {
   out += ' ';
   if (c.op == CompareOp::In || c.op == CompareOp::NotIn)
     out += c.set_name ? *c.set_name : list_text(c.values);
-  else if (!c.values.empty()) // exactly one for ==, != and under
-    out += encode_string_literal(c.values.front().value);
+  else if (!c.values.empty()) // exactly one for the other operators
+    out += value_text(c.values.front());
 }
 
 void append_expr(const Expr &e, std::string &out);
@@ -61,12 +61,18 @@ void append_expr(const Expr &e, std::string &out) {
 
 } // namespace
 
+std::string value_text(const StringLit &value) {
+  if (value.kind == ValueKind::String)
+    return encode_string_literal(value.value);
+  return value.value; // the digits (and "..") as the parser matched them
+}
+
 std::string list_text(const std::vector<StringLit> &values) {
   std::string out = "[";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0)
       out += ", ";
-    out += encode_string_literal(values[i].value);
+    out += value_text(values[i]);
   }
   out += ']';
   return out;

@@ -1,5 +1,5 @@
 // The canonical text of the pieces of a .rules file that fit on one line:
-// rules, conditions, string lists, policy headers. format.cpp arranges
+// rules, conditions, value lists, policy headers. format.cpp arranges
 // them into lines, with comments.
 #pragma once
 
@@ -10,7 +10,11 @@
 
 namespace palisade::dsl::format {
 
-// ["a", "b"], [] when empty.
+// A value as written: a string as a canonical literal ("a"), a number or a
+// range bare (22, 6000..6063).
+std::string value_text(const StringLit &value);
+
+// ["a", 22, 1..9], [] when empty.
 std::string list_text(const std::vector<StringLit> &values);
 
 // A condition with single spaces around operators, flat and/or chains and

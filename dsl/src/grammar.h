@@ -1,7 +1,7 @@
 // The .rules grammar (PEGTL 3.x). Keep docs/language.md in sync.
 //
 //   file        = { let | policy } ;
-//   let         = "let" NAME "=" ( list | STRING ) ;
+//   let         = "let" NAME "=" ( list | value ) ;
 //   policy      = "policy" STRING "mode" ( "enforce" | "audit" )
 //                 "{" { rule } "}" ;
 //   rule        = action NAME [ "when" expr ] [ STRING ] ;
@@ -10,15 +10,23 @@
 //   and_expr    = not_expr { "and" not_expr } ;
 //   not_expr    = "not" not_expr | primary ;
 //   primary     = "(" expr ")" | comparison ;
-//   comparison  = field ( "==" STRING | "!=" STRING | "under" STRING
+//   comparison  = field ( "==" value | "!=" value | "under" STRING
+//                       | "<" NUMBER | "<=" NUMBER | ">" NUMBER | ">=" NUMBER
 //                       | "in" set | "not" "in" set ) ;
 //   set         = list | NAME ;
 //   field       = NAME { "." NAME } ;              (no space around ".")
-//   list        = "[" [ STRING { "," STRING } [ "," ] ] "]" ;
+//   list        = "[" [ value { "," value } [ "," ] ] "]" ;
+//   value       = STRING | NUMBER | RANGE ;
 //   NAME        = ( letter | "_" ) { letter | digit | "_" } ;  (not a keyword)
+//   NUMBER      = digit { digit } ;   (decimal, at most 20 digits, at most
+//                                      2^64-1, no leading 0 but 0 itself)
+//   RANGE       = NUMBER ".." NUMBER ;  (no space around "..", first <= last)
 //   STRING      = '"' { char | escape } '"' ;     (on one line)
 //   escape      = '\' ( '"' | '\' | "n" | "t" | "x" hex hex ) ;
 //   char        = any byte but '"', '\' and control bytes 0x00-0x1f ;
+//
+// A NUMBER or RANGE is one token: a letter, digit or '_' may not follow
+// it (22abc, 0x16) and neither may a lone '.' (1.5, 10.0.0.1).
 //
 // Keywords are whole words (`notary` is a NAME): let policy mode enforce
 // audit allow deny kill when and or not in under. Between tokens any
@@ -29,6 +37,9 @@
 // target has a message in parse_errors.h; a static_assert checks it. The
 // empty structs below (rule_expected, string_unterminated, ...) are never
 // matched: they only name a raise<> so that error gets its own message.
+// Checks on a number's value (too long, too large, a leading 0, an empty
+// range) are made by its action (parse_actions.h) and name such a struct
+// too, with its message in the same table.
 #pragma once
 
 #include <tao/pegtl.hpp>
@@ -43,6 +54,10 @@ using tao::pegtl::raise;
 // raise<Error> if the input is at Cond (without consuming it).
 template <typename Cond, typename Error>
 struct raise_at : seq<at<Cond>, raise<Error>> {};
+
+// raise<Error> if the input is at Cond, else match nothing (and succeed).
+template <typename Cond, typename Error>
+struct raise_if : opt<raise_at<Cond, Error>> {};
 
 // clang-format off
 
@@ -85,18 +100,37 @@ struct string_part : sor<escape_seq, plain_char,
 struct string_open : one<'"'> {};
 struct string_lit : seq<string_open, until<one<'"'>, string_part>> {};
 
-// ---- lists: [ "a", "b", ]
+// ---- numbers and ranges: 22, 6000..6063
+struct number_too_long {};     // raised by the action: more than 20 digits
+struct number_too_large {};    // raised by the action: above 2^64-1
+struct number_leading_zero {}; // raised by the action: 022
+struct range_empty {};         // raised by the action: 9..1
+struct number_dot {};          // raise<> target: 1.5, 10.0.0.1
+struct range_chained {};       // raise<> target: 1..2..3
+struct range_dots : string<'.', '.'> {};
+struct single_dot : seq<one<'.'>, not_at<one<'.'>>> {};
+// must<> target: a number is a token of its own (22abc, 0x16).
+struct number_end : not_at<identifier_other> {};
+struct number : seq<plus<digit>, must<number_end>,
+                    raise_if<single_dot, number_dot>> {};
+struct range_last : seq<number> {};
+struct number_value : seq<number, opt<range_dots, must<range_last>>,
+                          raise_if<range_dots, range_chained>> {};
+
+// ---- values and lists: [ "a", 22, 1..9, ]
+struct value : sor<string_lit, number_value> {};
 struct list_open : one<'['> {};
 struct list_close : one<']'> {};
-struct list_item : seq<string_lit> {};
+struct list_item : seq<value> {};
 struct list_sep : sor<one<','>, at<list_close>> {};
+// A list of values (of any kinds; the name predates numbers).
 struct string_list : seq<list_open, ws,
                          until<list_close, must<list_item>, ws, must<list_sep>, ws>> {};
 
-// ---- let NAME = list | STRING
+// ---- let NAME = list | value
 struct let_name : name {};
 struct let_equals : one<'='> {};
-struct let_value : sor<string_list, string_lit> {};
+struct let_value : sor<string_list, value> {};
 struct let_decl : seq<kw_let, ws, must<let_name>, ws, must<let_equals>, ws,
                       must<let_value>> {};
 
@@ -112,20 +146,28 @@ struct op_under : seq<kw_under> {};
 struct op_in : seq<kw_in> {};
 struct in_after_not : seq<kw_in> {};
 struct op_not_in : seq<kw_not, ws, must<in_after_not>> {};
+struct op_le : string<'<', '='> {};
+struct op_lt : one<'<'> {};
+struct op_ge : string<'>', '='> {};
+struct op_gt : one<'>'> {};
+struct op_order : sor<op_le, op_lt, op_ge, op_gt> {};
 
-struct eq_value : seq<string_lit> {};
-struct ne_value : seq<string_lit> {};
+struct eq_value : seq<value> {};
+struct ne_value : seq<value> {};
 struct under_value : seq<string_lit> {};
 struct set_ref : name {};
 struct in_value : sor<string_list, set_ref> {};
+struct bound_range {}; // raise<> target: port < 1..9
+struct bound_value : seq<number, raise_if<range_dots, bound_range>> {};
 
 struct compare_eq : seq<op_eq, ws, must<eq_value>> {};
 struct compare_ne : seq<op_ne, ws, must<ne_value>> {};
 struct compare_under : seq<op_under, ws, must<under_value>> {};
 struct compare_in : seq<op_in, ws, must<in_value>> {};
 struct compare_not_in : seq<op_not_in, ws, must<in_value>> {};
+struct compare_order : seq<op_order, ws, must<bound_value>> {};
 struct compare_op : sor<compare_eq, compare_ne, compare_under, compare_in,
-                        compare_not_in> {};
+                        compare_not_in, compare_order> {};
 struct comparison : seq<field, ws, must<compare_op>> {};
 
 struct paren_open : one<'('> {};

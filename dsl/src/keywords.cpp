@@ -23,6 +23,10 @@ const char *keyword(CompareOp op) {
   case CompareOp::In: return "in";
   case CompareOp::NotIn: return "not in";
   case CompareOp::Under: return "under";
+  case CompareOp::Lt: return "<";
+  case CompareOp::Le: return "<=";
+  case CompareOp::Gt: return ">";
+  case CompareOp::Ge: return ">=";
   }
   return "?";
 }

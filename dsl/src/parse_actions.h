@@ -5,9 +5,14 @@
 // (let_name : name) does not trigger the base rule's action.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
 #include <tao/pegtl.hpp>
 
 #include "grammar.h"
+#include "parse_errors.h"
 #include "parse_state.h"
 #include "string_escape.h"
 #include "syntax_error.h"
@@ -40,6 +45,55 @@ template <> struct action<g::string_lit> {
         StringLit{decode_string_literal(in.string_view()), span_of(in, st)});
   }
 };
+
+// ---- numbers and ranges
+
+// The digits' value; nullopt above 2^64-1.
+inline std::optional<uint64_t> decimal_value(std::string_view digits) {
+  uint64_t v = 0;
+  for (const char c : digits) {
+    const auto d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10)
+      return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+// The grammar matched the digits; their value is checked here.
+template <> struct action<g::number> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    const std::string_view digits = in.string_view();
+    const size_t begin = st.offset(in.begin());
+    st.number_start = begin;
+    if (digits.size() > kMaxNumberDigits)
+      raise_error<g::number_too_long>(st, begin);
+    if (digits.size() > 1 && digits[0] == '0')
+      raise_error<g::number_leading_zero>(st, begin);
+    const std::optional<uint64_t> v = decimal_value(digits);
+    if (!v)
+      raise_error<g::number_too_large>(st, begin);
+    st.numbers.push_back(*v);
+  }
+};
+
+// A Number (one number matched) or a Range (two) literal from the text.
+struct number_literal {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    StringLit lit{in.string(), span_of(in, st)};
+    lit.lo = st.numbers.front();
+    lit.hi = st.numbers.back();
+    lit.kind = st.numbers.size() == 2 ? ValueKind::Range : ValueKind::Number;
+    st.numbers.clear();
+    if (lit.lo > lit.hi)
+      raise_error<g::range_empty>(st, st.offset(in.begin()));
+    st.strings.push_back(std::move(lit));
+  }
+};
+template <> struct action<g::number_value> : number_literal {};
+template <> struct action<g::bound_value> : number_literal {};
 
 // ---- comments
 
@@ -110,6 +164,10 @@ template <> struct action<g::op_ne> : set_op<CompareOp::Ne> {};
 template <> struct action<g::op_under> : set_op<CompareOp::Under> {};
 template <> struct action<g::op_in> : set_op<CompareOp::In> {};
 template <> struct action<g::op_not_in> : set_op<CompareOp::NotIn> {};
+template <> struct action<g::op_lt> : set_op<CompareOp::Lt> {};
+template <> struct action<g::op_le> : set_op<CompareOp::Le> {};
+template <> struct action<g::op_gt> : set_op<CompareOp::Gt> {};
+template <> struct action<g::op_ge> : set_op<CompareOp::Ge> {};
 
 template <> struct action<g::set_ref> {
   template <typename ActionInput>

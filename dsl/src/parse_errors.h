@@ -1,11 +1,14 @@
 // Error messages for the .rules grammar, and the PEGTL control that throws
 // them. Every must<>/raise<> target in grammar.h has an error_message entry
-// (a static_assert in control<>::raise checks it); refine<> adds details
-// that depend on what was found or on the construct being parsed.
+// (a static_assert in raise_error checks it), and so has each check the
+// actions make on a number's value; refine<> adds details that depend on
+// what was found or on the construct being parsed.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <tao/pegtl.hpp>
 
@@ -57,6 +60,16 @@ template <> inline constexpr ErrorText error_message<g::escape_code> = {"unknown
 template <> inline constexpr ErrorText error_message<g::hex_byte> = {"expected two hex digits after '\\x'"};
 template <> inline constexpr ErrorText error_message<g::string_unterminated> = {"unterminated string", "a string ends on the line where it starts; write a newline as \\n", false};
 template <> inline constexpr ErrorText error_message<g::string_bad_char> = {"control character in a string", nullptr, false};
+template <> inline constexpr ErrorText error_message<g::number_end> = {"unexpected text right after a number"};
+template <> inline constexpr ErrorText error_message<g::number_dot> = {"unexpected '.' after a number", nullptr, false};
+template <> inline constexpr ErrorText error_message<g::number_too_long> = {"number too long", "a number has at most 20 digits: the largest is 18446744073709551615", false};
+template <> inline constexpr ErrorText error_message<g::number_too_large> = {"number too large", "the largest number is 18446744073709551615", false};
+template <> inline constexpr ErrorText error_message<g::number_leading_zero> = {"a number does not start with 0", nullptr, false};
+template <> inline constexpr ErrorText error_message<g::range_last> = {"expected a number after '..'", "a range includes both ends, e.g. 6000..6063"};
+template <> inline constexpr ErrorText error_message<g::range_chained> = {"a range has only one '..'", "a range is first..last, e.g. 6000..6063", false};
+template <> inline constexpr ErrorText error_message<g::range_empty> = {"empty range", nullptr, false};
+template <> inline constexpr ErrorText error_message<g::bound_value> = {"expected a number after the operator"};
+template <> inline constexpr ErrorText error_message<g::bound_range> = {"an ordering operator compares with one number, not a range", nullptr, false};
 
 // clang-format on
 
@@ -74,6 +87,54 @@ inline std::string position_text(const ParseState &state, size_t offset) {
   const SourceLocation loc = state.lines.point(offset);
   return "line " + std::to_string(loc.line) + ", column " +
          std::to_string(loc.column);
+}
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+inline bool starts_number(std::string_view text, size_t offset) {
+  return offset < text.size() && is_digit(text[offset]);
+}
+
+// The bytes of the number or range that starts at `offset`: digits, and
+// ".." with the digits after it if they follow.
+inline size_t number_token_size(std::string_view text, size_t offset) {
+  size_t end = offset;
+  while (end < text.size() && is_digit(text[end]))
+    ++end;
+  if (text.substr(end, 2) == "..") {
+    end += 2;
+    while (end < text.size() && is_digit(text[end]))
+      ++end;
+  }
+  return end - offset;
+}
+
+// A sign before a number: -1, +5.
+inline void sign_hint(SyntaxError &err, const ErrorSite &at) {
+  if ((at.found.text == "-" || at.found.text == "+") &&
+      starts_number(at.state.text, at.offset + 1))
+    err.hints.push_back(
+        "numbers have no sign: they go from 0 to 18446744073709551615");
+}
+
+inline constexpr const char *kSpacedRange =
+    "write a range without spaces around '..', e.g. 6000..6063";
+
+// `1 ..2`: a range is one token.
+inline void spaced_range_hint(SyntaxError &err, const ErrorSite &at) {
+  if (at.state.text.substr(at.offset, 2) == "..")
+    err.hints.push_back(kSpacedRange);
+}
+
+template <>
+inline void refine<g::list_sep>(SyntaxError &err, const ErrorSite &at) {
+  spaced_range_hint(err, at);
+}
+
+template <>
+inline void refine<g::top_item_expected>(SyntaxError &err,
+                                         const ErrorSite &at) {
+  spaced_range_hint(err, at); // let low = 0 ..1023
 }
 
 template <>
@@ -126,6 +187,7 @@ inline void refine<g::rule_end>(SyntaxError &err, const ErrorSite &site) {
     err.message = "expected 'and', 'or', a message string or the end of the "
                   "rule" +
                   found;
+    spaced_range_hint(err, at);
   } else {
     err.message =
         "expected 'when', a message string or the end of the rule" + found;
@@ -138,6 +200,9 @@ inline void refine<g::rule_end>(SyntaxError &err, const ErrorSite &site) {
 
 template <>
 inline void refine<g::paren_close>(SyntaxError &err, const ErrorSite &at) {
+  spaced_range_hint(err, at);
+  if (!err.hints.empty())
+    return; // the '(' is fine: the range before it is not
   err.hints.push_back("the '(' at " +
                       position_text(at.state, at.state.open_parens.back()) +
                       " is not closed");
@@ -147,7 +212,10 @@ template <>
 inline void refine<g::compare_op>(SyntaxError &err, const ErrorSite &at) {
   err.message = "expected an operator (==, !=, in, not in, under) after '" +
                 at.state.cmp.field + "', found " + describe(at.found);
-  if (at.found.text == "=")
+  const std::string_view two = at.state.text.substr(at.offset, 2);
+  if (two == "=<" || two == "=>")
+    err.hints.push_back(std::string("did you mean '") + two[1] + "='?");
+  else if (at.found.text == "=")
     err.hints.push_back("did you mean '=='?");
 }
 
@@ -169,6 +237,7 @@ inline void refine<g::eq_value>(SyntaxError &err, const ErrorSite &at) {
   else if (at.found.kind == TokenKind::Word)
     err.hints.push_back("to match a named set, write: " + field + " in " +
                         std::string(at.found.text));
+  sign_hint(err, at);
 }
 
 template <>
@@ -180,19 +249,186 @@ inline void refine<g::ne_value>(SyntaxError &err, const ErrorSite &at) {
   else if (at.found.kind == TokenKind::Word)
     err.hints.push_back("to match outside a named set, write: " + field +
                         " not in " + std::string(at.found.text));
+  sign_hint(err, at);
 }
 
 template <>
 inline void refine<g::in_value>(SyntaxError &err, const ErrorSite &at) {
+  std::string_view one; // a single value where a list belongs
   if (at.found.kind == TokenKind::String)
-    err.hints.push_back("write a list, [" + std::string(at.found.text) +
-                        "], or compare one value with '=='");
+    one = at.found.text;
+  else if (starts_number(at.state.text, at.offset))
+    one = at.state.text.substr(at.offset,
+                               number_token_size(at.state.text, at.offset));
+  if (one.empty())
+    return;
+  if (at.found.kind != TokenKind::String) { // show all of 1..5, not just 1
+    err.message = std::string(error_message<g::in_value>.message) +
+                  ", found '" + std::string(one) + "'";
+    err.length = one.size();
+  }
+  err.hints.push_back("write a list, [" + std::string(one) +
+                      "], or compare one value with '=='");
 }
 
 template <>
 inline void refine<g::list_item>(SyntaxError &err, const ErrorSite &at) {
   if (at.found.kind == TokenKind::Word)
     err.hints.push_back("list items are quoted strings: [\"/bin/sh\"]");
+  sign_hint(err, at);
+}
+
+template <>
+inline void refine<g::let_value>(SyntaxError &err, const ErrorSite &at) {
+  sign_hint(err, at);
+}
+
+template <>
+inline void refine<g::under_value>(SyntaxError &err, const ErrorSite &at) {
+  if (starts_number(at.state.text, at.offset))
+    err.hints.push_back("'under' takes a directory as a string, e.g. " +
+                        at.state.cmp.field + " under \"/tmp\"");
+}
+
+// ---- numbers
+
+template <>
+inline void refine<g::number_end>(SyntaxError &err, const ErrorSite &at) {
+  const std::string_view text = at.state.text;
+  size_t start = at.offset;
+  while (start > 0 && is_digit(text[start - 1]))
+    --start;
+  const std::string digits(text.substr(start, at.offset - start));
+  const std::string tail(at.found.text);
+  err.message = "unexpected '" + tail + "' after the number " + digits;
+  if (digits == "0" && tail.size() > 1 && (tail[0] == 'x' || tail[0] == 'X')) {
+    std::string hint = "numbers are decimal";
+    const std::string hex = tail.substr(1);
+    if (hex.size() <= 16 &&
+        hex.find_first_not_of("0123456789abcdefABCDEF") == hex.npos)
+      hint += ": write " + std::to_string(std::stoull(hex, nullptr, 16)) +
+              " for 0" + tail;
+    err.hints.push_back(hint);
+    return;
+  }
+  if (tao::pegtl::parse<tao::pegtl::seq<g::keyword, tao::pegtl::eof>>(
+          tao::pegtl::memory_input(tail, "")))
+    err.hints.push_back("put a space between " + digits + " and '" + tail +
+                        "'");
+  else
+    err.hints.push_back("to compare with text, quote it: \"" + digits +
+                        tail + "\"");
+}
+
+template <>
+inline void refine<g::number_dot>(SyntaxError &err, const ErrorSite &at) {
+  // The run of digits, dots and slashes around the '.', e.g. 10.0.0.0/8.
+  const std::string_view text = at.state.text;
+  const auto in_run = [](char c) { return is_digit(c) || c == '.' || c == '/'; };
+  size_t start = at.offset, end = at.offset;
+  while (start > 0 && in_run(text[start - 1]))
+    --start;
+  while (end < text.size() && in_run(text[end]))
+    ++end;
+  const std::string_view run = text.substr(start, end - start);
+  const bool address = run.find("..") == run.npos &&
+                       (run.find('/') != run.npos ||
+                        run.find('.') != run.rfind('.'));
+  if (address)
+    err.hints.push_back("an address is a string: \"" + std::string(run) +
+                        "\"");
+  else
+    err.hints.push_back(
+        "numbers are whole; a range is first..last, e.g. 6000..6063");
+}
+
+template <>
+inline void refine<g::number_leading_zero>(SyntaxError &err,
+                                           const ErrorSite &at) {
+  const std::string_view digits = at.found.text;
+  const size_t first = digits.find_first_not_of('0');
+  const std::string_view plain =
+      first == digits.npos ? std::string_view("0") : digits.substr(first);
+  std::string hint = "numbers are decimal: write ";
+  // Whoever wrote 0755 most likely meant octal: give that value first.
+  if (digits.find_first_not_of("01234567") == digits.npos &&
+      digits.size() <= 21) { // 8^21 = 2^63 fits
+    const uint64_t octal = std::stoull(std::string(digits), nullptr, 8);
+    if (std::to_string(octal) != plain)
+      hint += std::to_string(octal) + " for octal " + std::string(digits) +
+              ", or ";
+  }
+  err.hints.push_back(hint + std::string(plain));
+}
+
+template <>
+inline void refine<g::range_last>(SyntaxError &err, const ErrorSite &at) {
+  const std::string_view text = at.state.text;
+  size_t next = at.offset;
+  while (next < text.size() && (text[next] == ' ' || text[next] == '\t'))
+    ++next;
+  if (next > at.offset && starts_number(text, next)) { // 1.. 2
+    err.hints = {kSpacedRange};
+    return;
+  }
+  sign_hint(err, at);
+}
+
+template <>
+inline void refine<g::range_chained>(SyntaxError &err, const ErrorSite &) {
+  err.length = 2; // the second ".."
+}
+
+template <>
+inline void refine<g::range_empty>(SyntaxError &err, const ErrorSite &at) {
+  const std::string_view text = at.state.text;
+  const std::string_view range =
+      text.substr(at.offset, number_token_size(text, at.offset));
+  const size_t dots = range.find("..");
+  err.length = range.size();
+  err.message = "empty range " + std::string(range) + ": its first number " +
+                "is greater than its last";
+  err.hints.push_back("write the smaller number first: " +
+                      std::string(range.substr(dots + 2)) + ".." +
+                      std::string(range.substr(0, dots)));
+}
+
+template <>
+inline void refine<g::bound_value>(SyntaxError &err, const ErrorSite &at) {
+  const std::string op = keyword(at.state.cmp.op);
+  const std::string &field = at.state.cmp.field;
+  err.message =
+      "expected a number after '" + op + "', found " + describe(at.found);
+  err.hints.push_back("'" + op + "' compares with a number, e.g. " + field +
+                      " " + op + " 1024");
+  if (at.found.kind == TokenKind::String) {
+    const std::string_view inner =
+        at.found.text.substr(1, at.found.text.size() - 2);
+    if (at.found.text.size() >= 2 && at.found.text.back() == '"' &&
+        !inner.empty() && inner.find_first_not_of("0123456789") == inner.npos)
+      err.hints.push_back("write the number without quotes: " + field + " " +
+                          op + " " + std::string(inner));
+  } else if (at.found.text == "[") {
+    err.hints.push_back("to match one of several values, write: " + field +
+                        " in [...]");
+  }
+  sign_hint(err, at);
+}
+
+template <>
+inline void refine<g::bound_range>(SyntaxError &err, const ErrorSite &at) {
+  const std::string op = keyword(at.state.cmp.op);
+  const std::string_view text = at.state.text;
+  const size_t start = at.state.number_start;
+  const size_t size = number_token_size(text, start);
+  err.offset = start;
+  err.length = size;
+  err.message = "'" + op + "' compares with one number, not a range";
+  const std::string_view range = text.substr(start, size);
+  const bool whole = range.size() > range.find("..") + 2;
+  err.hints.push_back("to test a range, write: " + at.state.cmp.field +
+                      " in [" +
+                      (whole ? std::string(range) : "first..last") + "]");
 }
 
 template <>
@@ -239,6 +475,17 @@ inline void refine<g::escape_code>(SyntaxError &err, const ErrorSite &at) {
     err.message = "unknown escape sequence '\\" + std::string(code) + "'";
 }
 
+// Throws the error for Rule (expected at `offset`): the control's raise,
+// and the actions' checks on what the grammar matched.
+template <typename Rule>
+[[noreturn]] void raise_error(const ParseState &state, size_t offset) {
+  static_assert(error_message<Rule>.message != nullptr,
+                "every error needs an error_message");
+  SyntaxError err = expected(state.text, offset, error_message<Rule>);
+  refine<Rule>(err, ErrorSite{state, offset, peek_token(state.text, offset)});
+  throw err;
+}
+
 // The PEGTL control: must<>/raise<> targets throw a SyntaxError with their
 // message, and they always rewind on failure so the error points at where
 // the expected construct starts, not into a half-matched word.
@@ -259,10 +506,7 @@ template <typename Rule> struct control : tao::pegtl::normal<Rule> {
   [[noreturn]] static void raise(const ParseInput &in, ParseState &state) {
     static_assert(has_message,
                   "every must<>/raise<> target needs an error_message");
-    const size_t offset = state.offset(in.current());
-    SyntaxError err = expected(state.text, offset, error_message<Rule>);
-    refine<Rule>(err, ErrorSite{state, offset, peek_token(state.text, offset)});
-    throw err;
+    raise_error<Rule>(state, state.offset(in.current()));
   }
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace palisade::dsl {
 // Parentheses plus `not`s open at once. Parsing them recurses, so without a
 // limit hostile input could exhaust the stack.
 inline constexpr size_t kMaxExprDepth = 256;
+
+// Digits in a number: 2^64-1 has 20.
+inline constexpr size_t kMaxNumberDigits = 20;
 
 struct ParseState {
   explicit ParseState(std::shared_ptr<const SourceFile> file)
@@ -31,10 +35,13 @@ struct ParseState {
   Rule rule;
   Comparison cmp;
   std::vector<StringLit> strings; // literals not yet taken by their owner
+  std::vector<uint64_t> numbers;  // a number's or a range's ends, until its
+                                  // literal is pushed onto `strings`
   std::vector<ExprPtr> operands;  // finished sub-expressions
 
   // For error messages.
   size_t string_start = 0;         // offset of the last opening '"'
+  size_t number_start = 0;         // offset of the last number's first digit
   std::vector<size_t> open_parens; // offsets of the '(' being parsed
   size_t depth = 0;                // parentheses + `not`s open
 

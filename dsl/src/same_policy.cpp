@@ -14,7 +14,9 @@ bool same_values(const std::vector<StringLit> &a,
                  const std::vector<StringLit> &b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                     [](const StringLit &x, const StringLit &y) {
-                      return x.value == y.value;
+                      // "22" and 22 differ.
+                      return x.kind == y.kind && x.value == y.value &&
+                             x.lo == y.lo && x.hi == y.hi;
                     });
 }
 

@@ -212,6 +212,59 @@ TEST(Format, ListWithCommentsWraps) {
   EXPECT_EQ(fmt("let t = [\"a\"] # short"), "let t = [\"a\"]  # short\n");
 }
 
+// ---- numbers and ranges
+
+TEST(Format, NumbersAndRangesPrintBare) {
+  const std::string messy = R"(let admin_ports=[22,2222,8000..8080,]
+let ssh=22   let low   =   0..1023
+policy "net" mode enforce {
+  deny connect when port==22
+  deny connect when port in[22,23,6000..6063]
+  deny bind when port<1024 and uid!=0
+  audit open when uid>=1000 or uid<=1 or uid>5
+  allow connect when address in ["10.0.0.0/8","::1"] and port in admin_ports
+  deny connect when port == "22" and (port != 1..2)
+}
+)";
+  const std::string expected = R"(let admin_ports = [22, 2222, 8000..8080]
+let ssh = 22
+let low = 0..1023
+
+policy "net" mode enforce {
+  deny connect when port == 22
+  deny connect when port in [22, 23, 6000..6063]
+  deny bind when port < 1024 and uid != 0
+  audit open when uid >= 1000 or uid <= 1 or uid > 5
+  allow connect when address in ["10.0.0.0/8", "::1"] and port in admin_ports
+  deny connect when port == "22" and port != 1..2
+}
+)";
+  EXPECT_EQ(fmt(messy), expected);
+  EXPECT_EQ(fmt(expected), expected);
+  expect_contract("numbers", messy);
+}
+
+TEST(Format, NumberListWrapsWithComments) {
+  const std::string in = "let p = [1, # one\n 2..3, \"a\",\n # more\n ]";
+  const std::string out = "let p = [\n  1,  # one\n  2..3,\n  \"a\",\n"
+                          "  # more\n]\n";
+  EXPECT_EQ(fmt(in), out);
+  EXPECT_EQ(fmt(out), out);
+  expect_contract("number list", in);
+}
+
+TEST(Format, LongNumberListWraps) {
+  const std::string range = "10000000000000000000..18446744073709551615";
+  std::string in = "let p = [";
+  for (int i = 0; i < 3; ++i)
+    in += range + ", ";
+  in += "]";
+  EXPECT_EQ(fmt(in),
+            "let p = [\n  " + range + ",\n  " + range + ",\n  " + range +
+                ",\n]\n");
+  expect_contract("long number list", in);
+}
+
 // ---- comments
 
 TEST(Format, CommentsKept) {
@@ -302,6 +355,24 @@ TEST(SamePolicy, SeesEveryDifference) {
                                     "path in s }"),
                            parse_ok("policy \"p\" mode audit { deny exec when "
                                     "path in t }")));
+  // Numbers: a quoted number is a string; ranges and operators count.
+  const auto cond = [](const std::string &c) {
+    return parse_ok("let s = [1] policy \"p\" mode audit { deny exec when " +
+                    c + " }");
+  };
+  const char *const numeric[] = {"port == 22", "port == \"22\"",
+                                 "port == 23", "port == 22..22",
+                                 "port == 22..23", "port < 22",
+                                 "port <= 22", "port > 22",
+                                 "port >= 22", "port in [22]"};
+  for (const char *a : numeric)
+    for (const char *b : numeric)
+      EXPECT_EQ(same_policy(cond(a), cond(b)), a == b) << a << " / " << b;
+  EXPECT_FALSE(
+      same_policy(parse_ok("let s = [1]"), parse_ok("let s = [\"1\"]")));
+  EXPECT_FALSE(same_policy(parse_ok("let s = 1"), parse_ok("let s = [1]")));
+  EXPECT_FALSE(
+      same_policy(parse_ok("let s = [1..2]"), parse_ok("let s = [1, 2]")));
   EXPECT_FALSE(same_policy(parse_ok("policy \"p\" mode audit { deny exec when "
                                     "path == \"/a\" and path == \"/b\" }"),
                            parse_ok("policy \"p\" mode audit { deny exec when "
@@ -321,6 +392,29 @@ TEST(Format, AstWithoutSource) {
   f.policies.push_back(std::move(p));
   EXPECT_EQ(format_rules(f), "let s = [\"/bin/sh\"]\n\n"
                              "policy \"p\" mode enforce {\n  deny exec\n}\n");
+}
+
+TEST(Format, AstWithoutSourceNumbers) {
+  PolicyFile f;
+  Let l;
+  l.name = "ports";
+  l.values.push_back(StringLit{"22", {}, ValueKind::Number, 22, 22});
+  l.values.push_back(StringLit{"1..9", {}, ValueKind::Range, 1, 9});
+  l.values.push_back(StringLit{"22", {}});
+  f.lets.push_back(std::move(l));
+  Policy p;
+  p.name = "p";
+  Rule &r = p.rules.emplace_back();
+  r.event = "bind";
+  r.condition = std::make_unique<Expr>();
+  r.condition->cmp.field = "port";
+  r.condition->cmp.op = CompareOp::Lt;
+  r.condition->cmp.values.push_back(
+      StringLit{"1024", {}, ValueKind::Number, 1024, 1024});
+  f.policies.push_back(std::move(p));
+  EXPECT_EQ(format_rules(f), "let ports = [22, 1..9, \"22\"]\n\n"
+                             "policy \"p\" mode enforce {\n"
+                             "  deny bind when port < 1024\n}\n");
 }
 
 // ---- the contract over real files

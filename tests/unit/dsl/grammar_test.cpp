@@ -75,5 +75,56 @@ TEST(Grammar, Lists) {
   EXPECT_FALSE(matches<grammar::string_list>("[\"a\" \"b\"]"));
 }
 
+TEST(Grammar, NumbersAndRanges) {
+  EXPECT_TRUE(matches<grammar::number_value>("0"));
+  EXPECT_TRUE(matches<grammar::number_value>("22"));
+  EXPECT_TRUE(matches<grammar::number_value>("6000..6063"));
+  EXPECT_TRUE(matches<grammar::number_value>("1..1"));
+  EXPECT_FALSE(matches<grammar::number_value>("1.."));
+  EXPECT_FALSE(matches<grammar::number_value>("..1"));
+  EXPECT_FALSE(matches<grammar::number_value>("1...2"));
+  EXPECT_FALSE(matches<grammar::number_value>("1..2..3"));
+  EXPECT_FALSE(matches<grammar::number_value>("1 ..2"));
+  EXPECT_FALSE(matches<grammar::number_value>("1.5"));
+  EXPECT_FALSE(matches<grammar::number_value>("22abc"));
+  EXPECT_FALSE(matches<grammar::number_value>("0x16"));
+  EXPECT_FALSE(matches<grammar::number_value>("-1"));
+  EXPECT_FALSE(matches<grammar::number_value>("+1"));
+  // Length, leading zeros, 2^64 and empty ranges are checked by the parse
+  // actions (parse_reject_test.cpp), not by the grammar alone.
+  EXPECT_TRUE(matches<grammar::number_value>("0123456789012345678901234"));
+  EXPECT_TRUE(matches<grammar::number_value>("9..1"));
+}
+
+TEST(Grammar, Values) {
+  EXPECT_TRUE(matches<grammar::value>("\"22\""));
+  EXPECT_TRUE(matches<grammar::value>("22"));
+  EXPECT_TRUE(matches<grammar::value>("1..2"));
+  EXPECT_FALSE(matches<grammar::value>("port"));
+  EXPECT_TRUE(matches<grammar::string_list>("[1, \"a\", 2..3,]"));
+  EXPECT_TRUE(matches<grammar::string_list>("[1,2]"));
+  EXPECT_FALSE(matches<grammar::string_list>("[1 2]"));
+  EXPECT_TRUE(matches<grammar::let_decl>("let p = 22"));
+  EXPECT_TRUE(matches<grammar::let_decl>("let p = 1..9"));
+}
+
+TEST(Grammar, OrderingOperators) {
+  for (const char *op : {"<", "<=", ">", ">="}) {
+    SCOPED_TRACE(op);
+    const std::string o = op;
+    EXPECT_TRUE(matches<grammar::comparison>("port " + o + " 1024"));
+    EXPECT_TRUE(matches<grammar::comparison>("port" + o + "1024"));
+    EXPECT_FALSE(matches<grammar::comparison>("port " + o + " \"1024\""));
+    EXPECT_FALSE(matches<grammar::comparison>("port " + o + " [1]"));
+    EXPECT_FALSE(matches<grammar::comparison>("port " + o + " 1..2"));
+    EXPECT_FALSE(matches<grammar::comparison>("port " + o + " ports"));
+  }
+  EXPECT_FALSE(matches<grammar::comparison>("port =< 1"));
+  EXPECT_FALSE(matches<grammar::comparison>("port < = 1"));
+  EXPECT_TRUE(matches<grammar::comparison>("port == 1..2"));
+  EXPECT_TRUE(matches<grammar::comparison>("port != 2"));
+  EXPECT_FALSE(matches<grammar::comparison>("path under 3"));
+}
+
 } // namespace
 } // namespace palisade::dsl

@@ -349,6 +349,163 @@ TEST(ParseAccept, CrlfLineEndings) {
   EXPECT_EQ(span(f.policies[0].loc), "1:1-3:2");
 }
 
+// ---- numbers, ranges and ordering comparisons
+
+const char *const kNumbers = R"(let admin_ports = [22, 2222, 8000..8080]
+let ssh = 22
+let low = 0..1023
+policy "net" mode enforce {
+  deny connect when port == 22
+  deny connect when port in [22, 23, 6000..6063]
+  deny bind when port < 1024 and uid != 0
+  audit open when uid >= 1000
+  allow connect when address in ["10.0.0.0/8", "::1"] and port in admin_ports
+  deny x when a <= 5 or b > 18446744073709551615 or c == 0..0 or d != 7..9
+}
+)";
+
+const Expr &rule_condition(const PolicyFile &f, size_t rule) {
+  return *f.policies.at(0).rules.at(rule).condition;
+}
+
+TEST(ParseAccept, NumberEquals) {
+  PolicyFile f = parse_ok(kNumbers);
+  const Comparison &c = rule_condition(f, 0).cmp;
+  EXPECT_EQ(c.field, "port");
+  EXPECT_EQ(c.op, CompareOp::Eq);
+  ASSERT_EQ(c.values.size(), 1u);
+  const StringLit &v = c.values[0];
+  EXPECT_EQ(v.kind, ValueKind::Number);
+  EXPECT_EQ(v.value, "22");
+  EXPECT_EQ(v.lo, 22u);
+  EXPECT_EQ(v.hi, 22u);
+  EXPECT_EQ(span(v.loc), "5:29-5:31");
+}
+
+TEST(ParseAccept, NumbersAndRangesInAList) {
+  PolicyFile f = parse_ok(kNumbers);
+  const Comparison &c = rule_condition(f, 1).cmp;
+  EXPECT_EQ(c.op, CompareOp::In);
+  ASSERT_EQ(c.values.size(), 3u);
+  EXPECT_EQ(c.values[0].kind, ValueKind::Number);
+  EXPECT_EQ(c.values[1].lo, 23u);
+  const StringLit &r = c.values[2];
+  EXPECT_EQ(r.kind, ValueKind::Range);
+  EXPECT_EQ(r.value, "6000..6063");
+  EXPECT_EQ(r.lo, 6000u);
+  EXPECT_EQ(r.hi, 6063u);
+  EXPECT_EQ(text_at(r.loc), "6000..6063");
+}
+
+TEST(ParseAccept, OrderingOperators) {
+  PolicyFile f = parse_ok(kNumbers);
+  const Expr &bind = rule_condition(f, 2);
+  ASSERT_EQ(bind.kind, Expr::Kind::And);
+  const Comparison &lt = child(bind, 0).cmp;
+  EXPECT_EQ(lt.op, CompareOp::Lt);
+  EXPECT_EQ(text_at(lt.op_loc), "<");
+  ASSERT_EQ(lt.values.size(), 1u);
+  EXPECT_EQ(lt.values[0].kind, ValueKind::Number);
+  EXPECT_EQ(lt.values[0].lo, 1024u);
+  EXPECT_EQ(child(bind, 1).cmp.op, CompareOp::Ne);
+  EXPECT_EQ(child(bind, 1).cmp.values[0].lo, 0u);
+
+  const Comparison &ge = rule_condition(f, 3).cmp;
+  EXPECT_EQ(ge.op, CompareOp::Ge);
+  EXPECT_EQ(text_at(ge.op_loc), ">=");
+  EXPECT_EQ(ge.values.at(0).value, "1000");
+
+  const Expr &more = rule_condition(f, 5);
+  ASSERT_EQ(more.kind, Expr::Kind::Or);
+  EXPECT_EQ(child(more, 0).cmp.op, CompareOp::Le);
+  EXPECT_EQ(text_at(child(more, 0).cmp.op_loc), "<=");
+  EXPECT_EQ(child(more, 1).cmp.op, CompareOp::Gt);
+  EXPECT_EQ(text_at(child(more, 1).loc), "b > 18446744073709551615");
+  EXPECT_EQ(child(more, 1).cmp.values.at(0).lo, UINT64_MAX);
+}
+
+TEST(ParseAccept, RangesAfterEqualsAndNotEquals) {
+  PolicyFile f = parse_ok(kNumbers);
+  const Expr &e = rule_condition(f, 5);
+  const StringLit &one = child(e, 2).cmp.values.at(0); // a range of one
+  EXPECT_EQ(one.kind, ValueKind::Range);
+  EXPECT_EQ(one.lo, 0u);
+  EXPECT_EQ(one.hi, 0u);
+  EXPECT_EQ(child(e, 3).cmp.op, CompareOp::Ne);
+  EXPECT_EQ(child(e, 3).cmp.values.at(0).value, "7..9");
+}
+
+TEST(ParseAccept, StringsStayStringsNextToNumbers) {
+  PolicyFile f = parse_ok(kNumbers);
+  const Expr &e = rule_condition(f, 4);
+  const Comparison &addr = child(e, 0).cmp;
+  ASSERT_EQ(addr.values.size(), 2u);
+  EXPECT_EQ(addr.values[0].kind, ValueKind::String);
+  EXPECT_EQ(addr.values[0].value, "10.0.0.0/8");
+  EXPECT_EQ(addr.values[0].lo, 0u);
+  EXPECT_EQ(*child(e, 1).cmp.set_name, "admin_ports");
+  // A number in quotes is a string.
+  const Comparison &q = condition_of(parse_condition("port == \"22\"")).cmp;
+  EXPECT_EQ(q.values.at(0).kind, ValueKind::String);
+}
+
+TEST(ParseAccept, NumberLets) {
+  PolicyFile f = parse_ok(kNumbers);
+  ASSERT_EQ(f.lets.size(), 3u);
+  const Let &ports = f.lets[0];
+  EXPECT_TRUE(ports.list);
+  ASSERT_EQ(ports.values.size(), 3u);
+  EXPECT_EQ(ports.values[2].kind, ValueKind::Range);
+  EXPECT_EQ(ports.values[2].hi, 8080u);
+  EXPECT_EQ(f.lets[1].list, false);
+  EXPECT_EQ(f.lets[1].values.at(0).kind, ValueKind::Number);
+  EXPECT_EQ(text_at(f.lets[1].loc), "let ssh = 22");
+  EXPECT_FALSE(f.lets[2].list);
+  EXPECT_EQ(f.lets[2].values.at(0).kind, ValueKind::Range);
+  EXPECT_EQ(f.lets[2].values.at(0).hi, 1023u);
+}
+
+TEST(ParseAccept, MixedKindsInOneList) {
+  // The parser takes any mix; the engine checks kinds against the field.
+  PolicyFile f = parse_ok("let m = [\"a\", 1, 2..3, \"\",]");
+  const std::vector<StringLit> &v = f.lets.at(0).values;
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0].kind, ValueKind::String);
+  EXPECT_EQ(v[1].kind, ValueKind::Number);
+  EXPECT_EQ(v[2].kind, ValueKind::Range);
+  EXPECT_EQ(v[3].kind, ValueKind::String);
+}
+
+TEST(ParseAccept, NumberEdges) {
+  // 0, the largest number, 20 digits, and what may follow a number.
+  PolicyFile f = parse_condition(
+      "(a == 0) and b in [18446744073709551615,0..18446744073709551615] and "
+      "c == 10000000000000000000# comment\n and d < 1 \"msg\"");
+  const Expr &e = condition_of(f);
+  ASSERT_EQ(e.kind, Expr::Kind::And);
+  ASSERT_EQ(e.children.size(), 4u);
+  EXPECT_EQ(child(e, 0).cmp.values.at(0).lo, 0u);
+  const std::vector<StringLit> &b = child(e, 1).cmp.values;
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].lo, UINT64_MAX);
+  EXPECT_EQ(b[1].lo, 0u);
+  EXPECT_EQ(b[1].hi, UINT64_MAX);
+  EXPECT_EQ(child(e, 2).cmp.values.at(0).lo, 10000000000000000000u);
+  EXPECT_EQ(f.policies[0].rules[0].message->value, "msg");
+}
+
+TEST(ParseAccept, OperatorsNeedNoSpaces) {
+  PolicyFile f = parse_condition("a<1 and b<=2 and c>3 and d>=4 and e==5");
+  const Expr &e = condition_of(f);
+  ASSERT_EQ(e.children.size(), 5u);
+  const CompareOp ops[] = {CompareOp::Lt, CompareOp::Le, CompareOp::Gt,
+                           CompareOp::Ge, CompareOp::Eq};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(child(e, i).cmp.op, ops[i]);
+    EXPECT_EQ(child(e, i).cmp.values.at(0).lo, i + 1);
+  }
+}
+
 TEST(ParseAccept, FileNameAndSourceAreShared) {
   Diagnostics diags;
   auto f =

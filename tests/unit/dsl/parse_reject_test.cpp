@@ -378,6 +378,352 @@ TEST(ParseReject, TabInString) {
             "hint: write it as \\t\n");
 }
 
+// ---- numbers, ranges and ordering comparisons
+
+TEST(ParseReject, OrderingWithAString) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port < "22"
+})"),
+            R"(test.rules:2:28: error: expected a number after '<', found a string
+  deny connect when port < "22"
+                           ^~~~
+hint: '<' compares with a number, e.g. port < 1024
+hint: write the number without quotes: port < 22
+)");
+}
+
+TEST(ParseReject, OrderingWithoutNumber) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port <
+})"),
+            R"(test.rules:3:1: error: expected a number after '<', found '}'
+}
+^
+hint: '<' compares with a number, e.g. port < 1024
+)");
+}
+
+TEST(ParseReject, OrderingWithAList) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port <= [1, 2]
+})"),
+            R"(test.rules:2:29: error: expected a number after '<=', found '['
+  deny connect when port <= [1, 2]
+                            ^
+hint: '<=' compares with a number, e.g. port <= 1024
+hint: to match one of several values, write: port in [...]
+)");
+}
+
+TEST(ParseReject, OrderingWithAName) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when uid > root
+})"),
+            R"(test.rules:2:27: error: expected a number after '>', found 'root'
+  deny connect when uid > root
+                          ^~~~
+hint: '>' compares with a number, e.g. uid > 1024
+)");
+}
+
+TEST(ParseReject, OrderingWithARange) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port >= 1..9
+})"),
+            R"(test.rules:2:29: error: '>=' compares with one number, not a range
+  deny connect when port >= 1..9
+                            ^~~~
+hint: to test a range, write: port in [1..9]
+)");
+}
+
+TEST(ParseReject, OrderingWithAHalfRange) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port > 1..
+})"),
+            R"(test.rules:2:28: error: '>' compares with one number, not a range
+  deny connect when port > 1..
+                           ^~~
+hint: to test a range, write: port in [first..last]
+)");
+}
+
+TEST(ParseReject, NegativeNumber) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when uid < -1
+})"),
+            R"(test.rules:2:27: error: expected a number after '<', found '-'
+  deny connect when uid < -1
+                          ^
+hint: '<' compares with a number, e.g. uid < 1024
+hint: numbers have no sign: they go from 0 to 18446744073709551615
+)");
+}
+
+TEST(ParseReject, NegativeNumberAfterEquals) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when uid == -1
+})"),
+            R"(test.rules:2:28: error: expected a string after '==', found '-'
+  deny connect when uid == -1
+                           ^
+hint: numbers have no sign: they go from 0 to 18446744073709551615
+)");
+}
+
+TEST(ParseReject, ArrowInsteadOfGreaterOrEqual) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when uid => 1000
+})"),
+            R"(test.rules:2:25: error: expected an operator (==, !=, in, not in, under) after 'uid', found '='
+  deny connect when uid => 1000
+                        ^
+hint: did you mean '>='?
+)");
+}
+
+TEST(ParseReject, NotBeforeOrdering) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port not < 1024
+})"),
+            R"(test.rules:2:30: error: expected 'in' after 'not', found '<'
+  deny connect when port not < 1024
+                             ^
+hint: to negate a comparison, write 'not' before it: not port < ...
+)");
+}
+
+TEST(ParseReject, RangeWithoutEnd) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port == 1..
+})"),
+            R"(test.rules:2:32: error: expected a number after '..', found end of line
+  deny connect when port == 1..
+                               ^
+hint: a range includes both ends, e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, RangeWithThreeDots) {
+  EXPECT_EQ(parse_fail(R"(let ports = [1...2])"),
+            R"(test.rules:1:17: error: expected a number after '..', found '.'
+let ports = [1...2]
+                ^
+hint: a range includes both ends, e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, ChainedRange) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port in [1..2..3]
+})"),
+            R"(test.rules:2:34: error: a range has only one '..'
+  deny connect when port in [1..2..3]
+                                 ^~
+hint: a range is first..last, e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, SpacedRange) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port == 1 ..2
+})"),
+            R"(test.rules:2:31: error: expected 'and', 'or', a message string or the end of the rule, found '.'
+  deny connect when port == 1 ..2
+                              ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, SpacedRangeInList) {
+  EXPECT_EQ(parse_fail(R"(let ports = [1 .. 2])"),
+            R"(test.rules:1:16: error: expected ',' or ']' after a list item, found '.'
+let ports = [1 .. 2]
+               ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, SpacedRangeInLet) {
+  EXPECT_EQ(parse_fail(R"(let low = 0 ..1023)"),
+            R"(test.rules:1:13: error: expected 'let' or 'policy', found '.'
+let low = 0 ..1023
+            ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, SpacedRangeInParentheses) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when (port == 1.. 2)
+})"),
+            R"(test.rules:2:33: error: expected a number after '..', found a space
+  deny connect when (port == 1.. 2)
+                                ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when (port == 1 ..2)
+})"),
+            R"(test.rules:2:32: error: expected 'and', 'or' or ')', found '.'
+  deny connect when (port == 1 ..2)
+                               ^
+hint: write a range without spaces around '..', e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, EmptyRange) {
+  EXPECT_EQ(parse_fail(R"(let ports = [22, 6063..6000])"),
+            R"(test.rules:1:18: error: empty range 6063..6000: its first number is greater than its last
+let ports = [22, 6063..6000]
+                 ^~~~~~~~~~
+hint: write the smaller number first: 6000..6063
+)");
+}
+
+TEST(ParseReject, NumberTooLong) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port == 1234567890123456789012345
+})"),
+            R"(test.rules:2:29: error: number too long
+  deny connect when port == 1234567890123456789012345
+                            ^~~~~~~~~~~~~~~~~~~~~~~~~
+hint: a number has at most 20 digits: the largest is 18446744073709551615
+)");
+}
+
+TEST(ParseReject, NumberTooLarge) {
+  EXPECT_EQ(parse_fail(R"(let big = 18446744073709551616)"),
+            R"(test.rules:1:11: error: number too large
+let big = 18446744073709551616
+          ^~~~~~~~~~~~~~~~~~~~
+hint: the largest number is 18446744073709551615
+)");
+}
+
+TEST(ParseReject, RangeEndTooLarge) {
+  EXPECT_EQ(parse_fail(R"(let big = [0..99999999999999999999])"),
+            R"(test.rules:1:15: error: number too large
+let big = [0..99999999999999999999]
+              ^~~~~~~~~~~~~~~~~~~~
+hint: the largest number is 18446744073709551615
+)");
+}
+
+TEST(ParseReject, LeadingZero) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny open when perm == 0755
+})"),
+            R"(test.rules:2:26: error: a number does not start with 0
+  deny open when perm == 0755
+                         ^~~~
+hint: numbers are decimal: write 493 for octal 0755, or 755
+)");
+}
+
+TEST(ParseReject, LeadingZeroNotOctal) {
+  EXPECT_EQ(parse_fail(R"(let ports = [0080])"),
+            R"(test.rules:1:14: error: a number does not start with 0
+let ports = [0080]
+             ^~~~
+hint: numbers are decimal: write 80
+)");
+}
+
+TEST(ParseReject, HexNumber) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port == 0x16
+})"),
+            R"(test.rules:2:30: error: unexpected 'x16' after the number 0
+  deny connect when port == 0x16
+                             ^~~
+hint: numbers are decimal: write 22 for 0x16
+)");
+}
+
+TEST(ParseReject, LettersAfterNumber) {
+  EXPECT_EQ(parse_fail(R"(let ports = [22abc])"),
+            R"(test.rules:1:16: error: unexpected 'abc' after the number 22
+let ports = [22abc]
+               ^~~
+hint: to compare with text, quote it: "22abc"
+)");
+}
+
+TEST(ParseReject, KeywordGluedToNumber) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port == 22and uid == 0
+})"),
+            R"(test.rules:2:31: error: unexpected 'and' after the number 22
+  deny connect when port == 22and uid == 0
+                              ^~~
+hint: put a space between 22 and 'and'
+)");
+}
+
+TEST(ParseReject, FractionalNumber) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port == 1.5
+})"),
+            R"(test.rules:2:30: error: unexpected '.' after a number
+  deny connect when port == 1.5
+                             ^
+hint: numbers are whole; a range is first..last, e.g. 6000..6063
+)");
+}
+
+TEST(ParseReject, UnquotedAddress) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when address == 10.0.0.0/8
+})"),
+            R"(test.rules:2:34: error: unexpected '.' after a number
+  deny connect when address == 10.0.0.0/8
+                                 ^
+hint: an address is a string: "10.0.0.0/8"
+)");
+}
+
+TEST(ParseReject, NumberAfterIn) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port in 22
+})"),
+            R"(test.rules:2:29: error: expected a list or a set name after 'in', found '22'
+  deny connect when port in 22
+                            ^~
+hint: write a list, [22], or compare one value with '=='
+)");
+}
+
+TEST(ParseReject, RangeAfterIn) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny connect when port not in 1..5
+})"),
+            R"(test.rules:2:33: error: expected a list or a set name after 'in', found '1..5'
+  deny connect when port not in 1..5
+                                ^~~~
+hint: write a list, [1..5], or compare one value with '=='
+)");
+}
+
+TEST(ParseReject, NumberAfterUnder) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny exec when path under 3
+})"),
+            R"(test.rules:2:29: error: expected a string after 'under', found '3'
+  deny exec when path under 3
+                            ^
+hint: 'under' takes a directory as a string, e.g. path under "/tmp"
+)");
+}
+
+TEST(ParseReject, NegativeNumberInList) {
+  EXPECT_EQ(parse_fail(R"(let ids = [0, -1])"),
+            R"(test.rules:1:15: error: expected a string or ']' in the list, found '-'
+let ids = [0, -1]
+              ^
+hint: numbers have no sign: they go from 0 to 18446744073709551615
+)");
+}
 // clang-format on
 
 TEST(ParseReject, ControlByteOutsideAString) {

@@ -16,17 +16,36 @@ namespace palisade::dsl {
 enum class Mode { Enforce, Audit };
 enum class Action { Allow, Audit, Deny, Kill };
 
+// What a value literal was written as. The parser only reads the syntax;
+// which fields take which kinds is checked by the engine.
+enum class ValueKind {
+  String, // "/usr/bin/nc"   (quoted, escapes allowed)
+  Number, // 22              (decimal digits, no sign, 0 to 2^64-1)
+  Range,  // 6000..6063      (a closed range: both ends included, lo <= hi)
+};
+
+// A value literal: a string, a number or a range (the name is historical:
+// it predates numbers). For a Number or Range `value` is the text as
+// written ("22", "6000..6063"), and lo/hi hold the parsed ends (lo == hi
+// for a Number); for a String they are 0.
 struct StringLit {
   std::string value; // escapes already decoded
   SourceLocation loc;
+  ValueKind kind = ValueKind::String;
+  uint64_t lo = 0;
+  uint64_t hi = 0;
 };
 
 enum class CompareOp {
-  Eq,    // field == "v"
-  Ne,    // field != "v"
+  Eq,    // field == v         (v: a string, number or range)
+  Ne,    // field != v
   In,    // field in [..] | field in set_name
   NotIn, // field not in [..] | field not in set_name
   Under, // field under "/dir"   (the directory's subtree, not the dir itself)
+  Lt,    // field < 1024       (each ordering operator takes exactly one
+  Le,    // field <= 1024       Number: never a string, a range or a list)
+  Gt,    // field > 1024
+  Ge,    // field >= 1024
 };
 
 // The keyword each enum value is written as in a .rules file.
@@ -35,7 +54,8 @@ const char *keyword(Action action);
 const char *keyword(CompareOp op);
 
 // field <op> value(s). Exactly one of `values` / `set_name` is used for
-// In/NotIn; Eq/Ne/Under have exactly one element in `values`.
+// In/NotIn; Eq/Ne/Under/Lt/Le/Gt/Ge have exactly one element in `values`
+// (a String for Under, a Number for Lt/Le/Gt/Ge).
 struct Comparison {
   std::string field; // e.g. "path", "binary", "parent.binary" (dotted)
   SourceLocation field_loc;
@@ -76,12 +96,13 @@ struct Policy {
   SourceLocation loc;
 };
 
-// let NAME = ["a", "b"]   (a named set of values, usable after `in`)
+// let NAME = ["a", 22, 1..9]   (a named set of values, usable after `in`;
+// the kinds may be mixed: the engine checks them against the field)
 struct Let {
   std::string name;
   SourceLocation name_loc;
   std::vector<StringLit> values;
-  bool list = true; // written as [..]; false for `let NAME = "v"`
+  bool list = true; // written as [..]; false for one value: `let NAME = 22`
   SourceLocation loc;
 };
 
