@@ -139,7 +139,7 @@ struct Decoder {
     ImageView view(image);
     json out = json::array();
     std::vector<uint32_t> ids;
-    uint64_t lens[PAL_FIELDS][4] = {};
+    uint64_t lens[PAL_PATH_FIELDS][4] = {};
     for (const AtomEntry &a : decode_entries(image)) {
       check(a.slot == slot, "entry of another slot");
       check(a.field >= 1 && a.field <= PAL_FIELDS, "entry of no field");
@@ -147,7 +147,7 @@ struct Decoder {
       ids.push_back(a.entry.id);
       json j = {{"id", a.entry.id},
                 {"field", field_name(a.field)},
-                {"match", a.exact ? "exact" : "under"},
+                {"match", a.mask ? "mask" : a.exact ? "exact" : "under"},
                 {"value", a.value},
                 {"held", view.held_atoms(a.entry.id)},
                 {"candidates",
@@ -156,6 +156,7 @@ struct Decoder {
         j["prefixlen"] = a.prefixlen;
       } else {
         // An "exact" entry: its key must be the one the kernel computes.
+        check(a.field <= PAL_PATH_FIELDS, "an exact entry of no path field");
         check(a.hash == path_hash(hdr.hash_seed, a.value),
               "exact key hash does not match its path");
         lens[a.field - 1][a.value.size() / 64] |= uint64_t{1}
