@@ -1,5 +1,5 @@
-// evaluate_exec(): bpf/lib/match.h and the kernel's maps, step by step, on
-// the image's bytes. Deliberately literal (same u32 arithmetic, same bounds,
+// evaluate(): bpf/lib/match.h and the kernel's maps, step by step, on the
+// image's bytes. Deliberately literal (same u32 arithmetic, same bounds,
 // same merge order): it is the oracle the kernel is tested against, so it
 // must not be smarter than the kernel.
 #include "palisade/engine/evaluate.h"
@@ -21,14 +21,21 @@ struct List {
   uint32_t rule = 0, term = 0;
 };
 
+// The merge order: on a tie of head rules the earlier list goes first.
+enum ListIndex { kPath, kBinary, kAlways, kTarget, kAccess };
+
 struct Eval {
   const ImageView &img;
   uint32_t slot = 0;
   uint32_t event = PAL_EVENT_EXEC;
   uint64_t decided = 0;
-  uint32_t path_entry = 0, binary_entry = 0;
-  List l0, l1, l2;
+  uint32_t path_entry = 0, binary_entry = 0, target_entry = 0,
+           access_entry = 0;
+  List lists[PAL_MATCH_LISTS]; // by ListIndex; kPath is the fail-closed
+                               // list when a path is unresolved
   Verdict v;
+
+  explicit Eval(const ImageView &i) : img(i) {}
 
   // pal_list_load()
   void load(List &l) const {
@@ -40,6 +47,12 @@ struct Eval {
       return;
     l.rule = cand->rule;
     l.term = cand->term;
+  }
+
+  static void take(const pal_entry &e, uint32_t &entry, List &l) {
+    entry = e.id;
+    l.pos = e.cand_first;
+    l.end = e.cand_first + e.cand_count;
   }
 
   // pal_lookup_field()
@@ -54,9 +67,7 @@ struct Eval {
       std::memcpy(words, path.data(), path.size());
       if (x && x->len == len &&
           std::memcmp(x->path, words, (len + 7) / 8 * 8) == 0) {
-        entry = x->entry.id;
-        l.pos = x->entry.cand_first;
-        l.end = x->entry.cand_first + x->entry.cand_count;
+        take(x->entry, entry, l);
         return;
       }
     }
@@ -70,12 +81,31 @@ struct Eval {
     // The NUL (if it fits) is already there: the key was zeroed.
     std::memcpy(key.data + PAL_LPM_HDR, path.data(),
                 std::min<size_t>(path.size(), PAL_LPM_DATA - PAL_LPM_HDR));
-    auto e = img.lpm_lookup(key);
-    if (!e)
-      return;
-    entry = e->id;
-    l.pos = e->cand_first;
-    l.end = e->cand_first + e->cand_count;
+    if (auto e = img.lpm_lookup(key))
+      take(*e, entry, l);
+  }
+
+  // pal_lookup_access(): the open's whole mask, one LPM lookup.
+  void lookup_access(uint32_t access, uint32_t &entry, List &l) const {
+    pal_lpm_key key;
+    std::memset(&key, 0, sizeof key);
+    key.prefixlen = PAL_ACCESS_KEY_BITS;
+    key.data[0] = static_cast<uint8_t>(slot);
+    key.data[1] = PAL_FIELD_ACCESS;
+    key.data[PAL_LPM_HDR] = static_cast<uint8_t>(access);
+    if (auto e = img.lpm_lookup(key))
+      take(*e, entry, l);
+  }
+
+  // The entry a literal of `field` is checked against.
+  uint32_t entry_of(uint32_t field) const {
+    switch (field) {
+    case PAL_FIELD_PATH: return path_entry;
+    case PAL_FIELD_BINARY: return binary_entry;
+    case PAL_FIELD_TARGET: return target_entry;
+    case PAL_FIELD_ACCESS: return access_entry;
+    }
+    return 0;
   }
 
   // pal_term_holds() with pal_lit_step()
@@ -102,9 +132,7 @@ struct Eval {
         return false;
       if (lit->field == t->anchor_field)
         continue;
-      uint32_t entry = lit->field == PAL_FIELD_PATH     ? path_entry
-                       : lit->field == PAL_FIELD_BINARY ? binary_entry
-                                                        : 0;
+      uint32_t entry = entry_of(lit->field);
       bool held = entry != 0 && img.held(slot, entry, lit->atom);
       if (held != (k < n_must))
         return false;
@@ -144,11 +172,10 @@ struct Eval {
 
   // pal_step(): false when every list is done.
   bool step() {
-    List *l = &l0;
-    if (l1.rule < l->rule)
-      l = &l1;
-    if (l2.rule < l->rule)
-      l = &l2;
+    List *l = &lists[0];
+    for (List &other : lists)
+      if (other.rule < l->rule)
+        l = &other;
     uint32_t ri = l->rule, ti = l->term;
     if (ri == kListEnd)
       return false;
@@ -161,58 +188,74 @@ struct Eval {
 
 } // namespace
 
+bool unresolved(const Event &ev) {
+  return ev.path_unresolved ||
+         (ev.kind == PAL_EVENT_RENAME && ev.target_unresolved);
+}
+
 uint64_t exact_path_hash(uint64_t seed, std::string_view path) {
   return path_hash(seed, path);
 }
 
-ExecEvaluator::ExecEvaluator(const MapImage &image)
+Evaluator::Evaluator(const MapImage &image)
     : view_(std::make_unique<ImageView>(image)) {}
 
-ExecEvaluator::~ExecEvaluator() = default;
+Evaluator::~Evaluator() = default;
 
-Verdict evaluate_exec(const MapImage &image, const ExecEvent &ev) {
-  return ExecEvaluator(image)(ev);
+Verdict evaluate(const MapImage &image, const Event &ev) {
+  return Evaluator(image)(ev);
 }
 
-Verdict ExecEvaluator::operator()(const ExecEvent &ev) const {
+Verdict Evaluator::operator()(const Event &ev) const {
   const ImageView &img = *view_;
-  Eval e{img};
+  Eval e(img);
   e.slot = img.slot() & 1; // pal_config.active_slot & 1
+  e.event = ev.kind;
+  const bool fail = unresolved(ev);
   auto hdr = img.array<pal_slot>("slots", e.slot);
   if (hdr) {
-    if (ev.path_unresolved) {
-      // Fail closed: each policy's first deny/kill rule holds, and no
-      // allow exception does.
-      e.l0.pos = hdr->closed_first;
-      e.l0.end = hdr->closed_first + hdr->closed_count;
+    List *l = e.lists;
+    if (fail) {
+      // Fail closed: for each policy and event its first deny/kill rule
+      // holds, and no allow exception does.
+      l[kPath].pos = hdr->closed_first;
+      l[kPath].end = hdr->closed_first + hdr->closed_count;
     } else {
       e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr, e.path_entry,
-               e.l0);
+               l[kPath]);
       // An unknown binary gets no lookup: no binary atom holds.
       if (ev.binary_known)
         e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr, e.binary_entry,
-                 e.l1);
-      e.l2.pos = hdr->always_first;
-      e.l2.end = hdr->always_first + hdr->always_count;
+                 l[kBinary]);
+      l[kAlways].pos = hdr->always_first;
+      l[kAlways].end = hdr->always_first + hdr->always_count;
+      if (ev.kind == PAL_EVENT_RENAME)
+        e.lookup(ev.target, ev.target_truncated, PAL_FIELD_TARGET, *hdr,
+                 e.target_entry, l[kTarget]);
+      // An open without intents has no entry: no access atom holds.
+      if (ev.kind == PAL_EVENT_OPEN && ev.access != 0)
+        e.lookup_access(ev.access, e.access_entry, l[kAccess]);
     }
-    e.load(e.l0);
-    e.load(e.l1);
-    e.load(e.l2);
+    for (List &list : e.lists)
+      e.load(list);
     for (uint32_t i = 0; i < PAL_MATCH_STEPS; ++i)
       if (!e.step())
         break;
   }
-  e.v.fail_closed = ev.path_unresolved && e.v.action >= PAL_ACT_DENY;
+  e.v.fail_closed = fail && e.v.action >= PAL_ACT_DENY;
   e.v.path_entry = e.path_entry;
   e.v.binary_entry = e.binary_entry;
+  e.v.target_entry = e.target_entry;
+  e.v.access_entry = e.access_entry;
   return e.v;
 }
 
 std::vector<uint32_t> held_atoms(const MapImage &image, uint32_t path_entry,
-                                 uint32_t binary_entry) {
+                                 uint32_t binary_entry, uint32_t target_entry,
+                                 uint32_t access_entry) {
   ImageView img(image);
   std::vector<uint32_t> out;
-  for (uint32_t entry : {path_entry, binary_entry})
+  for (uint32_t entry : {path_entry, binary_entry, target_entry, access_entry})
     if (entry) {
       auto atoms = img.held_atoms(entry);
       out.insert(out.end(), atoms.begin(), atoms.end());

@@ -77,8 +77,8 @@ std::string random_policy_text(Random &r, size_t max_rules) {
   return text.str();
 }
 
-engine::ExecEvent random_event(Random &r) {
-  engine::ExecEvent ev;
+engine::Event random_event(Random &r) {
+  engine::Event ev;
   ev.path = r.chance(80) ? r.pick(kFiles) : pool_file(r);
   if (r.chance(15))
     ev.path += "/deeper";

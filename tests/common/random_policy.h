@@ -39,7 +39,7 @@ std::string random_policy_text(Random &r, size_t max_rules);
 
 // A path and caller from the same vocabulary, sometimes deeper than any
 // rule, sometimes truncated, unresolved or with an unknown caller.
-engine::ExecEvent random_event(Random &r);
+engine::Event random_event(Random &r);
 
 // One line naming every field of a verdict, for exact comparisons.
 std::string verdict_text(const engine::Verdict &v);

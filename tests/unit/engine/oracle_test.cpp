@@ -42,7 +42,7 @@ bool compare(const Match &m, const std::optional<std::string> &value,
   return any != m.negated;
 }
 
-bool holds(const Cond &c, const ExecEvent &ev) {
+bool holds(const Cond &c, const Event &ev) {
   switch (c.kind) {
   case Cond::Kind::True:
     return true;
@@ -66,7 +66,7 @@ bool holds(const Cond &c, const ExecEvent &ev) {
   return false;
 }
 
-Verdict oracle(const Resolved &r, const ExecEvent &ev) {
+Verdict oracle(const Resolved &r, const Event &ev) {
   std::vector<const ResolvedRule *> order;
   for (const auto &rule : r.rules)
     order.push_back(&rule);
@@ -127,9 +127,9 @@ TEST(Oracle, IndexedDecisionsMeanWhatTheRulesSay) {
     if (!c)
       continue; // over a limit: draw another
     compiled++;
-    ExecEvaluator evaluate(c->image);
+    Evaluator evaluate(c->image);
     for (int i = 0; i < 60; i++) {
-      ExecEvent ev = random_event(r);
+      Event ev = random_event(r);
       Verdict want = oracle(*resolved, ev);
       Verdict got = evaluate(ev);
       events++;
