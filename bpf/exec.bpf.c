@@ -6,6 +6,8 @@
  *                               keyed by thread id
  *   lsm/bprm_check_security     (mechanism "lsm") decide; deny = -EPERM
  *                               before the new program runs
+ *   fmod_ret/security_bprm_check  (mechanism "fmod_ret") the same where
+ *                               BPF LSM does not run
  *   tp_btf/sched_process_exec   a process started: emit the exec record;
  *                               (mechanism "tracepoint") decide here and
  *                               SIGKILL a denied program before it runs a
@@ -14,8 +16,8 @@
  *                               executable (for its exit record)
  *   tp_btf/sched_process_exit   emit the exit record of a thread group
  *
- * The loader turns off autoload of pal_exec_lsm when BPF LSM does not run
- * on this kernel, and writes the chosen mechanism to config.
+ * The loader autoloads pal_exec_lsm or pal_exec_fmod only when that
+ * mechanism was proven to run, and writes the chosen mechanism to config.
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -184,8 +186,8 @@ static __always_inline struct pal_exec_record *pal_exec_record_start(void)
 	return rec;
 }
 
-SEC("lsm/bprm_check_security")
-int BPF_PROG(pal_exec_lsm, struct linux_binprm *bprm, int ret)
+/* The decision before the new program runs (mechanisms lsm, fmod_ret). */
+static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mechanism)
 {
 	struct pal_exec_record *rec;
 	struct pal_exec_stash *s;
@@ -193,12 +195,10 @@ int BPF_PROG(pal_exec_lsm, struct linux_binprm *bprm, int ret)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 slot = 0;
 
-	if (ret)
-		return ret;
 	rec = pal_exec_record_start();
 	if (!rec)
 		return 0;
-	rec->mechanism = PAL_MECH_LSM;
+	rec->mechanism = mechanism;
 	pal_resolve_path(&bprm->file->f_path, &rec->path);
 	pal_resolve_current_exe(&rec->binary);
 	pal_decide_exec(&rec->path, &rec->binary, &ec, &slot);
@@ -235,6 +235,22 @@ int BPF_PROG(pal_exec_lsm, struct linux_binprm *bprm, int ret)
 		}
 	}
 	return 0;
+}
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(pal_exec_lsm, struct linux_binprm *bprm, int ret)
+{
+	if (ret)
+		return ret;
+	return pal_exec_check(bprm, PAL_MECH_LSM);
+}
+
+/* Where BPF LSM does not run: the same decision returned from
+ * security_bprm_check() itself (a non-zero return skips it). */
+SEC("fmod_ret/security_bprm_check")
+int BPF_PROG(pal_exec_fmod, struct linux_binprm *bprm)
+{
+	return pal_exec_check(bprm, PAL_MECH_FMOD_RET);
 }
 
 SEC("tp_btf/sched_process_exec")

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The shared matcher (lib/match.h), callable from userspace through
- * BPF_PROG_TEST_RUN: the test writes an exec event into `mt_input`, runs
+ * BPF_PROG_TEST_RUN: the test writes an event into `mt_input`, runs
  * this program, and reads the decision, the entries the lookups found and
  * the number of candidate terms evaluated from `mt_output`.
  * The differential test compares it with the userspace reference
@@ -17,19 +17,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct pal_match_input {
-	struct pal_path path;
-	struct pal_path binary;
-};
-
-struct pal_match_output {
-	__u32 path_entry, binary_entry; /* pal_entry.id found, 0: none */
-	__u32 considered;               /* candidates whose term was evaluated */
-	__u32 action, policy, rule_id;
-	__u32 would, would_policy, would_rule_id;
-	__u32 fail_closed;
-	__u32 slot;
-};
+/* struct pal_match_input and pal_match_output are in palisade/abi.h. */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -45,6 +33,17 @@ struct {
 	__type(value, struct pal_match_output);
 } mt_output SEC(".maps");
 
+static __always_inline void pal_match_run(struct pal_match_input *in, struct pal_eval_ctx *ec,
+					  __u32 *slot)
+{
+	struct pal_event_in ev = {
+		.event = in->event, .access = in->access,
+		.path = &in->path, .binary = &in->binary, .target = &in->target,
+	};
+
+	pal_decide(&ev, ec, slot);
+}
+
 SEC("raw_tp")
 int pal_match_test(void *ctx)
 {
@@ -57,9 +56,11 @@ int pal_match_test(void *ctx)
 	out = bpf_map_lookup_elem(&mt_output, &zero);
 	if (!in || !out)
 		return 1;
-	pal_decide_exec(&in->path, &in->binary, &ec, &slot);
-	out->path_entry = ec.path_entry;
-	out->binary_entry = ec.binary_entry;
+	pal_match_run(in, &ec, &slot);
+	out->path_entry = ec.entry[PAL_FIELD_PATH];
+	out->binary_entry = ec.entry[PAL_FIELD_BINARY];
+	out->target_entry = ec.entry[PAL_FIELD_TARGET];
+	out->access_entry = ec.entry[PAL_FIELD_ACCESS];
 	out->considered = ec.considered;
 	out->action = ec.d.action;
 	out->policy = ec.d.policy;
@@ -95,7 +96,7 @@ static long pal_bench_step(__u32 i, void *arg)
 	in = bpf_map_lookup_elem(&mt_input, &zero);
 	if (!in)
 		return 1;
-	pal_decide_exec(&in->path, &in->binary, &ec, &slot);
+	pal_match_run(in, &ec, &slot);
 	return 0;
 }
 

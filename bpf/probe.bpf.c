@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Feature probe: does a BPF LSM program actually RUN on this kernel?
+ * Feature probe: does a BPF LSM (or fmod_ret) program actually RUN here?
  * An LSM program loads and attaches fine when "bpf" is missing from the
  * active LSM list, and then never runs; so the loader attaches this one,
  * opens a file from the probing process, and checks that `hits` moved.
@@ -18,4 +18,14 @@ int BPF_PROG(pal_probe_lsm, struct file *file, int ret)
 	if ((bpf_get_current_pid_tgid() >> 32) == probe_tgid)
 		__sync_fetch_and_add(&hits, 1);
 	return ret;
+}
+
+/* The same question for fmod_ret (loaded on its own: a kernel may refuse
+ * one kind and not the other). Returns 0: the open goes on. */
+SEC("fmod_ret/security_file_open")
+int BPF_PROG(pal_probe_fmod, struct file *file)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) == probe_tgid)
+		__sync_fetch_and_add(&hits, 1);
+	return 0;
 }

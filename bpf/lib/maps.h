@@ -85,6 +85,14 @@ struct {
 	__type(value, struct pal_policy);
 } pal_policies SEC(".maps");
 
+/* Per-CPU room for one full-size LPM key (the access lookup's). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_lpm_key);
+} pal_keybuf SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PAL_RINGBUF_BYTES);

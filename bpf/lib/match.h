@@ -4,20 +4,23 @@
  * Its cost depends on the candidates of the event, never on the number of
  * rules or policies (docs/abi.md "The decision the kernel makes"):
  *
- * 1. Entries: per field, one hash lookup finds an exact path ("exact"),
- *    else one longest-prefix lookup in the "atoms" LPM trie finds the
- *    deepest directory entry. The "held" hash says which atoms hold for the
- *    entry (its prefix closure); its candidate list names the only terms
- *    that can hold through it.
- * 2. Candidates: the path entry's list, the binary entry's list and the
- *    slot's "always" list (terms without a must atom) are merged in rule
- *    order. For each candidate whose policy has not decided yet, the term's
+ * 1. Entries: per path field, one hash lookup finds an exact path
+ *    ("exact"), else one longest-prefix lookup in the "atoms" LPM trie
+ *    finds the deepest directory entry; an open's access mask is one
+ *    full-length lookup in the same trie. The "held" hash says which atoms
+ *    hold for the entry (its prefix closure); its candidate list names the
+ *    only terms that can hold through it.
+ * 2. Candidates: the lists of the path, binary, target and access entries
+ *    and the slot's "always" list (terms without a must atom) are merged in
+ *    rule order; rules of other events are skipped. For each candidate
+ *    whose policy has not decided yet, the term's
  *    literals of the other field(s) are checked against the held atoms;
  *    the literals of the anchor's field were checked when the policy was
  *    compiled. The first rule of a policy that holds decides the policy,
  *    as if the slot's rules were walked in order (allow, kill, deny, audit).
- * 3. An unresolved path replaces the lists by the slot's fail-closed list:
- *    each policy's first deny/kill rule holds.
+ * 3. An unresolved path (or rename target) replaces the lists by the
+ *    slot's fail-closed list: each policy's first deny/kill rule of the
+ *    event holds.
  */
 #ifndef PAL_BPF_MATCH_H
 #define PAL_BPF_MATCH_H
@@ -40,13 +43,27 @@ struct pal_list {
 	__u32 rule, term; /* the candidate at pos; rule = PAL_LIST_END: done */
 };
 
+/* What a hook asks the matcher about (pointers into per-CPU scratch). */
+struct pal_event_in {
+	__u32 event;  /* PAL_EVENT_* */
+	__u32 access; /* open: PAL_ACCESS_* */
+	struct pal_path *path;
+	struct pal_path *binary;
+	struct pal_path *target; /* rename only; may be 0 otherwise */
+};
+
+/* The entry found per field; index PAL_FIELD_*, 0 unused. 0: none. */
+#define PAL_ENTRY_SLOTS 8
+
 struct pal_eval_ctx {
 	struct pal_decision d;
 	__u32 slot, event;
 	__u64 decided; /* bit per policy index */
-	__u32 path_entry, binary_entry; /* entry ids found, 0: none */
-	struct pal_list l0, l1, l2; /* path entry, binary entry, always (l0:
-				     * the fail-closed list if unresolved) */
+	__u32 entry[PAL_ENTRY_SLOTS];
+	/* Merged in this order, the earlier one on a tie: path entry, binary
+	 * entry, always, target entry, access entry (l0: the fail-closed list
+	 * if unresolved). */
+	struct pal_list l0, l1, l2, l3, l4;
 	__u32 unresolved;
 	__u32 considered; /* candidates whose term was evaluated */
 };
@@ -131,6 +148,8 @@ static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u
 	struct pal_entry *e;
 	__u32 bytes, len = p->len;
 
+	if (field > PAL_PATH_FIELDS)
+		return;
 	if (p->flags & (PAL_PATH_UNKNOWN | PAL_PATH_UNRESOLVED))
 		return;
 	/* A truncated path is only a head: no exact path can be it. */
@@ -163,10 +182,37 @@ static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u
 	l->end = e->cand_first + e->cand_count;
 }
 
+/* The entry of an open's access mask: the trie key slot, field, mask with
+ * prefixlen 24 (the trie's full-size key lives in per-CPU scratch, not on
+ * the small BPF stack). */
+static __always_inline void pal_lookup_access(__u32 access, __u32 slot, __u32 *entry,
+					      struct pal_list *l)
+{
+	struct pal_lpm_key *key;
+	struct pal_entry *e;
+	__u32 zero = 0;
+
+	if (!access)
+		return;
+	key = bpf_map_lookup_elem(&pal_keybuf, &zero);
+	if (!key)
+		return;
+	key->prefixlen = PAL_ACCESS_KEY_BITS;
+	key->data[0] = slot;
+	key->data[1] = PAL_FIELD_ACCESS;
+	key->data[2] = access & PAL_ACCESS_ALL;
+	e = bpf_map_lookup_elem(&pal_atoms, key);
+	if (!e)
+		return;
+	*entry = e->id;
+	l->pos = e->cand_first;
+	l->end = e->cand_first + e->cand_count;
+}
+
 /* The literals of one term, checked one per bpf_loop step. */
 struct pal_term_check {
 	__u32 slot, lit, n, n_must, anchor;
-	__u32 path_entry, binary_entry;
+	__u32 entry[PAL_ENTRY_SLOTS];
 	__u32 holds;
 };
 
@@ -190,9 +236,7 @@ static long pal_lit_step(__u32 k, void *arg)
 	if (lit->field == tc->anchor)
 		return 0;
 	hk.slot = tc->slot;
-	hk.entry = lit->field == PAL_FIELD_PATH	    ? tc->path_entry
-		   : lit->field == PAL_FIELD_BINARY ? tc->binary_entry
-						    : 0;
+	hk.entry = tc->entry[lit->field & (PAL_ENTRY_SLOTS - 1)];
 	hk.atom = lit->atom;
 	if (hk.entry && bpf_map_lookup_elem(&pal_held, &hk))
 		held = 1;
@@ -226,8 +270,7 @@ static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti)
 	tc.n_must = t->n_must;
 	tc.n = tc.n_must + t->n_must_not;
 	tc.anchor = t->anchor_field;
-	tc.path_entry = c->path_entry;
-	tc.binary_entry = c->binary_entry;
+	__builtin_memcpy(tc.entry, c->entry, sizeof(tc.entry));
 	tc.holds = 1;
 	bpf_loop(2 * PAL_MAX_TERM_LITS, pal_lit_step, &tc, 0);
 	return tc.holds;
@@ -272,7 +315,7 @@ static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32
 	}
 }
 
-/* One merge step: the lowest rule index at the head of the three lists
+/* One merge step: the lowest rule index at the head of the five lists
  * (the earlier list on a tie). */
 static long pal_step(__u32 i, void *arg)
 {
@@ -284,6 +327,10 @@ static long pal_step(__u32 i, void *arg)
 		l = &c->l1;
 	if (c->l2.rule < l->rule)
 		l = &c->l2;
+	if (c->l3.rule < l->rule)
+		l = &c->l3;
+	if (c->l4.rule < l->rule)
+		l = &c->l4;
 	ri = l->rule;
 	ti = l->term;
 	if (ri == PAL_LIST_END)
@@ -294,9 +341,10 @@ static long pal_step(__u32 i, void *arg)
 	return 0;
 }
 
-/* Decides an exec of `path` by a process running `binary`. */
-static __always_inline void pal_decide_exec(struct pal_path *path, struct pal_path *binary,
-					    struct pal_eval_ctx *c, __u32 *slot_out)
+/* Decides event `in` against the active slot; the slot used goes to
+ * *slot_out. */
+static __always_inline void pal_decide(const struct pal_event_in *in, struct pal_eval_ctx *c,
+				       __u32 *slot_out)
 {
 	struct pal_config *cfg = pal_config_get();
 	struct pal_slot *hdr;
@@ -307,30 +355,54 @@ static __always_inline void pal_decide_exec(struct pal_path *path, struct pal_pa
 		return;
 	slot = cfg->active_slot & 1;
 	c->slot = slot;
-	c->event = PAL_EVENT_EXEC;
+	c->event = in->event;
 	*slot_out = slot;
 	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
 	if (!hdr)
 		return;
-	c->unresolved = (path->flags & PAL_PATH_UNRESOLVED) != 0;
+	c->unresolved = (in->path->flags & PAL_PATH_UNRESOLVED) != 0;
+	if (in->event == PAL_EVENT_RENAME && in->target &&
+	    (in->target->flags & PAL_PATH_UNRESOLVED))
+		c->unresolved = 1;
 	if (c->unresolved) {
-		/* Fail closed: each policy's first deny/kill rule holds, and
-		 * no allow exception does. */
+		/* Fail closed: each policy's first deny/kill rule of the event
+		 * holds, and no allow exception does. */
 		c->l0.pos = hdr->closed_first;
 		c->l0.end = hdr->closed_first + hdr->closed_count;
 	} else {
-		pal_lookup_field(path, slot, PAL_FIELD_PATH, hdr, &c->path_entry, &c->l0);
-		pal_lookup_field(binary, slot, PAL_FIELD_BINARY, hdr, &c->binary_entry, &c->l1);
+		pal_lookup_field(in->path, slot, PAL_FIELD_PATH, hdr, &c->entry[PAL_FIELD_PATH],
+				 &c->l0);
+		pal_lookup_field(in->binary, slot, PAL_FIELD_BINARY, hdr,
+				 &c->entry[PAL_FIELD_BINARY], &c->l1);
 		c->l2.pos = hdr->always_first;
 		c->l2.end = hdr->always_first + hdr->always_count;
+		if (in->event == PAL_EVENT_RENAME && in->target)
+			pal_lookup_field(in->target, slot, PAL_FIELD_TARGET, hdr,
+					 &c->entry[PAL_FIELD_TARGET], &c->l3);
+		if (in->event == PAL_EVENT_OPEN)
+			pal_lookup_access(in->access, slot, &c->entry[PAL_FIELD_ACCESS], &c->l4);
 	}
 	pal_list_load(&c->l0, slot);
 	pal_list_load(&c->l1, slot);
 	pal_list_load(&c->l2, slot);
+	pal_list_load(&c->l3, slot);
+	pal_list_load(&c->l4, slot);
 	if (c->l0.rule != PAL_LIST_END || c->l1.rule != PAL_LIST_END ||
-	    c->l2.rule != PAL_LIST_END)
+	    c->l2.rule != PAL_LIST_END || c->l3.rule != PAL_LIST_END ||
+	    c->l4.rule != PAL_LIST_END)
 		bpf_loop(PAL_MATCH_STEPS, pal_step, c, 0);
 	c->d.fail_closed = c->unresolved && c->d.action >= PAL_ACT_DENY;
+}
+
+/* Decides an exec of `path` by a process running `binary`. */
+static __always_inline void pal_decide_exec(struct pal_path *path, struct pal_path *binary,
+					    struct pal_eval_ctx *c, __u32 *slot_out)
+{
+	struct pal_event_in in = {
+		.event = PAL_EVENT_EXEC, .path = path, .binary = binary,
+	};
+
+	pal_decide(&in, c, slot_out);
 }
 
 #endif

@@ -30,28 +30,32 @@ bool list_has(const std::string &csv, const std::string &name) {
   return false;
 }
 
-// Loads and attaches an lsm/file_open program that counts this process's
-// opens, opens a file, and reports whether the count moved.
-bool lsm_program_runs(std::string &detail) {
+// Loads and attaches one probe program (lsm/file_open or
+// fmod_ret/security_file_open) that counts this process's opens, opens a
+// file, and reports whether the count moved: attaching proves nothing.
+bool probe_program_runs(bool fmod_ret, std::string &detail) {
   CapturedLibbpfLog quiet; // refusals are an expected answer here
+  const char *kind = fmod_ret ? "fmod_ret" : "LSM";
   pal_probe *skel = pal_probe__open();
   if (!skel) {
     detail = "probe object could not be opened";
     return false;
   }
   skel->rodata->probe_tgid = static_cast<__u32>(getpid());
+  bpf_program__set_autoload(skel->progs.pal_probe_lsm, !fmod_ret);
+  bpf_program__set_autoload(skel->progs.pal_probe_fmod, fmod_ret);
   bool runs = false;
   if (int err = pal_probe__load(skel); err) {
-    detail = std::string("LSM program refused at load: ") + std::strerror(-err);
+    detail = std::string(kind) + " program refused at load: " + std::strerror(-err);
   } else if (int err2 = pal_probe__attach(skel); err2) {
-    detail = std::string("LSM program refused at attach: ") + std::strerror(-err2);
+    detail = std::string(kind) + " program refused at attach: " + std::strerror(-err2);
   } else {
     int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd >= 0)
       close(fd);
     runs = skel->bss->hits > 0;
-    detail = runs ? "LSM probe program ran"
-                  : "LSM program attached but never ran";
+    detail = runs ? std::string(kind) + " probe program ran"
+                  : std::string(kind) + " program attached but never ran";
   }
   pal_probe__destroy(skel);
   return runs;
@@ -59,15 +63,15 @@ bool lsm_program_runs(std::string &detail) {
 
 } // namespace
 
-ExecFeatures probe_exec_features() {
-  ExecFeatures f;
+Features probe_features() {
+  Features f;
   f.lsm_list = read_lsm_list();
   f.bpf_lsm_listed = list_has(f.lsm_list, "bpf");
   // Both facts are measured and reported; LSM needs both. The run test is
   // the one that cannot be fooled: a listed-but-broken or an unlisted LSM
   // both show up as "never ran".
   std::string run_detail;
-  f.lsm_prog_runs = lsm_program_runs(run_detail);
+  f.lsm_prog_runs = probe_program_runs(false, run_detail);
   if (!f.bpf_lsm_listed) {
     f.lsm_detail = (f.lsm_list.empty()
                         ? std::string("no /sys/kernel/security/lsm")
@@ -76,9 +80,24 @@ ExecFeatures probe_exec_features() {
   } else {
     f.lsm_detail = run_detail;
   }
-  f.mechanism = f.bpf_lsm_listed && f.lsm_prog_runs ? PAL_MECH_LSM
-                                                    : PAL_MECH_TP_SIGKILL;
+  const bool lsm = f.bpf_lsm_listed && f.lsm_prog_runs;
+  if (!lsm)
+    f.fmod_ret_runs = probe_program_runs(true, f.fmod_ret_detail);
+  const uint32_t strong = lsm ? PAL_MECH_LSM
+                          : f.fmod_ret_runs ? PAL_MECH_FMOD_RET
+                                            : PAL_MECH_NONE;
+  f.exec_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
+  f.file_mechanism = strong;
   return f;
+}
+
+std::string Features::why(uint32_t hook) const {
+  if (exec_mechanism == PAL_MECH_LSM)
+    return lsm_detail;
+  std::string s = lsm_detail + "; " + fmod_ret_detail;
+  if (hook == PAL_HOOK_FILE && file_mechanism == PAL_MECH_NONE)
+    s += "; file events need one of them";
+  return s;
 }
 
 const char *mechanism_name(uint32_t mech) {
@@ -91,17 +110,27 @@ const char *mechanism_name(uint32_t mech) {
   }
 }
 
-const char *mechanism_guarantee(uint32_t mech) {
+const char *hook_name(uint32_t hook) {
+  return hook == PAL_HOOK_EXEC ? "exec" : hook == PAL_HOOK_FILE ? "file" : "?";
+}
+
+const char *mechanism_guarantee(uint32_t hook, uint32_t mech) {
+  const bool exec = hook == PAL_HOOK_EXEC;
   switch (mech) {
   case PAL_MECH_LSM:
   case PAL_MECH_FMOD_RET:
-    return "denied execs fail with EPERM before the new program runs";
+    return exec ? "denied execs fail with EPERM before the new program runs"
+                : "denied opens, unlinks, renames, chmods and chowns fail "
+                  "with EPERM before the file is touched (an open with "
+                  "O_CREAT has created the empty file by then)";
   case PAL_MECH_TP_SIGKILL:
     return "denied execs are killed with SIGKILL after the exec succeeded, "
            "before the new program's first instruction; the exec syscall "
            "itself is not refused";
   default:
-    return "nothing is enforced";
+    return exec ? "nothing is enforced"
+                : "file rules are not enforced: this kernel runs neither "
+                  "BPF LSM nor fmod_ret programs";
   }
 }
 

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "palisade/abi.h"
+#include "palisade/engine/abi_names.h"
 #include "palisade/enforce/features.h"
 
 namespace palisade::enforce {
@@ -16,15 +17,7 @@ int64_t clock_ns(clockid_t id) {
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-const char *action_name(uint32_t a) {
-  switch (a) {
-  case PAL_ACT_ALLOW: return "allow";
-  case PAL_ACT_AUDIT: return "audit";
-  case PAL_ACT_DENY: return "deny";
-  case PAL_ACT_KILL: return "kill";
-  default: return "none";
-  }
-}
+const char *action_name(uint32_t a) { return engine::abi_action_name(a); }
 
 // A NUL-terminated string from a fixed-size kernel buffer.
 std::string bounded(const char *s, size_t cap) {
@@ -146,6 +139,47 @@ nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
   return ev;
 }
 
+nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
+  const Catalog &c = catalogs_[r.slot & 1];
+  nlohmann::json ev;
+  ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
+  ev["kind"] = engine::abi_event_name(r.event);
+  ev["mechanism"] = mechanism_name(r.mechanism);
+  ev["path"] = path_string(r.path);
+  if (r.event == PAL_EVENT_RENAME)
+    ev["target"] = path_string(r.target);
+  if (r.event == PAL_EVENT_OPEN)
+    ev["access"] = engine::access_names(r.access);
+  ev["process"] = process_json(r.hdr);
+  ev["process"]["binary"] = path_string(r.binary);
+
+  const bool decided = r.flags & PAL_EXEC_DECIDED;
+  ev["action"] = decided ? action_name(r.action) : "none";
+  if (decided)
+    ev["rule"] = rule_json(c, r.policy, r.rule_id);
+  // Both file mechanisms refuse the call; kill also ends the caller.
+  if (decided && r.action == PAL_ACT_KILL)
+    ev["outcome"] = "blocked+killed";
+  else if (decided && r.action == PAL_ACT_DENY)
+    ev["outcome"] = "blocked";
+  else
+    ev["outcome"] = "allowed";
+  if (r.flags & PAL_EXEC_WOULD) {
+    ev["would"] = action_name(r.would);
+    ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
+  }
+  nlohmann::json flags = nlohmann::json::array();
+  if (r.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
+  for (const auto &f : path_flags(r.path))
+    flags.push_back("path_" + f.get<std::string>());
+  if (r.event == PAL_EVENT_RENAME)
+    for (const auto &f : path_flags(r.target))
+      flags.push_back("target_" + f.get<std::string>());
+  if (!flags.empty())
+    ev["flags"] = flags;
+  return ev;
+}
+
 nlohmann::json RecordDecoder::decode_exit(const pal_exit_record &r) const {
   nlohmann::json ev;
   ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
@@ -168,6 +202,8 @@ std::optional<nlohmann::json> RecordDecoder::decode(const void *data,
   std::memcpy(&hdr, data, sizeof(hdr));
   if (hdr.kind == PAL_REC_EXEC && size >= sizeof(pal_exec_record))
     return decode_exec(*static_cast<const pal_exec_record *>(data));
+  if (hdr.kind == PAL_REC_FILE && size >= sizeof(pal_file_record))
+    return decode_file(*static_cast<const pal_file_record *>(data));
   if (hdr.kind == PAL_REC_EXIT && size >= sizeof(pal_exit_record))
     return decode_exit(*static_cast<const pal_exit_record *>(data));
   return std::nullopt;
@@ -205,6 +241,38 @@ std::string rule_ref(const nlohmann::json &rule) {
   return s;
 }
 
+// A decided file event: what was done to which file, and the verdict.
+std::string file_line(const nlohmann::json &ev, const std::string &kind) {
+  std::string what = ev.value("path", "");
+  if (ev.contains("target"))
+    what += " -> " + ev["target"].get<std::string>();
+  if (ev.contains("access")) {
+    std::string access;
+    for (const auto &a : ev["access"])
+      access += (access.empty() ? "" : "|") + a.get<std::string>();
+    what += " (" + access + ")";
+  }
+  std::string label = kind;
+  label.resize(std::max<size_t>(label.size(), 8), ' ');
+  const std::string who = caller(ev.at("process"));
+  const std::string action = ev.value("action", "none");
+  const std::string mech = " [" + ev.value("mechanism", "") + "]";
+  std::string line;
+  if (action == "deny" || action == "kill")
+    line = (action == "kill" ? "💀 " : "🛑 ") + label + what + " by " + who +
+           "  " + (action == "kill" ? "KILL" : "DENY") + " (" +
+           ev.value("outcome", "") + ") " + rule_ref(ev["rule"]) + mech;
+  else if (action == "audit")
+    line = "📝 " + label + what + " by " + who + "  audit " +
+           rule_ref(ev["rule"]) + mech;
+  else
+    line = "📄 " + label + what + " by " + who + "  allowed";
+  if (ev.contains("would"))
+    line += "  would " + ev["would"].get<std::string>() + " " +
+            rule_ref(ev["would_rule"]) + (action == "none" ? mech : "");
+  return line;
+}
+
 } // namespace
 
 std::string compact_line(const nlohmann::json &ev) {
@@ -222,6 +290,8 @@ std::string compact_line(const nlohmann::json &ev) {
     return "🏁 exit    " + bin + " " + who + " code " +
            std::to_string(ev.value("exit_code", 0));
   }
+  if (kind != "exec")
+    return file_line(ev, kind);
   const std::string who = caller(proc);
   const std::string action = ev.value("action", "none");
   const std::string mech = " [" + ev.value("mechanism", "") + "]";

@@ -125,7 +125,8 @@ std::vector<RunningEnforcement> running_enforcements(std::string &problems) {
         problems += "run " + std::to_string(pid) + ": maps unreadable; ";
         break;
       }
-      run.exec_mechanism = cfg.exec_mechanism;
+      run.mechanism[PAL_HOOK_EXEC] = cfg.exec_mechanism;
+      run.mechanism[PAL_HOOK_FILE] = cfg.file_mechanism;
       policy.mode = value.mode == PAL_MODE_AUDIT ? dsl::Mode::Audit
                                                  : dsl::Mode::Enforce;
       run.policies.push_back(policy);

@@ -1,40 +1,30 @@
-// The values of the `access` field: an open's intents, one PAL_ACCESS_*
-// bit each. A comparison names intents by word; the kernel reports the
-// mask of the open, and `access in [..]` holds when any named bit is set.
+// The `access` field's values in the language: an open's intents, one
+// PAL_ACCESS_* bit each (the words are abi_names.h's). A comparison names
+// intents; the kernel reports the open's mask, and `access in [..]` holds
+// when any named bit is set.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "palisade/dsl/ast.h"
+#include "palisade/dsl/diagnostics.h"
+#include "palisade/engine/abi_names.h"
 
 namespace palisade::engine {
 
-// "read", "write", "create", "truncate", in bit order.
-const std::vector<std::string> &access_names();
+// Every intent's name, in bit order: "read", "write", "create", "truncate".
+std::vector<std::string> all_access_names();
 
-// PAL_ACCESS_* of a name, nullopt for any other word.
-std::optional<uint32_t> access_bit(std::string_view name);
-
-// The bits of a list of names (each one of access_names()).
+// The bits of a list of intent names (unknown words add nothing).
 uint32_t access_mask(const std::vector<std::string> &names);
-
-// The names of a mask's bits in bit order; bits past PAL_ACCESS_ALL are
-// not named.
-std::vector<std::string> access_mask_names(uint32_t mask);
 
 // "read|write"; "none" for 0.
 std::string access_mask_text(uint32_t mask);
 
-} // namespace palisade::engine
-
-#include "palisade/dsl/ast.h"
-#include "palisade/dsl/diagnostics.h"
-
-namespace palisade::engine {
-
-// Checks an `access` literal: one of access_names(), as written (no case
+// Checks an `access` literal: one of the intent names, as written (no case
 // folding: the language compares bytes). Reports one error at lit.loc with
 // a did-you-mean hint and returns nullopt otherwise.
 std::optional<std::string> check_access(const dsl::StringLit &lit,

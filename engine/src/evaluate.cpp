@@ -92,7 +92,7 @@ struct Eval {
     key.prefixlen = PAL_ACCESS_KEY_BITS;
     key.data[0] = static_cast<uint8_t>(slot);
     key.data[1] = PAL_FIELD_ACCESS;
-    key.data[PAL_LPM_HDR] = static_cast<uint8_t>(access);
+    key.data[PAL_LPM_HDR] = static_cast<uint8_t>(access & PAL_ACCESS_ALL);
     if (auto e = img.lpm_lookup(key))
       take(*e, entry, l);
   }

@@ -77,7 +77,7 @@ bool read_access(const json &j, uint32_t &out, std::string &error) {
     auto bit = v.is_string() ? access_bit(v.get<std::string>()) : std::nullopt;
     if (!bit) {
       error = "unknown access " + v.dump() +
-              " (known: " + join_names(access_names()) + ")";
+              " (known: " + join_names(all_access_names()) + ")";
       return false;
     }
     out |= *bit;
@@ -164,7 +164,7 @@ std::optional<Event> event_from_json(const std::string &text,
     if (!j.contains("access")) {
       error = "the event needs \"access\": the open's intents, e.g. "
               "[\"read\"] (known: " +
-              join_names(access_names()) + ")";
+              join_names(all_access_names()) + ")";
       return std::nullopt;
     }
     if (!read_access(j, ev.access, error))

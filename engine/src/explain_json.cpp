@@ -58,7 +58,7 @@ json event_json(const Event &ev) {
             {"path_truncated", ev.path_truncated},
             {"path_unresolved", ev.path_unresolved}};
   if (ev.kind == PAL_EVENT_OPEN)
-    j["access"] = access_mask_names(ev.access);
+    j["access"] = access_names(ev.access);
   if (ev.kind == PAL_EVENT_RENAME) {
     j["target"] = ev.target;
     j["target_truncated"] = ev.target_truncated;

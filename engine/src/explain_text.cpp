@@ -52,7 +52,7 @@ std::string event_line(const Event &ev) {
     s += " to " + path_words(ev.target, ev.target_truncated,
                              ev.target_unresolved);
   if (ev.kind == PAL_EVENT_OPEN) {
-    auto names = access_mask_names(ev.access);
+    auto names = access_names(ev.access);
     std::string list;
     for (const auto &n : names)
       list += (list.empty() ? "" : ", ") + n;

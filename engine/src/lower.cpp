@@ -570,6 +570,8 @@ MapImage Lowering::emit() const {
   hdr.closed_first = put(closed);
   hdr.closed_count = static_cast<uint32_t>(closed.size());
   hdr.hash_seed = hash_seed;
+  for (const IrRule *r : order)
+    hdr.events |= 1u << r->event; // lets a hook with no rules return early
 
   for (uint32_t e = 0; e < entries.size(); ++e) {
     const EntryPlan &entry = entries[e];

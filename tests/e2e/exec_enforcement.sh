@@ -6,7 +6,7 @@
 # Runs on the host (bash) and in the VM (busybox sh), as root:
 #   exec_enforcement.sh ENFORCECTL TESTPROG EXPECT [enforcectl run options]
 # EXPECT is the mechanism the probe must pick here:
-#   lsm                 denied exec fails with EPERM (nothing runs)
+#   lsm, fmod_ret       denied exec fails with EPERM (nothing runs)
 #   tracepoint+sigkill  denied exec is killed by SIGKILL (exit status 137)
 # Exit status: 0 all checks passed, 1 a check failed, 77 not root.
 set -u
@@ -90,7 +90,7 @@ try() {
 
 expect_denied() {
 	try "$1" "$2"
-	if [ "$EXPECT" = lsm ]; then
+	if [ "$EXPECT" = lsm ] || [ "$EXPECT" = fmod_ret ]; then
 		[ "$rc" = 2 ] && [ "$out" = "exec failed: EPERM" ] &&
 			pass "$1 failed with EPERM" || fail "$1 was not refused with EPERM"
 	else
@@ -153,7 +153,7 @@ try "after stop" "$W/bin/nc"
 # --- the audit trail -----------------------------------------------------
 A="$W/audit.jsonl"
 lines_with() { grep -F "$1" "$A" | grep -F "$2" | grep -cF "$3"; }
-if [ "$EXPECT" = lsm ]; then OUTCOME=blocked; else OUTCOME=killed; fi
+if [ "$EXPECT" != tracepoint+sigkill ]; then OUTCOME=blocked; else OUTCOME=killed; fi
 
 n=$(lines_with "\"path\":\"$W/bin/nc\"" '"action":"deny"' "\"outcome\":\"$OUTCOME\"")
 [ "$n" -ge 4 ] && pass "trail has 4 denied execs of nc ($OUTCOME)" ||

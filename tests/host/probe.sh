@@ -1,6 +1,7 @@
 #!/bin/sh
-# The probe must claim LSM only when an LSM program really ran. On the CI
-# host LSM programs are refused at load, so it must choose the tracepoint.
+# The probe must claim LSM (or fmod_ret) only when such a program really
+# ran. On the CI host both are refused at load, so it must choose the
+# tracepoint for exec and report file events as not enforceable.
 set -u
 ENFORCECTL=$1
 . "$(dirname "$0")/require_root.sh"
@@ -11,8 +12,15 @@ case "$out" in
 	echo "ok: LSM chosen and proven to run" ;;
 *'"mechanism":"lsm"'*)
 	echo "FAIL: LSM claimed without a probe program running"; exit 1 ;;
-*'"mechanism":"tracepoint+sigkill"'*)
-	echo "ok: fallback chosen" ;;
+*'"fmod_ret_runs":true'*'"mechanism":"fmod_ret"'*)
+	echo "ok: fmod_ret chosen and proven to run" ;;
+*'"mechanism":"fmod_ret"'*)
+	echo "FAIL: fmod_ret claimed without a probe program running"; exit 1 ;;
+*'"exec":{'*'"mechanism":"tracepoint+sigkill"'*)
+	case "$out" in
+	*'"file":{'*'"mechanism":"none"'*) echo "ok: fallback chosen, file events not claimed" ;;
+	*) echo "FAIL: file events claimed without LSM or fmod_ret"; exit 1 ;;
+	esac ;;
 *)
 	echo "FAIL: unexpected probe answer"; exit 1 ;;
 esac

@@ -240,6 +240,10 @@ struct pal_slot {
 	/* Per path field (index PAL_FIELD_* - 1): bit L is set when an exact
 	 * path of L bytes exists, so other lengths skip the "exact" lookup. */
 	__u64 exact_lens[PAL_PATH_FIELDS][4];
+	/* Bit (1 << PAL_EVENT_*) per event some rule of the slot is for: a
+	 * hook whose event has none returns before resolving any path. */
+	__u32 events;
+	__u32 pad;
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -360,7 +364,7 @@ PAL_ASSERT_OFF(struct pal_term, n_checks, 7);
 PAL_ASSERT_SIZE(struct pal_lit, 8);
 PAL_ASSERT_SIZE(struct pal_exact_key, 16);
 PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
-PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS);
+PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS + 8);
 PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
 PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "palisade/abi.h"
 #include "palisade/enforce/features.h"
 #include "palisade/enforce/kernel_fs.h"
 
@@ -18,21 +19,25 @@ int cmd_probe(const Args &args) {
     return 1;
   }
   std::string fs_err = ensure_kernel_filesystems();
-  ExecFeatures f = probe_exec_features();
+  Features f = probe_features();
+  const uint32_t mech[PAL_HOOKS] = {f.exec_mechanism, f.file_mechanism};
   if (json) {
     nlohmann::json j;
-    j["exec"] = {{"mechanism", mechanism_name(f.mechanism)},
-                 {"guarantee", mechanism_guarantee(f.mechanism)},
-                 {"lsm_list", f.lsm_list},
-                 {"bpf_lsm_listed", f.bpf_lsm_listed},
-                 {"lsm_prog_runs", f.lsm_prog_runs},
-                 {"detail", f.lsm_detail}};
+    for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+      j[hook_name(h)] = {{"mechanism", mechanism_name(mech[h])},
+                         {"guarantee", mechanism_guarantee(h, mech[h])},
+                         {"detail", f.why(h)}};
+    j["lsm_list"] = f.lsm_list;
+    j["bpf_lsm_listed"] = f.bpf_lsm_listed;
+    j["lsm_prog_runs"] = f.lsm_prog_runs;
+    j["fmod_ret_runs"] = f.fmod_ret_runs;
     if (!fs_err.empty())
       j["filesystems_error"] = fs_err;
     std::cout << j.dump() << "\n";
   } else {
-    std::printf("exec: %s (%s)\n  %s\n", mechanism_name(f.mechanism),
-                f.lsm_detail.c_str(), mechanism_guarantee(f.mechanism));
+    for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+      std::printf("%s: %s (%s)\n  %s\n", hook_name(h), mechanism_name(mech[h]),
+                  f.why(h).c_str(), mechanism_guarantee(h, mech[h]));
     if (!fs_err.empty())
       std::printf("warning: %s\n", fs_err.c_str());
   }

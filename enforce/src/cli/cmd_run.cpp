@@ -1,5 +1,6 @@
 // `enforcectl run FILE...`: the quick start. Compiles the policies, loads
-// the exec programs with the strongest mechanism that really runs here,
+// the exec and file programs with the strongest mechanisms that really run
+// here (refusing file rules no mechanism can enforce),
 // enforces, and shows every event until interrupted. No daemon, no bus:
 // when this process exits, enforcement stops.
 #include <atomic>
@@ -13,7 +14,7 @@
 #include "commands.h"
 #include "palisade/abi.h"
 #include "palisade/enforce/audit_log.h"
-#include "palisade/enforce/exec_enforcer.h"
+#include "palisade/enforce/enforcer.h"
 #include "palisade/enforce/features.h"
 #include "palisade/enforce/kernel_fs.h"
 #include "palisade/enforce/policy_files.h"
@@ -26,6 +27,14 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 void on_signal(int) { g_stop = true; }
+
+// The first rule of an event other than exec, or null.
+const engine::RuleInfo *first_file_rule(const engine::CompiledPolicy &c) {
+  for (const auto &r : c.rules)
+    if (r.event != "exec")
+      return &r;
+  return nullptr;
+}
 
 struct RunOptions {
   std::vector<std::string> files;
@@ -120,16 +129,34 @@ int cmd_run(const Args &args) {
   if (std::string err = ensure_kernel_filesystems(); !err.empty())
     std::fprintf(stderr, "palisade: warning: %s\n", err.c_str());
 
-  uint32_t mechanism = PAL_MECH_TP_SIGKILL;
-  std::string why = "forced by --mechanism tracepoint";
+  uint32_t mechanism = PAL_MECH_TP_SIGKILL, file_mechanism = PAL_MECH_NONE;
+  std::string why = "forced by --mechanism tracepoint", file_why = why;
   if (opt.mechanism == "auto") {
-    ExecFeatures f = probe_exec_features();
-    mechanism = f.mechanism;
-    why = f.lsm_detail;
+    Features f = probe_features();
+    mechanism = f.exec_mechanism;
+    file_mechanism = f.file_mechanism;
+    why = f.why(PAL_HOOK_EXEC);
+    file_why = f.why(PAL_HOOK_FILE);
   }
   std::fprintf(stderr, "palisade: exec enforced by %s (%s)\npalisade: %s\n",
                mechanism_name(mechanism), why.c_str(),
-               mechanism_guarantee(mechanism));
+               mechanism_guarantee(PAL_HOOK_EXEC, mechanism));
+  if (file_mechanism == PAL_MECH_NONE) {
+    // A file rule nothing would enforce (or even see) must not look active.
+    if (const engine::RuleInfo *r = first_file_rule(*compiled)) {
+      std::fprintf(stderr,
+                   "%s:%u:%u: error: %s rules cannot be enforced on this "
+                   "kernel (%s)\n  hint: file events need BPF LSM (boot with "
+                   "'bpf' in lsm=) or fmod_ret programs; nothing was loaded\n",
+                   r->loc.file_name().c_str(), r->loc.line, r->loc.column,
+                   r->event.c_str(), file_why.c_str());
+      return 1;
+    }
+  } else {
+    std::fprintf(stderr, "palisade: file events enforced by %s\npalisade: %s\n",
+                 mechanism_name(file_mechanism),
+                 mechanism_guarantee(PAL_HOOK_FILE, file_mechanism));
+  }
 
   AuditLog audit;
   if (std::string err = audit.open({opt.audit_log}); !err.empty()) {
@@ -152,7 +179,7 @@ int cmd_run(const Args &args) {
   };
 
   std::string error;
-  auto enforcer = ExecEnforcer::create({mechanism, opt.ring_kib * 1024},
+  auto enforcer = Enforcer::create({mechanism, file_mechanism, opt.ring_kib * 1024},
                                        on_record, error);
   if (!enforcer) {
     std::fprintf(stderr, "enforcectl run: %s\n", error.c_str());

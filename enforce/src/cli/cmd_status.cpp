@@ -1,6 +1,6 @@
 // `enforcectl status [--json]`: what is enforced right now. For every
-// running `enforcectl run`: the exec mechanism and what it cannot
-// guarantee, and each policy's mode as the kernel has it.
+// running `enforcectl run`: per hook (exec, file) the mechanism and what
+// it cannot guarantee, and each policy's mode as the kernel has it.
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -8,10 +8,23 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "palisade/abi.h"
 #include "palisade/enforce/features.h"
 #include "palisade/enforce/run_state.h"
 
 namespace palisade::enforce::cli {
+
+namespace {
+
+nlohmann::json hooks_json(const RunningEnforcement &run) {
+  nlohmann::json hooks;
+  for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+    hooks[hook_name(h)] = {{"mechanism", mechanism_name(run.mechanism[h])},
+                           {"guarantee", mechanism_guarantee(h, run.mechanism[h])}};
+  return hooks;
+}
+
+} // namespace
 
 int cmd_status(const Args &args) {
   const bool json = !args.empty() && args[0] == "--json";
@@ -28,10 +41,7 @@ int cmd_status(const Args &args) {
       for (const auto &p : run.policies)
         policies.push_back({{"name", p.name}, {"mode", dsl::keyword(p.mode)}});
       out.push_back({{"pid", run.pid},
-                     {"hooks",
-                      {{"exec",
-                        {{"mechanism", mechanism_name(run.exec_mechanism)},
-                         {"guarantee", mechanism_guarantee(run.exec_mechanism)}}}}},
+                     {"hooks", hooks_json(run)},
                      {"policies", policies}});
     }
     std::cout << out.dump() << "\n";
@@ -39,9 +49,12 @@ int cmd_status(const Args &args) {
     std::puts("no enforcement running (start one with `enforcectl run FILE`)");
   } else {
     for (const auto &run : runs) {
-      std::printf("enforcectl run %d\n  exec: %s: %s\n  policies:\n", run.pid,
-                  mechanism_name(run.exec_mechanism),
-                  mechanism_guarantee(run.exec_mechanism));
+      std::printf("enforcectl run %d\n", run.pid);
+      for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+        std::printf("  %s: %s: %s\n", hook_name(h),
+                    mechanism_name(run.mechanism[h]),
+                    mechanism_guarantee(h, run.mechanism[h]));
+      std::printf("  policies:\n");
       for (const auto &p : run.policies)
         std::printf("    %-24s %s\n", p.name.c_str(), dsl::keyword(p.mode));
     }

@@ -9,21 +9,36 @@
 
 namespace palisade::enforce {
 
-struct ExecFeatures {
+// Per hook (PAL_HOOK_*), the strongest mechanism proven to run:
+//   exec: lsm > fmod_ret > tracepoint+sigkill
+//   file: lsm > fmod_ret > none (no weaker hook sees the kernel's own path
+//         before the action, so file rules cannot be enforced then)
+// kprobe+override is not offered: the kernels here lack kprobes or
+// CONFIG_FUNCTION_ERROR_INJECTION (docs/mechanisms.md).
+struct Features {
   std::string lsm_list;       // /sys/kernel/security/lsm, "" if unreadable
   bool bpf_lsm_listed = false;
   bool lsm_prog_runs = false; // a probe program loaded, attached and ran
   std::string lsm_detail;     // why LSM was or was not chosen
-  uint32_t mechanism = 0;     // PAL_MECH_* chosen for exec
+  bool fmod_ret_runs = false; // an fmod_ret probe program ran
+  std::string fmod_ret_detail;
+  uint32_t exec_mechanism = 0; // PAL_MECH_*
+  uint32_t file_mechanism = 0; // PAL_MECH_*, PAL_MECH_NONE: not enforceable
+
+  // One line: why the hook got its mechanism.
+  std::string why(uint32_t hook) const;
 };
 
 // Probes the running kernel. Needs root. Never throws.
-ExecFeatures probe_exec_features();
+Features probe_features();
 
 // "lsm", "fmod_ret", "kprobe+override", "tracepoint+sigkill", "none".
 const char *mechanism_name(uint32_t mech);
 
-// What a mechanism cannot guarantee, for `status` and the start banner.
-const char *mechanism_guarantee(uint32_t mech);
+// "exec", "file".
+const char *hook_name(uint32_t hook);
+
+// What a mechanism cannot guarantee on a hook, for `status` and the banner.
+const char *mechanism_guarantee(uint32_t hook, uint32_t mech);
 
 } // namespace palisade::enforce

@@ -39,8 +39,10 @@ template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
 class PolicyMaps {
 public:
   PolicyMaps() = default;
-  PolicyMaps(PolicyMapSet maps, uint32_t exec_mechanism)
-      : maps_(maps), mechanism_(exec_mechanism) {}
+  PolicyMaps(PolicyMapSet maps, uint32_t exec_mechanism,
+             uint32_t file_mechanism)
+      : maps_(maps), exec_mechanism_(exec_mechanism),
+        file_mechanism_(file_mechanism) {}
 
   // Writes the initial config: slot 0 active and empty. The maps must be
   // freshly created (all array elements zero, trie and hash empty).
@@ -64,7 +66,7 @@ private:
   void clear_slot(uint32_t slot);
 
   PolicyMapSet maps_;
-  uint32_t mechanism_ = 0;
+  uint32_t exec_mechanism_ = 0, file_mechanism_ = 0; // PAL_MECH_*
   uint32_t active_slot_ = 0;
   // Per slot and array map: elements (from the slot's first) that may be
   // non-zero, so clearing a slot writes zeros over only those.

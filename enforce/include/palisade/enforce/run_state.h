@@ -42,7 +42,7 @@ struct RunningPolicy {
 // One live `enforcectl run`, read back from its pinned maps.
 struct RunningEnforcement {
   int pid = 0;
-  uint32_t exec_mechanism = 0; // PAL_MECH_*
+  uint32_t mechanism[2] = {}; // PAL_MECH_* per PAL_HOOK_* (exec, file)
   std::vector<RunningPolicy> policies;
 };
 

@@ -1,7 +1,8 @@
 #!/bin/sh
-# VM guest script: exec enforcement on Debian's kernel. The mechanism the
-# probe must choose comes from the kernel command line (palisade.expect=),
-# so one script serves the boot with BPF LSM and the boot without it.
+# VM guest script: exec and file enforcement on Debian's kernel. The
+# mechanism the probe must choose comes from the kernel command line
+# (palisade.expect=), so one script serves the boot with BPF LSM (lsm) and
+# the boot without it (fmod_ret).
 expect=$(sed -n 's/.*palisade\.expect=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "guest: lsm list: $(cat /sys/kernel/security/lsm), expecting $expect"
 
@@ -11,6 +12,7 @@ probe=$(/bin/enforcectl probe --json)
 echo "guest: probe: $probe"
 case "$expect" in
 lsm) want='"lsm_prog_runs":true' ;;
+fmod_ret) want='"fmod_ret_runs":true' ;;
 *) want='"lsm_prog_runs":false' ;;
 esac
 case "$probe" in
@@ -29,4 +31,5 @@ for f in /opt/examples/*.rules; do
 	fi
 done
 
-/opt/e2e/exec_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"
+/opt/e2e/exec_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect" || exit 1
+/opt/e2e/file_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"

@@ -1,7 +1,8 @@
-// Owns the exec BPF object: loads it with the mechanism the probe chose,
-// writes compiled policies into its maps with an atomic slot flip, switches
-// policy modes with one map write, and hands ring buffer records to a
-// callback.
+// Owns the BPF objects: exec (always) and file (when a mechanism for file
+// events runs here), loaded with the mechanisms the probe chose and sharing
+// one set of policy maps; writes compiled policies into them with an atomic
+// slot flip, switches policy modes with one map write, and hands ring
+// buffer records to a callback.
 #pragma once
 
 #include <cstdint>
@@ -13,30 +14,32 @@
 #include "palisade/enforce/policy_maps.h"
 
 struct pal_exec;
+struct pal_file;
 struct ring_buffer;
 
 namespace palisade::enforce {
 
-class ExecEnforcer {
+class Enforcer {
 public:
   // Raw record bytes as the kernel wrote them (struct pal_*_record).
   using RecordHandler = std::function<void(const void *data, size_t size)>;
 
-  ~ExecEnforcer();
-  ExecEnforcer(const ExecEnforcer &) = delete;
-  ExecEnforcer &operator=(const ExecEnforcer &) = delete;
+  ~Enforcer();
+  Enforcer(const Enforcer &) = delete;
+  Enforcer &operator=(const Enforcer &) = delete;
 
   struct Options {
-    uint32_t mechanism = 0; // PAL_MECH_LSM or PAL_MECH_TP_SIGKILL
+    uint32_t exec_mechanism = 0; // PAL_MECH_LSM, _FMOD_RET or _TP_SIGKILL
+    uint32_t file_mechanism = 0; // PAL_MECH_LSM, _FMOD_RET or _NONE
     // Ring buffer size in bytes: a power of two, at least one page; 0 keeps
     // PAL_RINGBUF_BYTES. Small values make loss easy to provoke in tests.
     uint32_t ring_bytes = 0;
   };
 
-  // Opens, loads and attaches the programs for options.mechanism. No
+  // Opens, loads and attaches the programs for the options' mechanisms. No
   // policy is active until apply(). On failure returns null and sets
   // `error`.
-  static std::unique_ptr<ExecEnforcer> create(const Options &options,
+  static std::unique_ptr<Enforcer> create(const Options &options,
                                               RecordHandler on_record,
                                               std::string &error);
 
@@ -58,15 +61,19 @@ public:
   // Records the kernel could not put into the ring buffer, all CPUs.
   uint64_t dropped() const;
 
-  uint32_t mechanism() const { return mechanism_; }
+  uint32_t exec_mechanism() const { return exec_mechanism_; }
+  uint32_t file_mechanism() const { return file_mechanism_; }
 
 private:
-  ExecEnforcer() = default;
+  Enforcer() = default;
+
+  bool load_file_object(std::string &error);
 
   pal_exec *skel_ = nullptr;
+  pal_file *file_skel_ = nullptr;
   ring_buffer *ring_ = nullptr;
   RecordHandler on_record_;
-  uint32_t mechanism_ = 0;
+  uint32_t exec_mechanism_ = 0, file_mechanism_ = 0;
   PolicyMaps maps_;
 };
 

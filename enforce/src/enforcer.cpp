@@ -1,4 +1,4 @@
-#include "palisade/enforce/exec_enforcer.h"
+#include "palisade/enforce/enforcer.h"
 
 #include <cerrno>
 #include <cstring>
@@ -9,6 +9,7 @@
 
 #include "palisade/abi.h"
 #include "exec.skel.h"
+#include "file.skel.h"
 
 namespace palisade::enforce {
 namespace {
@@ -18,7 +19,7 @@ std::string errno_text(int err) {
 }
 
 int on_ring_record(void *ctx, void *data, size_t size) {
-  auto *handler = static_cast<ExecEnforcer::RecordHandler *>(ctx);
+  auto *handler = static_cast<Enforcer::RecordHandler *>(ctx);
   (*handler)(data, size);
   return 0;
 }
@@ -34,20 +35,23 @@ bool attach(bpf_program *prog, bpf_link **link, std::string &error) {
 
 } // namespace
 
-ExecEnforcer::~ExecEnforcer() {
+Enforcer::~Enforcer() {
   if (ring_)
     ring_buffer__free(ring_);
+  if (file_skel_)
+    pal_file__destroy(file_skel_);
   if (skel_)
     pal_exec__destroy(skel_);
 }
 
-std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
+std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
                                                    RecordHandler on_record,
                                                    std::string &error) {
-  const uint32_t mechanism = options.mechanism;
-  std::unique_ptr<ExecEnforcer> self(new ExecEnforcer());
+  const uint32_t mechanism = options.exec_mechanism;
+  std::unique_ptr<Enforcer> self(new Enforcer());
   self->on_record_ = std::move(on_record);
-  self->mechanism_ = mechanism;
+  self->exec_mechanism_ = mechanism;
+  self->file_mechanism_ = options.file_mechanism;
 
   self->skel_ = pal_exec__open();
   if (!self->skel_) {
@@ -67,15 +71,21 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
     return nullptr;
   }
   const bool use_lsm = mechanism == PAL_MECH_LSM;
+  const bool use_fmod = mechanism == PAL_MECH_FMOD_RET;
   bpf_program__set_autoload(skel->progs.pal_exec_lsm, use_lsm);
+  bpf_program__set_autoload(skel->progs.pal_exec_fmod, use_fmod);
   if (int err = pal_exec__load(skel); err) {
     error = "load BPF object exec: " + errno_text(err);
     return nullptr;
   }
 
-  // Start with empty rules in slot 0 and the mechanism the programs read.
-  self->maps_ = PolicyMaps(policy_map_set(skel), mechanism);
+  // Start with empty rules in slot 0 and the mechanisms the programs read.
+  self->maps_ = PolicyMaps(policy_map_set(skel), mechanism,
+                           options.file_mechanism);
   if (!self->maps_.init(error))
+    return nullptr;
+  if (options.file_mechanism != PAL_MECH_NONE &&
+      !self->load_file_object(error))
     return nullptr;
 
   if (!attach(skel->progs.pal_sys_execve, &skel->links.pal_sys_execve, error) ||
@@ -85,7 +95,9 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
       !attach(skel->progs.pal_fork, &skel->links.pal_fork, error) ||
       !attach(skel->progs.pal_exit, &skel->links.pal_exit, error) ||
       (use_lsm &&
-       !attach(skel->progs.pal_exec_lsm, &skel->links.pal_exec_lsm, error)))
+       !attach(skel->progs.pal_exec_lsm, &skel->links.pal_exec_lsm, error)) ||
+      (use_fmod &&
+       !attach(skel->progs.pal_exec_fmod, &skel->links.pal_exec_fmod, error)))
     return nullptr;
 
   self->ring_ = ring_buffer__new(bpf_map__fd(skel->maps.pal_events),
@@ -97,21 +109,67 @@ std::unique_ptr<ExecEnforcer> ExecEnforcer::create(const Options &options,
   return self;
 }
 
-bool ExecEnforcer::apply(const engine::CompiledPolicy &compiled,
+bool Enforcer::load_file_object(std::string &error) {
+  file_skel_ = pal_file__open();
+  if (!file_skel_) {
+    error = "open BPF object file: " + errno_text(errno);
+    return false;
+  }
+  // Every map the two objects both define (lib/maps.h, the path walker's
+  // scratch) is the exec object's: one apply, one mode switch, one ring.
+  bpf_map *map;
+  bpf_object__for_each_map(map, file_skel_->obj) {
+    bpf_map *shared = bpf_object__find_map_by_name(skel_->obj, bpf_map__name(map));
+    if (shared && bpf_map__reuse_fd(map, bpf_map__fd(shared)) != 0) {
+      error = std::string("share map ") + bpf_map__name(map) + ": " +
+              errno_text(errno);
+      return false;
+    }
+  }
+  const bool lsm = file_mechanism_ == PAL_MECH_LSM;
+  struct Hook {
+    bpf_program *prog;
+    bpf_link **link;
+  };
+  auto &p = file_skel_->progs;
+  auto &l = file_skel_->links;
+  const Hook hooks[] = {
+      {lsm ? p.pal_open_lsm : p.pal_open_fmod, lsm ? &l.pal_open_lsm : &l.pal_open_fmod},
+      {lsm ? p.pal_unlink_lsm : p.pal_unlink_fmod, lsm ? &l.pal_unlink_lsm : &l.pal_unlink_fmod},
+      {lsm ? p.pal_rename_lsm : p.pal_rename_fmod, lsm ? &l.pal_rename_lsm : &l.pal_rename_fmod},
+      {lsm ? p.pal_chmod_lsm : p.pal_chmod_fmod, lsm ? &l.pal_chmod_lsm : &l.pal_chmod_fmod},
+      {lsm ? p.pal_chown_lsm : p.pal_chown_fmod, lsm ? &l.pal_chown_lsm : &l.pal_chown_fmod},
+  };
+  bpf_program *prog;
+  bpf_object__for_each_program(prog, file_skel_->obj)
+    bpf_program__set_autoload(prog, false);
+  for (const Hook &h : hooks)
+    bpf_program__set_autoload(h.prog, true);
+  if (int err = pal_file__load(file_skel_); err) {
+    error = "load BPF object file: " + errno_text(err);
+    return false;
+  }
+  for (const Hook &h : hooks)
+    if (!attach(h.prog, h.link, error))
+      return false;
+  return true;
+}
+
+bool Enforcer::apply(const engine::CompiledPolicy &compiled,
                          std::string &error) {
   return maps_.apply(compiled, error);
 }
 
-bool ExecEnforcer::set_mode(uint32_t policy_index, dsl::Mode mode,
+bool Enforcer::set_mode(uint32_t policy_index, dsl::Mode mode,
                             std::string &error) {
   return maps_.set_mode(policy_index, mode, error);
 }
 
-int ExecEnforcer::poll(int timeout_ms) {
+int Enforcer::poll(int timeout_ms) {
   return ring_buffer__poll(ring_, timeout_ms);
 }
 
-uint64_t ExecEnforcer::dropped() const {
+uint64_t Enforcer::dropped() const {
   int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0)
     return 0;

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * File enforcement: open, unlink, rename, chmod, chown.
+ *
+ *   lsm/file_open, lsm/path_unlink, lsm/path_rename, lsm/path_chmod,
+ *   lsm/path_chown                     mechanism "lsm": deny = -EPERM
+ *   fmod_ret/security_file_open, ...   mechanism "fmod_ret": the same
+ *                                      decision returned from the
+ *                                      security_* function, for kernels
+ *                                      where BPF LSM does not run
+ *
+ * The loader autoloads one of the two sets and shares every map of
+ * lib/maps.h with the exec object, so one apply() or mode switch covers
+ * both. Paths come from the kernel's struct path / struct dentry, never
+ * from the caller's string. Only a decided event is reported (opens are far
+ * too many to report each one); a hook whose event has no rule in the
+ * active slot returns before resolving anything.
+ */
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/path.h"
+#include "lib/match.h"
+#include "lib/emit.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* fmode_t bits and open flags (macros, so not in vmlinux.h). The values
+ * are those of Linux 6.1; docs/abi.md "Open intents". */
+#define PAL_FMODE_READ 0x1
+#define PAL_FMODE_WRITE 0x2
+#define PAL_FMODE_CREATED 0x100000
+#define PAL_O_TRUNC 01000
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_file_record);
+} file_scratch SEC(".maps");
+
+/* Some rule of the active slot is for `event`. */
+static __always_inline int pal_event_has_rules(__u32 event)
+{
+	struct pal_config *cfg = pal_config_get();
+	struct pal_slot *hdr;
+	__u32 slot;
+
+	if (!cfg)
+		return 0;
+	slot = cfg->active_slot & 1;
+	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
+	return hdr && (hdr->events & (1u << event));
+}
+
+static __always_inline struct pal_file_record *pal_file_start(__u32 event, __u32 mechanism)
+{
+	struct pal_file_record *rec;
+	__u32 zero = 0;
+
+	rec = bpf_map_lookup_elem(&file_scratch, &zero);
+	if (!rec)
+		return 0;
+	rec->event = event;
+	rec->access = 0;
+	rec->mechanism = mechanism;
+	rec->flags = 0;
+	rec->target.flags = PAL_PATH_UNKNOWN;
+	rec->target.len = 0;
+	rec->target.str[0] = 0;
+	return rec;
+}
+
+/* A path made of a directory's mount and a dentry in it (the dentry of
+ * an unlink or a rename is not a struct path of its own). */
+static __always_inline void pal_resolve_in_dir(const struct path *dir, struct dentry *dentry,
+					       struct pal_path *out)
+{
+	struct path p = {};
+
+	p.mnt = BPF_CORE_READ(dir, mnt);
+	p.dentry = dentry;
+	pal_resolve_path(&p, out);
+}
+
+/* Decides the event in `rec` (path, target and access filled in), reports
+ * it when a rule decided, and returns what the hook returns. */
+static __always_inline int pal_file_decide(struct pal_file_record *rec)
+{
+	struct pal_eval_ctx ec;
+	struct pal_event_in in = {};
+	__u32 slot = 0;
+
+	pal_resolve_current_exe(&rec->binary);
+	in.event = rec->event;
+	in.access = rec->access;
+	in.path = &rec->path;
+	in.binary = &rec->binary;
+	in.target = &rec->target;
+	pal_decide(&in, &ec, &slot);
+	if (ec.d.action <= PAL_ACT_ALLOW && ec.d.would <= PAL_ACT_ALLOW)
+		return 0;
+
+	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
+	rec->slot = slot;
+	rec->action = ec.d.action;
+	rec->policy = ec.d.policy;
+	rec->rule_id = ec.d.rule_id;
+	rec->would = ec.d.would;
+	rec->would_policy = ec.d.would_policy;
+	rec->would_rule_id = ec.d.would_rule_id;
+	if (ec.d.action > PAL_ACT_ALLOW)
+		rec->flags |= PAL_EXEC_DECIDED;
+	if (ec.d.would > PAL_ACT_ALLOW)
+		rec->flags |= PAL_EXEC_WOULD;
+	if (ec.d.fail_closed)
+		rec->flags |= PAL_EXEC_FAIL_CLOSED;
+	pal_emit(rec, sizeof(*rec));
+	if (ec.d.action == PAL_ACT_KILL)
+		bpf_send_signal(PAL_SIGKILL);
+	return ec.d.action >= PAL_ACT_DENY ? -PAL_EPERM : 0;
+}
+
+/* ---- one body per event, shared by both mechanisms -------------------- */
+
+static __always_inline int pal_on_open(struct file *file, __u32 mechanism)
+{
+	struct pal_file_record *rec;
+	__u32 fmode, flags;
+
+	if (!pal_event_has_rules(PAL_EVENT_OPEN))
+		return 0;
+	rec = pal_file_start(PAL_EVENT_OPEN, mechanism);
+	if (!rec)
+		return 0;
+	pal_resolve_path(&file->f_path, &rec->path);
+	fmode = BPF_CORE_READ(file, f_mode);
+	flags = BPF_CORE_READ(file, f_flags);
+	if (fmode & PAL_FMODE_READ)
+		rec->access |= PAL_ACCESS_READ;
+	if (fmode & PAL_FMODE_WRITE)
+		rec->access |= PAL_ACCESS_WRITE;
+	if (fmode & PAL_FMODE_CREATED)
+		rec->access |= PAL_ACCESS_CREATE;
+	if (flags & PAL_O_TRUNC)
+		rec->access |= PAL_ACCESS_TRUNCATE;
+	return pal_file_decide(rec);
+}
+
+static __always_inline int pal_on_unlink(const struct path *dir, struct dentry *dentry,
+					 __u32 mechanism)
+{
+	struct pal_file_record *rec;
+
+	if (!pal_event_has_rules(PAL_EVENT_UNLINK))
+		return 0;
+	rec = pal_file_start(PAL_EVENT_UNLINK, mechanism);
+	if (!rec)
+		return 0;
+	pal_resolve_in_dir(dir, dentry, &rec->path);
+	return pal_file_decide(rec);
+}
+
+static __always_inline int pal_on_rename(const struct path *old_dir, struct dentry *old_dentry,
+					 const struct path *new_dir, struct dentry *new_dentry,
+					 __u32 mechanism)
+{
+	struct pal_file_record *rec;
+
+	if (!pal_event_has_rules(PAL_EVENT_RENAME))
+		return 0;
+	rec = pal_file_start(PAL_EVENT_RENAME, mechanism);
+	if (!rec)
+		return 0;
+	pal_resolve_in_dir(old_dir, old_dentry, &rec->path);
+	pal_resolve_in_dir(new_dir, new_dentry, &rec->target);
+	return pal_file_decide(rec);
+}
+
+static __always_inline int pal_on_attr(const struct path *path, __u32 event, __u32 mechanism)
+{
+	struct pal_file_record *rec;
+
+	if (!pal_event_has_rules(event))
+		return 0;
+	rec = pal_file_start(event, mechanism);
+	if (!rec)
+		return 0;
+	pal_resolve_path(path, &rec->path);
+	return pal_file_decide(rec);
+}
+
+/* ---- mechanism "lsm" ---------------------------------------------------
+ * The previous BPF LSM program's return value (the trailing `ret`) is not
+ * read: its position differs between kernels for path_rename, and only
+ * Palisade's programs are attached to these hooks. */
+
+SEC("lsm/file_open")
+int BPF_PROG(pal_open_lsm, struct file *file)
+{
+	return pal_on_open(file, PAL_MECH_LSM);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(pal_unlink_lsm, const struct path *dir, struct dentry *dentry)
+{
+	return pal_on_unlink(dir, dentry, PAL_MECH_LSM);
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(pal_rename_lsm, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry)
+{
+	return pal_on_rename(old_dir, old_dentry, new_dir, new_dentry, PAL_MECH_LSM);
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(pal_chmod_lsm, const struct path *path)
+{
+	return pal_on_attr(path, PAL_EVENT_CHMOD, PAL_MECH_LSM);
+}
+
+SEC("lsm/path_chown")
+int BPF_PROG(pal_chown_lsm, const struct path *path)
+{
+	return pal_on_attr(path, PAL_EVENT_CHOWN, PAL_MECH_LSM);
+}
+
+/* ---- mechanism "fmod_ret" ---------------------------------------------
+ * A non-zero return skips the security_* function and is its result. */
+
+SEC("fmod_ret/security_file_open")
+int BPF_PROG(pal_open_fmod, struct file *file)
+{
+	return pal_on_open(file, PAL_MECH_FMOD_RET);
+}
+
+SEC("fmod_ret/security_path_unlink")
+int BPF_PROG(pal_unlink_fmod, const struct path *dir, struct dentry *dentry)
+{
+	return pal_on_unlink(dir, dentry, PAL_MECH_FMOD_RET);
+}
+
+SEC("fmod_ret/security_path_rename")
+int BPF_PROG(pal_rename_fmod, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry)
+{
+	return pal_on_rename(old_dir, old_dentry, new_dir, new_dentry, PAL_MECH_FMOD_RET);
+}
+
+SEC("fmod_ret/security_path_chmod")
+int BPF_PROG(pal_chmod_fmod, const struct path *path)
+{
+	return pal_on_attr(path, PAL_EVENT_CHMOD, PAL_MECH_FMOD_RET);
+}
+
+SEC("fmod_ret/security_path_chown")
+int BPF_PROG(pal_chown_fmod, const struct path *path)
+{
+	return pal_on_attr(path, PAL_EVENT_CHOWN, PAL_MECH_FMOD_RET);
+}

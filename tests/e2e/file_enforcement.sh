@@ -1,0 +1,192 @@
+#!/bin/sh
+# End-to-end file enforcement, as a user would check it: start
+# `enforcectl run` on a policy protecting a directory, then open, unlink,
+# rename, chmod and chown inside and next to it, through every path trick
+# of the bypass suite, and watch each syscall fail with EPERM or succeed.
+# Finally read the audit trail.
+#
+# Runs in the VM (busybox sh) as root, on a kernel where BPF LSM or fmod_ret
+# programs run:
+#   file_enforcement.sh ENFORCECTL TESTPROG EXPECT
+# EXPECT is the file mechanism the probe must pick: lsm or fmod_ret.
+# Exit status: 0 all checks passed, 1 a check failed, 77 not root.
+set -u
+
+ENFORCECTL=$(readlink -f "$1")
+TESTPROG=$(readlink -f "$2")
+EXPECT=$3
+
+if [ "$(id -u)" != 0 ]; then
+	if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
+	echo "SKIP: needs root (loads BPF programs)"
+	exit 77
+fi
+
+W=$(mktemp -d /tmp/palisade-files.XXXXXX)
+FAILS=0
+RUN_PID=""
+
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+pass() { echo "ok: $*"; }
+
+cleanup() {
+	[ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null
+	umount "$W/bind" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+S="$W/secret"
+P="$W/public"
+mkdir -p "$S" "$P" "$W/trial" "$W/bind"
+for f in key other victim; do echo data > "$S/$f"; done
+for f in x y z1 z2 mine; do echo data > "$P/$f"; done
+echo data > "$W/canary"
+echo data > "$W/trial/z1"
+echo data > "$W/trial/z2"
+cp "$TESTPROG" "$W/reader"
+ln -s "$S/key" "$W/link-to-key"
+ln "$S/victim" "$P/hardlink" # made before the policy: see "hard links"
+mount --bind "$S" "$W/bind"
+
+cat > "$W/policy.rules" <<EOF
+# Written by tests/e2e/file_enforcement.sh
+policy "files" mode enforce {
+  deny open when path == "$S/key" and binary != "$W/reader"
+    "only the reader reads the key"
+  deny open when path under "$S" and access in ["write", "create", "truncate"]
+    "secrets are read-only"
+  deny unlink when path under "$S" "secrets stay"
+  deny rename when path under "$S" or target under "$S" "no moving secrets"
+  deny chmod when path under "$S"
+  deny chown when path under "$S"
+  kill open when path == "$W/canary" "tripwire"
+}
+policy "trial" mode audit {
+  deny unlink when path under "$W/trial"
+}
+EOF
+
+"$ENFORCECTL" run "$W/policy.rules" -o json --audit-log "$W/audit.jsonl" \
+	--ready-file "$W/ready" >"$W/stdout" 2>"$W/stderr" &
+RUN_PID=$!
+i=0
+while [ ! -f "$W/ready" ]; do
+	if ! kill -0 "$RUN_PID" 2>/dev/null; then
+		echo "enforcectl run exited early:"; cat "$W/stderr"; exit 1
+	fi
+	i=$((i + 1))
+	[ $i -gt 600 ] && { echo "enforcectl run not ready after 60 s"; cat "$W/stderr"; exit 1; }
+	sleep 0.1
+done
+cat "$W/stderr"
+
+grep -q "file events enforced by $EXPECT" "$W/stderr" &&
+	pass "probe chose $EXPECT for file events" || fail "probe did not choose $EXPECT"
+"$ENFORCECTL" status --json >"$W/status.json" 2>&1
+grep -o '"file":{[^}]*}' "$W/status.json" | grep -qF "\"mechanism\":\"$EXPECT\"" &&
+	pass "status shows the file hook's mechanism" ||
+	{ fail "status lacks the file hook"; cat "$W/status.json"; }
+
+# op WHAT ARGS...: run one file operation through the test program.
+op() {
+	what=$1
+	shift
+	out=$("$TESTPROG" "$@" 2>&1)
+	rc=$?
+	echo "  $what: rc=$rc $out"
+}
+denied() {
+	op "$@"
+	[ "$rc" = 2 ] && [ "$out" = "$2 failed: EPERM" ] &&
+		pass "$1: EPERM" || fail "$1 was not refused with EPERM"
+}
+allowed() {
+	op "$@"
+	[ "$rc" = 0 ] && pass "$1: allowed" || fail "$1 was refused"
+}
+
+# open, by intent and by binary
+denied "read the key" open "$S/key" r
+out=$("$W/reader" open "$S/key" r 2>&1)
+[ "$?" = 0 ] && pass "the reader reads the key" || fail "the reader was refused: $out"
+allowed "read another secret" open "$S/other" r
+denied "write a secret" open "$S/other" w
+denied "truncate a secret" open "$S/other" rt
+denied "create in the secret dir" open "$S/new" wc
+allowed "write next door" open "$P/x" w
+allowed "create next door" open "$P/new" wc
+
+# the same file by other names
+denied "read the key through a symlink" open "$W/link-to-key" r
+denied "write through .." open "$P/../secret/other" w
+cd "$S" && denied "write by a relative path" open ./other w
+cd /
+denied "reopen /proc/self/fd/N for writing" reopen "$S/other"
+
+# unlink, rename, chmod, chown
+denied "unlink a secret" unlink "$S/other"
+allowed "unlink next door" unlink "$P/y"
+denied "rename a secret out" rename "$S/other" "$P/stolen"
+denied "rename into the secret dir" rename "$P/mine" "$S/planted"
+allowed "rename next door" rename "$P/z1" "$P/z1.moved"
+denied "chmod a secret" chmod "$S/other"
+allowed "chmod next door" chmod "$P/x"
+denied "chown a secret" chown "$S/other"
+allowed "chown next door" chown "$P/x"
+
+# kill = deny + SIGKILL of the caller
+op "open the tripwire" open "$W/canary" r
+[ "$rc" = 137 ] && pass "kill rule killed the caller" || fail "kill rule did not kill (rc=$rc)"
+
+# Known gaps, asserted so that a fix shows up here (docs/mechanisms.md):
+# rules match the path the kernel resolves, and a bind mount or a hard link
+# made before the policy gives the same file another path.
+op "write through a bind mount" open "$W/bind/other" w
+[ "$rc" = 0 ] && echo "  known gap: a bind mount of a protected directory is another path" ||
+	fail "bind mount result changed (rc=$rc): update docs/mechanisms.md"
+op "write through an older hard link" open "$P/hardlink" w
+[ "$rc" = 0 ] && echo "  known gap: a hard link made before the policy is another path" ||
+	fail "hard link result changed (rc=$rc): update docs/mechanisms.md"
+
+# audit mode, then the switch to enforce without a reload
+allowed "unlink under an audit-mode rule" unlink "$W/trial/z1"
+"$ENFORCECTL" mode trial enforce >"$W/mode.out" 2>&1
+grep -q 'audit -> enforce' "$W/mode.out" && pass "mode switched to enforce" ||
+	{ fail "mode switch failed"; cat "$W/mode.out"; }
+denied "unlink after the switch to enforce" unlink "$W/trial/z2"
+"$ENFORCECTL" mode trial audit >/dev/null 2>&1
+
+sleep 1 # let the last records reach the trail
+kill -INT "$RUN_PID"
+wait "$RUN_PID"
+run_rc=$?
+RUN_PID=""
+[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
+allowed "write a secret after stop" open "$S/other" w
+
+# --- the audit trail -----------------------------------------------------
+A="$W/audit.jsonl"
+lines_with() { grep -F "$1" "$A" | grep -F "$2" | grep -cF "$3"; }
+n=$(lines_with '"kind":"open"' "\"path\":\"$S/other\"" '"message":"secrets are read-only"')
+[ "$n" -ge 4 ] && pass "trail has the denied writes with their message" ||
+	fail "trail has $n denied writes of $S/other, expected 4"
+n=$(lines_with '"access":["write"]' '"outcome":"blocked"' "\"mechanism\":\"$EXPECT\"")
+[ "$n" -ge 1 ] && pass "open events carry access, outcome and mechanism" ||
+	fail "open events lack access/outcome/mechanism ($n)"
+n=$(lines_with '"kind":"rename"' "\"target\":\"$S/planted\"" '"action":"deny"')
+[ "$n" -ge 1 ] && pass "the rename into the secret dir is in the trail" || fail "rename missing ($n)"
+n=$(lines_with '"kind":"unlink"' "\"path\":\"$W/trial/z1\"" '"would":"deny"')
+[ "$n" -ge 1 ] && pass "audit mode recorded would: deny" || fail "no would: deny for the trial unlink ($n)"
+n=$(lines_with '"kind":"open"' "\"path\":\"$W/canary\"" '"outcome":"blocked+killed"')
+[ "$n" -ge 1 ] && pass "the tripwire kill is in the trail" || fail "tripwire kill missing ($n)"
+n=$(grep -F '"kind":"open"' "$A" | grep -cF "\"path\":\"$P/x\"")
+[ "$n" = 0 ] && pass "undecided opens are not reported" || fail "an allowed open was reported ($n)"
+
+if [ "$FAILS" != 0 ]; then
+	echo "--- audit trail"; cat "$A"; echo "---"
+	echo "$FAILS check(s) failed"
+	exit 1
+fi
+echo "all file enforcement checks passed ($EXPECT)"
+exit 0
