@@ -241,6 +241,10 @@ std::string to_canonical_json(const CompiledPolicy &c) {
     d.rules.push_back(
         w.get<pal_rule>("rules", image.slot * PAL_MAX_RULES + i));
   check(d.hdr.always_count <= PAL_MAX_LIST, "always list too long");
+  uint32_t events = 0; // the hooks skip events no rule is for
+  for (const pal_rule &r : d.rules)
+    events |= r.event < 32 ? 1u << r.event : 0;
+  check(d.hdr.events == events, "events does not match the rules' events");
 
   json rules = json::array();
   for (uint32_t i = 0; i < d.rules.size(); ++i)
