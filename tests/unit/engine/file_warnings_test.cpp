@@ -31,8 +31,8 @@ TEST(FileWarnings, ForbiddingEveryNeededIntentNeverMatches) {
             "never hold\n" +
                 quoted_rule("deny open when access in [\"read\", \"write\"] "
                             "and access != \"read\" and access != \"write\"") +
-            "hint: no value of access in [\"read\", \"write\"] passes the "
-            "other comparisons of 'access'\n");
+            "hint: every intent of access in [\"read\", \"write\"] is "
+            "excluded by the other comparisons of 'access'\n");
 }
 
 TEST(FileWarnings, AWiderIntentListShadowsANarrowerOne) {
