@@ -191,9 +191,8 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 {
 	struct pal_exec_record *rec;
 	struct pal_exec_stash *s;
-	struct pal_eval_ctx ec;
+	struct pal_eval_ctx *ec;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u32 slot = 0;
 
 	rec = pal_exec_record_start();
 	if (!rec)
@@ -201,14 +200,16 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 	rec->mechanism = mechanism;
 	pal_resolve_path(&bprm->file->f_path, &rec->path);
 	pal_resolve_current_exe(&rec->binary);
-	pal_decide_exec(&rec->path, &rec->binary, &ec, &slot);
-	rec->slot = slot;
+	ec = pal_decide_exec(&rec->path, &rec->binary);
+	if (!ec)
+		return 0;
+	rec->slot = ec->slot;
 	s = bpf_map_lookup_elem(&exec_stash, &tid);
 
-	if (ec.d.action >= PAL_ACT_DENY) {
+	if (ec->d.action >= PAL_ACT_DENY) {
 		/* The exec fails here: no sched_process_exec will follow, so
 		 * this is the only record of it. */
-		pal_take_decision(rec, &ec.d);
+		pal_take_decision(rec, &ec->d);
 		if (s) {
 			pal_copy_args(rec, s);
 			bpf_map_delete_elem(&exec_stash, &tid);
@@ -216,22 +217,22 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 			rec->flags |= PAL_EXEC_NO_STASH;
 		}
 		pal_emit(rec, sizeof(*rec));
-		if (ec.d.action == PAL_ACT_KILL)
+		if (ec->d.action == PAL_ACT_KILL)
 			bpf_send_signal(PAL_SIGKILL);
 		return -PAL_EPERM;
 	}
 	/* Allowed: keep the strongest outcome for the record emitted when the
 	 * exec completes (a script is checked once per interpreter). */
 	if (s) {
-		if (ec.d.action > s->action) {
-			s->action = ec.d.action;
-			s->policy = ec.d.policy;
-			s->rule_id = ec.d.rule_id;
+		if (ec->d.action > s->action) {
+			s->action = ec->d.action;
+			s->policy = ec->d.policy;
+			s->rule_id = ec->d.rule_id;
 		}
-		if (ec.d.would > s->would) {
-			s->would = ec.d.would;
-			s->would_policy = ec.d.would_policy;
-			s->would_rule_id = ec.d.would_rule_id;
+		if (ec->d.would > s->would) {
+			s->would = ec->d.would;
+			s->would_policy = ec->d.would_policy;
+			s->would_rule_id = ec->d.would_rule_id;
 		}
 	}
 	return 0;
@@ -281,16 +282,17 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	}
 
 	if (cfg->exec_mechanism == PAL_MECH_TP_SIGKILL) {
-		struct pal_eval_ctx ec;
-		__u32 slot = 0;
+		struct pal_eval_ctx *ec = pal_decide_exec(&rec->path, &rec->binary);
 
-		pal_decide_exec(&rec->path, &rec->binary, &ec, &slot);
-		rec->slot = slot;
-		pal_take_decision(rec, &ec.d);
-		/* Pending SIGKILL: the task dies on its way back to user
-		 * space, before the new program's first instruction. */
-		if (ec.d.action >= PAL_ACT_DENY)
-			bpf_send_signal(PAL_SIGKILL);
+		if (ec) {
+			rec->slot = ec->slot;
+			pal_take_decision(rec, &ec->d);
+			/* Pending SIGKILL: the task dies on its way back to
+			 * user space, before the new program's first
+			 * instruction. */
+			if (ec->d.action >= PAL_ACT_DENY)
+				bpf_send_signal(PAL_SIGKILL);
+		}
 	} else if (s) {
 		struct pal_decision d = {
 			.action = s->action, .policy = s->policy, .rule_id = s->rule_id,

@@ -86,9 +86,8 @@ static __always_inline void pal_resolve_in_dir(const struct path *dir, struct de
  * it when a rule decided, and returns what the hook returns. */
 static __always_inline int pal_file_decide(struct pal_file_record *rec)
 {
-	struct pal_eval_ctx ec;
+	struct pal_eval_ctx *ec;
 	struct pal_event_in in = {};
-	__u32 slot = 0;
 
 	pal_resolve_current_exe(&rec->binary);
 	in.event = rec->event;
@@ -96,28 +95,28 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 	in.path = &rec->path;
 	in.binary = &rec->binary;
 	in.target = &rec->target;
-	pal_decide(&in, &ec, &slot);
-	if (ec.d.action <= PAL_ACT_ALLOW && ec.d.would <= PAL_ACT_ALLOW)
+	ec = pal_decide(&in);
+	if (!ec || (ec->d.action <= PAL_ACT_ALLOW && ec->d.would <= PAL_ACT_ALLOW))
 		return 0;
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
-	rec->slot = slot;
-	rec->action = ec.d.action;
-	rec->policy = ec.d.policy;
-	rec->rule_id = ec.d.rule_id;
-	rec->would = ec.d.would;
-	rec->would_policy = ec.d.would_policy;
-	rec->would_rule_id = ec.d.would_rule_id;
-	if (ec.d.action > PAL_ACT_ALLOW)
+	rec->slot = ec->slot;
+	rec->action = ec->d.action;
+	rec->policy = ec->d.policy;
+	rec->rule_id = ec->d.rule_id;
+	rec->would = ec->d.would;
+	rec->would_policy = ec->d.would_policy;
+	rec->would_rule_id = ec->d.would_rule_id;
+	if (ec->d.action > PAL_ACT_ALLOW)
 		rec->flags |= PAL_EXEC_DECIDED;
-	if (ec.d.would > PAL_ACT_ALLOW)
+	if (ec->d.would > PAL_ACT_ALLOW)
 		rec->flags |= PAL_EXEC_WOULD;
-	if (ec.d.fail_closed)
+	if (ec->d.fail_closed)
 		rec->flags |= PAL_EXEC_FAIL_CLOSED;
 	pal_emit(rec, sizeof(*rec));
-	if (ec.d.action == PAL_ACT_KILL)
+	if (ec->d.action == PAL_ACT_KILL)
 		bpf_send_signal(PAL_SIGKILL);
-	return ec.d.action >= PAL_ACT_DENY ? -PAL_EPERM : 0;
+	return ec->d.action >= PAL_ACT_DENY ? -PAL_EPERM : 0;
 }
 
 /* ---- one body per event, shared by both mechanisms -------------------- */

@@ -33,15 +33,19 @@ struct {
 	__type(value, struct pal_match_output);
 } mt_output SEC(".maps");
 
-static __always_inline void pal_match_run(struct pal_match_input *in, struct pal_eval_ctx *ec,
-					  __u32 *slot)
+static __always_inline struct pal_eval_ctx *pal_match_run(struct pal_match_input *in)
 {
 	struct pal_event_in ev = {
 		.event = in->event, .access = in->access,
 		.path = &in->path, .binary = &in->binary, .target = &in->target,
+		.port = in->port, .protocol = in->protocol, .family = in->family,
 	};
 
-	pal_decide(&ev, ec, slot);
+	__builtin_memcpy(ev.address, in->address, sizeof(ev.address));
+	/* Network events have no file. */
+	if (in->event >= PAL_EVENT_CONNECT)
+		ev.path = 0;
+	return pal_decide(&ev);
 }
 
 SEC("raw_tp")
@@ -49,27 +53,33 @@ int pal_match_test(void *ctx)
 {
 	struct pal_match_input *in;
 	struct pal_match_output *out;
-	struct pal_eval_ctx ec;
-	__u32 zero = 0, slot = 0;
+	struct pal_eval_ctx *ec;
+	__u32 zero = 0;
 
 	in = bpf_map_lookup_elem(&mt_input, &zero);
 	out = bpf_map_lookup_elem(&mt_output, &zero);
 	if (!in || !out)
 		return 1;
-	pal_match_run(in, &ec, &slot);
-	out->path_entry = ec.entry[PAL_FIELD_PATH];
-	out->binary_entry = ec.entry[PAL_FIELD_BINARY];
-	out->target_entry = ec.entry[PAL_FIELD_TARGET];
-	out->access_entry = ec.entry[PAL_FIELD_ACCESS];
-	out->considered = ec.considered;
-	out->action = ec.d.action;
-	out->policy = ec.d.policy;
-	out->rule_id = ec.d.rule_id;
-	out->would = ec.d.would;
-	out->would_policy = ec.d.would_policy;
-	out->would_rule_id = ec.d.would_rule_id;
-	out->fail_closed = ec.d.fail_closed;
-	out->slot = slot;
+	ec = pal_match_run(in);
+	if (!ec)
+		return 1;
+	out->path_entry = ec->entry[PAL_FIELD_PATH];
+	out->binary_entry = ec->entry[PAL_FIELD_BINARY];
+	out->target_entry = ec->entry[PAL_FIELD_TARGET];
+	out->access_entry = ec->entry[PAL_FIELD_ACCESS];
+	out->port_entry = ec->entry[PAL_FIELD_PORT];
+	out->address_entry = ec->entry[PAL_FIELD_ADDRESS];
+	out->protocol_entry = ec->entry[PAL_FIELD_PROTOCOL];
+	out->family_entry = ec->entry[PAL_FIELD_FAMILY];
+	out->considered = ec->considered;
+	out->action = ec->d.action;
+	out->policy = ec->d.policy;
+	out->rule_id = ec->d.rule_id;
+	out->would = ec->d.would;
+	out->would_policy = ec->d.would_policy;
+	out->would_rule_id = ec->d.would_rule_id;
+	out->fail_closed = ec->d.fail_closed;
+	out->slot = ec->slot;
 	return 0;
 }
 
@@ -90,13 +100,12 @@ struct {
 static long pal_bench_step(__u32 i, void *arg)
 {
 	struct pal_match_input *in;
-	struct pal_eval_ctx ec;
-	__u32 zero = 0, slot = 0;
+	__u32 zero = 0;
 
 	in = bpf_map_lookup_elem(&mt_input, &zero);
 	if (!in)
 		return 1;
-	pal_match_run(in, &ec, &slot);
+	pal_match_run(in);
 	return 0;
 }
 

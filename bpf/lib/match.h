@@ -6,14 +6,15 @@
  *
  * 1. Entries: per path field, one hash lookup finds an exact path
  *    ("exact"), else one longest-prefix lookup in the "atoms" LPM trie
- *    finds the deepest directory entry; an open's access mask is one
- *    full-length lookup in the same trie. The "held" hash says which atoms
- *    hold for the entry (its prefix closure); its candidate list names the
- *    only terms that can hold through it.
- * 2. Candidates: the lists of the path, binary, target and access entries
- *    and the slot's "always" list (terms without a must atom) are merged in
- *    rule order; rules of other events are skipped. For each candidate
- *    whose policy has not decided yet, the term's
+ *    finds the deepest directory entry; a value field (access, port,
+ *    address, protocol, family) is one longest-prefix lookup of its bytes
+ *    in the same trie. The "held" hash says which atoms hold for the entry
+ *    (its prefix closure); its candidate list names the only terms that
+ *    can hold through it.
+ * 2. Candidates: the lists of the entries found and the slot's "always"
+ *    list (terms without a must atom) are merged in rule order; rules of
+ *    other events are skipped. For each candidate whose policy has not
+ *    decided yet, the term's
  *    literals of the other field(s) are checked against the held atoms;
  *    the literals of the anchor's field were checked when the policy was
  *    compiled. The first rule of a policy that holds decides the policy,
@@ -47,26 +48,38 @@ struct pal_list {
 struct pal_event_in {
 	__u32 event;  /* PAL_EVENT_* */
 	__u32 access; /* open: PAL_ACCESS_* */
-	struct pal_path *path;
+	struct pal_path *path;   /* file events and exec; 0 for network ones */
 	struct pal_path *binary;
 	struct pal_path *target; /* rename only; may be 0 otherwise */
+	__u16 port;              /* network events, host order */
+	__u8 protocol, family;
+	__u8 address[16];
 };
 
-/* The entry found per field; index PAL_FIELD_*, 0 unused. 0: none. */
-#define PAL_ENTRY_SLOTS 8
+/* Room for the entry found per field, index PAL_FIELD_*; 0: none. */
+#define PAL_ENTRY_SLOTS 16
 
+/* The state of one decision. It lives in per-CPU scratch (pal_eval_get):
+ * the BPF stack is too small for it and the callbacks' frames together. */
 struct pal_eval_ctx {
 	struct pal_decision d;
 	__u32 slot, event;
 	__u64 decided; /* bit per policy index */
 	__u32 entry[PAL_ENTRY_SLOTS];
-	/* Merged in this order, the earlier one on a tie: path entry, binary
-	 * entry, always, target entry, access entry (l0: the fail-closed list
-	 * if unresolved). */
-	struct pal_list l0, l1, l2, l3, l4;
+	/* l[0]: the "always" list (the fail-closed one if unresolved); l[f]:
+	 * the candidates of field f's entry. Merged by rule index, the lower
+	 * list first on a tie. */
+	struct pal_list l[PAL_MATCH_LISTS];
 	__u32 unresolved;
 	__u32 considered; /* candidates whose term was evaluated */
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_eval_ctx);
+} pal_eval_scratch SEC(".maps");
 
 static __always_inline struct pal_config *pal_config_get(void)
 {
@@ -182,25 +195,28 @@ static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u
 	l->end = e->cand_first + e->cand_count;
 }
 
-/* The entry of an open's access mask: the trie key slot, field, mask with
- * prefixlen 24 (the trie's full-size key lives in per-CPU scratch, not on
- * the small BPF stack). */
-static __always_inline void pal_lookup_access(__u32 access, __u32 slot, __u32 *entry,
-					      struct pal_list *l)
+/* The entry of a value field (access, port, address, protocol, family):
+ * one longest-prefix lookup of slot, field, the value's `len` bytes (most
+ * significant first). The trie's full-size key lives in per-CPU scratch,
+ * not on the small BPF stack. */
+static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 len,
+					     __u32 slot, __u32 *entry, struct pal_list *l)
 {
 	struct pal_lpm_key *key;
 	struct pal_entry *e;
 	__u32 zero = 0;
 
-	if (!access)
-		return;
 	key = bpf_map_lookup_elem(&pal_keybuf, &zero);
 	if (!key)
 		return;
-	key->prefixlen = PAL_ACCESS_KEY_BITS;
+	if (len > PAL_VALUE_MAX)
+		len = PAL_VALUE_MAX;
+	key->prefixlen = (PAL_LPM_HDR + len) * 8;
 	key->data[0] = slot;
-	key->data[1] = PAL_FIELD_ACCESS;
-	key->data[2] = access & PAL_ACCESS_ALL;
+	key->data[1] = field;
+#pragma unroll
+	for (int i = 0; i < PAL_VALUE_MAX; i++)
+		key->data[PAL_LPM_HDR + i] = i < len ? val[i] : 0;
 	e = bpf_map_lookup_elem(&pal_atoms, key);
 	if (!e)
 		return;
@@ -212,8 +228,8 @@ static __always_inline void pal_lookup_access(__u32 access, __u32 slot, __u32 *e
 /* The literals of one term, checked one per bpf_loop step. */
 struct pal_term_check {
 	__u32 slot, lit, n, n_must, anchor;
-	__u32 entry[PAL_ENTRY_SLOTS];
 	__u32 holds;
+	const struct pal_eval_ctx *c; /* the entries found */
 };
 
 static long pal_lit_step(__u32 k, void *arg)
@@ -236,7 +252,7 @@ static long pal_lit_step(__u32 k, void *arg)
 	if (lit->field == tc->anchor)
 		return 0;
 	hk.slot = tc->slot;
-	hk.entry = tc->entry[lit->field & (PAL_ENTRY_SLOTS - 1)];
+	hk.entry = tc->c->entry[lit->field & (PAL_ENTRY_SLOTS - 1)];
 	hk.atom = lit->atom;
 	if (hk.entry && bpf_map_lookup_elem(&pal_held, &hk))
 		held = 1;
@@ -270,7 +286,7 @@ static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti)
 	tc.n_must = t->n_must;
 	tc.n = tc.n_must + t->n_must_not;
 	tc.anchor = t->anchor_field;
-	__builtin_memcpy(tc.entry, c->entry, sizeof(tc.entry));
+	tc.c = c;
 	tc.holds = 1;
 	bpf_loop(2 * PAL_MAX_TERM_LITS, pal_lit_step, &tc, 0);
 	return tc.holds;
@@ -315,94 +331,124 @@ static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32
 	}
 }
 
-/* One merge step: the lowest rule index at the head of the five lists
- * (the earlier list on a tie). */
+/* bpf_loop's context must be on the stack: it carries the pointer. */
+struct pal_step_arg {
+	struct pal_eval_ctx *c;
+};
+
+/* One merge step: the lowest rule index at the head of the lists (the
+ * lower list on a tie). */
 static long pal_step(__u32 i, void *arg)
 {
-	struct pal_eval_ctx *c = arg;
-	struct pal_list *l = &c->l0;
-	__u32 ri, ti;
+	struct pal_eval_ctx *c = ((struct pal_step_arg *)arg)->c;
+	__u32 best = 0, ri, ti;
 
-	if (c->l1.rule < l->rule)
-		l = &c->l1;
-	if (c->l2.rule < l->rule)
-		l = &c->l2;
-	if (c->l3.rule < l->rule)
-		l = &c->l3;
-	if (c->l4.rule < l->rule)
-		l = &c->l4;
-	ri = l->rule;
-	ti = l->term;
+#pragma unroll
+	for (int k = 1; k < PAL_MATCH_LISTS; k++)
+		if (c->l[k].rule < c->l[best].rule)
+			best = k;
+	if (best >= PAL_MATCH_LISTS)
+		return 1;
+	ri = c->l[best].rule;
+	ti = c->l[best].term;
 	if (ri == PAL_LIST_END)
 		return 1;
-	l->pos++;
-	pal_list_load(l, c->slot);
+	c->l[best].pos++;
+	pal_list_load(&c->l[best], c->slot);
 	pal_consider(c, ri, ti);
 	return 0;
 }
 
-/* Decides event `in` against the active slot; the slot used goes to
- * *slot_out. */
-static __always_inline void pal_decide(const struct pal_event_in *in, struct pal_eval_ctx *c,
-				       __u32 *slot_out)
+/* The entries of the event's fields, each with its candidate list. */
+static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u32 slot,
+					      const struct pal_slot *hdr,
+					      struct pal_eval_ctx *c)
+{
+	__u8 byte;
+
+	if (in->path)
+		pal_lookup_field(in->path, slot, PAL_FIELD_PATH, hdr, &c->entry[PAL_FIELD_PATH],
+				 &c->l[PAL_FIELD_PATH]);
+	pal_lookup_field(in->binary, slot, PAL_FIELD_BINARY, hdr, &c->entry[PAL_FIELD_BINARY],
+			 &c->l[PAL_FIELD_BINARY]);
+	if (in->event == PAL_EVENT_RENAME && in->target)
+		pal_lookup_field(in->target, slot, PAL_FIELD_TARGET, hdr,
+				 &c->entry[PAL_FIELD_TARGET], &c->l[PAL_FIELD_TARGET]);
+	if (in->event == PAL_EVENT_OPEN && in->access) {
+		byte = in->access & PAL_ACCESS_ALL;
+		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, &c->entry[PAL_FIELD_ACCESS],
+				 &c->l[PAL_FIELD_ACCESS]);
+	}
+	if (in->event >= PAL_EVENT_CONNECT && in->event <= PAL_EVENT_LISTEN) {
+		__u8 port[2] = { in->port >> 8, in->port & 0xff };
+
+		pal_lookup_value(PAL_FIELD_PORT, port, 2, slot, &c->entry[PAL_FIELD_PORT],
+				 &c->l[PAL_FIELD_PORT]);
+		pal_lookup_value(PAL_FIELD_ADDRESS, in->address, 16, slot,
+				 &c->entry[PAL_FIELD_ADDRESS], &c->l[PAL_FIELD_ADDRESS]);
+		pal_lookup_value(PAL_FIELD_PROTOCOL, &in->protocol, 1, slot,
+				 &c->entry[PAL_FIELD_PROTOCOL], &c->l[PAL_FIELD_PROTOCOL]);
+		pal_lookup_value(PAL_FIELD_FAMILY, &in->family, 1, slot,
+				 &c->entry[PAL_FIELD_FAMILY], &c->l[PAL_FIELD_FAMILY]);
+	}
+}
+
+/* Decides event `in` against the active slot. Returns the decision's
+ * state (per-CPU scratch, valid until the next decision on this CPU), or
+ * 0 when the maps cannot be read. */
+static __always_inline struct pal_eval_ctx *pal_decide(const struct pal_event_in *in)
 {
 	struct pal_config *cfg = pal_config_get();
+	struct pal_eval_ctx *c;
 	struct pal_slot *hdr;
-	__u32 slot;
+	struct pal_step_arg step;
+	__u32 zero = 0, slot, any = 0;
 
+	c = bpf_map_lookup_elem(&pal_eval_scratch, &zero);
+	if (!c || !cfg)
+		return 0;
 	__builtin_memset(c, 0, sizeof(*c));
-	if (!cfg)
-		return;
 	slot = cfg->active_slot & 1;
 	c->slot = slot;
 	c->event = in->event;
-	*slot_out = slot;
 	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
 	if (!hdr)
-		return;
-	c->unresolved = (in->path->flags & PAL_PATH_UNRESOLVED) != 0;
+		return c;
+	c->unresolved = in->path && (in->path->flags & PAL_PATH_UNRESOLVED);
 	if (in->event == PAL_EVENT_RENAME && in->target &&
 	    (in->target->flags & PAL_PATH_UNRESOLVED))
 		c->unresolved = 1;
 	if (c->unresolved) {
 		/* Fail closed: each policy's first deny/kill rule of the event
 		 * holds, and no allow exception does. */
-		c->l0.pos = hdr->closed_first;
-		c->l0.end = hdr->closed_first + hdr->closed_count;
+		c->l[0].pos = hdr->closed_first;
+		c->l[0].end = hdr->closed_first + hdr->closed_count;
 	} else {
-		pal_lookup_field(in->path, slot, PAL_FIELD_PATH, hdr, &c->entry[PAL_FIELD_PATH],
-				 &c->l0);
-		pal_lookup_field(in->binary, slot, PAL_FIELD_BINARY, hdr,
-				 &c->entry[PAL_FIELD_BINARY], &c->l1);
-		c->l2.pos = hdr->always_first;
-		c->l2.end = hdr->always_first + hdr->always_count;
-		if (in->event == PAL_EVENT_RENAME && in->target)
-			pal_lookup_field(in->target, slot, PAL_FIELD_TARGET, hdr,
-					 &c->entry[PAL_FIELD_TARGET], &c->l3);
-		if (in->event == PAL_EVENT_OPEN)
-			pal_lookup_access(in->access, slot, &c->entry[PAL_FIELD_ACCESS], &c->l4);
+		c->l[0].pos = hdr->always_first;
+		c->l[0].end = hdr->always_first + hdr->always_count;
+		pal_lookup_fields(in, slot, hdr, c);
 	}
-	pal_list_load(&c->l0, slot);
-	pal_list_load(&c->l1, slot);
-	pal_list_load(&c->l2, slot);
-	pal_list_load(&c->l3, slot);
-	pal_list_load(&c->l4, slot);
-	if (c->l0.rule != PAL_LIST_END || c->l1.rule != PAL_LIST_END ||
-	    c->l2.rule != PAL_LIST_END || c->l3.rule != PAL_LIST_END ||
-	    c->l4.rule != PAL_LIST_END)
-		bpf_loop(PAL_MATCH_STEPS, pal_step, c, 0);
+#pragma unroll
+	for (int k = 0; k < PAL_MATCH_LISTS; k++) {
+		pal_list_load(&c->l[k], slot);
+		any |= c->l[k].rule != PAL_LIST_END;
+	}
+	step.c = c;
+	if (any)
+		bpf_loop(PAL_MATCH_STEPS, pal_step, &step, 0);
 	c->d.fail_closed = c->unresolved && c->d.action >= PAL_ACT_DENY;
+	return c;
 }
 
 /* Decides an exec of `path` by a process running `binary`. */
-static __always_inline void pal_decide_exec(struct pal_path *path, struct pal_path *binary,
-					    struct pal_eval_ctx *c, __u32 *slot_out)
+static __always_inline struct pal_eval_ctx *pal_decide_exec(struct pal_path *path,
+							    struct pal_path *binary)
 {
 	struct pal_event_in in = {
 		.event = PAL_EVENT_EXEC, .path = path, .binary = binary,
 	};
 
-	pal_decide(&in, c, slot_out);
+	return pal_decide(&in);
 }
 
 #endif

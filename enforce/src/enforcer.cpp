@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vector>
 
 #include <bpf/bpf.h>
@@ -10,6 +12,7 @@
 #include "palisade/abi.h"
 #include "exec.skel.h"
 #include "file.skel.h"
+#include "net.skel.h"
 
 namespace palisade::enforce {
 namespace {
@@ -38,6 +41,10 @@ bool attach(bpf_program *prog, bpf_link **link, std::string &error) {
 Enforcer::~Enforcer() {
   if (ring_)
     ring_buffer__free(ring_);
+  if (net_skel_)
+    pal_net__destroy(net_skel_);
+  if (cgroup_fd_ >= 0)
+    close(cgroup_fd_);
   if (file_skel_)
     pal_file__destroy(file_skel_);
   if (skel_)
@@ -47,11 +54,10 @@ Enforcer::~Enforcer() {
 std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
                                                    RecordHandler on_record,
                                                    std::string &error) {
-  const uint32_t mechanism = options.exec_mechanism;
+  const uint32_t mechanism = options.mechanisms[PAL_HOOK_EXEC];
   std::unique_ptr<Enforcer> self(new Enforcer());
   self->on_record_ = std::move(on_record);
-  self->exec_mechanism_ = mechanism;
-  self->file_mechanism_ = options.file_mechanism;
+  self->options_ = options;
 
   self->skel_ = pal_exec__open();
   if (!self->skel_) {
@@ -80,12 +86,15 @@ std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
   }
 
   // Start with empty rules in slot 0 and the mechanisms the programs read.
-  self->maps_ = PolicyMaps(policy_map_set(skel), mechanism,
-                           options.file_mechanism);
+  self->maps_ = PolicyMaps(policy_map_set(skel), options.mechanisms);
   if (!self->maps_.init(error))
     return nullptr;
-  if (options.file_mechanism != PAL_MECH_NONE &&
+  if (options.mechanisms[PAL_HOOK_FILE] != PAL_MECH_NONE &&
       !self->load_file_object(error))
+    return nullptr;
+  if ((options.mechanisms[PAL_HOOK_NET] != PAL_MECH_NONE ||
+       options.mechanisms[PAL_HOOK_LISTEN] != PAL_MECH_NONE) &&
+      !self->load_net_object(error))
     return nullptr;
 
   if (!attach(skel->progs.pal_sys_execve, &skel->links.pal_sys_execve, error) ||
@@ -109,16 +118,11 @@ std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
   return self;
 }
 
-bool Enforcer::load_file_object(std::string &error) {
-  file_skel_ = pal_file__open();
-  if (!file_skel_) {
-    error = "open BPF object file: " + errno_text(errno);
-    return false;
-  }
-  // Every map the two objects both define (lib/maps.h, the path walker's
-  // scratch) is the exec object's: one apply, one mode switch, one ring.
+bool Enforcer::share_maps(bpf_object *obj, std::string &error) {
+  // Every map both objects define (lib/maps.h, the path walker's scratch)
+  // is the exec object's: one apply, one mode switch, one ring.
   bpf_map *map;
-  bpf_object__for_each_map(map, file_skel_->obj) {
+  bpf_object__for_each_map(map, obj) {
     bpf_map *shared = bpf_object__find_map_by_name(skel_->obj, bpf_map__name(map));
     if (shared && bpf_map__reuse_fd(map, bpf_map__fd(shared)) != 0) {
       error = std::string("share map ") + bpf_map__name(map) + ": " +
@@ -126,7 +130,74 @@ bool Enforcer::load_file_object(std::string &error) {
       return false;
     }
   }
-  const bool lsm = file_mechanism_ == PAL_MECH_LSM;
+  return true;
+}
+
+bool Enforcer::load_net_object(std::string &error) {
+  net_skel_ = pal_net__open();
+  if (!net_skel_) {
+    error = "open BPF object net: " + errno_text(errno);
+    return false;
+  }
+  if (!share_maps(net_skel_->obj, error))
+    return false;
+  auto &p = net_skel_->progs;
+  auto &l = net_skel_->links;
+  const bool cgroup = options_.mechanisms[PAL_HOOK_NET] == PAL_MECH_CGROUP;
+  const uint32_t listen = options_.mechanisms[PAL_HOOK_LISTEN];
+  bpf_program *prog;
+  bpf_object__for_each_program(prog, net_skel_->obj)
+    bpf_program__set_autoload(prog, cgroup);
+  bpf_program__set_autoload(p.pal_listen_lsm, listen == PAL_MECH_LSM);
+  bpf_program__set_autoload(p.pal_listen_fmod, listen == PAL_MECH_FMOD_RET);
+  if (int err = pal_net__load(net_skel_); err) {
+    error = "load BPF object net: " + errno_text(err);
+    return false;
+  }
+  if (listen == PAL_MECH_LSM && !attach(p.pal_listen_lsm, &l.pal_listen_lsm, error))
+    return false;
+  if (listen == PAL_MECH_FMOD_RET &&
+      !attach(p.pal_listen_fmod, &l.pal_listen_fmod, error))
+    return false;
+  if (!cgroup)
+    return true;
+  cgroup_fd_ = open(options_.cgroup_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (cgroup_fd_ < 0) {
+    error = "open cgroup " + options_.cgroup_root + ": " + errno_text(errno);
+    return false;
+  }
+  struct {
+    bpf_program *prog;
+    bpf_link **link;
+  } const at_cgroup[] = {
+      {p.pal_connect4, &l.pal_connect4}, {p.pal_connect6, &l.pal_connect6},
+      {p.pal_sendmsg4, &l.pal_sendmsg4}, {p.pal_sendmsg6, &l.pal_sendmsg6},
+      {p.pal_bind4, &l.pal_bind4},       {p.pal_bind6, &l.pal_bind6},
+  };
+  for (const auto &h : at_cgroup) {
+    *h.link = bpf_program__attach_cgroup(h.prog, cgroup_fd_);
+    if (!*h.link) {
+      error = std::string("attach ") + bpf_program__name(h.prog) + " to " +
+              options_.cgroup_root + ": " + errno_text(errno);
+      return false;
+    }
+  }
+  return attach(p.pal_exit_connect, &l.pal_exit_connect, error) &&
+         attach(p.pal_exit_bind, &l.pal_exit_bind, error) &&
+         attach(p.pal_exit_sendto, &l.pal_exit_sendto, error) &&
+         attach(p.pal_exit_sendmsg, &l.pal_exit_sendmsg, error) &&
+         attach(p.pal_exit_sendmmsg, &l.pal_exit_sendmmsg, error);
+}
+
+bool Enforcer::load_file_object(std::string &error) {
+  file_skel_ = pal_file__open();
+  if (!file_skel_) {
+    error = "open BPF object file: " + errno_text(errno);
+    return false;
+  }
+  if (!share_maps(file_skel_->obj, error))
+    return false;
+  const bool lsm = options_.mechanisms[PAL_HOOK_FILE] == PAL_MECH_LSM;
   struct Hook {
     bpf_program *prog;
     bpf_link **link;

@@ -6,9 +6,14 @@
 #include <sstream>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <bpf/libbpf.h>
 
 #include "palisade/abi.h"
+#include "palisade/enforce/kernel_fs.h"
 #include "palisade/enforce/libbpf_log.h"
 #include "probe.skel.h"
 
@@ -30,33 +35,80 @@ bool list_has(const std::string &csv, const std::string &name) {
   return false;
 }
 
-// Loads and attaches one probe program (lsm/file_open or
-// fmod_ret/security_file_open) that counts this process's opens, opens a
-// file, and reports whether the count moved: attaching proves nothing.
-bool probe_program_runs(bool fmod_ret, std::string &detail) {
+enum class Probe { Lsm, FmodRet, Cgroup };
+
+const char *probe_label(Probe p) {
+  switch (p) {
+  case Probe::Lsm: return "LSM";
+  case Probe::FmodRet: return "fmod_ret";
+  default: return "cgroup";
+  }
+}
+
+// Does what the probed program watches: an open, or a UDP connect (no
+// packet is sent).
+void trigger(Probe p) {
+  if (p == Probe::Cgroup) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(9);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s >= 0) {
+      connect(s, reinterpret_cast<sockaddr *>(&to), sizeof to);
+      close(s);
+    }
+    return;
+  }
+  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    close(fd);
+}
+
+// Loads and attaches one probe program (lsm/file_open,
+// fmod_ret/security_file_open or cgroup/connect4 at `cgroup`) that counts
+// this process's events, triggers one, and reports whether the count
+// moved: attaching proves nothing.
+bool probe_program_runs(Probe kind, const std::string &cgroup,
+                        std::string &detail) {
   CapturedLibbpfLog quiet; // refusals are an expected answer here
-  const char *kind = fmod_ret ? "fmod_ret" : "LSM";
+  const std::string label = probe_label(kind);
   pal_probe *skel = pal_probe__open();
   if (!skel) {
     detail = "probe object could not be opened";
     return false;
   }
   skel->rodata->probe_tgid = static_cast<__u32>(getpid());
-  bpf_program__set_autoload(skel->progs.pal_probe_lsm, !fmod_ret);
-  bpf_program__set_autoload(skel->progs.pal_probe_fmod, fmod_ret);
+  bpf_program *progs[] = {skel->progs.pal_probe_lsm, skel->progs.pal_probe_fmod,
+                          skel->progs.pal_probe_cgroup};
+  for (bpf_program *p : progs)
+    bpf_program__set_autoload(p, false);
+  bpf_program *prog = progs[static_cast<int>(kind)];
+  bpf_program__set_autoload(prog, true);
   bool runs = false;
+  bpf_link *link = nullptr;
+  int cgroup_fd = -1;
   if (int err = pal_probe__load(skel); err) {
-    detail = std::string(kind) + " program refused at load: " + std::strerror(-err);
-  } else if (int err2 = pal_probe__attach(skel); err2) {
-    detail = std::string(kind) + " program refused at attach: " + std::strerror(-err2);
+    detail = label + " program refused at load: " + std::strerror(-err);
   } else {
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0)
-      close(fd);
-    runs = skel->bss->hits > 0;
-    detail = runs ? std::string(kind) + " probe program ran"
-                  : std::string(kind) + " program attached but never ran";
+    if (kind == Probe::Cgroup) {
+      cgroup_fd = open(cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      link = cgroup_fd < 0 ? nullptr : bpf_program__attach_cgroup(prog, cgroup_fd);
+    } else {
+      link = bpf_program__attach(prog);
+    }
+    if (!link) {
+      detail = label + " program refused at attach: " + std::strerror(errno);
+    } else {
+      trigger(kind);
+      runs = skel->bss->hits > 0;
+      detail = runs ? label + " probe program ran"
+                    : label + " program attached but never ran";
+      bpf_link__destroy(link);
+    }
   }
+  if (cgroup_fd >= 0)
+    close(cgroup_fd);
   pal_probe__destroy(skel);
   return runs;
 }
@@ -71,7 +123,7 @@ Features probe_features() {
   // the one that cannot be fooled: a listed-but-broken or an unlisted LSM
   // both show up as "never ran".
   std::string run_detail;
-  f.lsm_prog_runs = probe_program_runs(false, run_detail);
+  f.lsm_prog_runs = probe_program_runs(Probe::Lsm, "", run_detail);
   if (!f.bpf_lsm_listed) {
     f.lsm_detail = (f.lsm_list.empty()
                         ? std::string("no /sys/kernel/security/lsm")
@@ -82,21 +134,31 @@ Features probe_features() {
   }
   const bool lsm = f.bpf_lsm_listed && f.lsm_prog_runs;
   if (!lsm)
-    f.fmod_ret_runs = probe_program_runs(true, f.fmod_ret_detail);
+    f.fmod_ret_runs = probe_program_runs(Probe::FmodRet, "", f.fmod_ret_detail);
   const uint32_t strong = lsm ? PAL_MECH_LSM
                           : f.fmod_ret_runs ? PAL_MECH_FMOD_RET
                                             : PAL_MECH_NONE;
   f.exec_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
   f.file_mechanism = strong;
+  f.listen_mechanism = strong;
+  f.cgroup_root = cgroup2_root();
+  if (f.cgroup_root.empty())
+    f.cgroup_detail = "no cgroup v2 hierarchy is mounted";
+  else if (probe_program_runs(Probe::Cgroup, f.cgroup_root, f.cgroup_detail))
+    f.net_mechanism = PAL_MECH_CGROUP;
   return f;
 }
 
 std::string Features::why(uint32_t hook) const {
+  if (hook == PAL_HOOK_NET)
+    return cgroup_detail + (cgroup_root.empty() ? "" : " (" + cgroup_root + ")");
   if (exec_mechanism == PAL_MECH_LSM)
     return lsm_detail;
   std::string s = lsm_detail + "; " + fmod_ret_detail;
   if (hook == PAL_HOOK_FILE && file_mechanism == PAL_MECH_NONE)
     s += "; file events need one of them";
+  if (hook == PAL_HOOK_LISTEN && listen_mechanism == PAL_MECH_NONE)
+    s += "; listen needs one of them";
   return s;
 }
 
@@ -106,16 +168,36 @@ const char *mechanism_name(uint32_t mech) {
   case PAL_MECH_FMOD_RET: return "fmod_ret";
   case PAL_MECH_KPROBE_OVERRIDE: return "kprobe+override";
   case PAL_MECH_TP_SIGKILL: return "tracepoint+sigkill";
+  case PAL_MECH_CGROUP: return "cgroup";
   default: return "none";
   }
 }
 
 const char *hook_name(uint32_t hook) {
-  return hook == PAL_HOOK_EXEC ? "exec" : hook == PAL_HOOK_FILE ? "file" : "?";
+  switch (hook) {
+  case PAL_HOOK_EXEC: return "exec";
+  case PAL_HOOK_FILE: return "file";
+  case PAL_HOOK_NET: return "connect/bind";
+  case PAL_HOOK_LISTEN: return "listen";
+  default: return "?";
+  }
 }
 
 const char *mechanism_guarantee(uint32_t hook, uint32_t mech) {
   const bool exec = hook == PAL_HOOK_EXEC;
+  if (hook == PAL_HOOK_NET)
+    return mech == PAL_MECH_CGROUP
+               ? "denied connects, UDP sends and binds fail with EPERM "
+                 "before a packet leaves, for every process under the "
+                 "cgroup v2 root; kill rules SIGKILL the caller when the "
+                 "refused call returns"
+               : "connect and bind rules are not enforced: no cgroup v2 "
+                 "hierarchy with socket hooks";
+  if (hook == PAL_HOOK_LISTEN)
+    return mech == PAL_MECH_NONE
+               ? "listen rules are not enforced: this kernel runs neither "
+                 "BPF LSM nor fmod_ret programs"
+               : "denied listens fail with EPERM";
   switch (mech) {
   case PAL_MECH_LSM:
   case PAL_MECH_FMOD_RET:

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -38,6 +40,18 @@ std::string ensure_kernel_filesystems() {
   err += ensure("bpf", "/sys/fs/bpf", kBpffsMagic);
   err += ensure("tracefs", "/sys/kernel/tracing", kTracefsMagic);
   return err;
+}
+
+std::string cgroup2_root() {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string line;
+  while (std::getline(mounts, line)) {
+    std::istringstream fields(line);
+    std::string device, dir, type;
+    if (fields >> device >> dir >> type && type == "cgroup2")
+      return dir;
+  }
+  return "";
 }
 
 } // namespace palisade::enforce

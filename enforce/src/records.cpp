@@ -4,6 +4,9 @@
 #include <cstring>
 #include <ctime>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "palisade/abi.h"
 #include "palisade/engine/abi_names.h"
 #include "palisade/enforce/features.h"
@@ -51,6 +54,21 @@ nlohmann::json args_json(const pal_exec_record &r) {
   if (start < len)
     args.push_back(std::string(r.args + start, len - start));
   return args;
+}
+
+// IPv4-mapped addresses as dotted quads, the rest as IPv6 text.
+std::string address_text(const uint8_t (&a)[16]) {
+  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (std::memcmp(a, kMapped, sizeof kMapped) == 0)
+    inet_ntop(AF_INET, a + 12, buf, sizeof buf);
+  else
+    inet_ntop(AF_INET6, a, buf, sizeof buf);
+  return buf;
+}
+
+std::string protocol_name(uint8_t p) {
+  return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : std::to_string(p);
 }
 
 std::string signal_name(uint32_t sig) {
@@ -180,6 +198,35 @@ nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
   return ev;
 }
 
+nlohmann::json RecordDecoder::decode_net(const pal_net_record &r) const {
+  const Catalog &c = catalogs_[r.slot & 1];
+  nlohmann::json ev;
+  ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
+  ev["kind"] = engine::abi_event_name(r.event);
+  ev["mechanism"] = mechanism_name(r.mechanism);
+  ev["address"] = address_text(r.address);
+  ev["port"] = r.port;
+  ev["protocol"] = protocol_name(r.protocol);
+  ev["family"] = r.family == 6 ? "ipv6" : "ipv4";
+  ev["process"] = process_json(r.hdr);
+  ev["process"]["binary"] = path_string(r.binary);
+  const bool decided = r.flags & PAL_EXEC_DECIDED;
+  ev["action"] = decided ? action_name(r.action) : "none";
+  if (decided)
+    ev["rule"] = rule_json(c, r.policy, r.rule_id);
+  if (decided && r.action == PAL_ACT_KILL)
+    ev["outcome"] = "blocked+killed";
+  else if (decided && r.action == PAL_ACT_DENY)
+    ev["outcome"] = "blocked";
+  else
+    ev["outcome"] = "allowed";
+  if (r.flags & PAL_EXEC_WOULD) {
+    ev["would"] = action_name(r.would);
+    ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
+  }
+  return ev;
+}
+
 nlohmann::json RecordDecoder::decode_exit(const pal_exit_record &r) const {
   nlohmann::json ev;
   ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
@@ -202,6 +249,8 @@ std::optional<nlohmann::json> RecordDecoder::decode(const void *data,
   std::memcpy(&hdr, data, sizeof(hdr));
   if (hdr.kind == PAL_REC_EXEC && size >= sizeof(pal_exec_record))
     return decode_exec(*static_cast<const pal_exec_record *>(data));
+  if (hdr.kind == PAL_REC_NET && size >= sizeof(pal_net_record))
+    return decode_net(*static_cast<const pal_net_record *>(data));
   if (hdr.kind == PAL_REC_FILE && size >= sizeof(pal_file_record))
     return decode_file(*static_cast<const pal_file_record *>(data));
   if (hdr.kind == PAL_REC_EXIT && size >= sizeof(pal_exit_record))
@@ -241,9 +290,16 @@ std::string rule_ref(const nlohmann::json &rule) {
   return s;
 }
 
-// A decided file event: what was done to which file, and the verdict.
+// A decided file or network event: what was done to which file or
+// address, and the verdict.
 std::string file_line(const nlohmann::json &ev, const std::string &kind) {
   std::string what = ev.value("path", "");
+  if (ev.contains("address")) {
+    const std::string addr = ev.value("address", "");
+    what = (addr.find(':') != std::string::npos ? "[" + addr + "]" : addr) +
+           ":" + std::to_string(ev.value("port", 0)) + " " +
+           ev.value("protocol", "");
+  }
   if (ev.contains("target"))
     what += " -> " + ev["target"].get<std::string>();
   if (ev.contains("access")) {
@@ -266,7 +322,8 @@ std::string file_line(const nlohmann::json &ev, const std::string &kind) {
     line = "📝 " + label + what + " by " + who + "  audit " +
            rule_ref(ev["rule"]) + mech;
   else
-    line = "📄 " + label + what + " by " + who + "  allowed";
+    line = (ev.contains("address") ? "🌐 " : "📄 ") + label + what + " by " +
+           who + "  allowed";
   if (ev.contains("would"))
     line += "  would " + ev["would"].get<std::string>() + " " +
             rule_ref(ev["would_rule"]) + (action == "none" ? mech : "");

@@ -127,6 +127,8 @@ std::vector<RunningEnforcement> running_enforcements(std::string &problems) {
       }
       run.mechanism[PAL_HOOK_EXEC] = cfg.exec_mechanism;
       run.mechanism[PAL_HOOK_FILE] = cfg.file_mechanism;
+      run.mechanism[PAL_HOOK_NET] = cfg.net_mechanism;
+      run.mechanism[PAL_HOOK_LISTEN] = cfg.listen_mechanism;
       policy.mode = value.mode == PAL_MODE_AUDIT ? dsl::Mode::Audit
                                                  : dsl::Mode::Enforce;
       run.policies.push_back(policy);

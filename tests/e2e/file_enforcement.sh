@@ -81,7 +81,7 @@ while [ ! -f "$W/ready" ]; do
 done
 cat "$W/stderr"
 
-grep -q "file events enforced by $EXPECT" "$W/stderr" &&
+grep -q "file enforced by $EXPECT " "$W/stderr" &&
 	pass "probe chose $EXPECT for file events" || fail "probe did not choose $EXPECT"
 "$ENFORCECTL" status --json >"$W/status.json" 2>&1
 grep -o '"file":{[^}]*}' "$W/status.json" | grep -qF "\"mechanism\":\"$EXPECT\"" &&

@@ -1,5 +1,5 @@
 #!/bin/sh
-# VM guest script: exec and file enforcement on Debian's kernel. The
+# VM guest script: exec, file and network enforcement on Debian's kernel. The
 # mechanism the probe must choose comes from the kernel command line
 # (palisade.expect=), so one script serves the boot with BPF LSM (lsm) and
 # the boot without it (fmod_ret).
@@ -32,4 +32,5 @@ for f in /opt/examples/*.rules; do
 done
 
 /opt/e2e/exec_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect" || exit 1
-/opt/e2e/file_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"
+/opt/e2e/file_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect" || exit 1
+/opt/e2e/net_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"

@@ -25,7 +25,7 @@ fails=0
 [ "$rc" = 1 ] || { echo "FAIL: exit status $rc, expected 1"; fails=1; }
 grep -q "files.rules:3:3: error: open rules cannot be enforced on this kernel" "$W/err" ||
 	{ echo "FAIL: no located error at the open rule"; fails=1; }
-grep -q "hint: file events need BPF LSM" "$W/err" || { echo "FAIL: no hint"; fails=1; }
+grep -q "hint: these events need BPF LSM" "$W/err" || { echo "FAIL: no hint"; fails=1; }
 grep -q "policy \"files\" enforcing" "$W/err" &&
 	{ echo "FAIL: the policy was applied"; fails=1; }
 [ ! -e "$W/audit.jsonl" ] || { echo "FAIL: audit trail created"; fails=1; }

@@ -15,11 +15,21 @@
  *   pal-testprog chown PATH          chown(PATH, 0, 0)
  *   pal-testprog reopen PATH         open PATH read-only, then open
  *                                    /proc/self/fd/N for writing
- * A file operation prints "ok" and exits 0, or prints "<op> failed:
- * <ERRNO NAME>" and exits 2.
+ *   pal-testprog connect ADDR PORT tcp|udp   connect(2) to ADDR (IPv4 or
+ *                                    IPv6 text, e.g. ::ffff:127.0.0.1)
+ *   pal-testprog sendto ADDR PORT    one UDP datagram, unconnected socket
+ *   pal-testprog bind ADDR PORT tcp|udp      bind(2)
+ *   pal-testprog listen ADDR PORT    bind(2) then listen(2), TCP
+ * An operation prints "ok" and exits 0, or prints "<op> failed: <ERRNO
+ * NAME>" and exits 2. A TCP connect refused by the peer (nothing listens)
+ * prints "ok (ECONNREFUSED)": the call was not blocked locally.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +42,8 @@ static const char *errno_name(int e)
 	case EACCES: return "EACCES";
 	case ENOENT: return "ENOENT";
 	case ENOEXEC: return "ENOEXEC";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case EADDRINUSE: return "EADDRINUSE";
 	default: return strerror(e);
 	}
 }
@@ -86,6 +98,66 @@ static int file_op(int argc, char **argv)
 	return -1;
 }
 
+/* ADDR PORT into a sockaddr of the right family; 0 on success. */
+static int parse_addr(const char *addr, const char *port, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((unsigned short)atoi(port));
+		*len = sizeof(*in4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)atoi(port));
+		*len = sizeof(*in6);
+		return 0;
+	}
+	fprintf(stderr, "bad address %s\n", addr);
+	return -1;
+}
+
+static int net_op(int argc, char **argv)
+{
+	const char *op = argv[1];
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int udp = argc > 4 && strcmp(argv[4], "udp") == 0;
+	int fd, rc;
+
+	if (argc < 4 || parse_addr(argv[2], argv[3], &ss, &len) < 0)
+		return -1;
+	if (strcmp(op, "sendto") == 0)
+		udp = 1;
+	fd = socket(ss.ss_family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0)
+		return report("socket", fd);
+	if (strcmp(op, "connect") == 0) {
+		rc = connect(fd, (struct sockaddr *)&ss, len);
+		if (rc < 0 && errno == ECONNREFUSED) {
+			printf("ok (ECONNREFUSED)\n");
+			return 0;
+		}
+		return report(op, rc);
+	}
+	if (strcmp(op, "sendto") == 0)
+		return report(op, (int)sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
+	if (strcmp(op, "bind") == 0)
+		return report(op, bind(fd, (struct sockaddr *)&ss, len));
+	if (strcmp(op, "listen") == 0) {
+		rc = bind(fd, (struct sockaddr *)&ss, len);
+		if (rc < 0)
+			return report("bind", rc);
+		return report(op, listen(fd, 1));
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -93,6 +165,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "ok") == 0)
 		return 0;
 	if (argc >= 3 && (rc = file_op(argc, argv)) >= 0)
+		return rc;
+	if (argc >= 4 && (rc = net_op(argc, argv)) >= 0)
 		return rc;
 	if (argc >= 3 && strcmp(argv[1], "exec") == 0) {
 		execv(argv[2], &argv[2]);
@@ -102,6 +176,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: pal-testprog ok | exec PATH [ARG...] | open PATH rwct"
 			" | unlink PATH | rename OLD NEW | link OLD NEW | chmod PATH"
-			" | chown PATH | reopen PATH\n");
+			" | chown PATH | reopen PATH | connect ADDR PORT tcp|udp"
+			" | sendto ADDR PORT | bind ADDR PORT tcp|udp | listen ADDR PORT\n");
 	return 64;
 }

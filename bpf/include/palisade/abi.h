@@ -18,8 +18,10 @@
 /* Bumped whenever a struct below or a map's meaning changes. The loader
  * refuses a BPF object whose pal_abi_version rodata differs.
  * 2: indexed matching (entries, candidates, terms, literals, held atoms).
- * 3: file events (open, unlink, rename, chmod, chown), the target and
- *    access fields, five candidate lists, file records, per-hook mechanism. */
+ * 3: file events (open, unlink, rename, chmod, chown), network events
+ *    (connect, bind, listen), the target, access, port, address, protocol
+ *    and family fields, a candidate list per field, file and net records,
+ *    per-hook mechanism. */
 #define PAL_ABI_VERSION 3
 
 /* ---- limits ------------------------------------------------------------ */
@@ -46,7 +48,7 @@
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
 #define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
-#define PAL_FIELDS 4            /* PAL_FIELD_PATH .. PAL_FIELD_ACCESS */
+#define PAL_FIELDS 8            /* PAL_FIELD_PATH .. PAL_FIELD_FAMILY */
 #define PAL_PATH_FIELDS 3       /* PAL_FIELD_PATH .. PAL_FIELD_TARGET: paths */
 #define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
 /* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
@@ -54,9 +56,10 @@
  * h = (h ^ w) * PAL_HASH_MUL; h ^= h >> 31; from h = seed ^ len * PAL_HASH_LEN. */
 #define PAL_HASH_LEN 0x9E3779B97F4A7C15ULL
 #define PAL_HASH_MUL 0xBF58476D1CE4E5B9ULL
-/* Candidates one decision takes from its five lists (path, binary, target
- * and access entries, always), at most PAL_MAX_LIST each. */
-#define PAL_MATCH_LISTS 5
+/* Candidates one decision takes from its lists, at most PAL_MAX_LIST
+ * each: list 0 is the slot's "always" list (or the fail-closed one), list
+ * f (1 .. PAL_FIELDS) the candidates of the entry found for field f. */
+#define PAL_MATCH_LISTS (PAL_FIELDS + 1)
 #define PAL_MATCH_STEPS (PAL_MATCH_LISTS * PAL_MAX_LIST)
 #define PAL_NO_TERM 0xffffffffu /* pal_cand.term: holds without a check */
 #define PAL_ARGS_MAX 512        /* bytes of argv kept for an event */
@@ -69,6 +72,14 @@
 #define PAL_FIELD_TARGET 3 /* rename: the new path, kernel-resolved */
 #define PAL_FIELD_ACCESS 4 /* open: PAL_ACCESS_* mask; its LPM key is
 			    * slot, field, mask byte (prefixlen 24) */
+/* Fields compared as numbers or addresses. Their LPM key is slot, field,
+ * then the value's bytes, most significant first; a rule's set of values
+ * (a range, a CIDR) is a set of prefixes of it. docs/abi.md "Value keys". */
+#define PAL_FIELD_PORT 5     /* 2 bytes: connect: remote, bind/listen: local */
+#define PAL_FIELD_ADDRESS 6  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
+#define PAL_FIELD_PROTOCOL 7 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
+#define PAL_FIELD_FAMILY 8   /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
+#define PAL_VALUE_MAX 16     /* bytes of the longest value key */
 
 /* ---- open intents (bits of the access field) --------------------------- */
 #define PAL_ACCESS_READ 1     /* FMODE_READ */
@@ -85,12 +96,18 @@
 #define PAL_EVENT_RENAME 4 /* path: the old name, target: the new one */
 #define PAL_EVENT_CHMOD 5
 #define PAL_EVENT_CHOWN 6
-#define PAL_EVENT_MAX 6
+#define PAL_EVENT_CONNECT 7 /* connect(2), and sendto/sendmsg with an
+			     * address on an unconnected UDP socket */
+#define PAL_EVENT_BIND 8
+#define PAL_EVENT_LISTEN 9
+#define PAL_EVENT_MAX 9
 
 /* ---- hooks (a mechanism is chosen per hook) --------------------------- */
 #define PAL_HOOK_EXEC 0
 #define PAL_HOOK_FILE 1 /* open, unlink, rename, chmod, chown */
-#define PAL_HOOKS 2
+#define PAL_HOOK_NET 2  /* connect, bind (cgroup socket hooks) */
+#define PAL_HOOK_LISTEN 3
+#define PAL_HOOKS 4
 
 /* ---- actions, ordered by strength for "strongest wins" ---------------- */
 #define PAL_ACT_NONE 0
@@ -110,12 +127,14 @@
 #define PAL_MECH_FMOD_RET 2   /* fmod_ret on security_* returns -EPERM */
 #define PAL_MECH_KPROBE_OVERRIDE 3
 #define PAL_MECH_TP_SIGKILL 4 /* tracepoint + bpf_send_signal(SIGKILL) */
+#define PAL_MECH_CGROUP 5     /* cgroup socket hook returns "reject": EPERM */
 
 /* ---- ring buffer record kinds ----------------------------------------- */
 #define PAL_REC_EXEC 1 /* an exec decision or a process start */
 #define PAL_REC_EXIT 2 /* a process (thread group) exit */
 #define PAL_REC_FILE 3 /* a file event a rule decided (never an allowed,
 			* undecided one: opens are too many to report) */
+#define PAL_REC_NET 4  /* a network event a rule decided */
 
 /* pal_path.flags */
 #define PAL_PATH_TRUNCATED 1 /* deeper than the walk keeps or longer than
@@ -260,6 +279,8 @@ struct pal_config {
 	__u32 active_slot;
 	__u32 exec_mechanism; /* PAL_MECH_* in use for exec (set by loader) */
 	__u32 file_mechanism; /* PAL_MECH_* for file events, 0: not enforced */
+	__u32 net_mechanism;  /* PAL_MECH_CGROUP or 0 */
+	__u32 listen_mechanism; /* PAL_MECH_LSM, _FMOD_RET or 0 */
 };
 
 /* Common header of every ring buffer record. */
@@ -310,6 +331,22 @@ struct pal_file_record {
 	__u32 pad_end;
 };
 
+/* A network event a rule decided (PAL_REC_NET). */
+struct pal_net_record {
+	struct pal_record_hdr hdr;
+	__u32 event;     /* PAL_EVENT_CONNECT .. PAL_EVENT_LISTEN */
+	__u32 action, would, policy, rule_id, would_policy, would_rule_id;
+	__u32 mechanism; /* PAL_MECH_* */
+	__u32 flags;     /* PAL_EXEC_DECIDED | _WOULD */
+	__u32 slot;
+	__u16 port;      /* host order */
+	__u8 protocol;   /* IPPROTO_* */
+	__u8 family;     /* 4 or 6 */
+	__u8 address[16]; /* IPv6; IPv4 as ::ffff:a.b.c.d */
+	__u32 pad;
+	struct pal_path binary; /* the acting process's executable */
+};
+
 struct pal_exit_record {
 	struct pal_record_hdr hdr;
 	__u32 exit_code; /* (status >> 8) & 0xff when exited normally */
@@ -326,11 +363,15 @@ struct pal_match_input {
 	struct pal_path path;
 	struct pal_path binary;
 	struct pal_path target; /* rename; flags PAL_PATH_UNKNOWN otherwise */
+	__u16 port;             /* network events */
+	__u8 protocol, family;
+	__u8 address[16];
 };
 
 struct pal_match_output {
 	__u32 path_entry, binary_entry;   /* pal_entry.id found, 0: none */
 	__u32 target_entry, access_entry;
+	__u32 port_entry, address_entry, protocol_entry, family_entry;
 	__u32 considered;                 /* candidates whose term was evaluated */
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
@@ -369,15 +410,17 @@ PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
 PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
 PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
-PAL_ASSERT(PAL_FIELD_ACCESS == PAL_FIELDS, "fields are 1..PAL_FIELDS");
+PAL_ASSERT(PAL_FIELD_FAMILY == PAL_FIELDS, "fields are 1..PAL_FIELDS");
 PAL_ASSERT(PAL_FIELD_TARGET == PAL_PATH_FIELDS, "path fields come first");
 PAL_ASSERT(PAL_EVENT_MAX < 32, "a field's events fit a 32-bit mask");
-PAL_ASSERT_SIZE(struct pal_config, 16);
+PAL_ASSERT_SIZE(struct pal_config, 24);
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);
 PAL_ASSERT_OFF(struct pal_file_record, path, 64 + 48);
-PAL_ASSERT_SIZE(struct pal_match_output, 56);
+PAL_ASSERT_SIZE(struct pal_match_output, 72);
+PAL_ASSERT_OFF(struct pal_net_record, address, 64 + 44);
+PAL_ASSERT_OFF(struct pal_net_record, binary, 64 + 64);
 PAL_ASSERT_OFF(struct pal_match_input, path, 8);
 PAL_ASSERT_SIZE(struct pal_file_record, 64 + 48 + 3 * sizeof(struct pal_path) + 4);
 

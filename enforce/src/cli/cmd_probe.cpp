@@ -20,7 +20,8 @@ int cmd_probe(const Args &args) {
   }
   std::string fs_err = ensure_kernel_filesystems();
   Features f = probe_features();
-  const uint32_t mech[PAL_HOOKS] = {f.exec_mechanism, f.file_mechanism};
+  const uint32_t mech[PAL_HOOKS] = {f.exec_mechanism, f.file_mechanism,
+                                    f.net_mechanism, f.listen_mechanism};
   if (json) {
     nlohmann::json j;
     for (uint32_t h = 0; h < PAL_HOOKS; ++h)

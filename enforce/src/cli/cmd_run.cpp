@@ -3,6 +3,7 @@
 // here (refusing file rules no mechanism can enforce),
 // enforces, and shows every event until interrupted. No daemon, no bus:
 // when this process exits, enforcement stops.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -28,12 +29,22 @@ std::atomic<bool> g_stop{false};
 
 void on_signal(int) { g_stop = true; }
 
-// The first rule of an event other than exec, or null.
-const engine::RuleInfo *first_file_rule(const engine::CompiledPolicy &c) {
-  for (const auto &r : c.rules)
-    if (r.event != "exec")
-      return &r;
-  return nullptr;
+// The hook (PAL_HOOK_*) whose mechanism enforces rules of `event`.
+uint32_t hook_of_event(const std::string &event) {
+  if (event == "exec")
+    return PAL_HOOK_EXEC;
+  if (event == "connect" || event == "bind")
+    return PAL_HOOK_NET;
+  if (event == "listen")
+    return PAL_HOOK_LISTEN;
+  return PAL_HOOK_FILE;
+}
+
+const char *missing_hint(uint32_t hook) {
+  return hook == PAL_HOOK_NET
+             ? "connect and bind rules need a mounted cgroup v2 hierarchy"
+             : "these events need BPF LSM (boot with 'bpf' in lsm=) or "
+               "fmod_ret programs";
 }
 
 struct RunOptions {
@@ -129,34 +140,36 @@ int cmd_run(const Args &args) {
   if (std::string err = ensure_kernel_filesystems(); !err.empty())
     std::fprintf(stderr, "palisade: warning: %s\n", err.c_str());
 
-  uint32_t mechanism = PAL_MECH_TP_SIGKILL, file_mechanism = PAL_MECH_NONE;
-  std::string why = "forced by --mechanism tracepoint", file_why = why;
+  Enforcer::Options eo;
+  eo.mechanisms = {PAL_MECH_TP_SIGKILL, PAL_MECH_NONE, PAL_MECH_NONE, PAL_MECH_NONE};
+  eo.ring_bytes = opt.ring_kib * 1024;
+  std::array<std::string, PAL_HOOKS> why;
+  why.fill("forced by --mechanism tracepoint");
   if (opt.mechanism == "auto") {
     Features f = probe_features();
-    mechanism = f.exec_mechanism;
-    file_mechanism = f.file_mechanism;
-    why = f.why(PAL_HOOK_EXEC);
-    file_why = f.why(PAL_HOOK_FILE);
+    eo.mechanisms = {f.exec_mechanism, f.file_mechanism, f.net_mechanism,
+                     f.listen_mechanism};
+    eo.cgroup_root = f.cgroup_root;
+    for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+      why[h] = f.why(h);
   }
-  std::fprintf(stderr, "palisade: exec enforced by %s (%s)\npalisade: %s\n",
-               mechanism_name(mechanism), why.c_str(),
-               mechanism_guarantee(PAL_HOOK_EXEC, mechanism));
-  if (file_mechanism == PAL_MECH_NONE) {
-    // A file rule nothing would enforce (or even see) must not look active.
-    if (const engine::RuleInfo *r = first_file_rule(*compiled)) {
-      std::fprintf(stderr,
-                   "%s:%u:%u: error: %s rules cannot be enforced on this "
-                   "kernel (%s)\n  hint: file events need BPF LSM (boot with "
-                   "'bpf' in lsm=) or fmod_ret programs; nothing was loaded\n",
-                   r->loc.file_name().c_str(), r->loc.line, r->loc.column,
-                   r->event.c_str(), file_why.c_str());
-      return 1;
-    }
-  } else {
-    std::fprintf(stderr, "palisade: file events enforced by %s\npalisade: %s\n",
-                 mechanism_name(file_mechanism),
-                 mechanism_guarantee(PAL_HOOK_FILE, file_mechanism));
+  // A rule nothing would enforce (or even see) must not look active.
+  for (const auto &r : compiled->rules) {
+    const uint32_t hook = hook_of_event(r.event);
+    if (eo.mechanisms[hook] != PAL_MECH_NONE)
+      continue;
+    std::fprintf(stderr,
+                 "%s:%u:%u: error: %s rules cannot be enforced on this kernel "
+                 "(%s)\n  hint: %s\n  nothing was loaded\n",
+                 r.loc.file_name().c_str(), r.loc.line, r.loc.column,
+                 r.event.c_str(), why[hook].c_str(), missing_hint(hook));
+    return 1;
   }
+  for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+    if (eo.mechanisms[h] != PAL_MECH_NONE)
+      std::fprintf(stderr, "palisade: %s enforced by %s (%s)\npalisade:   %s\n",
+                   hook_name(h), mechanism_name(eo.mechanisms[h]), why[h].c_str(),
+                   mechanism_guarantee(h, eo.mechanisms[h]));
 
   AuditLog audit;
   if (std::string err = audit.open({opt.audit_log}); !err.empty()) {
@@ -179,7 +192,7 @@ int cmd_run(const Args &args) {
   };
 
   std::string error;
-  auto enforcer = Enforcer::create({mechanism, file_mechanism, opt.ring_kib * 1024},
+  auto enforcer = Enforcer::create(eo,
                                        on_record, error);
   if (!enforcer) {
     std::fprintf(stderr, "enforcectl run: %s\n", error.c_str());

@@ -1,21 +1,26 @@
-// Owns the BPF objects: exec (always) and file (when a mechanism for file
-// events runs here), loaded with the mechanisms the probe chose and sharing
+// Owns the BPF objects: exec (always), file (when a mechanism for file
+// events runs here) and net (cgroup socket hooks, listen), loaded with the
+// mechanisms the probe chose and sharing
 // one set of policy maps; writes compiled policies into them with an atomic
 // slot flip, switches policy modes with one map write, and hands ring
 // buffer records to a callback.
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "palisade/abi.h"
 #include "palisade/engine/compile.h"
 #include "palisade/enforce/policy_maps.h"
 
 struct pal_exec;
 struct pal_file;
+struct pal_net;
 struct ring_buffer;
+struct bpf_object;
 
 namespace palisade::enforce {
 
@@ -29,8 +34,10 @@ public:
   Enforcer &operator=(const Enforcer &) = delete;
 
   struct Options {
-    uint32_t exec_mechanism = 0; // PAL_MECH_LSM, _FMOD_RET or _TP_SIGKILL
-    uint32_t file_mechanism = 0; // PAL_MECH_LSM, _FMOD_RET or _NONE
+    // PAL_MECH_* per PAL_HOOK_*: exec: LSM, FMOD_RET or TP_SIGKILL; file
+    // and listen: LSM, FMOD_RET or NONE; net: CGROUP or NONE.
+    std::array<uint32_t, PAL_HOOKS> mechanisms{};
+    std::string cgroup_root; // where the net programs attach
     // Ring buffer size in bytes: a power of two, at least one page; 0 keeps
     // PAL_RINGBUF_BYTES. Small values make loss easy to provoke in tests.
     uint32_t ring_bytes = 0;
@@ -61,19 +68,23 @@ public:
   // Records the kernel could not put into the ring buffer, all CPUs.
   uint64_t dropped() const;
 
-  uint32_t exec_mechanism() const { return exec_mechanism_; }
-  uint32_t file_mechanism() const { return file_mechanism_; }
+  uint32_t mechanism(uint32_t hook) const { return options_.mechanisms.at(hook); }
 
 private:
   Enforcer() = default;
 
   bool load_file_object(std::string &error);
+  bool load_net_object(std::string &error);
+  // Makes `obj` use the exec object's maps of the same name (lib/maps.h).
+  bool share_maps(bpf_object *obj, std::string &error);
 
+  Options options_;
   pal_exec *skel_ = nullptr;
   pal_file *file_skel_ = nullptr;
+  pal_net *net_skel_ = nullptr;
+  int cgroup_fd_ = -1;
   ring_buffer *ring_ = nullptr;
   RecordHandler on_record_;
-  uint32_t exec_mechanism_ = 0, file_mechanism_ = 0;
   PolicyMaps maps_;
 };
 

@@ -11,8 +11,10 @@ namespace palisade::enforce {
 
 // Per hook (PAL_HOOK_*), the strongest mechanism proven to run:
 //   exec: lsm > fmod_ret > tracepoint+sigkill
-//   file: lsm > fmod_ret > none (no weaker hook sees the kernel's own path
-//         before the action, so file rules cannot be enforced then)
+//   file, listen: lsm > fmod_ret > none (no weaker hook sees the kernel's
+//         own path or socket before the action, so such rules cannot be
+//         enforced then)
+//   connect/bind: cgroup socket hooks at the cgroup v2 root > none
 // kprobe+override is not offered: the kernels here lack kprobes or
 // CONFIG_FUNCTION_ERROR_INJECTION (docs/mechanisms.md).
 struct Features {
@@ -24,6 +26,10 @@ struct Features {
   std::string fmod_ret_detail;
   uint32_t exec_mechanism = 0; // PAL_MECH_*
   uint32_t file_mechanism = 0; // PAL_MECH_*, PAL_MECH_NONE: not enforceable
+  uint32_t listen_mechanism = 0;
+  uint32_t net_mechanism = 0;  // PAL_MECH_CGROUP or PAL_MECH_NONE
+  std::string cgroup_root;     // where net programs attach
+  std::string cgroup_detail;   // why cgroup was or was not chosen
 
   // One line: why the hook got its mechanism.
   std::string why(uint32_t hook) const;
@@ -32,10 +38,11 @@ struct Features {
 // Probes the running kernel. Needs root. Never throws.
 Features probe_features();
 
-// "lsm", "fmod_ret", "kprobe+override", "tracepoint+sigkill", "none".
+// "lsm", "fmod_ret", "kprobe+override", "tracepoint+sigkill", "cgroup",
+// "none".
 const char *mechanism_name(uint32_t mech);
 
-// "exec", "file".
+// "exec", "file", "connect/bind", "listen".
 const char *hook_name(uint32_t hook);
 
 // What a mechanism cannot guarantee on a hook, for `status` and the banner.

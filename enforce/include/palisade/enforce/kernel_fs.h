@@ -10,4 +10,9 @@ namespace palisade::enforce {
 // not mounted yet. Returns "" or a description of what failed.
 std::string ensure_kernel_filesystems();
 
+// Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup, or
+// /sys/fs/cgroup/unified on a hybrid system), "" when it is not. Network
+// programs attach at its root, which every process is under.
+std::string cgroup2_root();
+
 } // namespace palisade::enforce

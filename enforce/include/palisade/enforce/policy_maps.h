@@ -5,10 +5,12 @@
 // matcher test program.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 
+#include "palisade/abi.h"
 #include "palisade/engine/compile.h"
 
 struct bpf_map;
@@ -39,10 +41,10 @@ template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
 class PolicyMaps {
 public:
   PolicyMaps() = default;
-  PolicyMaps(PolicyMapSet maps, uint32_t exec_mechanism,
-             uint32_t file_mechanism)
-      : maps_(maps), exec_mechanism_(exec_mechanism),
-        file_mechanism_(file_mechanism) {}
+  // `mechanisms`: PAL_MECH_* per PAL_HOOK_*, written to config for the
+  // programs and for `status`.
+  PolicyMaps(PolicyMapSet maps, std::array<uint32_t, PAL_HOOKS> mechanisms)
+      : maps_(maps), mechanisms_(mechanisms) {}
 
   // Writes the initial config: slot 0 active and empty. The maps must be
   // freshly created (all array elements zero, trie and hash empty).
@@ -66,7 +68,7 @@ private:
   void clear_slot(uint32_t slot);
 
   PolicyMapSet maps_;
-  uint32_t exec_mechanism_ = 0, file_mechanism_ = 0; // PAL_MECH_*
+  std::array<uint32_t, PAL_HOOKS> mechanisms_{};
   uint32_t active_slot_ = 0;
   // Per slot and array map: elements (from the slot's first) that may be
   // non-zero, so clearing a slot writes zeros over only those.

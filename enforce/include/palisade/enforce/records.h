@@ -37,6 +37,7 @@ private:
                            uint32_t rule_id) const;
   nlohmann::json decode_exec(const pal_exec_record &r) const;
   nlohmann::json decode_file(const pal_file_record &r) const;
+  nlohmann::json decode_net(const pal_net_record &r) const;
   nlohmann::json decode_exit(const pal_exit_record &r) const;
   nlohmann::json process_json(const pal_record_hdr &h) const;
 

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <string>
+
+#include "palisade/abi.h"
 #include <vector>
 
 #include "palisade/dsl/ast.h"
@@ -42,7 +44,7 @@ struct RunningPolicy {
 // One live `enforcectl run`, read back from its pinned maps.
 struct RunningEnforcement {
   int pid = 0;
-  uint32_t mechanism[2] = {}; // PAL_MECH_* per PAL_HOOK_* (exec, file)
+  uint32_t mechanism[PAL_HOOKS] = {}; // PAL_MECH_* per PAL_HOOK_*
   std::vector<RunningPolicy> policies;
 };
 
