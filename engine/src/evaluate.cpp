@@ -21,18 +21,16 @@ struct List {
   uint32_t rule = 0, term = 0;
 };
 
-// The merge order: on a tie of head rules the earlier list goes first.
-enum ListIndex { kPath, kBinary, kAlways, kTarget, kAccess };
-
 struct Eval {
   const ImageView &img;
   uint32_t slot = 0;
   uint32_t event = PAL_EVENT_EXEC;
   uint64_t decided = 0;
-  uint32_t path_entry = 0, binary_entry = 0, target_entry = 0,
-           access_entry = 0;
-  List lists[PAL_MATCH_LISTS]; // by ListIndex; kPath is the fail-closed
-                               // list when a path is unresolved
+  uint32_t entry[PAL_FIELDS + 1] = {}; // found per PAL_FIELD_*; 0: none
+  // lists[0]: the "always" list (the fail-closed one if unresolved);
+  // lists[f]: the candidates of field f's entry. Merged by rule index,
+  // the lower list first on a tie.
+  List lists[PAL_MATCH_LISTS];
   Verdict v;
 
   explicit Eval(const ImageView &i) : img(i) {}
@@ -49,15 +47,15 @@ struct Eval {
     l.term = cand->term;
   }
 
-  static void take(const pal_entry &e, uint32_t &entry, List &l) {
-    entry = e.id;
+  static void take(const pal_entry &e, uint32_t &found, List &l) {
+    found = e.id;
     l.pos = e.cand_first;
     l.end = e.cand_first + e.cand_count;
   }
 
   // pal_lookup_field()
   void lookup(const std::string &path, bool truncated, uint8_t field,
-              const pal_slot &hdr, uint32_t &entry, List &l) const {
+              const pal_slot &hdr, uint32_t &found, List &l) const {
     const uint32_t len = static_cast<uint32_t>(path.size());
     if (!truncated && len <= PAL_MATCH_PATH_MAX &&
         ((hdr.exact_lens[field - 1][len / 64] >> (len % 64)) & 1)) {
@@ -67,7 +65,7 @@ struct Eval {
       std::memcpy(words, path.data(), path.size());
       if (x && x->len == len &&
           std::memcmp(x->path, words, (len + 7) / 8 * 8) == 0) {
-        take(x->entry, entry, l);
+        take(x->entry, found, l);
         return;
       }
     }
@@ -82,30 +80,28 @@ struct Eval {
     std::memcpy(key.data + PAL_LPM_HDR, path.data(),
                 std::min<size_t>(path.size(), PAL_LPM_DATA - PAL_LPM_HDR));
     if (auto e = img.lpm_lookup(key))
-      take(*e, entry, l);
+      take(*e, found, l);
   }
 
-  // pal_lookup_access(): the open's whole mask, one LPM lookup.
-  void lookup_access(uint32_t access, uint32_t &entry, List &l) const {
+  // pal_lookup_value(): slot, field, the value's bytes, one LPM lookup
+  // (an open's access mask is one byte, prefixlen PAL_ACCESS_KEY_BITS).
+  void lookup_value(uint8_t field, const uint8_t *val, uint32_t len,
+                    uint32_t &found, List &l) const {
     pal_lpm_key key;
     std::memset(&key, 0, sizeof key);
-    key.prefixlen = PAL_ACCESS_KEY_BITS;
+    len = std::min<uint32_t>(len, PAL_VALUE_MAX);
+    key.prefixlen = (PAL_LPM_HDR + len) * 8;
     key.data[0] = static_cast<uint8_t>(slot);
-    key.data[1] = PAL_FIELD_ACCESS;
-    key.data[PAL_LPM_HDR] = static_cast<uint8_t>(access & PAL_ACCESS_ALL);
+    key.data[1] = field;
+    std::memcpy(key.data + PAL_LPM_HDR, val, len);
     if (auto e = img.lpm_lookup(key))
-      take(*e, entry, l);
+      take(*e, found, l);
   }
 
-  // The entry a literal of `field` is checked against.
+  // The entry a literal of `field` is checked against (match.h indexes
+  // its entries by field & (PAL_ENTRY_SLOTS - 1); no field reaches 16).
   uint32_t entry_of(uint32_t field) const {
-    switch (field) {
-    case PAL_FIELD_PATH: return path_entry;
-    case PAL_FIELD_BINARY: return binary_entry;
-    case PAL_FIELD_TARGET: return target_entry;
-    case PAL_FIELD_ACCESS: return access_entry;
-    }
-    return 0;
+    return field <= PAL_FIELDS ? entry[field] : 0;
   }
 
   // pal_term_holds() with pal_lit_step()
@@ -132,8 +128,8 @@ struct Eval {
         return false;
       if (lit->field == t->anchor_field)
         continue;
-      uint32_t entry = entry_of(lit->field);
-      bool held = entry != 0 && img.held(slot, entry, lit->atom);
+      uint32_t found = entry_of(lit->field);
+      bool held = found != 0 && img.held(slot, found, lit->atom);
       if (held != (k < n_must))
         return false;
     }
@@ -174,7 +170,7 @@ struct Eval {
   bool step() {
     List *l = &lists[0];
     for (List &other : lists)
-      if (other.rule < l->rule)
+      if (other.rule < l->rule) // strictly: the lower list wins a tie
         l = &other;
     uint32_t ri = l->rule, ti = l->term;
     if (ri == kListEnd)
@@ -218,23 +214,27 @@ Verdict Evaluator::operator()(const Event &ev) const {
     if (fail) {
       // Fail closed: for each policy and event its first deny/kill rule
       // holds, and no allow exception does.
-      l[kPath].pos = hdr->closed_first;
-      l[kPath].end = hdr->closed_first + hdr->closed_count;
+      l[0].pos = hdr->closed_first;
+      l[0].end = hdr->closed_first + hdr->closed_count;
     } else {
-      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr, e.path_entry,
-               l[kPath]);
+      l[0].pos = hdr->always_first;
+      l[0].end = hdr->always_first + hdr->always_count;
+      // pal_lookup_fields()
+      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr,
+               e.entry[PAL_FIELD_PATH], l[PAL_FIELD_PATH]);
       // An unknown binary gets no lookup: no binary atom holds.
       if (ev.binary_known)
-        e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr, e.binary_entry,
-                 l[kBinary]);
-      l[kAlways].pos = hdr->always_first;
-      l[kAlways].end = hdr->always_first + hdr->always_count;
+        e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr,
+                 e.entry[PAL_FIELD_BINARY], l[PAL_FIELD_BINARY]);
       if (ev.kind == PAL_EVENT_RENAME)
         e.lookup(ev.target, ev.target_truncated, PAL_FIELD_TARGET, *hdr,
-                 e.target_entry, l[kTarget]);
+                 e.entry[PAL_FIELD_TARGET], l[PAL_FIELD_TARGET]);
       // An open without intents has no entry: no access atom holds.
-      if (ev.kind == PAL_EVENT_OPEN && ev.access != 0)
-        e.lookup_access(ev.access, e.access_entry, l[kAccess]);
+      if (ev.kind == PAL_EVENT_OPEN && ev.access != 0) {
+        const uint8_t byte = static_cast<uint8_t>(ev.access & PAL_ACCESS_ALL);
+        e.lookup_value(PAL_FIELD_ACCESS, &byte, 1, e.entry[PAL_FIELD_ACCESS],
+                       l[PAL_FIELD_ACCESS]);
+      }
     }
     for (List &list : e.lists)
       e.load(list);
@@ -243,10 +243,10 @@ Verdict Evaluator::operator()(const Event &ev) const {
         break;
   }
   e.v.fail_closed = fail && e.v.action >= PAL_ACT_DENY;
-  e.v.path_entry = e.path_entry;
-  e.v.binary_entry = e.binary_entry;
-  e.v.target_entry = e.target_entry;
-  e.v.access_entry = e.access_entry;
+  e.v.path_entry = e.entry[PAL_FIELD_PATH];
+  e.v.binary_entry = e.entry[PAL_FIELD_BINARY];
+  e.v.target_entry = e.entry[PAL_FIELD_TARGET];
+  e.v.access_entry = e.entry[PAL_FIELD_ACCESS];
   return e.v;
 }
 

@@ -230,5 +230,22 @@ TEST(EvaluateRename, ListsMergeInRuleOrder) {
   EXPECT_EQ(v.considered, 2u);
 }
 
+// A rule with one term in the always list and one in the path entry's:
+// both lists' heads are the same rule. match.h takes the lower list first
+// (list 0 is the always list, list f field f's), so the always term is
+// evaluated, fails, and the path term decides: two terms considered.
+TEST(EvaluateEvents, OnATieTheAlwaysListGoesFirst) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when path == "/a" or binary != "/b"
+  })");
+  Event ev = event_of(PAL_EVENT_EXEC, "/a");
+  ev.binary = "/b";
+  Verdict v = evaluate(c.image, ev);
+  EXPECT_EQ(v.action, PAL_ACT_DENY);
+  EXPECT_EQ(v.considered, 2u);
+  ev.binary = "/c"; // the always term holds: the path term is not needed
+  EXPECT_EQ(evaluate(c.image, ev).considered, 1u);
+}
+
 } // namespace
 } // namespace palisade::engine
