@@ -1,6 +1,8 @@
 // event_from_json(): the event `enforcectl explain --event` takes.
 // Strict (unknown keys, and keys of another event, are errors), so a typo
 // cannot silently turn into "binary unknown" and a different verdict.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "access.h"
@@ -88,16 +90,15 @@ bool read_access(const json &j, uint32_t &out, std::string &error) {
 // The event kind: "event", or "kind" as it was called when exec was the
 // only one; exec when neither is there.
 bool read_kind(const json &j, uint32_t &kind, std::string &error) {
+  if (j.contains("kind") && j.contains("event") && j["kind"] != j["event"]) {
+    error = "\"kind\" and \"event\" name different events";
+    return false;
+  }
+  const char *key = j.contains("event") ? "event" : "kind";
   std::string name = "exec";
-  for (const char *key : {"kind", "event"}) {
-    if (!j.contains(key))
-      continue;
+  if (j.contains(key)) {
     if (!j[key].is_string()) {
       error = std::string("\"") + key + "\" must be a string";
-      return false;
-    }
-    if (j.contains("kind") && j.contains("event") && j["kind"] != j["event"]) {
-      error = "\"kind\" and \"event\" name different events";
       return false;
     }
     name = j[key].get<std::string>();
