@@ -6,37 +6,16 @@
 
 #include "compile_text.h"
 #include "palisade/engine/evaluate.h"
+#include "test_events.h"
 
 namespace palisade::engine {
 namespace {
 
 using test::compile_text;
 
-Event open_of(std::string path, uint32_t access) {
-  Event ev;
-  ev.kind = PAL_EVENT_OPEN;
-  ev.path = std::move(path);
-  ev.binary = "/usr/bin/cat";
-  ev.access = access;
-  return ev;
-}
-
-Event rename_of(std::string from, std::string to) {
-  Event ev;
-  ev.kind = PAL_EVENT_RENAME;
-  ev.path = std::move(from);
-  ev.target = std::move(to);
-  ev.binary = "/usr/bin/mv";
-  return ev;
-}
-
-Event event_of(uint32_t kind, std::string path) {
-  Event ev;
-  ev.kind = kind;
-  ev.path = std::move(path);
-  ev.binary = "/usr/bin/bash";
-  return ev;
-}
+using test::event_of;
+using test::open_of;
+using test::rename_of;
 
 constexpr uint32_t R = PAL_ACCESS_READ, W = PAL_ACCESS_WRITE,
                    C = PAL_ACCESS_CREATE, T = PAL_ACCESS_TRUNCATE;

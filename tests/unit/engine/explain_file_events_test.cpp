@@ -11,6 +11,7 @@
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/explain.h"
 #include "random_policy.h"
+#include "test_events.h"
 
 namespace palisade::engine {
 namespace {
@@ -26,14 +27,7 @@ policy "files" mode enforce {
 }
 )";
 
-Event open_of(std::string path, uint32_t access) {
-  Event ev;
-  ev.kind = PAL_EVENT_OPEN;
-  ev.path = std::move(path);
-  ev.binary = "/usr/bin/cat";
-  ev.access = access;
-  return ev;
-}
+using test::open_of;
 
 TEST(AtomMeaning, AccessIntentsFromTheOneIntentMasks) {
   auto c = compile_text(R"(policy "p" mode enforce {
