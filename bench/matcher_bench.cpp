@@ -26,10 +26,6 @@ using namespace palisade;
 
 namespace {
 
-struct MatchInput {
-  pal_path path;
-  pal_path binary;
-};
 struct Bench {
   uint64_t iterations;
   uint64_t elapsed_ns;
@@ -55,9 +51,12 @@ void set_path(pal_path &p, const char *s) {
 }
 
 double ns_once(pal_match_test *skel, const char *path, uint64_t iterations) {
-  MatchInput in;
+  pal_match_input in; // abi.h's: the map's value is exactly this
+  std::memset(&in, 0, sizeof in);
+  in.event = PAL_EVENT_EXEC;
   set_path(in.path, path);
   set_path(in.binary, "/usr/bin/bash");
+  in.target.flags = PAL_PATH_UNKNOWN; // only a rename has a new name
   __u32 zero = 0;
   bpf_map_update_elem(bpf_map__fd(skel->maps.mt_input), &zero, &in, BPF_ANY);
   Bench b{iterations, 0};
@@ -91,7 +90,7 @@ int main(int argc, char **argv) {
     std::perror("load match_test.bpf.o");
     return 1;
   }
-  enforce::PolicyMaps maps(enforce::policy_map_set(skel), 0);
+  enforce::PolicyMaps maps(enforce::policy_map_set(skel), {});
   std::string err;
   if (!maps.init(err)) {
     std::fprintf(stderr, "%s\n", err.c_str());

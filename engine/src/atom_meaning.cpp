@@ -11,9 +11,22 @@ std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
   ImageView view(image);
   std::vector<AtomEntry> entries;
   std::vector<std::vector<uint32_t>> held;
+  std::map<uint32_t, AtomMeaning> out;
   for (AtomEntry &a : decode_entries(image)) {
     if (a.slot != image.slot)
       continue;
+    if (a.mask) {
+      // An access atom is held by every mask it meets; the one-intent
+      // masks name its intents.
+      if ((a.mask & (a.mask - 1)) == 0)
+        for (uint32_t id : view.held_atoms(a.entry.id)) {
+          AtomMeaning &m = out[id];
+          m.field = a.field;
+          m.exact = true;
+          m.values.push_back(a.value);
+        }
+      continue;
+    }
     held.push_back(view.held_atoms(a.entry.id));
     entries.push_back(std::move(a));
   }
@@ -23,7 +36,6 @@ std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
   for (size_t j = 0; j < entries.size(); ++j)
     if (!entries[j].exact)
       dirs.emplace(std::make_pair(entries[j].field, entries[j].value), j);
-  std::map<uint32_t, AtomMeaning> out;
   for (size_t i = 0; i < entries.size(); ++i) {
     const AtomEntry &a = entries[i];
     std::vector<uint32_t> own = held[i];

@@ -14,13 +14,15 @@ namespace palisade::engine {
 struct AtomMeaning {
   uint8_t field = 0;  // PAL_FIELD_*
   bool exact = false; // false: under
-  std::vector<std::string> values; // canonical paths, sorted ("/tmp", "/")
+  std::vector<std::string> values; // canonical paths, sorted ("/tmp", "/");
+                                   // access: intents ("read"), sorted
 };
 
 // Atom id -> meaning, from the entries of the image's own slot. An entry's
 // own atoms are its bits minus those of the entries that are its prefixes
 // (the closure added those). An `under` value below another value of the
 // same atom is therefore not listed, which does not change the meaning.
+// An access atom's intents are the one-intent masks that hold it.
 std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image);
 
 // `path == "/x"`, `path in ["/a", "/b"]`, `path under "/tmp"`; negated:

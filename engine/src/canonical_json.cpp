@@ -139,7 +139,7 @@ struct Decoder {
     ImageView view(image);
     json out = json::array();
     std::vector<uint32_t> ids;
-    uint64_t lens[PAL_FIELDS][4] = {};
+    uint64_t lens[PAL_PATH_FIELDS][4] = {};
     for (const AtomEntry &a : decode_entries(image)) {
       check(a.slot == slot, "entry of another slot");
       check(a.field >= 1 && a.field <= PAL_FIELDS, "entry of no field");
@@ -147,7 +147,7 @@ struct Decoder {
       ids.push_back(a.entry.id);
       json j = {{"id", a.entry.id},
                 {"field", field_name(a.field)},
-                {"match", a.exact ? "exact" : "under"},
+                {"match", a.mask ? "mask" : a.exact ? "exact" : "under"},
                 {"value", a.value},
                 {"held", view.held_atoms(a.entry.id)},
                 {"candidates",
@@ -156,6 +156,7 @@ struct Decoder {
         j["prefixlen"] = a.prefixlen;
       } else {
         // An "exact" entry: its key must be the one the kernel computes.
+        check(a.field <= PAL_PATH_FIELDS, "an exact entry of no path field");
         check(a.hash == path_hash(hdr.hash_seed, a.value),
               "exact key hash does not match its path");
         lens[a.field - 1][a.value.size() / 64] |= uint64_t{1}
@@ -240,6 +241,10 @@ std::string to_canonical_json(const CompiledPolicy &c) {
     d.rules.push_back(
         w.get<pal_rule>("rules", image.slot * PAL_MAX_RULES + i));
   check(d.hdr.always_count <= PAL_MAX_LIST, "always list too long");
+  uint32_t events = 0; // the hooks skip events no rule is for
+  for (const pal_rule &r : d.rules)
+    events |= r.event < 32 ? 1u << r.event : 0;
+  check(d.hdr.events == events, "events does not match the rules' events");
 
   json rules = json::array();
   for (uint32_t i = 0; i < d.rules.size(); ++i)

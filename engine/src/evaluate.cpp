@@ -1,5 +1,5 @@
-// evaluate_exec(): bpf/lib/match.h and the kernel's maps, step by step, on
-// the image's bytes. Deliberately literal (same u32 arithmetic, same bounds,
+// evaluate(): bpf/lib/match.h and the kernel's maps, step by step, on the
+// image's bytes. Deliberately literal (same u32 arithmetic, same bounds,
 // same merge order): it is the oracle the kernel is tested against, so it
 // must not be smarter than the kernel.
 #include "palisade/engine/evaluate.h"
@@ -26,9 +26,14 @@ struct Eval {
   uint32_t slot = 0;
   uint32_t event = PAL_EVENT_EXEC;
   uint64_t decided = 0;
-  uint32_t path_entry = 0, binary_entry = 0;
-  List l0, l1, l2;
+  uint32_t entry[PAL_FIELDS + 1] = {}; // found per PAL_FIELD_*; 0: none
+  // lists[0]: the "always" list (the fail-closed one if unresolved);
+  // lists[f]: the candidates of field f's entry. Merged by rule index,
+  // the lower list first on a tie.
+  List lists[PAL_MATCH_LISTS];
   Verdict v;
+
+  explicit Eval(const ImageView &i) : img(i) {}
 
   // pal_list_load()
   void load(List &l) const {
@@ -42,9 +47,15 @@ struct Eval {
     l.term = cand->term;
   }
 
+  static void take(const pal_entry &e, uint32_t &found, List &l) {
+    found = e.id;
+    l.pos = e.cand_first;
+    l.end = e.cand_first + e.cand_count;
+  }
+
   // pal_lookup_field()
   void lookup(const std::string &path, bool truncated, uint8_t field,
-              const pal_slot &hdr, uint32_t &entry, List &l) const {
+              const pal_slot &hdr, uint32_t &found, List &l) const {
     const uint32_t len = static_cast<uint32_t>(path.size());
     if (!truncated && len <= PAL_MATCH_PATH_MAX &&
         ((hdr.exact_lens[field - 1][len / 64] >> (len % 64)) & 1)) {
@@ -54,9 +65,7 @@ struct Eval {
       std::memcpy(words, path.data(), path.size());
       if (x && x->len == len &&
           std::memcmp(x->path, words, (len + 7) / 8 * 8) == 0) {
-        entry = x->entry.id;
-        l.pos = x->entry.cand_first;
-        l.end = x->entry.cand_first + x->entry.cand_count;
+        take(x->entry, found, l);
         return;
       }
     }
@@ -70,12 +79,29 @@ struct Eval {
     // The NUL (if it fits) is already there: the key was zeroed.
     std::memcpy(key.data + PAL_LPM_HDR, path.data(),
                 std::min<size_t>(path.size(), PAL_LPM_DATA - PAL_LPM_HDR));
-    auto e = img.lpm_lookup(key);
-    if (!e)
-      return;
-    entry = e->id;
-    l.pos = e->cand_first;
-    l.end = e->cand_first + e->cand_count;
+    if (auto e = img.lpm_lookup(key))
+      take(*e, found, l);
+  }
+
+  // pal_lookup_value(): slot, field, the value's bytes, one LPM lookup
+  // (an open's access mask is one byte, prefixlen PAL_ACCESS_KEY_BITS).
+  void lookup_value(uint8_t field, const uint8_t *val, uint32_t len,
+                    uint32_t &found, List &l) const {
+    pal_lpm_key key;
+    std::memset(&key, 0, sizeof key);
+    len = std::min<uint32_t>(len, PAL_VALUE_MAX);
+    key.prefixlen = (PAL_LPM_HDR + len) * 8;
+    key.data[0] = static_cast<uint8_t>(slot);
+    key.data[1] = field;
+    std::memcpy(key.data + PAL_LPM_HDR, val, len);
+    if (auto e = img.lpm_lookup(key))
+      take(*e, found, l);
+  }
+
+  // The entry a literal of `field` is checked against (match.h indexes
+  // its entries by field & (PAL_ENTRY_SLOTS - 1); no field reaches 16).
+  uint32_t entry_of(uint32_t field) const {
+    return field <= PAL_FIELDS ? entry[field] : 0;
   }
 
   // pal_term_holds() with pal_lit_step()
@@ -102,10 +128,8 @@ struct Eval {
         return false;
       if (lit->field == t->anchor_field)
         continue;
-      uint32_t entry = lit->field == PAL_FIELD_PATH     ? path_entry
-                       : lit->field == PAL_FIELD_BINARY ? binary_entry
-                                                        : 0;
-      bool held = entry != 0 && img.held(slot, entry, lit->atom);
+      uint32_t found = entry_of(lit->field);
+      bool held = found != 0 && img.held(slot, found, lit->atom);
       if (held != (k < n_must))
         return false;
     }
@@ -144,11 +168,10 @@ struct Eval {
 
   // pal_step(): false when every list is done.
   bool step() {
-    List *l = &l0;
-    if (l1.rule < l->rule)
-      l = &l1;
-    if (l2.rule < l->rule)
-      l = &l2;
+    List *l = &lists[0];
+    for (List &other : lists)
+      if (other.rule < l->rule) // strictly: the lower list wins a tie
+        l = &other;
     uint32_t ri = l->rule, ti = l->term;
     if (ri == kListEnd)
       return false;
@@ -161,58 +184,78 @@ struct Eval {
 
 } // namespace
 
+bool unresolved(const Event &ev) {
+  return ev.path_unresolved ||
+         (ev.kind == PAL_EVENT_RENAME && ev.target_unresolved);
+}
+
 uint64_t exact_path_hash(uint64_t seed, std::string_view path) {
   return path_hash(seed, path);
 }
 
-ExecEvaluator::ExecEvaluator(const MapImage &image)
+Evaluator::Evaluator(const MapImage &image)
     : view_(std::make_unique<ImageView>(image)) {}
 
-ExecEvaluator::~ExecEvaluator() = default;
+Evaluator::~Evaluator() = default;
 
-Verdict evaluate_exec(const MapImage &image, const ExecEvent &ev) {
-  return ExecEvaluator(image)(ev);
+Verdict evaluate(const MapImage &image, const Event &ev) {
+  return Evaluator(image)(ev);
 }
 
-Verdict ExecEvaluator::operator()(const ExecEvent &ev) const {
+Verdict Evaluator::operator()(const Event &ev) const {
   const ImageView &img = *view_;
-  Eval e{img};
+  Eval e(img);
   e.slot = img.slot() & 1; // pal_config.active_slot & 1
+  e.event = ev.kind;
+  const bool fail = unresolved(ev);
   auto hdr = img.array<pal_slot>("slots", e.slot);
   if (hdr) {
-    if (ev.path_unresolved) {
-      // Fail closed: each policy's first deny/kill rule holds, and no
-      // allow exception does.
-      e.l0.pos = hdr->closed_first;
-      e.l0.end = hdr->closed_first + hdr->closed_count;
+    List *l = e.lists;
+    if (fail) {
+      // Fail closed: for each policy and event its first deny/kill rule
+      // holds, and no allow exception does.
+      l[0].pos = hdr->closed_first;
+      l[0].end = hdr->closed_first + hdr->closed_count;
     } else {
-      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr, e.path_entry,
-               e.l0);
+      l[0].pos = hdr->always_first;
+      l[0].end = hdr->always_first + hdr->always_count;
+      // pal_lookup_fields()
+      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr,
+               e.entry[PAL_FIELD_PATH], l[PAL_FIELD_PATH]);
       // An unknown binary gets no lookup: no binary atom holds.
       if (ev.binary_known)
-        e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr, e.binary_entry,
-                 e.l1);
-      e.l2.pos = hdr->always_first;
-      e.l2.end = hdr->always_first + hdr->always_count;
+        e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr,
+                 e.entry[PAL_FIELD_BINARY], l[PAL_FIELD_BINARY]);
+      if (ev.kind == PAL_EVENT_RENAME)
+        e.lookup(ev.target, ev.target_truncated, PAL_FIELD_TARGET, *hdr,
+                 e.entry[PAL_FIELD_TARGET], l[PAL_FIELD_TARGET]);
+      // An open without intents has no entry: no access atom holds.
+      if (ev.kind == PAL_EVENT_OPEN && ev.access != 0) {
+        const uint8_t byte = static_cast<uint8_t>(ev.access & PAL_ACCESS_ALL);
+        e.lookup_value(PAL_FIELD_ACCESS, &byte, 1, e.entry[PAL_FIELD_ACCESS],
+                       l[PAL_FIELD_ACCESS]);
+      }
     }
-    e.load(e.l0);
-    e.load(e.l1);
-    e.load(e.l2);
+    for (List &list : e.lists)
+      e.load(list);
     for (uint32_t i = 0; i < PAL_MATCH_STEPS; ++i)
       if (!e.step())
         break;
   }
-  e.v.fail_closed = ev.path_unresolved && e.v.action >= PAL_ACT_DENY;
-  e.v.path_entry = e.path_entry;
-  e.v.binary_entry = e.binary_entry;
+  e.v.fail_closed = fail && e.v.action >= PAL_ACT_DENY;
+  e.v.path_entry = e.entry[PAL_FIELD_PATH];
+  e.v.binary_entry = e.entry[PAL_FIELD_BINARY];
+  e.v.target_entry = e.entry[PAL_FIELD_TARGET];
+  e.v.access_entry = e.entry[PAL_FIELD_ACCESS];
   return e.v;
 }
 
 std::vector<uint32_t> held_atoms(const MapImage &image, uint32_t path_entry,
-                                 uint32_t binary_entry) {
+                                 uint32_t binary_entry, uint32_t target_entry,
+                                 uint32_t access_entry) {
   ImageView img(image);
   std::vector<uint32_t> out;
-  for (uint32_t entry : {path_entry, binary_entry})
+  for (uint32_t entry : {path_entry, binary_entry, target_entry, access_entry})
     if (entry) {
       auto atoms = img.held_atoms(entry);
       out.insert(out.end(), atoms.begin(), atoms.end());

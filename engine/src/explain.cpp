@@ -1,4 +1,4 @@
-// explain_exec(): the verdict from the reference evaluator, and the rules
+// explain_event(): the verdict from the reference evaluator, and the rules
 // behind it, read from the same image bytes in the same order.
 #include "palisade/engine/explain.h"
 
@@ -15,17 +15,14 @@ namespace {
 
 // What the event's lookups found: the atoms each field holds.
 struct Held {
-  std::vector<uint32_t> path, binary;
+  std::vector<uint32_t> by_field[PAL_FIELDS + 1]; // index PAL_FIELD_*
 
   bool has(uint32_t field, uint32_t atom) const {
-    const auto &set = field == PAL_FIELD_PATH     ? path
-                      : field == PAL_FIELD_BINARY ? binary
-                                                  : none;
+    if (field > PAL_FIELDS)
+      return false;
+    const auto &set = by_field[field];
     return std::binary_search(set.begin(), set.end(), atom);
   }
-
-private:
-  static inline const std::vector<uint32_t> none;
 };
 
 std::string literal_text(const std::map<uint32_t, AtomMeaning> &meanings,
@@ -63,7 +60,7 @@ TermExplanation explain_term(const ImageView &img, uint32_t term,
 
 RuleExplanation explain_rule(uint32_t index, const pal_rule &r,
                              const CompiledPolicy &compiled,
-                             const ExecEvent &ev, const ImageView &img,
+                             const Event &ev, const ImageView &img,
                              const Held &held,
                              const std::map<uint32_t, AtomMeaning> &meanings) {
   RuleExplanation out;
@@ -76,7 +73,7 @@ RuleExplanation explain_rule(uint32_t index, const pal_rule &r,
     out.holds = out.holds || out.terms.back().holds;
   }
   // The kernel's fail-closed rule replaces the condition (match.h).
-  if (ev.path_unresolved) {
+  if (unresolved(ev)) {
     out.holds = r.action >= PAL_ACT_DENY;
     out.fail_closed = out.holds;
   }
@@ -120,19 +117,23 @@ const TermExplanation *RuleExplanation::deciding_term() const {
   return nullptr;
 }
 
-Explanation explain_exec(const CompiledPolicy &compiled, const ExecEvent &ev) {
+Explanation explain_event(const CompiledPolicy &compiled, const Event &ev) {
   Explanation out;
   out.event = ev;
-  out.verdict = evaluate_exec(compiled.image, ev);
+  const Verdict &v = out.verdict = evaluate(compiled.image, ev);
   const auto meanings = atom_meanings(compiled.image);
   const ImageView img(compiled.image);
   Held held;
-  if (out.verdict.path_entry)
-    held.path = img.held_atoms(out.verdict.path_entry);
-  if (out.verdict.binary_entry)
-    held.binary = img.held_atoms(out.verdict.binary_entry);
-  for (uint32_t id : held_atoms(compiled.image, out.verdict.path_entry,
-                                out.verdict.binary_entry))
+  const std::pair<uint32_t, uint32_t> found[] = {
+      {PAL_FIELD_PATH, v.path_entry},
+      {PAL_FIELD_BINARY, v.binary_entry},
+      {PAL_FIELD_TARGET, v.target_entry},
+      {PAL_FIELD_ACCESS, v.access_entry}};
+  for (auto [field, entry] : found)
+    if (entry)
+      held.by_field[field] = img.held_atoms(entry);
+  for (uint32_t id : held_atoms(compiled.image, v.path_entry, v.binary_entry,
+                                v.target_entry, v.access_entry))
     out.atoms.push_back({id, literal_text(meanings, id, false)});
   out.policies = policies_of(compiled);
   std::map<uint32_t, PolicyExplanation *> by_index;
@@ -148,7 +149,7 @@ Explanation explain_exec(const CompiledPolicy &compiled, const ExecEvent &ev) {
     const pal_rule r =
         *img.array<pal_rule>("rules", slot * PAL_MAX_RULES + i);
     auto pol = by_index.find(r.policy & (PAL_MAX_POLICIES - 1));
-    if (r.event != PAL_EVENT_EXEC || pol == by_index.end())
+    if (r.event != ev.kind || pol == by_index.end())
       continue;
     PolicyExplanation &p = *pol->second;
     RuleExplanation rule =

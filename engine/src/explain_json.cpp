@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
+#include "access.h"
 #include "image_decode.h"
 #include "palisade/engine/explain.h"
 
@@ -49,12 +50,21 @@ json policy_json(const PolicyExplanation &p) {
           {"shadowed", rules_json(p.shadowed)}};
 }
 
-json event_json(const ExecEvent &ev) {
-  return {{"kind", "exec"},
-          {"path", ev.path},
-          {"binary", ev.binary_known ? json(ev.binary) : json()},
-          {"path_truncated", ev.path_truncated},
-          {"path_unresolved", ev.path_unresolved}};
+// The event in the form event_from_json() reads, with every flag.
+json event_json(const Event &ev) {
+  json j = {{"event", event_name(ev.kind)},
+            {"path", ev.path},
+            {"binary", ev.binary_known ? json(ev.binary) : json()},
+            {"path_truncated", ev.path_truncated},
+            {"path_unresolved", ev.path_unresolved}};
+  if (ev.kind == PAL_EVENT_OPEN)
+    j["access"] = access_names(ev.access);
+  if (ev.kind == PAL_EVENT_RENAME) {
+    j["target"] = ev.target;
+    j["target_truncated"] = ev.target_truncated;
+    j["target_unresolved"] = ev.target_unresolved;
+  }
+  return j;
 }
 
 // An action with the policy and rule behind it; null when there is none.

@@ -1,6 +1,7 @@
 // explanation_text(): the explanation as `enforcectl explain` prints it.
 #include <palisade/abi.h>
 
+#include "access.h"
 #include "atom_meaning.h"
 #include "image_decode.h"
 #include "palisade/engine/explain.h"
@@ -32,12 +33,31 @@ std::string rule_ref(const Explanation &e, uint32_t index) {
   return s;
 }
 
-std::string event_line(const ExecEvent &ev) {
-  std::string s = "event: exec of ";
-  if (ev.path_unresolved)
-    s += "a path that could not be resolved";
-  else
-    s += quoted(ev.path) + (ev.path_truncated ? " (truncated head)" : "");
+std::string path_words(const std::string &path, bool truncated,
+                       bool unresolved) {
+  if (unresolved)
+    return "a path that could not be resolved";
+  return quoted(path) + (truncated ? " (truncated head)" : "");
+}
+
+// "the path" or "the new name": what made the decision fail closed.
+std::string unresolved_what(const Event &ev) {
+  return ev.path_unresolved ? "the path" : "the new name (target)";
+}
+
+std::string event_line(const Event &ev) {
+  std::string s = "event: " + event_name(ev.kind) + " of " +
+                  path_words(ev.path, ev.path_truncated, ev.path_unresolved);
+  if (ev.kind == PAL_EVENT_RENAME)
+    s += " to " + path_words(ev.target, ev.target_truncated,
+                             ev.target_unresolved);
+  if (ev.kind == PAL_EVENT_OPEN) {
+    auto names = access_names(ev.access);
+    std::string list;
+    for (const auto &n : names)
+      list += (list.empty() ? "" : ", ") + n;
+    s += names.empty() ? " with no access intent" : " for " + list;
+  }
   s += ev.binary_known ? " by " + quoted(ev.binary) : " by an unknown binary";
   return s + "\n";
 }
@@ -48,7 +68,8 @@ std::string verdict_line(const Explanation &e) {
     std::string effect = v.action == PAL_ACT_AUDIT ? "allowed, recorded"
                                                    : "blocked";
     if (v.fail_closed)
-      effect += ", fail closed: the path could not be resolved";
+      effect += ", fail closed: " + unresolved_what(e.event) +
+                " could not be resolved";
     return "verdict: " + std::string(action_name(v.action)) + " (" + effect +
            ") by policy " + policy_name(e, v.policy) + rule_ref(e, v.policy) +
            "\n";
@@ -86,13 +107,14 @@ std::string literal_lines(const TermExplanation &t, const std::string &indent) {
 }
 
 // Why a rule that was tried does or does not hold.
-std::string conditions(const RuleExplanation &r, const ExecEvent &ev,
+std::string conditions(const RuleExplanation &r, const Event &ev,
                        const std::string &indent) {
   // Fail closed replaces every condition (bpf/lib/match.h).
   if (r.fail_closed)
-    return indent + "holds: the path could not be resolved, so every "
-                    "deny and kill rule holds (fail closed)\n";
-  if (ev.path_unresolved)
+    return indent + "holds: " + unresolved_what(ev) +
+           " could not be resolved, so every deny and kill rule holds (fail "
+           "closed)\n";
+  if (unresolved(ev))
     return indent + "does not hold: with an unresolved path only deny and "
                     "kill rules hold (fail closed)\n";
   if (r.terms.empty())
@@ -132,7 +154,7 @@ std::string policy_head(const PolicyExplanation &p) {
   return s + action_name(r.action) + by;
 }
 
-std::string policy_section(const PolicyExplanation &p, const ExecEvent &ev) {
+std::string policy_section(const PolicyExplanation &p, const Event &ev) {
   std::string s = "\n" + policy_head(p);
   if (p.decided_by) {
     s += "  " + p.decided_by->text + "\n";

@@ -7,15 +7,40 @@ namespace {
 
 constexpr uint32_t bit(uint32_t event) { return 1u << event; }
 
+constexpr uint32_t kAllEvents = bit(PAL_EVENT_EXEC) | bit(PAL_EVENT_OPEN) |
+                                bit(PAL_EVENT_UNLINK) | bit(PAL_EVENT_RENAME) |
+                                bit(PAL_EVENT_CHMOD) | bit(PAL_EVENT_CHOWN);
+
 constexpr EventSpec kEvents[] = {
-    {"exec", PAL_EVENT_EXEC, "a binary is being executed (execve, execveat)"},
+    {"exec", PAL_EVENT_EXEC, "a binary is being executed (execve, execveat)",
+     "the file being executed"},
+    {"open", PAL_EVENT_OPEN,
+     "a file is opened (open, openat, openat2, creat, also for exec's own "
+     "open)",
+     "the file being opened"},
+    {"unlink", PAL_EVENT_UNLINK,
+     "a name is removed (unlink, unlinkat, not rmdir)", "the name removed"},
+    {"rename", PAL_EVENT_RENAME,
+     "a file is renamed or moved (path: old name, target: new name)",
+     "the old name"},
+    {"chmod", PAL_EVENT_CHMOD,
+     "a file's mode bits change (chmod, fchmod, fchmodat)",
+     "the file whose mode changes"},
+    {"chown", PAL_EVENT_CHOWN,
+     "a file's owner or group changes (chown, fchown, lchown, fchownat)",
+     "the file whose owner changes"},
 };
 
 constexpr FieldSpec kFields[] = {
-    {"path", FieldType::Path, bit(PAL_EVENT_EXEC), PAL_FIELD_PATH,
-     "the file being executed, as the kernel resolved it"},
-    {"binary", FieldType::Path, bit(PAL_EVENT_EXEC), PAL_FIELD_BINARY,
-     "the executable of the acting process (before the exec)"},
+    {"path", FieldType::Path, kAllEvents, PAL_FIELD_PATH,
+     "the event's file, as the kernel resolved it"},
+    {"binary", FieldType::Path, kAllEvents, PAL_FIELD_BINARY,
+     "the executable of the acting process (for exec: the one being "
+     "replaced)"},
+    {"target", FieldType::Path, bit(PAL_EVENT_RENAME), PAL_FIELD_TARGET,
+     "the new name, as the kernel resolved it"},
+    {"access", FieldType::Access, bit(PAL_EVENT_OPEN), PAL_FIELD_ACCESS,
+     "what the open may do: any of read, write, create, truncate"},
 };
 
 } // namespace
@@ -67,6 +92,14 @@ std::vector<std::string> event_names() {
   std::vector<std::string> out;
   for (const auto &e : kEvents)
     out.emplace_back(e.name);
+  return out;
+}
+
+std::vector<std::string> event_names(const FieldSpec &field) {
+  std::vector<std::string> out;
+  for (const auto &e : kEvents)
+    if (field_in_event(field, e))
+      out.emplace_back(e.name);
   return out;
 }
 

@@ -11,12 +11,17 @@
 
 namespace palisade::engine {
 
-enum class FieldType { Path };
+// How a field's values are written and compared.
+enum class FieldType {
+  Path,   // canonical absolute paths, exact or `under`
+  Access, // open intents (access.h): holds when any named intent is there
+};
 
 struct EventSpec {
   std::string_view name;
   uint32_t abi_id; // PAL_EVENT_*
   std::string_view description;
+  std::string_view path_is; // what `path` names in this event
 };
 
 struct FieldSpec {
@@ -40,5 +45,7 @@ bool field_in_event(const FieldSpec &field, const EventSpec &event);
 // Names of the fields an event provides, in catalog order.
 std::vector<std::string> field_names(const EventSpec &event);
 std::vector<std::string> event_names();
+// Names of the events that provide `field`, in catalog order.
+std::vector<std::string> event_names(const FieldSpec &field);
 
 } // namespace palisade::engine

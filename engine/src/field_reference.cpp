@@ -1,5 +1,7 @@
 #include "palisade/engine/field_reference.h"
 
+#include <palisade/abi.h>
+
 #include "field_catalog.h"
 
 namespace palisade::engine {
@@ -8,6 +10,7 @@ namespace {
 const char *type_name(FieldType t) {
   switch (t) {
   case FieldType::Path: return "path";
+  case FieldType::Access: return "access";
   }
   return "?";
 }
@@ -16,6 +19,8 @@ const char *operators_of(FieldType t) {
   switch (t) {
   case FieldType::Path:
     return "`==`, `!=`, `in`, `not in`, `under`";
+  case FieldType::Access:
+    return "`==`, `!=`, `in`, `not in`";
   }
   return "";
 }
@@ -36,16 +41,24 @@ std::string fields_markdown() {
     for (const auto &field : field_catalog()) {
       if (!field_in_event(field, event))
         continue;
+      // `path` is every event's file; say which file it is here.
+      std::string meaning = field.abi_id == PAL_FIELD_PATH
+                                ? std::string(event.path_is) +
+                                      ", as the kernel resolved it"
+                                : std::string(field.description);
       md += "| `" + std::string(field.name) + "` | " + type_name(field.type) +
-            " | " + operators_of(field.type) + " | " +
-            std::string(field.description) + " |\n";
+            " | " + operators_of(field.type) + " | " + meaning + " |\n";
     }
   }
   md += "\n## Types\n\n"
         "| type | values | notes |\n|---|---|---|\n"
         "| path | absolute, canonical paths: no `.`, `..` or empty "
         "components; at most 253 bytes | compared byte for byte; "
-        "`under \"/d\"` holds strictly below `/d` |\n";
+        "`under \"/d\"` holds strictly below `/d` |\n"
+        "| access | `read`, `write` (includes append), `create` (this open "
+        "created the file), `truncate` (`O_TRUNC`) | an open has one or "
+        "more; `==` / `in` hold when it has any of the named ones, `!=` / "
+        "`not in` when it has none |\n";
   return md;
 }
 

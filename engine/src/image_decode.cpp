@@ -1,5 +1,6 @@
 #include "image_decode.h"
 
+#include "access.h"
 #include "field_catalog.h"
 
 namespace palisade::engine {
@@ -82,6 +83,15 @@ AtomEntry decode_atom_entry(const MapEntry &e) {
   out.slot = key.data[0];
   out.field = key.data[1];
   out.prefixlen = key.prefixlen;
+  if (out.field == PAL_FIELD_ACCESS) {
+    // One mask byte, looked up whole (prefixlen 24).
+    out.mask = key.data[PAL_LPM_HDR];
+    if (key.prefixlen != PAL_ACCESS_KEY_BITS || out.mask == 0 ||
+        out.mask > PAL_ACCESS_ALL)
+      throw std::runtime_error("bad access key in atoms");
+    out.value = access_mask_text(out.mask);
+    return out;
+  }
   out.value.assign(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
                    len - PAL_LPM_HDR);
   // A key ending in NUL matches one path; any other is a prefix.

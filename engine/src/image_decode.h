@@ -44,14 +44,17 @@ uint32_t array_max_entries(const std::string &map);
 // The key hash of an exact path: pal_path_hash() of bpf/lib/match.h.
 uint64_t path_hash(uint64_t seed, std::string_view path);
 
-// One entry in words: an "atoms" entry (a directory prefix) or an "exact"
-// one. Throws on bytes the kernel would misread (prefixlen not whole bytes
-// or past the data, non-zero bytes past it or past an exact path).
+// One entry in words: an "atoms" entry (a directory prefix or an access
+// mask) or an "exact" one. Throws on bytes the kernel would misread
+// (prefixlen not whole bytes or past the data, non-zero bytes past it or
+// past an exact path, an access key that is not one whole mask).
 struct AtomEntry {
   uint8_t slot = 0;
   uint8_t field = 0;  // PAL_FIELD_*
   bool exact = false; // from "exact"; an "atoms" key ending in NUL too
-  std::string value;  // path bytes without the NUL ("/tmp/" for under)
+  std::string value;  // path bytes without the NUL ("/tmp/" for under);
+                      // access: the mask's intents, "read|write"
+  uint32_t mask = 0;  // access: the PAL_ACCESS_* mask of the key
   uint32_t prefixlen = 0; // "atoms" only
   uint64_t hash = 0;      // "exact" only: the key's
   pal_entry entry{};      // the value's

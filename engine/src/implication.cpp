@@ -2,7 +2,16 @@
 
 #include <algorithm>
 
+#include <palisade/abi.h>
+
 namespace palisade::engine {
+namespace {
+
+// An access atom holds when the open has any of its intents, and an open
+// may have several: its values are not the one value the field takes.
+bool is_access(const Atom &a) { return a.field == PAL_FIELD_ACCESS; }
+
+} // namespace
 
 bool strictly_under(std::string_view path, std::string_view dir) {
   if (dir == "/")
@@ -37,7 +46,8 @@ bool covers(const Atom &wide, const Atom &narrow) {
 }
 
 bool disjoint(const Atom &a, const Atom &b) {
-  if (a.field != b.field)
+  // An open with every intent satisfies any two access atoms.
+  if (a.field != b.field || is_access(a))
     return false;
   // An exact atom meets another atom only at its own values.
   if (a.kind == MatchKind::Exact || b.kind == MatchKind::Exact) {
@@ -95,6 +105,28 @@ bool fits_rest(std::span<const Atom> atoms, const Term &term, Literal self,
   });
 }
 
+// Access atoms needed to hold (any of their intents) while the negated
+// ones forbid intents: a needed atom whose intents are all forbidden
+// cannot hold (`access in ["read", "write"] and access != "read" and
+// access != "write"`).
+std::optional<Contradiction> access_contradiction(std::span<const Atom> atoms,
+                                                  const Term &term) {
+  std::vector<std::string> forbidden;
+  for (Literal l : term)
+    if (l.negated && is_access(atoms[l.atom]))
+      forbidden.insert(forbidden.end(), atoms[l.atom].values.begin(),
+                       atoms[l.atom].values.end());
+  std::sort(forbidden.begin(), forbidden.end());
+  for (Literal l : term) {
+    const Atom &a = atoms[l.atom];
+    if (!l.negated && is_access(a) &&
+        std::includes(forbidden.begin(), forbidden.end(), a.values.begin(),
+                      a.values.end()))
+      return Contradiction{l, std::nullopt};
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<Contradiction> contradiction(std::span<const Atom> atoms,
@@ -103,11 +135,13 @@ std::optional<Contradiction> contradiction(std::span<const Atom> atoms,
     for (size_t j = i + 1; j < term.size(); ++j)
       if (implies(atoms, term[i], negate(term[j])))
         return Contradiction{term[i], term[j]};
+  if (auto c = access_contradiction(atoms, term))
+    return c;
   // An exact comparison names every value the field can take: if none of
   // them fits the rest of the term, the term cannot hold.
   for (Literal l : term) {
     const Atom &a = atoms[l.atom];
-    if (l.negated || a.kind != MatchKind::Exact)
+    if (l.negated || a.kind != MatchKind::Exact || is_access(a))
       continue;
     if (std::none_of(
             a.values.begin(), a.values.end(),

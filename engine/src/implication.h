@@ -24,7 +24,7 @@ bool holds_for(const Atom &atom, std::string_view path);
 // Every path that satisfies `narrow` satisfies `wide` (same field).
 bool covers(const Atom &wide, const Atom &narrow);
 
-// No path satisfies both (same field).
+// No value satisfies both (same field); never for access atoms.
 bool disjoint(const Atom &a, const Atom &b);
 
 // Whenever literal `a` holds, literal `b` does.
@@ -37,6 +37,10 @@ bool term_implies(std::span<const Atom> atoms, const Term &narrow,
 
 // Why a term can never hold. `second` unset: no value of `first` (an exact
 // atom) satisfies the term's other comparisons of its field.
+//
+// Access atoms (open intents) are exact value sets too, so one implies
+// another when its intents are a subset; but an open can have several
+// intents, so two access atoms are never disjoint.
 struct Contradiction {
   Literal first;
   std::optional<Literal> second;

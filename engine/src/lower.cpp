@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "access.h"
 #include "field_catalog.h"
 #include "image_decode.h"
 #include "passes.h"
@@ -32,6 +33,31 @@ pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
   std::memcpy(key.data + PAL_LPM_HDR, bytes.data(), bytes.size());
   key.prefixlen = static_cast<uint32_t>(8 * (PAL_LPM_HDR + bytes.size()));
   return key;
+}
+
+pal_lpm_key access_key(uint32_t slot, uint32_t mask) {
+  pal_lpm_key key;
+  std::memset(&key, 0, sizeof key);
+  key.data[0] = static_cast<uint8_t>(slot);
+  key.data[1] = PAL_FIELD_ACCESS;
+  key.data[PAL_LPM_HDR] = static_cast<uint8_t>(mask);
+  key.prefixlen = PAL_ACCESS_KEY_BITS;
+  return key;
+}
+
+std::vector<std::pair<pal_lpm_key, std::vector<AtomId>>>
+access_entries(const std::vector<Atom> &atoms, uint32_t slot) {
+  std::vector<std::pair<pal_lpm_key, std::vector<AtomId>>> out;
+  for (uint32_t mask = 1; mask <= PAL_ACCESS_ALL; ++mask) {
+    std::vector<AtomId> hold;
+    for (AtomId id = 0; id < atoms.size(); ++id)
+      if (atoms[id].field == PAL_FIELD_ACCESS &&
+          (access_mask(atoms[id].values) & mask) != 0)
+        hold.push_back(id);
+    if (!hold.empty())
+      out.emplace_back(access_key(slot, mask), std::move(hold));
+  }
+  return out;
 }
 
 std::vector<std::vector<size_t>>
@@ -165,26 +191,35 @@ struct TermPlan {
   uint8_t anchor_field = 0;
 };
 
-// One entry of the slot: a directory ("atoms") or an exact path ("exact").
+// One entry of the slot: a directory or an access mask ("atoms"), or an
+// exact path ("exact").
 struct EntryPlan {
   pal_lpm_key key;
   std::vector<AtomId> own, closure; // sorted
   std::vector<pal_cand> cands;
 
   uint8_t field() const { return key.data[1]; }
-  // lpm_key() ends an exact path's key in NUL.
-  bool exact() const { return key.data[key.prefixlen / 8 - 1] == '\0'; }
+  bool access() const { return field() == PAL_FIELD_ACCESS; }
+  // lpm_key() ends an exact path's key in NUL; an access key is a mask.
+  bool exact() const {
+    return !access() && key.data[key.prefixlen / 8 - 1] == '\0';
+  }
   // The path: without the NUL of an exact key; with the '/' of an under
-  // key ("/tmp/"), except "/".
+  // key ("/tmp/"), except "/". The mask's intents for access: "read|write".
   std::string value() const {
+    if (access())
+      return access_mask_text(key.data[PAL_LPM_HDR]);
     std::string v(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
                   key.prefixlen / 8 - PAL_LPM_HDR);
     if (exact())
       v.pop_back();
     return v;
   }
-  // Description for diagnostics: `path == "/x"`, `path under "/d"`.
+  // Description for diagnostics: `path == "/x"`, `path under "/d"`,
+  // `access mask read|write`.
   std::string text() const {
+    if (access())
+      return field_text(field()) + " mask " + value();
     std::string v = value();
     if (!exact() && v.size() > 1)
       v.pop_back();
@@ -283,6 +318,8 @@ bool Lowering::plan_entries() {
   std::map<Bytes, std::vector<AtomId>> own;
   for (AtomId id = 0; id < p.atoms.size(); ++id) {
     const Atom &atom = p.atoms[id];
+    if (atom.field == PAL_FIELD_ACCESS)
+      continue; // entries per mask, below
     for (const auto &value : atom.values) {
       auto [it, fresh] = own.try_emplace(
           bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
@@ -310,6 +347,21 @@ bool Lowering::plan_entries() {
     owns.push_back(std::move(atoms));
   }
   auto closed = close_over_prefixes(keys, owns);
+  // Access: the kernel looks the open's whole mask up, so each mask some
+  // atom meets is an entry holding exactly the atoms that hold for it; no
+  // prefix closure (a mask is not a prefix of another).
+  for (const auto &[key, atoms] : access_entries(p.atoms, slot)) {
+    keys.push_back(key);
+    owns.push_back(atoms);
+    closed.push_back(atoms);
+  }
+  if (keys.size() > kMaxAtomEntriesPerSlot) {
+    diags.error(p.atoms.at(owns.back().front()).loc,
+                "the policies need more than " +
+                    std::to_string(kMaxAtomEntriesPerSlot) +
+                    " path and access entries");
+    return false;
+  }
   size_t held = 0;
   for (size_t i = 0; i < keys.size(); ++i) {
     held += closed[i].size();
@@ -377,7 +429,8 @@ bool Lowering::plan_candidates() {
         auto &d = diags.error(
             t.rule->loc, "more than " + std::to_string(PAL_MAX_LIST) +
                              " rule conditions have no comparison that "
-                             "must hold, and each is checked for every exec");
+                             "must hold, and each is checked for every "
+                             "event of its kind");
         d.hints.push_back("conditions made only of !=, 'not in' and 'not' "
                           "(or no condition) cannot be indexed; add a "
                           "comparison that must hold, or merge rules with "
@@ -418,7 +471,8 @@ bool Lowering::plan_candidates() {
                              entry.text());
         d.hints.push_back(
             "the kernel checks at most " + std::to_string(PAL_MAX_LIST) +
-            " conditions per path; give rules more specific paths, or "
+            " conditions per " + (entry.access() ? "access mask" : "path") +
+            "; give rules more specific paths, or "
             "merge rules with the same action into one with a list");
         return false;
       }
@@ -430,18 +484,17 @@ bool Lowering::plan_candidates() {
 }
 
 void Lowering::plan_fail_closed() {
-  // Unresolved path: in each policy the first deny/kill rule of the slot
-  // order holds whatever its condition (docs/abi.md). Rules are sorted by
-  // policy, so the list is sorted by rule index.
-  uint32_t last_policy = UINT32_MAX;
+  // Unresolved path: for each policy and event the first deny/kill rule of
+  // the slot order holds whatever its condition (docs/abi.md); the kernel
+  // considers only the rules of the event's kind. Walked in slot order, so
+  // the list is sorted by rule index.
+  std::set<std::pair<uint32_t, uint32_t>> seen; // (policy, event)
   for (uint32_t i = 0; i < order.size(); ++i) {
     const IrRule &r = *order[i];
-    uint32_t action = abi_action(r.action);
-    if (r.event != PAL_EVENT_EXEC || action < PAL_ACT_DENY ||
-        r.policy_index == last_policy)
+    if (abi_action(r.action) < PAL_ACT_DENY ||
+        !seen.emplace(r.policy_index, r.event).second)
       continue;
     closed.push_back(pal_cand{i, PAL_NO_TERM});
-    last_policy = r.policy_index;
   }
 }
 

@@ -28,6 +28,17 @@ template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
 pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
                     const std::string &value);
 
+// The key of access mask `mask` ("atoms"): [slot, PAL_FIELD_ACCESS, mask],
+// prefixlen PAL_ACCESS_KEY_BITS, so only an open of exactly that mask
+// finds it.
+pal_lpm_key access_key(uint32_t slot, uint32_t mask);
+
+// The access field's entries: for each mask 1..PAL_ACCESS_ALL that the
+// intents of at least one access atom meet, its key and those atoms (the
+// ones that hold for an open of that mask), ascending by mask.
+std::vector<std::pair<pal_lpm_key, std::vector<AtomId>>>
+access_entries(const std::vector<Atom> &atoms, uint32_t slot);
+
 // For each key, the indexes of the other keys that are a proper prefix of
 // it (same slot and field: both are in the prefix), shortest first. Keys
 // must cover whole bytes, as lpm_key() makes them.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "access.h"
 #include "field_catalog.h"
 #include "location_text.h"
 #include "passes.h"
@@ -190,9 +191,14 @@ private:
         event ? "fields of an '" + std::string(event->name) + "' rule: "
               : "known fields: ";
     if (field) {
+      // Say where the field does exist: `target` on an open is most likely
+      // a rule written for the wrong event.
+      std::string only;
+      for (const auto &e : event_names(*field))
+        only += (only.empty() ? "" : ", ") + ("'" + e + "'");
       diags_
-          .error(cmp.field_loc,
-                 "field '" + cmp.field + "' is not available" + in_rule)
+          .error(cmp.field_loc, "field '" + cmp.field + "' is not available" +
+                                    in_rule + ", only in " + only + " rules")
           .hints.push_back(listed + join_names(names));
       return nullptr;
     }
@@ -237,9 +243,10 @@ private:
     std::vector<std::string> values;
     bool ok = true;
     for (const auto &lit : lits) {
-      // FieldType::Path is the only type so far.
-      if (auto p = check_path(lit, diags_))
-        values.push_back(std::move(*p));
+      auto v = field.type == FieldType::Access ? check_access(lit, diags_)
+                                               : check_path(lit, diags_);
+      if (v)
+        values.push_back(std::move(*v));
       else
         ok = false;
     }
@@ -260,6 +267,16 @@ private:
     const std::vector<dsl::StringLit> *lits = literals_of(cmp);
     if (!field || !lits)
       return std::nullopt;
+    if (field->type == FieldType::Access &&
+        cmp.op == dsl::CompareOp::Under) {
+      diags_
+          .error(cmp.op_loc, "'under' does not apply to '" + cmp.field + "'")
+          .hints.push_back("'" + cmp.field +
+                           "' is a set of intents, not a path: write " +
+                           cmp.field + " == \"write\" or " + cmp.field +
+                           " in [\"write\", \"truncate\"]");
+      return std::nullopt;
+    }
     auto values = check_values(cmp, *lits, *field);
     if (!values)
       return std::nullopt;
@@ -268,7 +285,7 @@ private:
         cmp.op == dsl::CompareOp::Ne || cmp.op == dsl::CompareOp::NotIn;
     Cond c;
     if (values->empty()) {
-      // Only a list or set can be empty; `in []` holds for no path.
+      // Only a list or set can be empty; `in []` holds for no value.
       diags_.warning(e.loc, negated ? "empty list: 'not in' always matches"
                                     : "empty list never matches");
       c.kind = negated ? Cond::Kind::True : Cond::Kind::False;

@@ -81,6 +81,10 @@ private:
     if (c.second)
       return text(c.first) + " and " + text(*c.second) + " cannot both hold";
     const FieldSpec *f = find_field(program_.atoms[c.first.atom].field);
+    if (f && f->type == FieldType::Access)
+      return "every intent of " + text(c.first) +
+             " is excluded by the other comparisons of '" +
+             std::string(f->name) + "'";
     return "no value of " + text(c.first) +
            " passes the other comparisons of '" +
            std::string(f ? f->name : "?") + "'";

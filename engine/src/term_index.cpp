@@ -23,9 +23,10 @@ std::optional<Literal> anchor_of(std::span<const Atom> atoms, const Term &t) {
   return best;
 }
 
-// "/a/b" -> "/a", "/"; "/" has none.
+// "/a/b" -> "/a", "/"; "/" has none, nor has a value that is no path
+// (an access intent).
 std::optional<std::string_view> parent_dir(std::string_view path) {
-  if (path == "/")
+  if (path == "/" || !path.starts_with('/'))
     return std::nullopt;
   size_t slash = path.rfind('/');
   return slash == 0 ? std::string_view("/") : path.substr(0, slash);

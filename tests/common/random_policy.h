@@ -1,8 +1,9 @@
-// Random .rules policies and exec events for the tests that compare two
+// Random .rules policies and events for the tests that compare two
 // deciders: the unit oracle test (the meaning of the rules vs the indexed
 // image) and the host differential test (the kernel vs the evaluator).
 // The paths sit on every boundary the matcher has: a directory and its own
-// name, sibling prefixes (/a vs /ab), nesting, the root.
+// name, sibling prefixes (/a vs /ab), nesting, the root. Rules and events
+// cover every event kind and field: access intents, rename targets.
 #pragma once
 
 #include <cstdint>
@@ -32,17 +33,30 @@ private:
 // The vocabulary: directories and files on the matcher's boundaries.
 extern const std::vector<std::string> kBoundaryDirs;
 extern const std::vector<std::string> kBoundaryFiles;
+// The event kinds' names and PAL_EVENT_* ids, in the same order.
+extern const std::vector<std::string> kEventNames;
+extern const std::vector<uint32_t> kEventKinds;
 
-// 1..5 policies of 1..max_rules rules each, random modes and actions,
-// conditions up to three levels of and/or/not over both fields.
+// 1..5 policies of 1..max_rules rules each, random modes, actions and
+// events, conditions up to three levels of and/or/not over the fields of
+// each rule's event.
 std::string random_policy_text(Random &r, size_t max_rules);
 
-// A path and caller from the same vocabulary, sometimes deeper than any
-// rule, sometimes truncated, unresolved or with an unknown caller.
-engine::ExecEvent random_event(Random &r);
+// A comparison of `field` (path, binary, target or access) that a rule
+// may make, from the same vocabulary.
+std::string random_comparison(Random &r, const std::string &field);
+
+// An event of any kind: a path and caller from the same vocabulary,
+// sometimes deeper than any rule, sometimes truncated, unresolved or with
+// an unknown caller; an open's intents (now and then none); a rename's
+// new name, sometimes truncated or unresolved.
+engine::Event random_event(Random &r);
 
 // One line naming every field of a verdict, for exact comparisons.
 std::string verdict_text(const engine::Verdict &v);
+
+// The event in words, for failure messages.
+std::string event_text(const engine::Event &ev);
 
 std::string quoted(const std::string &s);
 

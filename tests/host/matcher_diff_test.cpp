@@ -1,6 +1,7 @@
 // Differential test of the in-kernel matcher (bpf/lib/match.h, run through
 // BPF_PROG_TEST_RUN on this machine's JIT) against the userspace reference
-// evaluator (engine/evaluate.h), on random policies and random events: the
+// evaluator (engine/evaluate.h), on random policies and random events of
+// every kind (opens with intent masks, renames with new names): the
 // verdict, the entries the lookups found and the number of candidate terms
 // evaluated must all agree. Small policies probe every path boundary; big
 // ones (hundreds of rules, lists of hundreds of paths, up to 64 policies)
@@ -29,20 +30,6 @@
 
 namespace palisade {
 namespace {
-
-// Mirrors struct pal_match_input / pal_match_output of match_test.bpf.c.
-struct MatchInput {
-  pal_path path;
-  pal_path binary;
-};
-struct MatchOutput {
-  uint32_t path_entry, binary_entry;
-  uint32_t considered;
-  uint32_t action, policy, rule_id;
-  uint32_t would, would_policy, would_rule_id;
-  uint32_t fail_closed;
-  uint32_t slot;
-};
 
 using test_support::quoted;
 const auto &kDirs = test_support::kBoundaryDirs;
@@ -109,6 +96,14 @@ std::string big_condition(Random &r, int depth) {
   }
 }
 
+// An open rule: an intent and a path of the big universe.
+std::string big_open_condition(Random &r) {
+  std::string c = test_support::random_comparison(r, "access");
+  if (r.chance(70))
+    c += " and " + big_positive(r);
+  return c;
+}
+
 std::string big_policy_text(Random &r) {
   static const std::vector<std::string> actions = {"allow", "audit", "deny", "kill"};
   std::ostringstream text;
@@ -117,6 +112,11 @@ std::string big_policy_text(Random &r) {
   for (size_t p = 0; p < policies; p++) {
     text << "policy \"p" << p << "\" mode " << (r.chance(60) ? "enforce" : "audit") << " {\n";
     for (size_t i = 0; i < rules / policies + 1; i++) {
+      if (r.chance(20)) { // some file rules among the exec ones
+        text << "  " << r.pick(actions) << " open when "
+             << big_open_condition(r) << "\n";
+        continue;
+      }
       text << "  " << r.pick(actions) << " exec";
       // Most rules name something that must hold (as real ones do); the
       // rest are checked for every exec, and at most 64 of those fit.
@@ -131,8 +131,12 @@ std::string big_policy_text(Random &r) {
   return text.str();
 }
 
-engine::ExecEvent big_event(Random &r) {
-  engine::ExecEvent ev;
+engine::Event big_event(Random &r) {
+  engine::Event ev;
+  if (r.chance(20)) {
+    ev.kind = PAL_EVENT_OPEN;
+    ev.access = uint32_t(r.below(PAL_ACCESS_ALL + 1));
+  }
   ev.path = r.chance(85) ? big_file(r) : r.pick(kFiles);
   if (r.chance(10))
     ev.path += "/deeper";
@@ -184,7 +188,8 @@ void reseed(engine::MapImage &image, uint64_t seed) {
 std::string describe(const engine::Verdict &v) {
   std::ostringstream s;
   s << test_support::verdict_text(v) << " path_entry=" << v.path_entry
-    << " binary_entry=" << v.binary_entry << " considered=" << v.considered;
+    << " binary_entry=" << v.binary_entry << " target_entry=" << v.target_entry
+    << " access_entry=" << v.access_entry << " considered=" << v.considered;
   return s.str();
 }
 
@@ -198,7 +203,7 @@ protected:
     }
     skel_ = pal_match_test__open_and_load();
     ASSERT_NE(skel_, nullptr) << "load match_test.bpf.o: " << std::strerror(errno);
-    maps_ = enforce::PolicyMaps(enforce::policy_map_set(skel_), 0);
+    maps_ = enforce::PolicyMaps(enforce::policy_map_set(skel_), {});
     std::string err;
     ASSERT_TRUE(maps_.init(err)) << err;
   }
@@ -206,17 +211,24 @@ protected:
     if (skel_) pal_match_test__destroy(skel_);
   }
 
-  engine::Verdict run_in_kernel(const engine::ExecEvent &ev) {
-    MatchInput in;
+  engine::Verdict run_in_kernel(const engine::Event &ev) {
+    pal_match_input in;
+    std::memset(&in, 0, sizeof in);
+    in.event = ev.kind;
+    in.access = ev.access;
     fill_path(in.path, ev.path, true, ev.path_truncated, ev.path_unresolved);
     fill_path(in.binary, ev.binary, ev.binary_known, false, false);
+    // Only a rename has a new name; any other event's is unknown.
+    const bool rename = ev.kind == PAL_EVENT_RENAME;
+    fill_path(in.target, rename ? ev.target : "", rename,
+              rename && ev.target_truncated, rename && ev.target_unresolved);
     __u32 zero = 0;
     EXPECT_EQ(bpf_map_update_elem(bpf_map__fd(skel_->maps.mt_input), &zero, &in, BPF_ANY), 0);
     LIBBPF_OPTS(bpf_test_run_opts, opts);
     int err = bpf_prog_test_run_opts(bpf_program__fd(skel_->progs.pal_match_test), &opts);
     EXPECT_EQ(err, 0) << "BPF_PROG_TEST_RUN: " << std::strerror(errno);
     EXPECT_EQ(opts.retval, 0u);
-    MatchOutput out{};
+    pal_match_output out{};
     EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(skel_->maps.mt_output), &zero, &out), 0);
     engine::Verdict v;
     v.action = out.action;
@@ -228,6 +240,8 @@ protected:
     v.fail_closed = out.fail_closed != 0;
     v.path_entry = out.path_entry;
     v.binary_entry = out.binary_entry;
+    v.target_entry = out.target_entry;
+    v.access_entry = out.access_entry;
     v.considered = out.considered;
     return v;
   }
@@ -261,10 +275,10 @@ protected:
       std::string err;
       ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
       n.policies++;
-      engine::ExecEvaluator evaluate(compiled->image);
-      engine::ExecEvaluator evaluate_compiled(as_compiled);
+      engine::Evaluator evaluate(compiled->image);
+      engine::Evaluator evaluate_compiled(as_compiled);
       for (int i = 0; i < events_each; i++) {
-        engine::ExecEvent ev = event(r);
+        engine::Event ev = event(r);
         engine::Verdict want = evaluate(ev);
         if (reseeded)
           ASSERT_EQ(describe(want), describe(evaluate_compiled(ev)))
@@ -274,10 +288,7 @@ protected:
         n.decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
         n.considered += want.considered;
         ASSERT_EQ(describe(got), describe(want))
-            << "seed " << seed << ", event path=" << ev.path
-            << (ev.path_truncated ? " (truncated)" : "")
-            << (ev.path_unresolved ? " (unresolved)" : "")
-            << " binary=" << (ev.binary_known ? ev.binary : "<unknown>")
+            << "seed " << seed << ", " << test_support::event_text(ev)
             << "\npolicy:\n" << text;
       }
     }
@@ -428,7 +439,8 @@ TEST_F(MatcherDiffTest, ApplyLeavesNoStaleEntries) {
   auto bound = written_bound({&first.image, &other.image, &again.image}, skel_);
   EXPECT_EQ(slot_contents(skel_, slot, bound), image_contents(again.image));
   EXPECT_EQ(slot_contents(skel_, slot ^ 1, bound), image_contents(other.image));
-  EXPECT_EQ(run_in_kernel(engine::ExecEvent{"/srv/app1/bin/t1", "/bin/bash"})
+  EXPECT_EQ(run_in_kernel(engine::Event{.path = "/srv/app1/bin/t1",
+                                         .binary = "/bin/bash"})
                 .action,
             uint32_t{PAL_ACT_DENY});
 }

@@ -24,4 +24,15 @@ CompiledPolicy compile_text(const std::string &text,
   return std::move(*compiled);
 }
 
+std::string diagnostics_of(const std::string &text) {
+  dsl::Diagnostics diags;
+  auto file = dsl::parse_rules("t.rules", text, diags);
+  if (file) {
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(std::move(*file));
+    compile(files, TargetCaps{}, 0, diags);
+  }
+  return diags.render();
+}
+
 } // namespace palisade::engine::test

@@ -12,4 +12,8 @@ CompiledPolicy compile_text(const std::string &text,
                             const std::string &file_name = "t.rules",
                             uint32_t slot = 0);
 
+// The rendered diagnostics (errors and warnings) of compiling `text` as
+// t.rules; "" when there are none.
+std::string diagnostics_of(const std::string &text);
+
 } // namespace palisade::engine::test

@@ -15,22 +15,23 @@ namespace {
 
 using test::compile_text;
 
-ExecEvent exec(std::string path,
+Event exec(std::string path,
                std::optional<std::string> binary = "/usr/bin/bash") {
-  ExecEvent ev;
+  Event ev;
   ev.path = std::move(path);
   ev.binary_known = binary.has_value();
   ev.binary = binary.value_or("");
   return ev;
 }
 
-Verdict eval(const CompiledPolicy &c, const ExecEvent &ev) {
-  return evaluate_exec(c.image, ev);
+Verdict eval(const CompiledPolicy &c, const Event &ev) {
+  return evaluate(c.image, ev);
 }
 
 // The atoms that hold for the entries a verdict's lookups found.
 std::vector<uint32_t> atoms(const CompiledPolicy &c, const Verdict &v) {
-  return held_atoms(c.image, v.path_entry, v.binary_entry);
+  return held_atoms(c.image, v.path_entry, v.binary_entry, v.target_entry,
+                    v.access_entry);
 }
 
 uint32_t action(const CompiledPolicy &c, const std::string &path,
@@ -211,7 +212,7 @@ TEST(Evaluate, TruncatedPathMatchesUnderButNotExact) {
   auto c = compile_text(R"(
   policy "exact" mode enforce { deny exec when path == "/t/a" }
   policy "under" mode audit { deny exec when path under "/t" })");
-  ExecEvent ev = exec("/t/a");
+  Event ev = exec("/t/a");
   Verdict whole = eval(c, ev);
   EXPECT_EQ(whole.action, PAL_ACT_DENY);
   EXPECT_EQ(whole.would, PAL_ACT_DENY);
@@ -231,7 +232,7 @@ TEST(Evaluate, UnresolvedPathFailsClosed) {
   }
   policy "q" mode enforce { audit exec when path under "/" }
   policy "r" mode audit { kill exec when path == "/never" })");
-  ExecEvent ev = exec("/ok");
+  Event ev = exec("/ok");
   ev.path_unresolved = true;
   Verdict v = eval(c, ev);
   EXPECT_EQ(v.action, PAL_ACT_DENY); // allow does not hold, deny does
@@ -354,11 +355,11 @@ TEST(Evaluate, LongestPrefixWinsWithoutClosure) {
   auto image = image_with_rule(
       {{1, lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/"), true, {0}},
        {2, lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp"), false, {1}}});
-  EXPECT_EQ(evaluate_exec(image, exec("/usr/x")).action, PAL_ACT_DENY);
-  Verdict v = evaluate_exec(image, exec("/tmp/x"));
+  EXPECT_EQ(evaluate(image, exec("/usr/x")).action, PAL_ACT_DENY);
+  Verdict v = evaluate(image, exec("/tmp/x"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.path_entry, 2u);
-  EXPECT_EQ(held_atoms(image, v.path_entry, v.binary_entry),
+  EXPECT_EQ(held_atoms(image, v.path_entry, v.binary_entry, 0, 0),
             (std::vector<uint32_t>{1}));
 }
 
@@ -369,13 +370,13 @@ TEST(Evaluate, PrefixesAreBitsNotBytes) {
   std::memset(&key, 0, sizeof key);
   key.prefixlen = 12;
   auto image = image_with_rule({{1, key, true, {0}}});
-  Verdict v = evaluate_exec(image, exec("/x", "/bin/sh"));
+  Verdict v = evaluate(image, exec("/x", "/bin/sh"));
   EXPECT_EQ(v.action, PAL_ACT_DENY);
   EXPECT_EQ(v.path_entry, 1u);
   EXPECT_EQ(v.binary_entry, 1u);
   key.data[1] = 0x10; // high nibble 1: neither field
   auto other = image_with_rule({{1, key, true, {0}}});
-  v = evaluate_exec(other, exec("/x", "/bin/sh"));
+  v = evaluate(other, exec("/x", "/bin/sh"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.path_entry, 0u);
   EXPECT_EQ(v.binary_entry, 0u);
@@ -394,28 +395,28 @@ TEST(Evaluate, TheTermIsCheckedOnlyOnItsOtherFields) {
   t.anchor_field = PAL_FIELD_PATH;
   t.n_checks = 1;
   image.maps["terms"][0].value = bytes_of(t);
-  Verdict v = evaluate_exec(image, exec("/x"));
+  Verdict v = evaluate(image, exec("/x"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.considered, 1u);
   // ... but not the anchor field's literals, which the compiler checked:
   // anchored on the binary, only the (held) path atom is looked at.
   t.anchor_field = PAL_FIELD_BINARY;
   image.maps["terms"][0].value = bytes_of(t);
-  EXPECT_EQ(evaluate_exec(image, exec("/x")).action, PAL_ACT_DENY);
+  EXPECT_EQ(evaluate(image, exec("/x")).action, PAL_ACT_DENY);
   t.anchor_field = PAL_FIELD_PATH;
   t.n_checks = 0; // nothing to check: the candidate holds
   image.maps["terms"][0].value = bytes_of(t);
-  EXPECT_EQ(evaluate_exec(image, exec("/x")).action, PAL_ACT_DENY);
+  EXPECT_EQ(evaluate(image, exec("/x")).action, PAL_ACT_DENY);
 }
 
 TEST(Evaluate, APolicyWithoutModeDecidesNothing) {
   auto c = compile_text(R"(policy "p" mode enforce {
     deny exec when path under "/tmp"
   })");
-  EXPECT_EQ(evaluate_exec(c.image, exec("/tmp/x")).action, PAL_ACT_DENY);
+  EXPECT_EQ(evaluate(c.image, exec("/tmp/x")).action, PAL_ACT_DENY);
   MapImage no_policy = c.image;
   no_policy.maps["policies"].clear(); // mode OFF: decides nothing
-  EXPECT_EQ(evaluate_exec(no_policy, exec("/tmp/x")).action, PAL_ACT_NONE);
+  EXPECT_EQ(evaluate(no_policy, exec("/tmp/x")).action, PAL_ACT_NONE);
 }
 
 // Many policies and rules: the verdict comes from few candidates.

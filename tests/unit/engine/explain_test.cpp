@@ -24,8 +24,8 @@ policy "rollout" mode audit {
 }
 )";
 
-ExecEvent exec(std::string path, std::string binary = "/usr/bin/bash") {
-  ExecEvent ev;
+Event exec(std::string path, std::string binary = "/usr/bin/bash") {
+  Event ev;
   ev.path = std::move(path);
   ev.binary = std::move(binary);
   return ev;
@@ -63,7 +63,7 @@ TEST(AtomMeaning, ExactRootAndQuoting) {
 
 TEST(Explain, AuditOnlyVerdict) {
   auto c = compile_text(kQuickstart, "qs.rules");
-  Explanation e = explain_exec(c, exec("/tmp/demo"));
+  Explanation e = explain_event(c, exec("/tmp/demo"));
   EXPECT_EQ(e.verdict.action, PAL_ACT_NONE);
   EXPECT_EQ(e.verdict.would, PAL_ACT_DENY);
   ASSERT_EQ(e.atoms.size(), 1u);
@@ -100,7 +100,7 @@ TEST(Explain, AuditOnlyVerdict) {
 
 TEST(Explain, BlockedVerdictLine) {
   auto c = compile_text(kQuickstart, "base.rules");
-  Explanation e = explain_exec(c, exec("/usr/bin/nc"));
+  Explanation e = explain_event(c, exec("/usr/bin/nc"));
   std::string text = explanation_text(e);
   EXPECT_EQ(text.substr(0, text.find('\n')),
             "verdict: deny (blocked) by policy \"base\" rule at base.rules:3:3 "
@@ -113,7 +113,7 @@ TEST(Explain, BlockedVerdictLine) {
 
 TEST(Explain, NothingApplies) {
   auto c = compile_text(kQuickstart);
-  std::string text = explanation_text(explain_exec(c, exec("/bin/ls")));
+  std::string text = explanation_text(explain_event(c, exec("/bin/ls")));
   EXPECT_EQ(text.substr(0, text.find('\n')), "verdict: allowed, no rule applies");
 }
 
@@ -124,7 +124,7 @@ TEST(Explain, ShadowedByPrecedence) {
     kill exec when path under "/x/k"
     allow exec when path == "/x/k/ok"
   })");
-  Explanation e = explain_exec(c, exec("/x/k/a"));
+  Explanation e = explain_event(c, exec("/x/k/a"));
   const PolicyExplanation &p = e.policies.at(0);
   ASSERT_TRUE(p.decided_by);
   EXPECT_EQ(p.decided_by->rule_id, 2u);
@@ -135,7 +135,7 @@ TEST(Explain, ShadowedByPrecedence) {
   EXPECT_EQ(p.shadowed[1].rule_id, 0u);
   EXPECT_NE(explanation_text(e).find("shadowed"), std::string::npos);
 
-  Explanation ok = explain_exec(c, exec("/x/k/ok"));
+  Explanation ok = explain_event(c, exec("/x/k/ok"));
   EXPECT_EQ(ok.policies[0].decided_by->action, PAL_ACT_ALLOW);
   EXPECT_EQ(ok.policies[0].shadowed.size(), 3u);
   std::string text = explanation_text(ok);
@@ -146,10 +146,10 @@ TEST(Explain, ShadowedByPrecedence) {
 
 TEST(Explain, FailClosed) {
   auto c = compile_text(kQuickstart);
-  ExecEvent ev;
+  Event ev;
   ev.path_unresolved = true;
   ev.binary_known = false;
-  Explanation e = explain_exec(c, ev);
+  Explanation e = explain_event(c, ev);
   EXPECT_TRUE(e.verdict.fail_closed);
   ASSERT_TRUE(e.policies[0].decided_by);
   EXPECT_TRUE(e.policies[0].decided_by->fail_closed);
@@ -168,7 +168,7 @@ TEST(Explain, AgreesWithTheEvaluator) {
   for (const char *path : {"/tmp/x", "/tmp/ok/y", "/tmp/z", "/usr/bin/nc",
                            "/dev/shm/a", "/bin/ls"})
     for (const char *binary : {"/usr/bin/bash", "/usr/bin/make"}) {
-      Explanation e = explain_exec(c, exec(path, binary));
+      Explanation e = explain_event(c, exec(path, binary));
       uint32_t action = 0, would = 0;
       for (const auto &p : e.policies) {
         if (!p.decided_by || p.decided_by->action == PAL_ACT_ALLOW)
@@ -187,7 +187,7 @@ TEST(Explain, AgreesWithTheEvaluator) {
 TEST(Explain, Json) {
   auto c = compile_text(kQuickstart, "qs.rules");
   auto j = nlohmann::json::parse(
-      explanation_json(explain_exec(c, exec("/dev/shm/x"))));
+      explanation_json(explain_event(c, exec("/dev/shm/x"))));
   EXPECT_EQ(j["action"], "kill");
   EXPECT_EQ(j["blocked"], true);
   EXPECT_EQ(j["decision"]["policy_name"], "base");
@@ -198,44 +198,6 @@ TEST(Explain, Json) {
   EXPECT_EQ(lit["text"], "path under \"/dev/shm\"");
   EXPECT_EQ(lit["holds"], true);
   EXPECT_TRUE(j["policies"][1]["decided_by"].is_null());
-}
-
-TEST(ExecEventJson, Accepts) {
-  std::string error;
-  auto ev = exec_event_from_json(
-      R"({"kind":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"})",
-      error);
-  ASSERT_TRUE(ev) << error;
-  EXPECT_EQ(ev->path, "/usr/bin/nc");
-  EXPECT_TRUE(ev->binary_known);
-  EXPECT_FALSE(ev->path_truncated);
-
-  ev = exec_event_from_json(
-      R"({"kind":"exec","path":"/a","path_truncated":true})", error);
-  ASSERT_TRUE(ev) << error;
-  EXPECT_FALSE(ev->binary_known);
-  EXPECT_TRUE(ev->path_truncated);
-
-  ev = exec_event_from_json(R"({"kind":"exec","path_unresolved":true,
-                                "binary":null})",
-                            error);
-  ASSERT_TRUE(ev) << error;
-  EXPECT_TRUE(ev->path_unresolved);
-}
-
-TEST(ExecEventJson, Rejects) {
-  for (const char *bad : {
-           "{", "[]", R"({"path":"/x"})", R"({"kind":"open","path":"/x"})",
-           R"({"kind":"exec"})", R"({"kind":"exec","path":"x"})",
-           R"({"kind":"exec","path":"/a/../b"})",
-           R"({"kind":"exec","path":"/a/"})",
-           R"({"kind":"exec","path":"/a","binary":3})",
-           R"({"kind":"exec","path":"/a","path_truncated":"yes"})",
-           R"({"kind":"exec","path":"/a","binnary":"/b"})"}) {
-    std::string error;
-    EXPECT_FALSE(exec_event_from_json(bad, error)) << bad;
-    EXPECT_FALSE(error.empty()) << bad;
-  }
 }
 
 } // namespace

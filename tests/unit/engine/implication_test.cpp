@@ -2,6 +2,8 @@
 // (engine/src/implication.h), the reasoning behind the rule warnings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <palisade/abi.h>
 
 #include "implication.h"
@@ -160,6 +162,85 @@ TEST(Implication, ClaimsHoldForEveryValue) {
     }
   }
   EXPECT_GT(claims, 100);
+}
+
+// ---- access: an open has any number of intents ---------------------------
+
+Atom intents(std::vector<std::string> names) {
+  return Atom{PAL_FIELD_ACCESS, MatchKind::Exact, std::move(names), {}};
+}
+
+TEST(Access, SubsetsImplyButNothingIsDisjoint) {
+  std::vector<Atom> atoms = {intents({"read"}), intents({"write"}),
+                             intents({"read", "write"})};
+  EXPECT_FALSE(disjoint(atoms[0], atoms[1])); // an open can do both
+  EXPECT_TRUE(implies(atoms, pos(0), pos(2)));  // read => read or write
+  EXPECT_FALSE(implies(atoms, pos(2), pos(0)));
+  EXPECT_TRUE(implies(atoms, neg(2), neg(1)));  // neither => not write
+  EXPECT_FALSE(implies(atoms, pos(0), neg(1))); // unlike two paths
+  EXPECT_FALSE(contradiction(atoms, {pos(0), pos(1)}));
+  EXPECT_TRUE(contradiction(atoms, {pos(0), neg(2)}));
+}
+
+TEST(Access, NeededIntentsAllForbiddenIsAContradiction) {
+  std::vector<Atom> atoms = {intents({"read", "write"}), intents({"read"}),
+                             intents({"write"}), intents({"create"})};
+  auto c = contradiction(atoms, {pos(0), neg(1), neg(2)});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->first, pos(0));
+  EXPECT_FALSE(c->second);
+  EXPECT_FALSE(contradiction(atoms, {pos(0), neg(1), neg(3)}));
+  // Not the exact-path reasoning: "read" is not the only value the field
+  // can take when access == "read".
+  EXPECT_FALSE(contradiction(atoms, {pos(1), pos(2), neg(3)}));
+}
+
+// Soundness over every mask an open can have, terms of up to three
+// literals: every implication and contradiction claimed is true.
+TEST(Access, ClaimsHoldForEveryMask) {
+  const std::vector<std::string> names = {"create", "read", "truncate",
+                                          "write"};
+  const uint32_t bit[] = {PAL_ACCESS_CREATE, PAL_ACCESS_READ,
+                          PAL_ACCESS_TRUNCATE, PAL_ACCESS_WRITE};
+  std::vector<Atom> atoms;
+  std::vector<uint32_t> masks;
+  for (uint32_t set = 1; set < 16; ++set) {
+    std::vector<std::string> v;
+    uint32_t m = 0;
+    for (int i = 0; i < 4; ++i)
+      if (set & (1u << i)) {
+        v.push_back(names[i]);
+        m |= bit[i];
+      }
+    atoms.push_back(intents(v));
+    masks.push_back(m);
+  }
+  auto holds = [&](Literal l, uint32_t access) {
+    return ((access & masks[l.atom]) != 0) != l.negated;
+  };
+  std::vector<Literal> literals;
+  for (AtomId a = 0; a < atoms.size(); ++a)
+    literals.insert(literals.end(), {pos(a), neg(a)});
+  int claims = 0;
+  for (Literal x : literals)
+    for (Literal y : literals) {
+      bool imp = implies(atoms, x, y);
+      claims += imp;
+      for (uint32_t access = 0; access < 16; ++access)
+        if (imp && holds(x, access))
+          EXPECT_TRUE(holds(y, access));
+      for (Literal z : literals) {
+        Term t = {x, y, z};
+        std::sort(t.begin(), t.end());
+        if (!contradiction(atoms, t))
+          continue;
+        claims++;
+        for (uint32_t access = 0; access < 16; ++access)
+          EXPECT_FALSE(holds(x, access) && holds(y, access) && holds(z, access))
+              << "access " << access;
+      }
+    }
+  EXPECT_GT(claims, 1000);
 }
 
 } // namespace

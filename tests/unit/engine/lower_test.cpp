@@ -324,7 +324,7 @@ TEST(Lower, AtMost64ConditionsWithoutAMustAtom) {
   ASSERT_EQ(diags.error_count(), 1u);
   EXPECT_EQ(diags.all()[0].message,
             "more than 64 rule conditions have no comparison that must "
-            "hold, and each is checked for every exec");
+            "hold, and each is checked for every event of its kind");
   EXPECT_EQ(diags.all()[0].loc.line, 10u + PAL_MAX_LIST);
 }
 

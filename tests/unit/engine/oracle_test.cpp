@@ -1,13 +1,16 @@
 // The indexed decision against the meaning of the rules, on random policies
 // and events. The oracle here knows nothing of the index: it evaluates each
 // rule's resolved condition tree on the event's path strings and walks the
-// rules in the order of docs/abi.md "The decision the kernel makes". The
+// rules in the order of docs/abi.md "The decision the kernel makes",
+// over every event kind (an access comparison holds when the open has any
+// of its intents; a rename's new name is the target field). The
 // reference evaluator reads the compiled image (entries, candidates,
 // terms), and the host tier checks that the kernel agrees with it; so this
 // test is what ties the kernel's verdicts to the language's meaning.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <palisade/abi.h>
@@ -27,7 +30,7 @@ bool starts_with(const std::string &s, const std::string &prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-// One comparison of one field value; `value` is nullopt when the field is
+// One comparison of one path field; `value` is nullopt when the field is
 // unknown (no comparison of it holds, so its negation does).
 bool compare(const Match &m, const std::optional<std::string> &value,
              bool truncated) {
@@ -42,18 +45,40 @@ bool compare(const Match &m, const std::optional<std::string> &value,
   return any != m.negated;
 }
 
-bool holds(const Cond &c, const ExecEvent &ev) {
+// access: holds when the open has any of the named intents.
+bool compare_access(const Match &m, uint32_t access) {
+  static const std::map<std::string, uint32_t> bits = {
+      {"read", PAL_ACCESS_READ},
+      {"write", PAL_ACCESS_WRITE},
+      {"create", PAL_ACCESS_CREATE},
+      {"truncate", PAL_ACCESS_TRUNCATE}};
+  bool any = false;
+  for (const auto &v : m.values)
+    any = any || (access & bits.at(v)) != 0;
+  return any != m.negated;
+}
+
+bool holds(const Cond &c, const Event &ev) {
   switch (c.kind) {
   case Cond::Kind::True:
     return true;
   case Cond::Kind::False:
     return false;
   case Cond::Kind::Match:
-    if (c.match.field == PAL_FIELD_PATH)
+    switch (c.match.field) {
+    case PAL_FIELD_PATH:
       return compare(c.match, ev.path, ev.path_truncated);
-    return compare(c.match,
-                   ev.binary_known ? std::optional(ev.binary) : std::nullopt,
-                   false);
+    case PAL_FIELD_BINARY:
+      return compare(c.match,
+                     ev.binary_known ? std::optional(ev.binary) : std::nullopt,
+                     false);
+    case PAL_FIELD_TARGET: // only rename rules name it
+      return compare(c.match, ev.target, ev.target_truncated);
+    case PAL_FIELD_ACCESS: // only open rules name it
+      return compare_access(c.match, ev.access);
+    }
+    ADD_FAILURE() << "a field the oracle does not know";
+    return false;
   case Cond::Kind::Not:
     return !holds(c.children.at(0), ev);
   case Cond::Kind::And:
@@ -66,7 +91,7 @@ bool holds(const Cond &c, const ExecEvent &ev) {
   return false;
 }
 
-Verdict oracle(const Resolved &r, const ExecEvent &ev) {
+Verdict oracle(const Resolved &r, const Event &ev) {
   std::vector<const ResolvedRule *> order;
   for (const auto &rule : r.rules)
     order.push_back(&rule);
@@ -76,15 +101,19 @@ Verdict oracle(const Resolved &r, const ExecEvent &ev) {
            std::make_tuple(b->policy_index, action_precedence(b->action),
                            b->rule_id);
   });
+  // A path the event needs could not be resolved: the file, or for a
+  // rename also the new name.
+  const bool unresolved =
+      ev.path_unresolved ||
+      (ev.kind == PAL_EVENT_RENAME && ev.target_unresolved);
   Verdict v;
   std::set<uint32_t> decided;
   for (const ResolvedRule *rule : order) {
-    if (rule->event != PAL_EVENT_EXEC || decided.count(rule->policy_index))
+    if (rule->event != ev.kind || decided.count(rule->policy_index))
       continue;
     uint32_t action = abi_action(rule->action);
-    // Fail closed: every deny/kill rule holds, and no other.
-    bool h = ev.path_unresolved ? action >= PAL_ACT_DENY
-                                : holds(rule->condition, ev);
+    // Fail closed: every deny/kill rule of the event holds, and no other.
+    bool h = unresolved ? action >= PAL_ACT_DENY : holds(rule->condition, ev);
     if (!h)
       continue;
     decided.insert(rule->policy_index);
@@ -101,18 +130,20 @@ Verdict oracle(const Resolved &r, const ExecEvent &ev) {
       v.would_rule_id = rule->rule_id;
     }
   }
-  v.fail_closed = ev.path_unresolved && v.action >= PAL_ACT_DENY;
+  v.fail_closed = unresolved && v.action >= PAL_ACT_DENY;
   return v;
 }
 
 using test_support::Random;
 using test_support::random_event;
 using test_support::random_policy_text;
+using test_support::event_text;
 using test_support::verdict_text;
 
 TEST(Oracle, IndexedDecisionsMeanWhatTheRulesSay) {
   Random r(20261201);
   int compiled = 0, events = 0, decided = 0;
+  std::map<uint32_t, int> decided_by_kind;
   for (int round = 0; compiled < 400; round++) {
     ASSERT_LT(round, 4000) << "the generator rarely fits the limits";
     std::string text = random_policy_text(r, compiled % 4 == 3 ? 60 : 8);
@@ -127,23 +158,24 @@ TEST(Oracle, IndexedDecisionsMeanWhatTheRulesSay) {
     if (!c)
       continue; // over a limit: draw another
     compiled++;
-    ExecEvaluator evaluate(c->image);
+    Evaluator evaluate(c->image);
     for (int i = 0; i < 60; i++) {
-      ExecEvent ev = random_event(r);
+      Event ev = random_event(r);
       Verdict want = oracle(*resolved, ev);
       Verdict got = evaluate(ev);
       events++;
-      decided += want.action != 0 || want.would != 0;
+      bool d = want.action != 0 || want.would != 0;
+      decided += d;
+      decided_by_kind[ev.kind] += d;
       ASSERT_EQ(verdict_text(got), verdict_text(want))
-          << "event path=" << ev.path
-          << (ev.path_truncated ? " (truncated)" : "")
-          << (ev.path_unresolved ? " (unresolved)" : "")
-          << " binary=" << (ev.binary_known ? ev.binary : "<unknown>")
-          << "\npolicy:\n"
+          << event_text(ev) << "\npolicy:\n"
           << text;
     }
   }
   EXPECT_GT(decided, events / 4);
+  // Every kind of event is decided now and then, not only exec.
+  for (uint32_t kind : test_support::kEventKinds)
+    EXPECT_GT(decided_by_kind[kind], events / 100) << "event kind " << kind;
 }
 
 } // namespace

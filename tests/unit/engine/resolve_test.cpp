@@ -43,7 +43,8 @@ TEST(Resolve, UnknownEventFarFromAnyListsThem) {
                       test::rules(b.rule(Action::Deny, "connect", nullptr)))))),
           diags);
   EXPECT_EQ(only_error(diags).hints,
-            std::vector<std::string>{"known events: exec"});
+            std::vector<std::string>{
+                "known events: exec, open, unlink, rename, chmod, chown"});
 }
 
 TEST(Resolve, UnknownFieldAndSetAreBothReported) {

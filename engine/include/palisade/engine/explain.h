@@ -37,7 +37,7 @@ struct RuleExplanation {
   uint32_t rule_id = 0;
   uint32_t action = 0;  // PAL_ACT_*
   bool holds = false;
-  bool fail_closed = false; // holds only because the path is unresolved
+  bool fail_closed = false; // holds only because a path is unresolved
   std::vector<TermExplanation> terms; // none: the rule can never hold
   std::string file;
   uint32_t line = 0, column = 0;
@@ -69,24 +69,35 @@ struct HeldAtom {
 };
 
 struct Explanation {
-  ExecEvent event;
+  Event event;
   Verdict verdict;
   std::vector<HeldAtom> atoms; // every atom held for the event, in words
   std::vector<PolicyExplanation> policies; // by policy index
 };
 
 // Evaluates `ev` against `compiled` (its own slot) and explains it.
-Explanation explain_exec(const CompiledPolicy &compiled, const ExecEvent &ev);
+Explanation explain_event(const CompiledPolicy &compiled, const Event &ev);
 
 // For a human: the verdict line, the `would` line, then each policy.
 std::string explanation_text(const Explanation &e);
 // The same as a JSON document (2-space indent, trailing newline).
 std::string explanation_json(const Explanation &e);
 
-// Parses {"kind":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"}
-// (optional: "binary", "path_truncated", "path_unresolved"). On a problem
-// returns nullopt and sets `error` to a one-line reason.
-std::optional<ExecEvent> exec_event_from_json(const std::string &text,
-                                              std::string &error);
+// Parses {"event":"open","path":"/etc/shadow","access":["read"],
+// "binary":"/usr/bin/cat"} (docs/explain.md): "event" defaults to "exec";
+// "kind" is its older name. On a problem returns nullopt and sets `error`
+// to a one-line reason.
+std::optional<Event> event_from_json(const std::string &text,
+                                     std::string &error);
+
+// The old names, until enforce/ moves to the ones above.
+inline Explanation explain_exec(const CompiledPolicy &compiled,
+                                const Event &ev) {
+  return explain_event(compiled, ev);
+}
+inline std::optional<Event> exec_event_from_json(const std::string &text,
+                                                 std::string &error) {
+  return event_from_json(text, error);
+}
 
 } // namespace palisade::engine
