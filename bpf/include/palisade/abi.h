@@ -94,7 +94,7 @@
 /* ---- event kinds of the language (rule.event) ------------------------- */
 #define PAL_EVENT_EXEC 1
 #define PAL_EVENT_OPEN 2
-#define PAL_EVENT_UNLINK 3 /* unlink(2) and rmdir(2) of a file */
+#define PAL_EVENT_UNLINK 3 /* unlink(2), unlinkat(2) of a name (not rmdir) */
 #define PAL_EVENT_RENAME 4 /* path: the old name, target: the new one */
 #define PAL_EVENT_CHMOD 5
 #define PAL_EVENT_CHOWN 6
