@@ -1,5 +1,6 @@
 #include "palisade/enforce/enforcer.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -70,6 +71,13 @@ std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
             " does not match userspace ABI " + std::to_string(PAL_ABI_VERSION);
     return nullptr;
   }
+  if ((options.held_entries &&
+       bpf_map__set_max_entries(skel->maps.pal_held, options.held_entries) != 0) ||
+      (options.exact_entries &&
+       bpf_map__set_max_entries(skel->maps.pal_exact, options.exact_entries) != 0)) {
+    error = "size the policy maps: " + errno_text(errno);
+    return nullptr;
+  }
   if (options.ring_bytes &&
       bpf_map__set_max_entries(skel->maps.pal_events, options.ring_bytes) != 0) {
     error = "ring buffer size " + std::to_string(options.ring_bytes) +
@@ -116,6 +124,17 @@ std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
     return nullptr;
   }
   return self;
+}
+
+void Enforcer::Options::sized_for(const engine::CompiledPolicy &compiled) {
+  // Room for this policy in each slot, and a floor for tiny ones.
+  auto room = [&](const char *map) {
+    auto it = compiled.image.maps.find(map);
+    size_t n = it == compiled.image.maps.end() ? 0 : it->second.size();
+    return static_cast<uint32_t>(std::max<size_t>(1024, PAL_SLOTS * n));
+  };
+  held_entries = std::min<uint32_t>(room("held"), PAL_SLOTS * PAL_SLOT_HELD);
+  exact_entries = std::min<uint32_t>(room("exact"), PAL_SLOTS * PAL_SLOT_ENTRIES);
 }
 
 bool Enforcer::share_maps(bpf_object *obj, std::string &error) {

@@ -143,6 +143,7 @@ int cmd_run(const Args &args) {
   Enforcer::Options eo;
   eo.mechanisms = {PAL_MECH_TP_SIGKILL, PAL_MECH_NONE, PAL_MECH_NONE, PAL_MECH_NONE};
   eo.ring_bytes = opt.ring_kib * 1024;
+  eo.sized_for(*compiled); // `run` applies once: no room for a bigger policy
   std::array<std::string, PAL_HOOKS> why;
   why.fill("forced by --mechanism tracepoint");
   if (opt.mechanism == "auto") {
