@@ -147,7 +147,10 @@ struct Decoder {
       ids.push_back(a.entry.id);
       json j = {{"id", a.entry.id},
                 {"field", field_name(a.field)},
-                {"match", a.mask ? "mask" : a.exact ? "exact" : "under"},
+                {"match", a.mask       ? "mask"
+                          : a.is_value ? "prefix"
+                          : a.exact    ? "exact"
+                                       : "under"},
                 {"value", a.value},
                 {"held", view.held_atoms(a.entry.id)},
                 {"candidates",
