@@ -186,10 +186,16 @@ private:
       for (const auto &f : field_catalog())
         names.emplace_back(f.name);
     }
+    // "an 'exec' rule", "a 'connect' rule"
+    std::string article =
+        event && std::string_view("aeiou").find(event->name[0]) !=
+                     std::string_view::npos
+            ? "an '"
+            : "a '";
     std::string in_rule =
-        event ? " in an '" + std::string(event->name) + "' rule" : "";
+        event ? " in " + article + std::string(event->name) + "' rule" : "";
     std::string listed =
-        event ? "fields of an '" + std::string(event->name) + "' rule: "
+        event ? "fields of " + article + std::string(event->name) + "' rule: "
               : "known fields: ";
     if (field) {
       // Say where the field does exist: `target` on an open is most likely
@@ -344,7 +350,13 @@ private:
     if (v.error.empty())
       return std::move(v.canonical);
     auto &d = diags_.error(lit.loc, v.error);
-    if (auto guess = closest_name(lit.value, names))
+    std::string lower = lit.value;
+    for (char &c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto guess = std::find(names.begin(), names.end(), lower) != names.end()
+                     ? std::optional<std::string>(lower)
+                     : closest_name(lit.value, names);
+    if (guess)
       d.hints.push_back("did you mean '" + *guess + "'?");
     else
       d.hints.push_back(v.hint);
