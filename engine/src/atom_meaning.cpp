@@ -171,7 +171,13 @@ std::string value_text(uint8_t field, const std::string &canonical) {
   return quoted(canonical);
 }
 
-std::string atom_text(const AtomMeaning &atom, bool negated) {
+std::string atom_text(const AtomMeaning &meaning, bool negated) {
+  AtomMeaning atom = meaning;
+  if (atom.field == PAL_FIELD_PORT) // by number: 53 before 123
+    std::stable_sort(atom.values.begin(), atom.values.end(),
+                     [](const std::string &a, const std::string &b) {
+                       return std::stoull(a) < std::stoull(b);
+                     });
   std::string field = field_name(atom.field);
   if (!atom.exact) {
     std::string dirs;
