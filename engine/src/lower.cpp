@@ -570,7 +570,8 @@ bool Lowering::plan_candidates() {
             (entry.access()        ? "access mask"
              : entry.value_field() ? "value"
                                    : "path") +
-            "; give rules more specific paths, or "
+            "; give rules more specific " +
+            (entry.value_field() ? "values" : "paths") + ", or "
             "merge rules with the same action into one with a list");
         return false;
       }

@@ -279,5 +279,22 @@ TEST(NetFields, EveryBadValueOfAListIsReported) {
   EXPECT_NE(d.find("error: port 70000 is out of range"), std::string::npos);
 }
 
+TEST(NetFields, TooManyConditionsThroughOneValueNameIt) {
+  std::string text = "policy \"p\" mode enforce {\n";
+  for (int i = 0; i < 65; ++i)
+    text += "  deny connect when port == 6000..6063 and binary != \"/b" +
+            std::to_string(i) + "\"\n";
+  text += "}\n";
+  std::string d = diagnostics_of(text);
+  EXPECT_NE(d.find("error: more than 64 rule conditions can hold through "
+                   "port 6000-6015\n"),
+            std::string::npos)
+      << d;
+  EXPECT_NE(d.find("hint: the kernel checks at most 64 conditions per value; "
+                   "give rules more specific values, or merge rules"),
+            std::string::npos)
+      << d;
+}
+
 } // namespace
 } // namespace palisade::engine
