@@ -18,7 +18,8 @@ std::vector<std::string> merge_ports(const std::vector<std::string> &values) {
   for (const auto &v : values) {
     auto dash = v.find('-');
     uint64_t lo = std::stoull(v.substr(0, dash));
-    uint64_t hi = dash == std::string::npos ? lo : std::stoull(v.substr(dash + 1));
+    uint64_t hi =
+        dash == std::string::npos ? lo : std::stoull(v.substr(dash + 1));
     ranges.emplace_back(lo, hi);
   }
   std::sort(ranges.begin(), ranges.end());
@@ -37,7 +38,8 @@ std::vector<std::string> merge_ports(const std::vector<std::string> &values) {
 
 // Value entries: an entry's own atoms are its held ones minus those of
 // the entries of its field whose key covers it.
-void value_meanings(const ImageView &view, const std::vector<AtomEntry> &entries,
+void value_meanings(const ImageView &view,
+                    const std::vector<AtomEntry> &entries,
                     std::map<uint32_t, AtomMeaning> &out) {
   std::vector<std::vector<uint32_t>> held;
   for (const auto &e : entries)
@@ -162,7 +164,8 @@ std::string value_text(uint8_t field, const std::string &canonical) {
   if (field == PAL_FIELD_ADDRESS) {
     // One address: without its full prefix length.
     auto slash = canonical.find('/');
-    std::string bits = slash == std::string::npos ? "" : canonical.substr(slash);
+    std::string bits =
+        slash == std::string::npos ? "" : canonical.substr(slash);
     bool v4 = canonical.find(':') == std::string::npos;
     if ((v4 && bits == "/32") || (!v4 && bits == "/128"))
       return quoted(canonical.substr(0, slash));

@@ -290,10 +290,9 @@ Verdict Evaluator::operator()(const Event &ev) const {
 std::vector<uint32_t> held_atoms(const MapImage &image, const Verdict &v) {
   ImageView img(image);
   std::vector<uint32_t> out;
-  for (uint32_t entry :
-       {v.path_entry, v.binary_entry, v.target_entry, v.cgroup_entry,
-        v.access_entry, v.port_entry, v.address_entry, v.protocol_entry,
-        v.family_entry})
+  for (uint32_t entry : {v.path_entry, v.binary_entry, v.target_entry,
+                         v.cgroup_entry, v.access_entry, v.port_entry,
+                         v.address_entry, v.protocol_entry, v.family_entry})
     if (entry) {
       auto atoms = img.held_atoms(entry);
       out.insert(out.end(), atoms.begin(), atoms.end());

@@ -148,7 +148,8 @@ bool read_network(const json &j, Event &ev, std::string &error) {
   ev.port = static_cast<uint16_t>(port.get<int64_t>());
   ev.protocol = 6;
   if (j.contains("protocol")) {
-    std::string p = j["protocol"].is_string() ? j["protocol"].get<std::string>() : "";
+    std::string p =
+        j["protocol"].is_string() ? j["protocol"].get<std::string>() : "";
     if (p != "tcp" && p != "udp") {
       error = "\"protocol\" must be \"tcp\" or \"udp\"";
       return false;
@@ -159,7 +160,8 @@ bool read_network(const json &j, Event &ev, std::string &error) {
   // its family is ipv6, its address matches IPv4 rules.
   ev.family = dotted ? 4 : 6;
   if (j.contains("family")) {
-    std::string f = j["family"].is_string() ? j["family"].get<std::string>() : "";
+    std::string f =
+        j["family"].is_string() ? j["family"].get<std::string>() : "";
     if (f != "ipv4" && f != "ipv6") {
       error = "\"family\" must be \"ipv4\" or \"ipv6\"";
       return false;
@@ -186,11 +188,21 @@ std::optional<Event> event_from_json(const std::string &text,
     error = "the event must be a JSON object";
     return std::nullopt;
   }
-  static const std::vector<std::string> kKeys = {
-      "event",  "kind",           "path",           "binary",
-      "access", "target",         "path_truncated", "path_unresolved",
-      "target_truncated", "target_unresolved", "cgroup", "address",
-      "port", "protocol", "family"};
+  static const std::vector<std::string> kKeys = {"event",
+                                                 "kind",
+                                                 "path",
+                                                 "binary",
+                                                 "access",
+                                                 "target",
+                                                 "path_truncated",
+                                                 "path_unresolved",
+                                                 "target_truncated",
+                                                 "target_unresolved",
+                                                 "cgroup",
+                                                 "address",
+                                                 "port",
+                                                 "protocol",
+                                                 "family"};
   for (const auto &[key, value] : j.items())
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       error = "unknown key \"" + key +

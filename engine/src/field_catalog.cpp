@@ -8,9 +8,8 @@ namespace {
 constexpr uint32_t bit(uint32_t event) { return 1u << event; }
 
 constexpr uint32_t kFileEvents = bit(PAL_EVENT_EXEC) | bit(PAL_EVENT_OPEN) |
-                                 bit(PAL_EVENT_UNLINK) |
-                                 bit(PAL_EVENT_RENAME) | bit(PAL_EVENT_CHMOD) |
-                                 bit(PAL_EVENT_CHOWN);
+                                 bit(PAL_EVENT_UNLINK) | bit(PAL_EVENT_RENAME) |
+                                 bit(PAL_EVENT_CHMOD) | bit(PAL_EVENT_CHOWN);
 constexpr uint32_t kNetEvents =
     bit(PAL_EVENT_CONNECT) | bit(PAL_EVENT_BIND) | bit(PAL_EVENT_LISTEN);
 constexpr uint32_t kAllEvents = kFileEvents | kNetEvents;
@@ -37,8 +36,7 @@ constexpr EventSpec kEvents[] = {
      "a socket connects (connect), or sends to an address without being "
      "connected (UDP sendto, sendmsg)",
      ""},
-    {"bind", PAL_EVENT_BIND, "a socket is bound to a local address (bind)",
-     ""},
+    {"bind", PAL_EVENT_BIND, "a socket is bound to a local address (bind)", ""},
     {"listen", PAL_EVENT_LISTEN,
      "a socket starts accepting connections (listen)", ""},
 };

@@ -13,8 +13,8 @@ namespace palisade::engine {
 
 // How a field's values are written and compared.
 enum class FieldType {
-  Path,   // canonical absolute paths, exact or `under`
-  Access, // open intents (access.h): holds when any named intent is there
+  Path,     // canonical absolute paths, exact or `under`
+  Access,   // open intents (access.h): holds when any named intent is there
   Port,     // numbers 0..65535 and ranges; ordering operators
   Address,  // IP addresses and CIDRs (strings)
   Protocol, // "tcp" / "udp"

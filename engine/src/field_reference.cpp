@@ -11,10 +11,14 @@ const char *type_name(FieldType t) {
   switch (t) {
   case FieldType::Path: return "path";
   case FieldType::Access: return "access";
-  case FieldType::Port: return "port";
-  case FieldType::Address: return "address";
-  case FieldType::Protocol: return "protocol";
-  case FieldType::Family: return "family";
+  case FieldType::Port:
+    return "port";
+  case FieldType::Address:
+    return "address";
+  case FieldType::Protocol:
+    return "protocol";
+  case FieldType::Family:
+    return "family";
   }
   return "?";
 }

@@ -1,8 +1,8 @@
 #include "image_decode.h"
 
 #include "access.h"
-#include "value_keys.h"
 #include "field_catalog.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 

@@ -238,8 +238,7 @@ std::optional<Contradiction> contradiction(std::span<const Atom> atoms,
   // them fits the rest of the term, the term cannot hold.
   for (Literal l : term) {
     const Atom &a = atoms[l.atom];
-    if (l.negated || a.kind != MatchKind::Exact || is_access(a) ||
-        is_value(a))
+    if (l.negated || a.kind != MatchKind::Exact || is_access(a) || is_value(a))
       continue;
     if (std::none_of(
             a.values.begin(), a.values.end(),

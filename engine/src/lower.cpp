@@ -256,8 +256,7 @@ struct EntryPlan {
   }
   ValueKey value_key() const {
     ValueKey k;
-    std::memcpy(k.bytes.data(), key.data + PAL_LPM_HDR,
-                value_width(field()));
+    std::memcpy(k.bytes.data(), key.data + PAL_LPM_HDR, value_width(field()));
     k.bits = key.prefixlen - 8 * PAL_LPM_HDR;
     return k;
   }
@@ -417,9 +416,8 @@ bool Lowering::plan_entries() {
     const Atom &atom = p.atoms[id];
     if (!is_value_field(atom.field))
       continue;
-    const auto keys_of_atom = atom.keys.empty()
-                                  ? value_keys(atom.field, atom.values)
-                                  : atom.keys;
+    const auto keys_of_atom =
+        atom.keys.empty() ? value_keys(atom.field, atom.values) : atom.keys;
     for (const ValueKey &k : keys_of_atom) {
       auto &atoms = value_own[bytes_of(value_lpm_key(slot, atom.field, k))];
       if (atoms.empty() || atoms.back() != id)
@@ -571,7 +569,8 @@ bool Lowering::plan_candidates() {
              : entry.value_field() ? "value"
                                    : "path") +
             "; give rules more specific " +
-            (entry.value_field() ? "values" : "paths") + ", or "
+            (entry.value_field() ? "values" : "paths") +
+            ", or "
             "merge rules with the same action into one with a list");
         return false;
       }

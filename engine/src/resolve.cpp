@@ -187,11 +187,10 @@ private:
         names.emplace_back(f.name);
     }
     // "an 'exec' rule", "a 'connect' rule"
-    std::string article =
-        event && std::string_view("aeiou").find(event->name[0]) !=
-                     std::string_view::npos
-            ? "an '"
-            : "a '";
+    std::string article = event && std::string_view("aeiou").find(
+                                       event->name[0]) != std::string_view::npos
+                              ? "an '"
+                              : "a '";
     std::string in_rule =
         event ? " in " + article + std::string(event->name) + "' rule" : "";
     std::string listed =
@@ -276,14 +275,14 @@ private:
         auto &d = diags_.error(lit.loc, "'" + name +
                                             "' compares with numbers, not "
                                             "strings");
-        bool digits = !lit.value.empty() &&
-                      lit.value.find_first_not_of("0123456789") ==
-                          std::string::npos;
-        d.hints.push_back(digits ? "write port numbers without quotes: " +
-                                       name + " == " + lit.value
-                                 : "ports are numbers 0..65535, e.g. " +
-                                       name + " == 443 or " + name +
-                                       " in [80, 8000..8099]");
+        bool digits =
+            !lit.value.empty() &&
+            lit.value.find_first_not_of("0123456789") == std::string::npos;
+        d.hints.push_back(
+            digits ? "write port numbers without quotes: " + name +
+                         " == " + lit.value
+                   : "ports are numbers 0..65535, e.g. " + name +
+                         " == 443 or " + name + " in [80, 8000..8099]");
         return std::nullopt;
       }
       return parsed(lit, parse_port_range(lit.lo, lit.hi));
@@ -334,8 +333,7 @@ private:
     return std::nullopt;
   }
 
-  std::optional<std::string> parsed(const dsl::StringLit &lit,
-                                    ParsedValue v) {
+  std::optional<std::string> parsed(const dsl::StringLit &lit, ParsedValue v) {
     if (v.error.empty())
       return std::move(v.canonical);
     auto &d = diags_.error(lit.loc, v.error);
@@ -419,8 +417,8 @@ private:
     }
     if (field->type != FieldType::Access && !is_path_type(field->type) &&
         cmp.op == dsl::CompareOp::Under) {
-      auto &d = diags_.error(cmp.op_loc, "'under' does not apply to '" +
-                                             cmp.field + "'");
+      auto &d = diags_.error(cmp.op_loc,
+                             "'under' does not apply to '" + cmp.field + "'");
       d.hints.push_back("'under' takes a directory and applies to paths "
                         "(path, binary, target, cgroup); write " +
                         cmp.field + " == ... or " + cmp.field + " in [...]");

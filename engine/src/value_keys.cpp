@@ -1,7 +1,7 @@
 #include "value_keys.h"
 
-#include <arpa/inet.h>
 #include <algorithm>
+#include <arpa/inet.h>
 #include <charconv>
 
 #include <palisade/abi.h>
@@ -232,10 +232,11 @@ bool union_covers(const std::vector<ValueKey> &keys, const ValueKey &key,
 std::string value_key_text(uint8_t field, const ValueKey &key) {
   const uint32_t width = value_width(field);
   if (field == PAL_FIELD_ADDRESS) {
-    static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0,
+    static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0,    0,
                                             0, 0, 0, 0, 0xff, 0xff};
     char buf[INET6_ADDRSTRLEN] = "";
-    if (key.bits >= 96 && std::equal(kMapped, kMapped + 12, key.bytes.begin())) {
+    if (key.bits >= 96 &&
+        std::equal(kMapped, kMapped + 12, key.bytes.begin())) {
       inet_ntop(AF_INET, key.bytes.data() + 12, buf, sizeof buf);
       return std::string(buf) + "/" + std::to_string(key.bits - 96);
     }
@@ -246,7 +247,8 @@ std::string value_key_text(uint8_t field, const ValueKey &key) {
   for (uint32_t i = 0; i < width; ++i)
     lo = lo << 8 | key.bytes[i];
   const uint32_t free = 8 * width - std::min(key.bits, 8 * width);
-  const uint64_t hi = lo | ((free >= 64 ? ~uint64_t{0} : (uint64_t{1} << free) - 1));
+  const uint64_t hi =
+      lo | ((free >= 64 ? ~uint64_t{0} : (uint64_t{1} << free) - 1));
   if (field == PAL_FIELD_PROTOCOL && lo == hi && (lo == 6 || lo == 17))
     return lo == 6 ? "tcp" : "udp";
   if (field == PAL_FIELD_FAMILY && lo == hi && (lo == 4 || lo == 6))

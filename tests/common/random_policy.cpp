@@ -15,39 +15,42 @@ const std::vector<std::string> kBoundaryFiles = {
     "/ab",       "/ab/x",       "/abc",       "/usr/bin/nc", "/usr/bin/bash",
     "/tmp/t",    "/tmp/t/u/v",  "/x",         "/srv/d1/f",   "/srv/d1/x/f",
     "/srv/d2/f", "/srv/d1",     "/srv/d10/f", "/"};
-const std::vector<std::string> kEventNames = {
-    "exec",  "open",  "unlink",  "rename", "chmod",
-    "chown", "connect", "bind", "listen"};
+const std::vector<std::string> kEventNames = {"exec",    "open",  "unlink",
+                                              "rename",  "chmod", "chown",
+                                              "connect", "bind",  "listen"};
 const std::vector<uint32_t> kEventKinds = {
-    PAL_EVENT_EXEC,  PAL_EVENT_OPEN,    PAL_EVENT_UNLINK,
-    PAL_EVENT_RENAME, PAL_EVENT_CHMOD, PAL_EVENT_CHOWN,
+    PAL_EVENT_EXEC,    PAL_EVENT_OPEN,  PAL_EVENT_UNLINK,
+    PAL_EVENT_RENAME,  PAL_EVENT_CHMOD, PAL_EVENT_CHOWN,
     PAL_EVENT_CONNECT, PAL_EVENT_BIND,  PAL_EVENT_LISTEN};
 // Ports on the boundaries of the ranges below, and ranges that nest,
 // touch and overlap.
-const std::vector<uint32_t> kPorts = {0,    1,    21,   22,   23,   80,
-                                      443,  1023, 1024, 5999, 6000, 6063,
+const std::vector<uint32_t> kPorts = {0,    1,    21,    22,   23,   80,
+                                      443,  1023, 1024,  5999, 6000, 6063,
                                       6064, 8080, 65534, 65535};
 const std::vector<std::string> kPortRanges = {
-    "0..1023", "6000..6063", "20..25", "1024..65535", "443..443",
-    "0..65535", "6016..6047", "1..1"};
+    "0..1023",  "6000..6063", "20..25",     "1024..65535",
+    "443..443", "0..65535",   "6016..6047", "1..1"};
 // Networks that nest (/8 > /16 > host), IPv6 ones, the mapped form of
 // an IPv4 network, and the everything prefixes.
 const std::vector<std::string> kNetworks = {
-    "10.0.0.0/8",   "10.1.0.0/16", "10.1.2.3",          "10.1.2.4",
-    "10.128.0.0/9", "11.0.0.0/8",  "192.168.0.0/16",    "0.0.0.0/0",
-    "::1",          "fd00::/8",    "fd00::1",           "::ffff:10.1.0.0/112",
+    "10.0.0.0/8",   "10.1.0.0/16",  "10.1.2.3",       "10.1.2.4",
+    "10.128.0.0/9", "11.0.0.0/8",   "192.168.0.0/16", "0.0.0.0/0",
+    "::1",          "fd00::/8",     "fd00::1",        "::ffff:10.1.0.0/112",
     "::/0",         "2001:db8::/32"};
 // Addresses events come from: inside and outside the networks above.
 const std::vector<std::string> kAddresses = {
-    "10.1.2.3", "10.1.2.4", "10.1.9.9",  "10.200.0.1", "11.1.1.1",
-    "192.168.1.1", "8.8.8.8", "0.0.0.0", "::1",       "fd00::1",
-    "fd12::5",  "2001:db8::1", "fe80::1", "::ffff:10.1.2.3", "::ffff:8.8.8.8",
-    "::"};
+    "10.1.2.3", "10.1.2.4",        "10.1.9.9",       "10.200.0.1",
+    "11.1.1.1", "192.168.1.1",     "8.8.8.8",        "0.0.0.0",
+    "::1",      "fd00::1",         "fd12::5",        "2001:db8::1",
+    "fe80::1",  "::ffff:10.1.2.3", "::ffff:8.8.8.8", "::"};
 // cgroup v2 paths: the root, nested slices and scopes, sibling prefixes.
-const std::vector<std::string> kCgroups = {
-    "/", "/system.slice", "/system.slice/docker-1.scope",
-    "/system.slice/docker-12.scope", "/user.slice", "/kubepods.slice/pod1",
-    "/kubepods.slice"};
+const std::vector<std::string> kCgroups = {"/",
+                                           "/system.slice",
+                                           "/system.slice/docker-1.scope",
+                                           "/system.slice/docker-12.scope",
+                                           "/user.slice",
+                                           "/kubepods.slice/pod1",
+                                           "/kubepods.slice"};
 
 namespace {
 
@@ -99,8 +102,8 @@ std::string field_of(Random &r, const std::string &event) {
     return "cgroup";
   if (is_net(event)) {
     static const std::vector<std::string> net = {
-        "port", "port", "port", "address", "address", "address",
-        "protocol", "family", "binary"};
+        "port",    "port",     "port",   "address", "address",
+        "address", "protocol", "family", "binary"};
     return r.pick(net);
   }
   auto fields = fields_of(event);
@@ -164,13 +167,17 @@ std::string random_comparison(Random &r, const std::string &field) {
   if (field == "port") {
     static const std::vector<std::string> ordering = {"<", "<=", ">", ">="};
     // Orderings that can hold: not `< 0` nor `> 65535`.
-    static const std::vector<uint32_t> bounds = {1, 22, 1023, 1024, 6000,
-                                                 65534};
+    static const std::vector<uint32_t> bounds = {1,    22,   1023,
+                                                 1024, 6000, 65534};
     switch (r.below(5)) {
-    case 0: return field + " == " + port_value(r);
-    case 1: return field + " != " + port_value(r);
-    case 2: return field + " in " + port_list(r);
-    case 3: return field + " not in " + port_list(r);
+    case 0:
+      return field + " == " + port_value(r);
+    case 1:
+      return field + " != " + port_value(r);
+    case 2:
+      return field + " in " + port_list(r);
+    case 3:
+      return field + " not in " + port_list(r);
     default:
       return field + " " + r.pick(ordering) + " " +
              std::to_string(r.pick(bounds));
@@ -183,18 +190,26 @@ std::string random_comparison(Random &r, const std::string &field) {
                        : field == "protocol" ? protocols
                                              : families;
     switch (r.below(4)) {
-    case 0: return field + " == " + quoted(r.pick(from));
-    case 1: return field + " != " + quoted(r.pick(from));
-    case 2: return field + " in " + quoted_list(r, from, r.below(3) + 1);
-    default: return field + " not in " + quoted_list(r, from, r.below(2) + 1);
+    case 0:
+      return field + " == " + quoted(r.pick(from));
+    case 1:
+      return field + " != " + quoted(r.pick(from));
+    case 2:
+      return field + " in " + quoted_list(r, from, r.below(3) + 1);
+    default:
+      return field + " not in " + quoted_list(r, from, r.below(2) + 1);
     }
   }
   if (field == "cgroup") {
     switch (r.below(4)) {
-    case 0: return field + " == " + quoted(r.pick(kCgroups));
-    case 1: return field + " != " + quoted(r.pick(kCgroups));
-    case 2: return field + " in " + quoted_list(r, kCgroups, r.below(3) + 1);
-    default: return field + " under " + quoted(r.pick(kCgroups));
+    case 0:
+      return field + " == " + quoted(r.pick(kCgroups));
+    case 1:
+      return field + " != " + quoted(r.pick(kCgroups));
+    case 2:
+      return field + " in " + quoted_list(r, kCgroups, r.below(3) + 1);
+    default:
+      return field + " under " + quoted(r.pick(kCgroups));
     }
   }
   switch (r.below(6)) {
@@ -261,8 +276,8 @@ engine::Event random_event(Random &r) {
     // No file; the path the kernel would not look at anyway.
     ev.path.clear();
     ev.path_truncated = ev.path_unresolved = false;
-    ev.port = static_cast<uint16_t>(r.chance(80) ? r.pick(kPorts)
-                                                 : r.below(65536));
+    ev.port =
+        static_cast<uint16_t>(r.chance(80) ? r.pick(kPorts) : r.below(65536));
     ev.protocol = r.chance(60) ? 6 : 17;
     const std::string &a = r.pick(kAddresses);
     ev.address = {};

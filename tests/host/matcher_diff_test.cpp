@@ -117,10 +117,13 @@ std::string big_port(Random &r) {
 std::string big_network(Random &r) {
   std::string a = "10." + std::to_string(r.below(8)) + ".";
   switch (r.below(3)) {
-  case 0: return quoted(a + "0.0/16");
-  case 1: return quoted(a + std::to_string(r.below(8)) + ".0/24");
+  case 0:
+    return quoted(a + "0.0/16");
+  case 1:
+    return quoted(a + std::to_string(r.below(8)) + ".0/24");
   default:
-    return quoted(a + std::to_string(r.below(8)) + "." + std::to_string(r.below(8)));
+    return quoted(a + std::to_string(r.below(8)) + "." +
+                  std::to_string(r.below(8)));
   }
 }
 
@@ -284,7 +287,8 @@ protected:
     const bool rename = ev.kind == PAL_EVENT_RENAME;
     fill_path(in.target, rename ? ev.target : "", rename,
               rename && ev.target_truncated, rename && ev.target_unresolved);
-    fill_path(in.cgroup, ev.cgroup, ev.cgroup_known, ev.cgroup_truncated, false);
+    fill_path(in.cgroup, ev.cgroup, ev.cgroup_known, ev.cgroup_truncated,
+              false);
     in.port = ev.port;
     in.protocol = ev.protocol;
     in.family = ev.family;
@@ -360,8 +364,9 @@ protected:
         n.events++;
         n.decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
         n.considered += want.considered;
-        n.net_decided += ev.kind >= PAL_EVENT_CONNECT &&
-                         (want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE);
+        n.net_decided +=
+            ev.kind >= PAL_EVENT_CONNECT &&
+            (want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE);
         n.value_entries += want.port_entry != 0 || want.address_entry != 0;
         n.cgroup_entries += want.cgroup_entry != 0;
         ASSERT_EQ(describe(got), describe(want))

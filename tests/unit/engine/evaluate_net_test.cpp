@@ -141,8 +141,9 @@ TEST(EvaluateNet, CgroupExactAndUnder) {
     deny exec when cgroup == "/user.slice/x.scope"
   })");
   auto act = [&](const Event &ev) { return evaluate(c.image, ev).action; };
-  EXPECT_EQ(act(in_cgroup(connect_to("1.2.3.4", 25), "/system.slice/a.service")),
-            PAL_ACT_DENY);
+  EXPECT_EQ(
+      act(in_cgroup(connect_to("1.2.3.4", 25), "/system.slice/a.service")),
+      PAL_ACT_DENY);
   EXPECT_EQ(act(in_cgroup(connect_to("1.2.3.4", 25), "/system.slice")),
             PAL_ACT_NONE);
   EXPECT_EQ(act(in_cgroup(connect_to("1.2.3.4", 25), "/")), PAL_ACT_NONE);
@@ -182,7 +183,8 @@ std::string error_of(const std::string &text) {
 TEST(EventJsonNet, ConnectWithDefaults) {
   Event ev = parse(R"({"event":"connect","address":"10.1.2.3","port":443,
                       "binary":"/usr/bin/curl","cgroup":"/system.slice/x.service"})");
-  EXPECT_EQ(ev, in_cgroup(connect_to("10.1.2.3", 443), "/system.slice/x.service"));
+  EXPECT_EQ(ev,
+            in_cgroup(connect_to("10.1.2.3", 443), "/system.slice/x.service"));
   ev = parse(R"({"event":"bind","address":"::1","port":53,"protocol":"udp"})");
   EXPECT_EQ(ev.family, 6);
   EXPECT_EQ(ev.protocol, kUdp);
@@ -191,7 +193,8 @@ TEST(EventJsonNet, ConnectWithDefaults) {
   ev = parse(R"({"event":"connect","address":"::ffff:10.1.2.3","port":1})");
   EXPECT_EQ(ev.family, 6);
   EXPECT_EQ(ev.address, connect_to("10.1.2.3", 1).address);
-  ev = parse(R"({"event":"listen","address":"0.0.0.0","port":80,"family":"ipv6"})");
+  ev = parse(
+      R"({"event":"listen","address":"0.0.0.0","port":80,"family":"ipv6"})");
   EXPECT_EQ(ev.family, 6);
 }
 
@@ -208,12 +211,18 @@ TEST(EventJsonNet, RejectsWithAReason) {
             "\"port\" must be a number 0..65535");
   EXPECT_EQ(error_of(R"({"event":"connect","address":"1.2.3.4","port":"22"})"),
             "\"port\" must be a number 0..65535");
-  EXPECT_EQ(error_of(R"({"event":"connect","address":"1.2.3.4","port":1,"protocol":"icmp"})"),
-            "\"protocol\" must be \"tcp\" or \"udp\"");
-  EXPECT_EQ(error_of(R"({"event":"connect","address":"::1","port":1,"family":"ipv4"})"),
-            "an ipv4 event has a dotted IPv4 address, not \"::1\"");
-  EXPECT_EQ(error_of(R"({"event":"connect","address":"1.2.3.4","port":1,"path":"/x"})"),
-            "\"path\" is not for network events: they have no file");
+  EXPECT_EQ(
+      error_of(
+          R"({"event":"connect","address":"1.2.3.4","port":1,"protocol":"icmp"})"),
+      "\"protocol\" must be \"tcp\" or \"udp\"");
+  EXPECT_EQ(
+      error_of(
+          R"({"event":"connect","address":"::1","port":1,"family":"ipv4"})"),
+      "an ipv4 event has a dotted IPv4 address, not \"::1\"");
+  EXPECT_EQ(
+      error_of(
+          R"({"event":"connect","address":"1.2.3.4","port":1,"path":"/x"})"),
+      "\"path\" is not for network events: they have no file");
   EXPECT_EQ(error_of(R"({"event":"exec","path":"/x","port":1})"),
             "\"port\" is only for network events (connect, bind, listen)");
   EXPECT_EQ(error_of(R"({"event":"exec","path":"/x","cgroup":"docker"})"),
@@ -230,9 +239,10 @@ TEST(ExplainNet, TextAndJsonShowTheNetworkFields) {
   Explanation e = explain_event(c, ev);
   EXPECT_EQ(e.verdict.action, PAL_ACT_DENY);
   std::string text = explanation_text(e);
-  EXPECT_NE(text.find("event: connect to 10.1.2.3 port 443 (tcp, ipv4) by "
-                      "\"/usr/bin/curl\" in cgroup \"/system.slice/x.service\"\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("event: connect to 10.1.2.3 port 443 (tcp, ipv4) by "
+                "\"/usr/bin/curl\" in cgroup \"/system.slice/x.service\"\n"),
+      std::string::npos)
       << text;
   std::vector<std::string> atoms;
   for (const auto &a : e.atoms)

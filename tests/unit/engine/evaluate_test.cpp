@@ -358,8 +358,7 @@ TEST(Evaluate, LongestPrefixWinsWithoutClosure) {
   Verdict v = evaluate(image, exec("/tmp/x"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.path_entry, 2u);
-  EXPECT_EQ(held_atoms(image, v),
-            (std::vector<uint32_t>{1}));
+  EXPECT_EQ(held_atoms(image, v), (std::vector<uint32_t>{1}));
 }
 
 TEST(Evaluate, PrefixesAreBitsNotBytes) {

@@ -30,15 +30,16 @@ Cond resolved_condition(const std::string &text) {
 
 // The values of `cond` (a `connect` condition) as one comparison.
 V values_of(const std::string &cond) {
-  Cond c = resolved_condition("policy \"p\" mode enforce {\n  deny connect when " +
-                              cond + "\n}\n");
+  Cond c = resolved_condition(
+      "policy \"p\" mode enforce {\n  deny connect when " + cond + "\n}\n");
   EXPECT_EQ(c.kind, Cond::Kind::Match) << cond;
   EXPECT_EQ(c.match.kind, MatchKind::Exact) << cond;
   return c.match.values;
 }
 
 // The diagnostics of one `connect` rule with condition `cond`.
-std::string diag(const std::string &cond, const std::string &event = "connect") {
+std::string diag(const std::string &cond,
+                 const std::string &event = "connect") {
   return diagnostics_of("policy \"p\" mode enforce {\n  deny " + event +
                         " when " + cond + "\n}\n");
 }
@@ -57,8 +58,8 @@ TEST(NetFields, NetworkEventsHaveBinaryValueFieldsAndCgroup) {
   EXPECT_EQ(find_field("family")->type, FieldType::Family);
   EXPECT_EQ(find_field("cgroup")->type, FieldType::Path);
   EXPECT_EQ(event_names(*find_field("cgroup")),
-            (V{"exec", "open", "unlink", "rename", "chmod", "chown",
-               "connect", "bind", "listen"}));
+            (V{"exec", "open", "unlink", "rename", "chmod", "chown", "connect",
+               "bind", "listen"}));
   EXPECT_EQ(event_names(*find_field("path")),
             (V{"exec", "open", "unlink", "rename", "chmod", "chown"}));
 }
@@ -155,11 +156,10 @@ TEST(NetFields, OrderingThatNeverHoldsIsAnError) {
             "  deny connect when port > 65535\n"
             "                           ^~~~~\n"
             "hint: ports are 0..65535\n");
-  EXPECT_EQ(diag("port < 0"),
-            "t.rules:2:28: error: 'port < 0' never holds\n"
-            "  deny connect when port < 0\n"
-            "                           ^\n"
-            "hint: ports are 0..65535\n");
+  EXPECT_EQ(diag("port < 0"), "t.rules:2:28: error: 'port < 0' never holds\n"
+                              "  deny connect when port < 0\n"
+                              "                           ^\n"
+                              "hint: ports are 0..65535\n");
 }
 
 TEST(NetFields, BadAddressesSayWhy) {

@@ -55,21 +55,21 @@ TEST(NetWarnings, ASubnetIsShadowedByItsNetwork) {
           "hint: shadowed by the rule at t.rules:2:3 (the first matching "
           "deny rule decides)\n");
   // A different protocol is not covered.
-  EXPECT_EQ(diagnostics_of(policy(
-                "  deny connect when address == \"192.168.0.0/16\" and "
-                "protocol == \"udp\"\n"
-                "  deny connect when address == \"192.168.1.0/24\" and "
-                "protocol == \"tcp\"\n")),
+  EXPECT_EQ(diagnostics_of(
+                policy("  deny connect when address == \"192.168.0.0/16\" and "
+                       "protocol == \"udp\"\n"
+                       "  deny connect when address == \"192.168.1.0/24\" and "
+                       "protocol == \"tcp\"\n")),
             "");
 }
 
 TEST(NetWarnings, TwoPortsCannotBothHold) {
-  EXPECT_EQ(diagnostics_of(
-                policy("  deny connect when port == 22 and port == 23\n")),
-            "t.rules:2:3: warning: rule never matches: its condition can "
-            "never hold\n" +
-                quoted_rule("deny connect when port == 22 and port == 23") +
-                "hint: port == 22 and port == 23 cannot both hold\n");
+  EXPECT_EQ(
+      diagnostics_of(policy("  deny connect when port == 22 and port == 23\n")),
+      "t.rules:2:3: warning: rule never matches: its condition can "
+      "never hold\n" +
+          quoted_rule("deny connect when port == 22 and port == 23") +
+          "hint: port == 22 and port == 23 cannot both hold\n");
 }
 
 TEST(NetWarnings, AnAddressInsideItsNetworkIsFine) {
@@ -77,9 +77,9 @@ TEST(NetWarnings, AnAddressInsideItsNetworkIsFine) {
                 "  deny connect when address in [\"10.0.0.0/8\"] and address "
                 "== \"10.1.2.3\"\n")),
             "");
-  EXPECT_EQ(diagnostics_of(
-                policy("  deny bind when port < 1024 and port != 0\n")),
-            "");
+  EXPECT_EQ(
+      diagnostics_of(policy("  deny bind when port < 1024 and port != 0\n")),
+      "");
 }
 
 TEST(NetWarnings, ExclusionsThatCoverARangeTogetherNeverMatch) {
@@ -120,15 +120,15 @@ TEST(NetWarnings, OrderingWrittenTwiceIsADuplicate) {
 
 TEST(NetWarnings, IPv4MappedIsTheSameAddress) {
   // "::ffff:10.0.0.0/104" names the IPv4 network 10.0.0.0/8.
-  EXPECT_EQ(diagnostics_of(policy(
-                "  deny connect when address == \"10.0.0.0/8\"\n"
-                "  deny connect when address == \"::ffff:10.1.0.0/112\"\n")),
-            "t.rules:3:3: warning: rule never decides: an earlier-deciding "
-            "rule of policy 'p' matches whenever it does\n" +
-                quoted_rule(
-                    "deny connect when address == \"::ffff:10.1.0.0/112\"") +
-                "hint: shadowed by the rule at t.rules:2:3 (the first "
-                "matching deny rule decides)\n");
+  EXPECT_EQ(
+      diagnostics_of(
+          policy("  deny connect when address == \"10.0.0.0/8\"\n"
+                 "  deny connect when address == \"::ffff:10.1.0.0/112\"\n")),
+      "t.rules:3:3: warning: rule never decides: an earlier-deciding "
+      "rule of policy 'p' matches whenever it does\n" +
+          quoted_rule("deny connect when address == \"::ffff:10.1.0.0/112\"") +
+          "hint: shadowed by the rule at t.rules:2:3 (the first "
+          "matching deny rule decides)\n");
 }
 
 Atom value_atom(uint8_t field, std::vector<std::string> values) {

@@ -107,7 +107,8 @@ bool compare_address(const Match &m, const std::array<uint8_t, 16> &addr) {
 
 // protocol, family: a name per value.
 bool compare_name(const Match &m, const std::string &name) {
-  bool any = std::find(m.values.begin(), m.values.end(), name) != m.values.end();
+  bool any =
+      std::find(m.values.begin(), m.values.end(), name) != m.values.end();
   return any != m.negated;
 }
 

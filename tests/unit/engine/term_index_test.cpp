@@ -40,13 +40,13 @@ TEST(TermIndex, FindsValueTermsThroughKeyPrefixes) {
     return a;
   };
   std::vector<Atom> atoms = {
-      atom(PAL_FIELD_PORT, {"1-100"}),                // 0
-      atom(PAL_FIELD_PORT, {"50"}),                   // 1
-      atom(PAL_FIELD_PORT, {"101"}),                  // 2
-      atom(PAL_FIELD_ADDRESS, {"10.0.0.0/8"}),        // 3
-      atom(PAL_FIELD_ADDRESS, {"10.1.2.3/32"}),       // 4
-      atom(PAL_FIELD_PORT, {"0-99", "100-199"}),      // 5
-      atom(PAL_FIELD_PORT, {"64-127"}),               // 6
+      atom(PAL_FIELD_PORT, {"1-100"}),           // 0
+      atom(PAL_FIELD_PORT, {"50"}),              // 1
+      atom(PAL_FIELD_PORT, {"101"}),             // 2
+      atom(PAL_FIELD_ADDRESS, {"10.0.0.0/8"}),   // 3
+      atom(PAL_FIELD_ADDRESS, {"10.1.2.3/32"}),  // 4
+      atom(PAL_FIELD_PORT, {"0-99", "100-199"}), // 5
+      atom(PAL_FIELD_PORT, {"64-127"}),          // 6
   };
   TermIndex index(atoms);
   index.add(Term{{0, false}}, 20);

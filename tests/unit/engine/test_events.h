@@ -38,7 +38,8 @@ inline Event rename_of(std::string from, std::string to) {
 // a dotted address is an ipv4 one (kept as ::ffff:a.b.c.d, as the kernel
 // reports it), any other an ipv6 one; protocol 6 (tcp) or 17 (udp).
 inline Event net_of(uint32_t kind, const std::string &address, uint16_t port,
-                    uint8_t protocol = 6, std::string binary = "/usr/bin/curl") {
+                    uint8_t protocol = 6,
+                    std::string binary = "/usr/bin/curl") {
   Event ev;
   ev.kind = kind;
   ev.binary = std::move(binary);
