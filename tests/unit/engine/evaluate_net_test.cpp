@@ -67,6 +67,20 @@ TEST(EvaluateNet, CidrsAndIPv4Mapped) {
   EXPECT_EQ(act(connect_to("::ffff:10.1.2.3", 53, kUdp)), PAL_ACT_NONE);
 }
 
+TEST(EvaluateNet, EverythingPrefixes) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny connect when address == "0.0.0.0/0" and port == 1
+    deny connect when address == "::/0" and port == 2
+  })");
+  auto act = [&](const std::string &addr, uint16_t port) {
+    return evaluate(c.image, connect_to(addr, port)).action;
+  };
+  EXPECT_EQ(act("8.8.8.8", 1), PAL_ACT_DENY);
+  EXPECT_EQ(act("::1", 1), PAL_ACT_NONE); // not an IPv4 address
+  EXPECT_EQ(act("::1", 2), PAL_ACT_DENY);
+  EXPECT_EQ(act("8.8.8.8", 2), PAL_ACT_DENY); // ::ffff:8.8.8.8 is in ::/0
+}
+
 TEST(EvaluateNet, ProtocolAndFamily) {
   auto c = compile_text(R"(policy "p" mode enforce {
     deny listen when protocol == "udp" and family == "ipv4"
