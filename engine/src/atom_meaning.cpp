@@ -3,14 +3,80 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <palisade/abi.h>
+
 #include "image_decode.h"
 
 namespace palisade::engine {
+
+namespace {
+
+// "6000-6015", "6016-6063" -> "6000-6063": a port atom's prefixes, as the
+// ranges they make up.
+std::vector<std::string> merge_ports(const std::vector<std::string> &values) {
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (const auto &v : values) {
+    auto dash = v.find('-');
+    uint64_t lo = std::stoull(v.substr(0, dash));
+    uint64_t hi =
+        dash == std::string::npos ? lo : std::stoull(v.substr(dash + 1));
+    ranges.emplace_back(lo, hi);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  for (auto r : ranges)
+    if (!merged.empty() && r.first <= merged.back().second + 1)
+      merged.back().second = std::max(merged.back().second, r.second);
+    else
+      merged.push_back(r);
+  std::vector<std::string> out;
+  for (auto [lo, hi] : merged)
+    out.push_back(lo == hi ? std::to_string(lo)
+                           : std::to_string(lo) + "-" + std::to_string(hi));
+  return out;
+}
+
+// Value entries: an entry's own atoms are its held ones minus those of
+// the entries of its field whose key covers it.
+void value_meanings(const ImageView &view,
+                    const std::vector<AtomEntry> &entries,
+                    std::map<uint32_t, AtomMeaning> &out) {
+  std::vector<std::vector<uint32_t>> held;
+  for (const auto &e : entries)
+    held.push_back(view.held_atoms(e.entry.id));
+  std::map<uint32_t, AtomMeaning> found;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    std::vector<uint32_t> own = held[i];
+    for (size_t j = 0; j < entries.size(); ++j) {
+      if (j == i || entries[j].field != entries[i].field ||
+          entries[j].key.bits >= entries[i].key.bits ||
+          !key_covers(entries[j].key, entries[i].key))
+        continue;
+      std::erase_if(own, [&](uint32_t id) {
+        return std::binary_search(held[j].begin(), held[j].end(), id);
+      });
+    }
+    for (uint32_t id : own) {
+      AtomMeaning &m = found[id];
+      m.field = entries[i].field;
+      m.exact = true;
+      m.values.push_back(entries[i].value);
+    }
+  }
+  for (auto &[id, m] : found) {
+    if (m.field == PAL_FIELD_PORT)
+      m.values = merge_ports(m.values);
+    out[id] = std::move(m);
+  }
+}
+
+} // namespace
 
 std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
   ImageView view(image);
   std::vector<AtomEntry> entries;
   std::vector<std::vector<uint32_t>> held;
+  std::vector<AtomEntry> values;
   std::map<uint32_t, AtomMeaning> out;
   for (AtomEntry &a : decode_entries(image)) {
     if (a.slot != image.slot)
@@ -27,9 +93,14 @@ std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
         }
       continue;
     }
+    if (a.is_value) {
+      values.push_back(std::move(a));
+      continue;
+    }
     held.push_back(view.held_atoms(a.entry.id));
     entries.push_back(std::move(a));
   }
+  value_meanings(view, values, out);
   // Entries that can be a prefix of another: the `under` ones (an exact
   // value ends in NUL, so it is never a prefix), by field and bytes.
   std::map<std::pair<uint8_t, std::string>, size_t> dirs;
@@ -83,7 +154,33 @@ std::string quoted(const std::string &s) {
   return out + "\"";
 }
 
-std::string atom_text(const AtomMeaning &atom, bool negated) {
+std::string value_text(uint8_t field, const std::string &canonical) {
+  if (field == PAL_FIELD_PORT) {
+    std::string v = canonical;
+    if (auto dash = v.find('-'); dash != std::string::npos)
+      v.replace(dash, 1, "..");
+    return v;
+  }
+  if (field == PAL_FIELD_ADDRESS) {
+    // One address: without its full prefix length.
+    auto slash = canonical.find('/');
+    std::string bits =
+        slash == std::string::npos ? "" : canonical.substr(slash);
+    bool v4 = canonical.find(':') == std::string::npos;
+    if ((v4 && bits == "/32") || (!v4 && bits == "/128"))
+      return quoted(canonical.substr(0, slash));
+    return quoted(canonical);
+  }
+  return quoted(canonical);
+}
+
+std::string atom_text(const AtomMeaning &meaning, bool negated) {
+  AtomMeaning atom = meaning;
+  if (atom.field == PAL_FIELD_PORT) // by number: 53 before 123
+    std::stable_sort(atom.values.begin(), atom.values.end(),
+                     [](const std::string &a, const std::string &b) {
+                       return std::stoull(a) < std::stoull(b);
+                     });
   std::string field = field_name(atom.field);
   if (!atom.exact) {
     std::string dirs;
@@ -98,10 +195,11 @@ std::string atom_text(const AtomMeaning &atom, bool negated) {
     return (negated ? "not " : "") + field + " under " + dirs;
   }
   if (atom.values.size() == 1)
-    return field + (negated ? " != " : " == ") + quoted(atom.values[0]);
+    return field + (negated ? " != " : " == ") +
+           value_text(atom.field, atom.values[0]);
   std::string list = "[";
   for (size_t i = 0; i < atom.values.size(); ++i)
-    list += (i ? ", " : "") + quoted(atom.values[i]);
+    list += (i ? ", " : "") + value_text(atom.field, atom.values[i]);
   return field + (negated ? " not in " : " in ") + list + "]";
 }
 

@@ -29,6 +29,11 @@ std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image);
 // `path != "/x"`, `path not in [...]`, `not path under "/tmp"`.
 std::string atom_text(const AtomMeaning &atom, bool negated);
 
+// A canonical value of `field` as a .rules literal: a port 22 or range
+// 6000..6063 without quotes, an address without its full prefix length
+// ("10.1.2.3"), anything else quoted.
+std::string value_text(uint8_t field, const std::string &canonical);
+
 // A path as a .rules string literal: "/a \"b\"".
 std::string quoted(const std::string &s);
 

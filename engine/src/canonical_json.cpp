@@ -145,13 +145,16 @@ struct Decoder {
       check(a.field >= 1 && a.field <= PAL_FIELDS, "entry of no field");
       check(a.entry.cand_count <= PAL_MAX_LIST, "candidate list too long");
       ids.push_back(a.entry.id);
-      json j = {{"id", a.entry.id},
-                {"field", field_name(a.field)},
-                {"match", a.mask ? "mask" : a.exact ? "exact" : "under"},
-                {"value", a.value},
-                {"held", view.held_atoms(a.entry.id)},
-                {"candidates",
-                 list(a.entry.cand_first, a.entry.cand_count, false)}};
+      json j = {
+          {"id", a.entry.id},
+          {"field", field_name(a.field)},
+          {"match", a.mask       ? "mask"
+                    : a.is_value ? "prefix"
+                    : a.exact    ? "exact"
+                                 : "under"},
+          {"value", a.value},
+          {"held", view.held_atoms(a.entry.id)},
+          {"candidates", list(a.entry.cand_first, a.entry.cand_count, false)}};
       if (a.prefixlen) {
         j["prefixlen"] = a.prefixlen;
       } else {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <arpa/inet.h>
+
 #include <palisade/abi.h>
 
 #include "image_decode.h"
@@ -185,8 +187,19 @@ struct Eval {
 } // namespace
 
 bool unresolved(const Event &ev) {
+  if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN)
+    return false; // match.h: the path pointer is 0
   return ev.path_unresolved ||
          (ev.kind == PAL_EVENT_RENAME && ev.target_unresolved);
+}
+
+std::string address_text(const Event &ev) {
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (ev.family == 4)
+    inet_ntop(AF_INET, ev.address.data() + 12, buf, sizeof buf);
+  else
+    inet_ntop(AF_INET6, ev.address.data(), buf, sizeof buf);
+  return buf;
 }
 
 uint64_t exact_path_hash(uint64_t seed, std::string_view path) {
@@ -219,9 +232,11 @@ Verdict Evaluator::operator()(const Event &ev) const {
     } else {
       l[0].pos = hdr->always_first;
       l[0].end = hdr->always_first + hdr->always_count;
-      // pal_lookup_fields()
-      e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr,
-               e.entry[PAL_FIELD_PATH], l[PAL_FIELD_PATH]);
+      // pal_lookup_fields(); a network event has no path (pointer 0).
+      const bool net = ev.kind >= PAL_EVENT_CONNECT;
+      if (!net)
+        e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr,
+                 e.entry[PAL_FIELD_PATH], l[PAL_FIELD_PATH]);
       // An unknown binary gets no lookup: no binary atom holds.
       if (ev.binary_known)
         e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr,
@@ -229,11 +244,28 @@ Verdict Evaluator::operator()(const Event &ev) const {
       if (ev.kind == PAL_EVENT_RENAME)
         e.lookup(ev.target, ev.target_truncated, PAL_FIELD_TARGET, *hdr,
                  e.entry[PAL_FIELD_TARGET], l[PAL_FIELD_TARGET]);
+      // The cgroup only when a rule of the slot names it; an unknown one
+      // gets no lookup.
+      if ((hdr->fields & (1u << PAL_FIELD_CGROUP)) && ev.cgroup_known)
+        e.lookup(ev.cgroup, ev.cgroup_truncated, PAL_FIELD_CGROUP, *hdr,
+                 e.entry[PAL_FIELD_CGROUP], l[PAL_FIELD_CGROUP]);
       // An open without intents has no entry: no access atom holds.
       if (ev.kind == PAL_EVENT_OPEN && ev.access != 0) {
         const uint8_t byte = static_cast<uint8_t>(ev.access & PAL_ACCESS_ALL);
         e.lookup_value(PAL_FIELD_ACCESS, &byte, 1, e.entry[PAL_FIELD_ACCESS],
                        l[PAL_FIELD_ACCESS]);
+      }
+      if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN) {
+        const uint8_t port[2] = {static_cast<uint8_t>(ev.port >> 8),
+                                 static_cast<uint8_t>(ev.port & 0xff)};
+        e.lookup_value(PAL_FIELD_PORT, port, 2, e.entry[PAL_FIELD_PORT],
+                       l[PAL_FIELD_PORT]);
+        e.lookup_value(PAL_FIELD_ADDRESS, ev.address.data(), 16,
+                       e.entry[PAL_FIELD_ADDRESS], l[PAL_FIELD_ADDRESS]);
+        e.lookup_value(PAL_FIELD_PROTOCOL, &ev.protocol, 1,
+                       e.entry[PAL_FIELD_PROTOCOL], l[PAL_FIELD_PROTOCOL]);
+        e.lookup_value(PAL_FIELD_FAMILY, &ev.family, 1,
+                       e.entry[PAL_FIELD_FAMILY], l[PAL_FIELD_FAMILY]);
       }
     }
     for (List &list : e.lists)
@@ -247,15 +279,20 @@ Verdict Evaluator::operator()(const Event &ev) const {
   e.v.binary_entry = e.entry[PAL_FIELD_BINARY];
   e.v.target_entry = e.entry[PAL_FIELD_TARGET];
   e.v.access_entry = e.entry[PAL_FIELD_ACCESS];
+  e.v.port_entry = e.entry[PAL_FIELD_PORT];
+  e.v.address_entry = e.entry[PAL_FIELD_ADDRESS];
+  e.v.protocol_entry = e.entry[PAL_FIELD_PROTOCOL];
+  e.v.family_entry = e.entry[PAL_FIELD_FAMILY];
+  e.v.cgroup_entry = e.entry[PAL_FIELD_CGROUP];
   return e.v;
 }
 
-std::vector<uint32_t> held_atoms(const MapImage &image, uint32_t path_entry,
-                                 uint32_t binary_entry, uint32_t target_entry,
-                                 uint32_t access_entry) {
+std::vector<uint32_t> held_atoms(const MapImage &image, const Verdict &v) {
   ImageView img(image);
   std::vector<uint32_t> out;
-  for (uint32_t entry : {path_entry, binary_entry, target_entry, access_entry})
+  for (uint32_t entry : {v.path_entry, v.binary_entry, v.target_entry,
+                         v.cgroup_entry, v.access_entry, v.port_entry,
+                         v.address_entry, v.protocol_entry, v.family_entry})
     if (entry) {
       auto atoms = img.held_atoms(entry);
       out.insert(out.end(), atoms.begin(), atoms.end());

@@ -3,6 +3,7 @@
 // cannot silently turn into "binary unknown" and a different verdict.
 #include <algorithm>
 
+#include <arpa/inet.h>
 #include <nlohmann/json.hpp>
 
 #include "access.h"
@@ -113,6 +114,67 @@ bool read_kind(const json &j, uint32_t &kind, std::string &error) {
   return true;
 }
 
+// The network members: "address" (one IPv4 or IPv6 address), "port",
+// "protocol" (default tcp), "family" (default: the address's).
+bool read_network(const json &j, Event &ev, std::string &error) {
+  for (const char *key : {"address", "port"})
+    if (!j.contains(key)) {
+      error = std::string("the event needs \"") + key + "\": the " +
+              (ev.kind == PAL_EVENT_CONNECT ? "remote" : "local") + " " +
+              (key[0] == 'a' ? "address, e.g. \"10.1.2.3\"" : "port, e.g. 443");
+      return false;
+    }
+  if (!j["address"].is_string()) {
+    error = "\"address\" must be a string, e.g. \"10.1.2.3\" or \"::1\"";
+    return false;
+  }
+  const std::string addr = j["address"].get<std::string>();
+  bool dotted = false;
+  ev.address = {};
+  if (inet_pton(AF_INET, addr.c_str(), ev.address.data() + 12) == 1) {
+    dotted = true;
+    ev.address[10] = ev.address[11] = 0xff; // as the kernel reports IPv4
+  } else if (inet_pton(AF_INET6, addr.c_str(), ev.address.data()) != 1) {
+    error = "\"address\" is not an IP address: \"" + addr +
+            "\" (one address, no prefix length)";
+    return false;
+  }
+  const json &port = j["port"];
+  if (!port.is_number_integer() || port.get<int64_t>() < 0 ||
+      port.get<int64_t>() > 65535) {
+    error = "\"port\" must be a number 0..65535";
+    return false;
+  }
+  ev.port = static_cast<uint16_t>(port.get<int64_t>());
+  ev.protocol = 6;
+  if (j.contains("protocol")) {
+    std::string p =
+        j["protocol"].is_string() ? j["protocol"].get<std::string>() : "";
+    if (p != "tcp" && p != "udp") {
+      error = "\"protocol\" must be \"tcp\" or \"udp\"";
+      return false;
+    }
+    ev.protocol = p == "tcp" ? 6 : 17;
+  }
+  // An IPv4-mapped IPv6 address ("::ffff:10.1.2.3") is an IPv6 socket's:
+  // its family is ipv6, its address matches IPv4 rules.
+  ev.family = dotted ? 4 : 6;
+  if (j.contains("family")) {
+    std::string f =
+        j["family"].is_string() ? j["family"].get<std::string>() : "";
+    if (f != "ipv4" && f != "ipv6") {
+      error = "\"family\" must be \"ipv4\" or \"ipv6\"";
+      return false;
+    }
+    if (f == "ipv4" && !dotted) {
+      error = "an ipv4 event has a dotted IPv4 address, not \"" + addr + "\"";
+      return false;
+    }
+    ev.family = f == "ipv4" ? 4 : 6;
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<Event> event_from_json(const std::string &text,
@@ -126,10 +188,21 @@ std::optional<Event> event_from_json(const std::string &text,
     error = "the event must be a JSON object";
     return std::nullopt;
   }
-  static const std::vector<std::string> kKeys = {
-      "event",  "kind",           "path",           "binary",
-      "access", "target",         "path_truncated", "path_unresolved",
-      "target_truncated", "target_unresolved"};
+  static const std::vector<std::string> kKeys = {"event",
+                                                 "kind",
+                                                 "path",
+                                                 "binary",
+                                                 "access",
+                                                 "target",
+                                                 "path_truncated",
+                                                 "path_unresolved",
+                                                 "target_truncated",
+                                                 "target_unresolved",
+                                                 "cgroup",
+                                                 "address",
+                                                 "port",
+                                                 "protocol",
+                                                 "family"};
   for (const auto &[key, value] : j.items())
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       error = "unknown key \"" + key +
@@ -149,6 +222,33 @@ std::optional<Event> event_from_json(const std::string &text,
   if (!open && j.contains("access")) {
     error = "\"access\" is only for open events";
     return std::nullopt;
+  }
+  const bool net = ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN;
+  for (const char *key : {"address", "port", "protocol", "family"})
+    if (!net && j.contains(key)) {
+      error = std::string("\"") + key +
+              "\" is only for network events (connect, bind, listen)";
+      return std::nullopt;
+    }
+  for (const char *key : {"path", "path_truncated", "path_unresolved"})
+    if (net && j.contains(key)) {
+      error = std::string("\"") + key +
+              "\" is not for network events: they have no file";
+      return std::nullopt;
+    }
+  ev.cgroup_known = j.contains("cgroup") && !j["cgroup"].is_null();
+  if (ev.cgroup_known && !read_path(j, "cgroup", ev.cgroup, error))
+    return std::nullopt;
+  if (!ev.cgroup_known)
+    ev.cgroup.clear();
+  if (net) {
+    ev.path.clear();
+    if (!read_network(j, ev, error))
+      return std::nullopt;
+    ev.binary_known = j.contains("binary") && !j["binary"].is_null();
+    if (ev.binary_known && !read_path(j, "binary", ev.binary, error))
+      return std::nullopt;
+    return ev;
   }
   // An unresolved path has no text; every other event has one.
   if (!read_event_path(j, "path", "path_unresolved", "the event's file",

@@ -128,12 +128,16 @@ Explanation explain_event(const CompiledPolicy &compiled, const Event &ev) {
       {PAL_FIELD_PATH, v.path_entry},
       {PAL_FIELD_BINARY, v.binary_entry},
       {PAL_FIELD_TARGET, v.target_entry},
-      {PAL_FIELD_ACCESS, v.access_entry}};
+      {PAL_FIELD_CGROUP, v.cgroup_entry},
+      {PAL_FIELD_ACCESS, v.access_entry},
+      {PAL_FIELD_PORT, v.port_entry},
+      {PAL_FIELD_ADDRESS, v.address_entry},
+      {PAL_FIELD_PROTOCOL, v.protocol_entry},
+      {PAL_FIELD_FAMILY, v.family_entry}};
   for (auto [field, entry] : found)
     if (entry)
       held.by_field[field] = img.held_atoms(entry);
-  for (uint32_t id : held_atoms(compiled.image, v.path_entry, v.binary_entry,
-                                v.target_entry, v.access_entry))
+  for (uint32_t id : held_atoms(compiled.image, v))
     out.atoms.push_back({id, literal_text(meanings, id, false)});
   out.policies = policies_of(compiled);
   std::map<uint32_t, PolicyExplanation *> by_index;

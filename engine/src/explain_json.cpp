@@ -52,11 +52,28 @@ json policy_json(const PolicyExplanation &p) {
 
 // The event in the form event_from_json() reads, with every flag.
 json event_json(const Event &ev) {
+  if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN) {
+    json j = {{"event", event_name(ev.kind)},
+              {"address", address_text(ev)},
+              {"port", ev.port},
+              {"protocol", ev.protocol == 17  ? json("udp")
+                           : ev.protocol == 6 ? json("tcp")
+                                              : json(ev.protocol)},
+              {"family", ev.family == 4   ? json("ipv4")
+                         : ev.family == 6 ? json("ipv6")
+                                          : json(ev.family)},
+              {"binary", ev.binary_known ? json(ev.binary) : json()}};
+    if (ev.cgroup_known)
+      j["cgroup"] = ev.cgroup;
+    return j;
+  }
   json j = {{"event", event_name(ev.kind)},
             {"path", ev.path},
             {"binary", ev.binary_known ? json(ev.binary) : json()},
             {"path_truncated", ev.path_truncated},
             {"path_unresolved", ev.path_unresolved}};
+  if (ev.cgroup_known)
+    j["cgroup"] = ev.cgroup;
   if (ev.kind == PAL_EVENT_OPEN)
     j["access"] = access_names(ev.access);
   if (ev.kind == PAL_EVENT_RENAME) {

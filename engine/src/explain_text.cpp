@@ -45,7 +45,24 @@ std::string unresolved_what(const Event &ev) {
   return ev.path_unresolved ? "the path" : "the new name (target)";
 }
 
+// "in cgroup "/system.slice/x.service"" when the event names one.
+std::string cgroup_words(const Event &ev) {
+  return ev.cgroup_known ? " in cgroup " + quoted(ev.cgroup) : "";
+}
+
 std::string event_line(const Event &ev) {
+  if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN) {
+    // "connect to 10.1.2.3 port 443 (tcp, ipv4) by "/usr/bin/curl""
+    const char *to = ev.kind == PAL_EVENT_CONNECT ? " to " : " on ";
+    std::string proto = ev.protocol == 6    ? "tcp"
+                        : ev.protocol == 17 ? "udp"
+                                            : std::to_string(ev.protocol);
+    std::string s = "event: " + event_name(ev.kind) + to + address_text(ev) +
+                    " port " + std::to_string(ev.port) + " (" + proto +
+                    ", ipv" + std::to_string(ev.family) + ")";
+    s += ev.binary_known ? " by " + quoted(ev.binary) : " by an unknown binary";
+    return s + cgroup_words(ev) + "\n";
+  }
   std::string s = "event: " + event_name(ev.kind) + " of " +
                   path_words(ev.path, ev.path_truncated, ev.path_unresolved);
   if (ev.kind == PAL_EVENT_RENAME)
@@ -59,7 +76,7 @@ std::string event_line(const Event &ev) {
     s += names.empty() ? " with no access intent" : " for " + list;
   }
   s += ev.binary_known ? " by " + quoted(ev.binary) : " by an unknown binary";
-  return s + "\n";
+  return s + cgroup_words(ev) + "\n";
 }
 
 std::string verdict_line(const Explanation &e) {

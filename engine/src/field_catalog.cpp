@@ -7,9 +7,12 @@ namespace {
 
 constexpr uint32_t bit(uint32_t event) { return 1u << event; }
 
-constexpr uint32_t kAllEvents = bit(PAL_EVENT_EXEC) | bit(PAL_EVENT_OPEN) |
-                                bit(PAL_EVENT_UNLINK) | bit(PAL_EVENT_RENAME) |
-                                bit(PAL_EVENT_CHMOD) | bit(PAL_EVENT_CHOWN);
+constexpr uint32_t kFileEvents = bit(PAL_EVENT_EXEC) | bit(PAL_EVENT_OPEN) |
+                                 bit(PAL_EVENT_UNLINK) | bit(PAL_EVENT_RENAME) |
+                                 bit(PAL_EVENT_CHMOD) | bit(PAL_EVENT_CHOWN);
+constexpr uint32_t kNetEvents =
+    bit(PAL_EVENT_CONNECT) | bit(PAL_EVENT_BIND) | bit(PAL_EVENT_LISTEN);
+constexpr uint32_t kAllEvents = kFileEvents | kNetEvents;
 
 constexpr EventSpec kEvents[] = {
     {"exec", PAL_EVENT_EXEC, "a binary is being executed (execve, execveat)",
@@ -29,10 +32,17 @@ constexpr EventSpec kEvents[] = {
     {"chown", PAL_EVENT_CHOWN,
      "a file's owner or group changes (chown, fchown, lchown, fchownat)",
      "the file whose owner changes"},
+    {"connect", PAL_EVENT_CONNECT,
+     "a socket connects (connect), or sends to an address without being "
+     "connected (UDP sendto, sendmsg)",
+     ""},
+    {"bind", PAL_EVENT_BIND, "a socket is bound to a local address (bind)", ""},
+    {"listen", PAL_EVENT_LISTEN,
+     "a socket starts accepting connections (listen)", ""},
 };
 
 constexpr FieldSpec kFields[] = {
-    {"path", FieldType::Path, kAllEvents, PAL_FIELD_PATH,
+    {"path", FieldType::Path, kFileEvents, PAL_FIELD_PATH,
      "the event's file, as the kernel resolved it"},
     {"binary", FieldType::Path, kAllEvents, PAL_FIELD_BINARY,
      "the executable of the acting process (for exec: the one being "
@@ -41,6 +51,19 @@ constexpr FieldSpec kFields[] = {
      "the new name, as the kernel resolved it"},
     {"access", FieldType::Access, bit(PAL_EVENT_OPEN), PAL_FIELD_ACCESS,
      "what the open may do: any of read, write, create, truncate"},
+    {"port", FieldType::Port, kNetEvents, PAL_FIELD_PORT,
+     "connect: the remote port; bind, listen: the local port (0..65535)"},
+    {"address", FieldType::Address, kNetEvents, PAL_FIELD_ADDRESS,
+     "connect: the remote address; bind, listen: the local one (IPv4 or "
+     "IPv6, an IPv4-mapped IPv6 address counts as IPv4)"},
+    {"protocol", FieldType::Protocol, kNetEvents, PAL_FIELD_PROTOCOL,
+     "the socket's protocol: tcp or udp"},
+    {"family", FieldType::Family, kNetEvents, PAL_FIELD_FAMILY,
+     "the socket's address family: ipv4 or ipv6"},
+    // Last: the field every event has that was added after the others.
+    {"cgroup", FieldType::Path, kAllEvents, PAL_FIELD_CGROUP,
+     "the acting process's cgroup v2 path, e.g. "
+     "/system.slice/docker-<id>.scope (\"/\" is the root)"},
 };
 
 } // namespace

@@ -13,15 +13,23 @@ namespace palisade::engine {
 
 // How a field's values are written and compared.
 enum class FieldType {
-  Path,   // canonical absolute paths, exact or `under`
-  Access, // open intents (access.h): holds when any named intent is there
+  Path,     // canonical absolute paths, exact or `under`
+  Access,   // open intents (access.h): holds when any named intent is there
+  Port,     // numbers 0..65535 and ranges; ordering operators
+  Address,  // IP addresses and CIDRs (strings)
+  Protocol, // "tcp" / "udp"
+  Family,   // "ipv4" / "ipv6"
 };
+
+// Whether `under` applies: the path-typed fields (path, binary, target,
+// cgroup).
+inline bool is_path_type(FieldType t) { return t == FieldType::Path; }
 
 struct EventSpec {
   std::string_view name;
   uint32_t abi_id; // PAL_EVENT_*
   std::string_view description;
-  std::string_view path_is; // what `path` names in this event
+  std::string_view path_is; // what `path` names in this event; "": none
 };
 
 struct FieldSpec {

@@ -11,6 +11,14 @@ const char *type_name(FieldType t) {
   switch (t) {
   case FieldType::Path: return "path";
   case FieldType::Access: return "access";
+  case FieldType::Port:
+    return "port";
+  case FieldType::Address:
+    return "address";
+  case FieldType::Protocol:
+    return "protocol";
+  case FieldType::Family:
+    return "family";
   }
   return "?";
 }
@@ -20,7 +28,12 @@ const char *operators_of(FieldType t) {
   case FieldType::Path:
     return "`==`, `!=`, `in`, `not in`, `under`";
   case FieldType::Access:
+  case FieldType::Address:
+  case FieldType::Protocol:
+  case FieldType::Family:
     return "`==`, `!=`, `in`, `not in`";
+  case FieldType::Port:
+    return "`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`";
   }
   return "";
 }
@@ -58,7 +71,17 @@ std::string fields_markdown() {
         "| access | `read`, `write` (includes append), `create` (this open "
         "created the file), `truncate` (`O_TRUNC`) | an open has one or "
         "more; `==` / `in` hold when it has any of the named ones, `!=` / "
-        "`not in` when it has none |\n";
+        "`not in` when it has none |\n"
+        "| port | numbers `0`..`65535` and ranges `6000..6063` (both ends "
+        "included), written without quotes | `port < 1024` is the range "
+        "`0..1023`; `in` lists may mix numbers and ranges |\n"
+        "| address | strings: an IPv4 or IPv6 address (`\"10.1.2.3\"`, "
+        "`\"::1\"`) or a CIDR (`\"10.0.0.0/8\"`, `\"fd00::/8\"`); host "
+        "bits must be zero | an IPv4-mapped IPv6 address "
+        "(`::ffff:10.1.2.3`) matches IPv4 rules |\n"
+        "| protocol | `\"tcp\"`, `\"udp\"` | |\n"
+        "| family | `\"ipv4\"`, `\"ipv6\"` | the socket's family: an "
+        "IPv6 socket talking to an IPv4-mapped address is `ipv6` |\n";
   return md;
 }
 

@@ -2,6 +2,7 @@
 
 #include "access.h"
 #include "field_catalog.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 
@@ -74,6 +75,29 @@ AtomEntry decode_atom_entry(const MapEntry &e) {
   auto key = decode<pal_lpm_key>(e.key, "atoms key");
   AtomEntry out;
   out.entry = decode<pal_entry>(e.value, "atoms value");
+  if (is_value_field(key.data[1])) {
+    // A bit prefix of the field's value bytes.
+    const uint32_t width = value_width(key.data[1]);
+    if (key.prefixlen < 8 * PAL_LPM_HDR ||
+        key.prefixlen > 8 * (PAL_LPM_HDR + width))
+      throw std::runtime_error("bad prefixlen in a value key of atoms");
+    for (size_t i = PAL_LPM_HDR + width; i < PAL_LPM_DATA; ++i)
+      if (key.data[i])
+        throw std::runtime_error("non-zero byte past a value in atoms key");
+    out.slot = key.data[0];
+    out.field = key.data[1];
+    out.prefixlen = key.prefixlen;
+    std::memcpy(out.key.bytes.data(), key.data + PAL_LPM_HDR, width);
+    out.key.bits = key.prefixlen - 8 * PAL_LPM_HDR;
+    ValueKey clean = out.key;
+    for (uint32_t b = clean.bits; b < 8 * width; ++b)
+      clean.bytes[b / 8] &= static_cast<uint8_t>(~(0x80 >> (b % 8)));
+    if (clean != out.key)
+      throw std::runtime_error("bits set past the prefix of a value key");
+    out.value = value_key_text(out.field, out.key);
+    out.is_value = true;
+    return out;
+  }
   size_t len = key.prefixlen / 8;
   if (key.prefixlen % 8 || len <= PAL_LPM_HDR || len > PAL_LPM_DATA)
     throw std::runtime_error("bad prefixlen in atoms key");

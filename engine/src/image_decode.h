@@ -19,6 +19,7 @@
 #include <palisade/abi.h>
 
 #include "palisade/engine/compile.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 
@@ -55,6 +56,8 @@ struct AtomEntry {
   std::string value;  // path bytes without the NUL ("/tmp/" for under);
                       // access: the mask's intents, "read|write"
   uint32_t mask = 0;  // access: the PAL_ACCESS_* mask of the key
+  bool is_value = false;  // port, address, protocol, family: `key` holds
+  ValueKey key;           //   the prefix, `value` its value_key_text()
   uint32_t prefixlen = 0; // "atoms" only
   uint64_t hash = 0;      // "exact" only: the key's
   pal_entry entry{};      // the value's

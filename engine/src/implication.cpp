@@ -11,6 +11,59 @@ namespace {
 // may have several: its values are not the one value the field takes.
 bool is_access(const Atom &a) { return a.field == PAL_FIELD_ACCESS; }
 
+// A port, address, protocol or family atom: a set of key prefixes of the
+// field's one value (value_keys.h).
+bool is_value(const Atom &a) { return is_value_field(a.field); }
+
+// The atom's keys: normalize fills them; a hand-built atom gets them here.
+const std::vector<ValueKey> &keys_of(const Atom &a,
+                                     std::vector<ValueKey> &scratch) {
+  if (!a.keys.empty() || a.values.empty())
+    return a.keys;
+  scratch = value_keys(a.field, a.values);
+  return scratch;
+}
+
+// Every value of `narrow` is one of `wide`'s.
+bool value_covers(const Atom &wide, const Atom &narrow) {
+  std::vector<ValueKey> sw, sn;
+  const auto &w = keys_of(wide, sw);
+  const auto &n = keys_of(narrow, sn);
+  const uint32_t width = value_width(wide.field);
+  return std::all_of(n.begin(), n.end(), [&](const ValueKey &k) {
+    return union_covers(w, k, width);
+  });
+}
+
+// No value is in both (two prefixes share values iff one covers the
+// other).
+bool value_disjoint(const Atom &a, const Atom &b) {
+  std::vector<ValueKey> sa, sb;
+  const auto &x = keys_of(a, sa);
+  const auto &y = keys_of(b, sb);
+  for (const auto &k : x)
+    for (const auto &l : y)
+      if (keys_overlap(k, l))
+        return false;
+  return true;
+}
+
+// The values of `keys` that are also in `other`: for two prefix sets, the
+// narrower of each overlapping pair.
+std::vector<ValueKey> intersect(const std::vector<ValueKey> &keys,
+                                const std::vector<ValueKey> &other) {
+  std::vector<ValueKey> out;
+  for (const auto &k : keys)
+    for (const auto &l : other)
+      if (key_covers(k, l))
+        out.push_back(l);
+      else if (key_covers(l, k))
+        out.push_back(k);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 } // namespace
 
 bool strictly_under(std::string_view path, std::string_view dir) {
@@ -31,6 +84,8 @@ bool holds_for(const Atom &atom, std::string_view path) {
 bool covers(const Atom &wide, const Atom &narrow) {
   if (wide.field != narrow.field)
     return false;
+  if (is_value(wide))
+    return value_covers(wide, narrow);
   if (narrow.kind == MatchKind::Exact)
     return std::all_of(
         narrow.values.begin(), narrow.values.end(),
@@ -49,6 +104,8 @@ bool disjoint(const Atom &a, const Atom &b) {
   // An open with every intent satisfies any two access atoms.
   if (a.field != b.field || is_access(a))
     return false;
+  if (is_value(a))
+    return value_disjoint(a, b);
   // An exact atom meets another atom only at its own values.
   if (a.kind == MatchKind::Exact || b.kind == MatchKind::Exact) {
     const Atom &exact = a.kind == MatchKind::Exact ? a : b;
@@ -127,6 +184,44 @@ std::optional<Contradiction> access_contradiction(std::span<const Atom> atoms,
   return std::nullopt;
 }
 
+// The values of a value field the term's literals of it leave: those of
+// every positive atom minus those of every negated one. A term that needs
+// `port in [1..10]`, `port != 1..5` and `port not in [6..10]` cannot hold.
+std::optional<Contradiction> value_contradiction(std::span<const Atom> atoms,
+                                                 const Term &term) {
+  for (Literal first : term) {
+    const Atom &a = atoms[first.atom];
+    if (first.negated || !is_value(a))
+      continue;
+    // Only the first positive literal of each field starts a check.
+    bool earlier = false;
+    for (Literal l : term) {
+      if (l == first)
+        break;
+      earlier = earlier || (!l.negated && atoms[l.atom].field == a.field);
+    }
+    if (earlier)
+      continue;
+    std::vector<ValueKey> scratch, left = keys_of(a, scratch), removed;
+    for (Literal l : term) {
+      const Atom &b = atoms[l.atom];
+      if (l == first || b.field != a.field)
+        continue;
+      const auto &keys = keys_of(b, scratch);
+      if (l.negated)
+        removed.insert(removed.end(), keys.begin(), keys.end());
+      else
+        left = intersect(left, keys);
+    }
+    const uint32_t width = value_width(a.field);
+    if (std::all_of(left.begin(), left.end(), [&](const ValueKey &k) {
+          return union_covers(removed, k, width);
+        }))
+      return Contradiction{first, std::nullopt};
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<Contradiction> contradiction(std::span<const Atom> atoms,
@@ -137,11 +232,13 @@ std::optional<Contradiction> contradiction(std::span<const Atom> atoms,
         return Contradiction{term[i], term[j]};
   if (auto c = access_contradiction(atoms, term))
     return c;
+  if (auto c = value_contradiction(atoms, term))
+    return c;
   // An exact comparison names every value the field can take: if none of
   // them fits the rest of the term, the term cannot hold.
   for (Literal l : term) {
     const Atom &a = atoms[l.atom];
-    if (l.negated || a.kind != MatchKind::Exact || is_access(a))
+    if (l.negated || a.kind != MatchKind::Exact || is_access(a) || is_value(a))
       continue;
     if (std::none_of(
             a.values.begin(), a.values.end(),

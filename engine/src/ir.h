@@ -13,6 +13,7 @@
 
 #include "palisade/dsl/ast.h"
 #include "palisade/engine/compile.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 
@@ -72,6 +73,9 @@ struct Atom {
   MatchKind kind = MatchKind::Exact;
   std::vector<std::string> values;
   dsl::SourceLocation loc; // first comparison that produced it
+  // A value field's (port, address, protocol, family): the keys of all
+  // values, sorted (value_keys.h); filled by normalize.
+  std::vector<ValueKey> keys;
 
   auto key() const { return std::tie(field, kind, values); }
 };

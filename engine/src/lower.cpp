@@ -16,6 +16,7 @@
 #include "field_catalog.h"
 #include "image_decode.h"
 #include "passes.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 
@@ -58,6 +59,52 @@ access_entries(const std::vector<Atom> &atoms, uint32_t slot) {
       out.emplace_back(access_key(slot, mask), std::move(hold));
   }
   return out;
+}
+
+pal_lpm_key value_lpm_key(uint32_t slot, uint8_t field, const ValueKey &k) {
+  pal_lpm_key key;
+  std::memset(&key, 0, sizeof key);
+  key.data[0] = static_cast<uint8_t>(slot);
+  key.data[1] = field;
+  std::memcpy(key.data + PAL_LPM_HDR, k.bytes.data(), value_width(field));
+  key.prefixlen = 8 * PAL_LPM_HDR + k.bits;
+  return key;
+}
+
+std::vector<std::vector<AtomId>>
+close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
+                          const std::vector<std::vector<AtomId>> &own) {
+  // (field, prefixlen) -> key bytes -> index; and each field's lengths.
+  using Data = std::string;
+  auto data_of = [](const pal_lpm_key &k, uint32_t bits) {
+    Data d(reinterpret_cast<const char *>(k.data), (bits + 7) / 8);
+    if (bits % 8)
+      d.back() = static_cast<char>(d.back() & (0xff << (8 - bits % 8)));
+    return d;
+  };
+  std::map<std::pair<uint8_t, uint32_t>, std::unordered_map<Data, size_t>>
+      by_len;
+  for (size_t i = 0; i < keys.size(); ++i)
+    by_len[{keys[i].data[1], keys[i].prefixlen}].emplace(
+        data_of(keys[i], keys[i].prefixlen), i);
+  std::vector<std::vector<AtomId>> closed(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    closed[i] = own[i];
+    const uint8_t field = keys[i].data[1];
+    for (auto it = by_len.lower_bound({field, 0});
+         it != by_len.end() && it->first.first == field &&
+         it->first.second < keys[i].prefixlen;
+         ++it) {
+      auto p = it->second.find(data_of(keys[i], it->first.second));
+      if (p != it->second.end())
+        closed[i].insert(closed[i].end(), own[p->second].begin(),
+                         own[p->second].end());
+    }
+    std::sort(closed[i].begin(), closed[i].end());
+    closed[i].erase(std::unique(closed[i].begin(), closed[i].end()),
+                    closed[i].end());
+  }
+  return closed;
 }
 
 std::vector<std::vector<size_t>>
@@ -200,15 +247,26 @@ struct EntryPlan {
 
   uint8_t field() const { return key.data[1]; }
   bool access() const { return field() == PAL_FIELD_ACCESS; }
-  // lpm_key() ends an exact path's key in NUL; an access key is a mask.
+  bool value_field() const { return is_value_field(field()); }
+  // lpm_key() ends an exact path's key in NUL; an access key is a mask, a
+  // value key a bit prefix.
   bool exact() const {
-    return !access() && key.data[key.prefixlen / 8 - 1] == '\0';
+    return !access() && !value_field() &&
+           key.data[key.prefixlen / 8 - 1] == '\0';
+  }
+  ValueKey value_key() const {
+    ValueKey k;
+    std::memcpy(k.bytes.data(), key.data + PAL_LPM_HDR, value_width(field()));
+    k.bits = key.prefixlen - 8 * PAL_LPM_HDR;
+    return k;
   }
   // The path: without the NUL of an exact key; with the '/' of an under
   // key ("/tmp/"), except "/". The mask's intents for access: "read|write".
   std::string value() const {
     if (access())
       return access_mask_text(key.data[PAL_LPM_HDR]);
+    if (value_field())
+      return value_key_text(field(), value_key());
     std::string v(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
                   key.prefixlen / 8 - PAL_LPM_HDR);
     if (exact())
@@ -220,6 +278,8 @@ struct EntryPlan {
   std::string text() const {
     if (access())
       return field_text(field()) + " mask " + value();
+    if (value_field())
+      return field_text(field()) + " " + value();
     std::string v = value();
     if (!exact() && v.size() > 1)
       v.pop_back();
@@ -320,6 +380,8 @@ bool Lowering::plan_entries() {
     const Atom &atom = p.atoms[id];
     if (atom.field == PAL_FIELD_ACCESS)
       continue; // entries per mask, below
+    if (is_value_field(atom.field))
+      continue; // bit prefixes, below
     for (const auto &value : atom.values) {
       auto [it, fresh] = own.try_emplace(
           bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
@@ -347,6 +409,37 @@ bool Lowering::plan_entries() {
     owns.push_back(std::move(atoms));
   }
   auto closed = close_over_prefixes(keys, owns);
+  // Value fields: each key of each value is an entry; its closure adds the
+  // atoms of every shorter key of the field that covers it.
+  std::map<Bytes, std::vector<AtomId>> value_own;
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &atom = p.atoms[id];
+    if (!is_value_field(atom.field))
+      continue;
+    const auto keys_of_atom =
+        atom.keys.empty() ? value_keys(atom.field, atom.values) : atom.keys;
+    for (const ValueKey &k : keys_of_atom) {
+      auto &atoms = value_own[bytes_of(value_lpm_key(slot, atom.field, k))];
+      if (atoms.empty() || atoms.back() != id)
+        atoms.push_back(id);
+    }
+  }
+  {
+    std::vector<pal_lpm_key> vkeys;
+    std::vector<std::vector<AtomId>> vowns;
+    for (auto &[bytes, atoms] : value_own) {
+      pal_lpm_key key;
+      std::memcpy(&key, bytes.data(), sizeof key);
+      vkeys.push_back(key);
+      vowns.push_back(std::move(atoms));
+    }
+    auto vclosed = close_over_value_prefixes(vkeys, vowns);
+    for (size_t i = 0; i < vkeys.size(); ++i) {
+      keys.push_back(vkeys[i]);
+      owns.push_back(std::move(vowns[i]));
+      closed.push_back(std::move(vclosed[i]));
+    }
+  }
   // Access: the kernel looks the open's whole mask up, so each mask some
   // atom meets is an entry holding exactly the atoms that hold for it; no
   // prefix closure (a mask is not a prefix of another).
@@ -359,7 +452,7 @@ bool Lowering::plan_entries() {
     diags.error(p.atoms.at(owns.back().front()).loc,
                 "the policies need more than " +
                     std::to_string(kMaxAtomEntriesPerSlot) +
-                    " path and access entries");
+                    " path, access and value entries");
     return false;
   }
   size_t held = 0;
@@ -471,8 +564,13 @@ bool Lowering::plan_candidates() {
                              entry.text());
         d.hints.push_back(
             "the kernel checks at most " + std::to_string(PAL_MAX_LIST) +
-            " conditions per " + (entry.access() ? "access mask" : "path") +
-            "; give rules more specific paths, or "
+            " conditions per " +
+            (entry.access()        ? "access mask"
+             : entry.value_field() ? "value"
+                                   : "path") +
+            "; give rules more specific " +
+            (entry.value_field() ? "values" : "paths") +
+            ", or "
             "merge rules with the same action into one with a list");
         return false;
       }

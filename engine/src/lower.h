@@ -39,6 +39,19 @@ pal_lpm_key access_key(uint32_t slot, uint32_t mask);
 std::vector<std::pair<pal_lpm_key, std::vector<AtomId>>>
 access_entries(const std::vector<Atom> &atoms, uint32_t slot);
 
+// The key of value prefix `k` of value field `field` ("atoms"): [slot,
+// field, the field's value_width() bytes], prefixlen 8 * PAL_LPM_HDR +
+// k.bits.
+pal_lpm_key value_lpm_key(uint32_t slot, uint8_t field, const ValueKey &k);
+
+// The prefix closure of value keys: each key's own atoms with those of
+// every key of the same field whose bits are a proper prefix of its bits,
+// sorted and unique. Found by cutting each key to every prefix length its
+// field has and looking the cut key up.
+std::vector<std::vector<AtomId>>
+close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
+                          const std::vector<std::vector<AtomId>> &own);
+
 // For each key, the indexes of the other keys that are a proper prefix of
 // it (same slot and field: both are in the prefix), shortest first. Keys
 // must cover whole bytes, as lpm_key() makes them.

@@ -45,7 +45,9 @@ std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
   if (atoms_.size() >= limit)
     return std::nullopt;
   AtomId id = static_cast<AtomId>(atoms_.size());
-  atoms_.push_back(Atom{m.field, m.kind, m.values, m.loc});
+  atoms_.push_back(Atom{m.field, m.kind, m.values, m.loc,
+                        is_value_field(m.field) ? value_keys(m.field, m.values)
+                                                : std::vector<ValueKey>{}});
   ids_.emplace(std::make_tuple(m.field, m.kind, m.values), id);
   return id;
 }

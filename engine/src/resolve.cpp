@@ -10,6 +10,7 @@
 #include "passes.h"
 #include "paths.h"
 #include "suggest.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 namespace {
@@ -185,10 +186,15 @@ private:
       for (const auto &f : field_catalog())
         names.emplace_back(f.name);
     }
+    // "an 'exec' rule", "a 'connect' rule"
+    std::string article = event && std::string_view("aeiou").find(
+                                       event->name[0]) != std::string_view::npos
+                              ? "an '"
+                              : "a '";
     std::string in_rule =
-        event ? " in an '" + std::string(event->name) + "' rule" : "";
+        event ? " in " + article + std::string(event->name) + "' rule" : "";
     std::string listed =
-        event ? "fields of an '" + std::string(event->name) + "' rule: "
+        event ? "fields of " + article + std::string(event->name) + "' rule: "
               : "known fields: ";
     if (field) {
       // Say where the field does exist: `target` on an open is most likely
@@ -243,8 +249,7 @@ private:
     std::vector<std::string> values;
     bool ok = true;
     for (const auto &lit : lits) {
-      auto v = field.type == FieldType::Access ? check_access(lit, diags_)
-                                               : check_path(lit, diags_);
+      auto v = check_value(lit, field);
       if (v)
         values.push_back(std::move(*v));
       else
@@ -258,6 +263,139 @@ private:
     if (cached)
       *cached = result;
     return result;
+  }
+
+  // One literal of `field`, canonical, or nullopt after one error at it.
+  std::optional<std::string> check_value(const dsl::StringLit &lit,
+                                         const FieldSpec &field) {
+    const std::string name(field.name);
+    const bool number = lit.kind != dsl::ValueKind::String;
+    if (field.type == FieldType::Port) {
+      if (!number) {
+        auto &d = diags_.error(lit.loc, "'" + name +
+                                            "' compares with numbers, not "
+                                            "strings");
+        bool digits =
+            !lit.value.empty() &&
+            lit.value.find_first_not_of("0123456789") == std::string::npos;
+        d.hints.push_back(
+            digits ? "write port numbers without quotes: " + name +
+                         " == " + lit.value
+                   : "ports are numbers 0..65535, e.g. " + name +
+                         " == 443 or " + name + " in [80, 8000..8099]");
+        return std::nullopt;
+      }
+      return parsed(lit, parse_port_range(lit.lo, lit.hi));
+    }
+    if (number) {
+      auto &d = diags_.error(lit.loc, "'" + name +
+                                          "' compares with strings, not "
+                                          "numbers");
+      switch (field.type) {
+      case FieldType::Path:
+        d.hints.push_back("write a path in quotes: " + name +
+                          " == \"/usr/bin/nc\"");
+        break;
+      case FieldType::Access:
+        d.hints.push_back("access values: " + join_names(all_access_names()));
+        break;
+      case FieldType::Address:
+        d.hints.push_back("write an address or CIDR in quotes: " + name +
+                          " == \"10.0.0.0/8\"");
+        break;
+      case FieldType::Protocol:
+        d.hints.push_back("write " + name + " == \"tcp\" or " + name +
+                          " == \"udp\"");
+        break;
+      case FieldType::Family:
+        d.hints.push_back("write " + name + " == \"ipv4\" or " + name +
+                          " == \"ipv6\"");
+        break;
+      case FieldType::Port:
+        break;
+      }
+      return std::nullopt;
+    }
+    switch (field.type) {
+    case FieldType::Path:
+      return check_path(lit, diags_);
+    case FieldType::Access:
+      return check_access(lit, diags_);
+    case FieldType::Address:
+      return parsed(lit, parse_address(lit.value));
+    case FieldType::Protocol:
+      return named(lit, parse_protocol(lit.value), {"tcp", "udp"});
+    case FieldType::Family:
+      return named(lit, parse_family(lit.value), {"ipv4", "ipv6"});
+    case FieldType::Port:
+      break;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> parsed(const dsl::StringLit &lit, ParsedValue v) {
+    if (v.error.empty())
+      return std::move(v.canonical);
+    auto &d = diags_.error(lit.loc, v.error);
+    if (!v.hint.empty())
+      d.hints.push_back(v.hint);
+    return std::nullopt;
+  }
+
+  // A name from a short list: did-you-mean before the list.
+  std::optional<std::string> named(const dsl::StringLit &lit, ParsedValue v,
+                                   const std::vector<std::string> &names) {
+    if (v.error.empty())
+      return std::move(v.canonical);
+    auto &d = diags_.error(lit.loc, v.error);
+    std::string lower = lit.value;
+    for (char &c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto guess = std::find(names.begin(), names.end(), lower) != names.end()
+                     ? std::optional<std::string>(lower)
+                     : closest_name(lit.value, names);
+    if (guess)
+      d.hints.push_back("did you mean '" + *guess + "'?");
+    else
+      d.hints.push_back(v.hint);
+    return std::nullopt;
+  }
+
+  // `port < n` and friends: the range of ports it holds for, canonical,
+  // or nullopt after an error.
+  std::optional<std::string> ordering_range(const dsl::Comparison &cmp,
+                                            const dsl::StringLit &lit) {
+    const uint64_t n = lit.lo, max = 65535;
+    if (n > max)
+      return parsed(lit, parse_port_range(n, n));
+    uint64_t lo = 0, hi = max;
+    bool never = false;
+    switch (cmp.op) {
+    case dsl::CompareOp::Lt:
+      never = n == 0;
+      hi = n - 1;
+      break;
+    case dsl::CompareOp::Le:
+      hi = n;
+      break;
+    case dsl::CompareOp::Gt:
+      never = n == max;
+      lo = n + 1;
+      break;
+    case dsl::CompareOp::Ge:
+      lo = n;
+      break;
+    default:
+      break;
+    }
+    if (never) {
+      diags_
+          .error(lit.loc, "'" + cmp.field + " " + dsl::keyword(cmp.op) + " " +
+                              lit.value + "' never holds")
+          .hints.push_back("ports are 0..65535");
+      return std::nullopt;
+    }
+    return parse_port_range(lo, hi).canonical;
   }
 
   std::optional<Cond> resolve_compare(const dsl::Expr &e,
@@ -277,7 +415,39 @@ private:
                            " in [\"write\", \"truncate\"]");
       return std::nullopt;
     }
-    auto values = check_values(cmp, *lits, *field);
+    if (field->type != FieldType::Access && !is_path_type(field->type) &&
+        cmp.op == dsl::CompareOp::Under) {
+      auto &d = diags_.error(cmp.op_loc,
+                             "'under' does not apply to '" + cmp.field + "'");
+      d.hints.push_back("'under' takes a directory and applies to paths "
+                        "(path, binary, target, cgroup); write " +
+                        cmp.field + " == ... or " + cmp.field + " in [...]");
+      return std::nullopt;
+    }
+    const bool ordering =
+        cmp.op == dsl::CompareOp::Lt || cmp.op == dsl::CompareOp::Le ||
+        cmp.op == dsl::CompareOp::Gt || cmp.op == dsl::CompareOp::Ge;
+    if (ordering && field->type != FieldType::Port) {
+      diags_
+          .error(cmp.op_loc, std::string("'") + dsl::keyword(cmp.op) +
+                                 "' does not apply to '" + cmp.field + "'")
+          .hints.push_back("only numbers are ordered: '<', '<=', '>' and "
+                           "'>=' apply to 'port'");
+      return std::nullopt;
+    }
+    std::optional<std::vector<std::string>> values;
+    if (ordering) {
+      // The parser gives an ordering operator exactly one number.
+      if (lits->size() != 1 || lits->front().kind != dsl::ValueKind::Number) {
+        diags_.error(e.loc, std::string("'") + dsl::keyword(cmp.op) +
+                                "' takes one number");
+        return std::nullopt;
+      }
+      if (auto range = ordering_range(cmp, lits->front()))
+        values = std::vector<std::string>{std::move(*range)};
+    } else {
+      values = check_values(cmp, *lits, *field);
+    }
     if (!values)
       return std::nullopt;
 

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "implication.h"
+#include "value_keys.h"
 
 namespace palisade::engine {
 namespace {
@@ -32,6 +33,23 @@ std::optional<std::string_view> parent_dir(std::string_view path) {
   return slash == 0 ? std::string_view("/") : path.substr(0, slash);
 }
 
+// A value key cut to its first `bits` bits, as bytes: the bit count,
+// then the bytes that hold them (masked).
+std::string key_text(const ValueKey &k, uint32_t bits) {
+  std::string out(1, static_cast<char>(bits));
+  for (uint32_t i = 0; 8 * i < bits; ++i) {
+    uint32_t keep = std::min<uint32_t>(8, bits - 8 * i);
+    uint8_t mask = keep == 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - keep));
+    out.push_back(static_cast<char>(k.bytes[i] & mask));
+  }
+  return out;
+}
+
+// A value atom's keys (normalize fills them; a hand-built atom has none).
+std::vector<ValueKey> keys_of(const Atom &a) {
+  return a.keys.empty() ? value_keys(a.field, a.values) : a.keys;
+}
+
 } // namespace
 
 void TermIndex::add(const Term &term, uint32_t owner) {
@@ -43,6 +61,17 @@ void TermIndex::add(const Term &term, uint32_t owner) {
     return;
   }
   const Atom &a = atoms_[anchor->atom];
+  if (is_value_field(a.field)) {
+    // A value atom implies this one when each of its keys lies within
+    // one of these: filed under each key, found by the query's prefixes.
+    for (const auto &k : keys_of(a)) {
+      key_texts_.push_back(key_text(k, k.bits));
+      auto &b = buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}];
+      if (b.empty() || b.back() != n)
+        b.push_back(n);
+    }
+    return;
+  }
   for (const auto &v : a.values)
     buckets_[Key{a.field, a.kind, v}].push_back(n);
 }
@@ -73,6 +102,21 @@ std::optional<uint32_t> TermIndex::find_implied(const Term &term) const {
     const Atom &a = atoms_[l.atom];
     if (l.negated)
       continue;
+    if (is_value_field(a.field)) {
+      // Every key of `l` must lie within the anchor's values: look up
+      // every prefix of its first key. An anchor that covers that key
+      // only with several smaller keys together (`port in [0..99,
+      // 100..199]` over `port in [64..127]`) is not found: a missed
+      // warning, never a wrong one.
+      auto keys = keys_of(a);
+      if (keys.empty())
+        continue;
+      const ValueKey &k = keys.front();
+      for (uint32_t bits = 0; bits <= k.bits; ++bits)
+        if (auto *b = bucket(Key{a.field, MatchKind::Under, key_text(k, bits)}))
+          scan(*b, term, best);
+      continue;
+    }
     std::string_view v = a.values.front();
     if (a.kind == MatchKind::Exact) {
       if (auto *b = bucket(Key{a.field, MatchKind::Exact, v}))

@@ -5,8 +5,10 @@
 // shadowing warning linear in practice on policies of 100k rules.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +57,9 @@ private:
   std::span<const Atom> atoms_;
   std::vector<Entry> entries_;
   std::unordered_map<Key, Bucket, KeyHash> buckets_;
+  // A value field's anchor is filed under each of its key prefixes (as
+  // MatchKind::Under, the bytes of key_text()); the texts live here.
+  std::deque<std::string> key_texts_;
   Bucket unfiled_; // terms without a positive comparison
 };
 

@@ -1,5 +1,6 @@
 #include "value_keys.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <charconv>
 
@@ -188,6 +189,72 @@ bool key_covers(const ValueKey &a, const ValueKey &b) {
       return false;
   }
   return true;
+}
+
+bool is_value_field(uint8_t field) {
+  return field == PAL_FIELD_PORT || field == PAL_FIELD_ADDRESS ||
+         field == PAL_FIELD_PROTOCOL || field == PAL_FIELD_FAMILY;
+}
+
+std::vector<ValueKey> value_keys(uint8_t field,
+                                 const std::vector<std::string> &canonical) {
+  std::vector<ValueKey> out;
+  for (const auto &v : canonical) {
+    auto keys = value_keys(field, v);
+    out.insert(out.end(), keys.begin(), keys.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool keys_overlap(const ValueKey &a, const ValueKey &b) {
+  return key_covers(a, b) || key_covers(b, a);
+}
+
+bool union_covers(const std::vector<ValueKey> &keys, const ValueKey &key,
+                  uint32_t width) {
+  bool inside = false; // some key lies strictly within `key`
+  for (const auto &k : keys) {
+    if (key_covers(k, key))
+      return true;
+    if (key_covers(key, k))
+      inside = true;
+  }
+  if (!inside || key.bits >= 8 * width)
+    return false;
+  ValueKey lo = key, hi = key;
+  lo.bits = hi.bits = key.bits + 1;
+  hi.bytes[key.bits / 8] |= static_cast<uint8_t>(0x80 >> (key.bits % 8));
+  return union_covers(keys, lo, width) && union_covers(keys, hi, width);
+}
+
+std::string value_key_text(uint8_t field, const ValueKey &key) {
+  const uint32_t width = value_width(field);
+  if (field == PAL_FIELD_ADDRESS) {
+    static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0,    0,
+                                            0, 0, 0, 0, 0xff, 0xff};
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (key.bits >= 96 &&
+        std::equal(kMapped, kMapped + 12, key.bytes.begin())) {
+      inet_ntop(AF_INET, key.bytes.data() + 12, buf, sizeof buf);
+      return std::string(buf) + "/" + std::to_string(key.bits - 96);
+    }
+    inet_ntop(AF_INET6, key.bytes.data(), buf, sizeof buf);
+    return std::string(buf) + "/" + std::to_string(key.bits);
+  }
+  uint64_t lo = 0;
+  for (uint32_t i = 0; i < width; ++i)
+    lo = lo << 8 | key.bytes[i];
+  const uint32_t free = 8 * width - std::min(key.bits, 8 * width);
+  const uint64_t hi =
+      lo | ((free >= 64 ? ~uint64_t{0} : (uint64_t{1} << free) - 1));
+  if (field == PAL_FIELD_PROTOCOL && lo == hi && (lo == 6 || lo == 17))
+    return lo == 6 ? "tcp" : "udp";
+  if (field == PAL_FIELD_FAMILY && lo == hi && (lo == 4 || lo == 6))
+    return lo == 4 ? "ipv4" : "ipv6";
+  return lo == hi ? std::to_string(lo)
+                  : std::to_string(lo) + "-" + std::to_string(hi);
 }
 
 } // namespace palisade::engine

@@ -61,4 +61,25 @@ std::vector<ValueKey> value_keys(uint8_t field, std::string_view canonical);
 // Whether key `a` is a prefix of (or equal to) key `b`.
 bool key_covers(const ValueKey &a, const ValueKey &b);
 
+// The fields whose values are keys of one value each: port, address,
+// protocol, family (not access: an open has several intents at once).
+bool is_value_field(uint8_t field);
+
+// The keys of every canonical value of `field`, sorted and unique.
+std::vector<ValueKey> value_keys(uint8_t field,
+                                 const std::vector<std::string> &canonical);
+
+// Whether the union of `keys` holds every value of `key` (prefixes of a
+// field `width` bytes wide): one of them covers it, or its two halves are
+// each covered by the union.
+bool union_covers(const std::vector<ValueKey> &keys, const ValueKey &key,
+                  uint32_t width);
+
+// A key of `field` as text: "6000-6063", "22", "10.0.0.0/8",
+// "fd00::/8", "tcp", "ipv6" (a number for a byte no name has).
+std::string value_key_text(uint8_t field, const ValueKey &key);
+
+// Two keys share a value: one covers the other.
+bool keys_overlap(const ValueKey &a, const ValueKey &b);
+
 } // namespace palisade::engine

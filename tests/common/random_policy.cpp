@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include <arpa/inet.h>
 #include <palisade/abi.h>
 
 namespace palisade::test_support {
@@ -14,11 +15,42 @@ const std::vector<std::string> kBoundaryFiles = {
     "/ab",       "/ab/x",       "/abc",       "/usr/bin/nc", "/usr/bin/bash",
     "/tmp/t",    "/tmp/t/u/v",  "/x",         "/srv/d1/f",   "/srv/d1/x/f",
     "/srv/d2/f", "/srv/d1",     "/srv/d10/f", "/"};
-const std::vector<std::string> kEventNames = {"exec",   "open",  "unlink",
-                                              "rename", "chmod", "chown"};
+const std::vector<std::string> kEventNames = {"exec",    "open",  "unlink",
+                                              "rename",  "chmod", "chown",
+                                              "connect", "bind",  "listen"};
 const std::vector<uint32_t> kEventKinds = {
-    PAL_EVENT_EXEC,   PAL_EVENT_OPEN,  PAL_EVENT_UNLINK,
-    PAL_EVENT_RENAME, PAL_EVENT_CHMOD, PAL_EVENT_CHOWN};
+    PAL_EVENT_EXEC,    PAL_EVENT_OPEN,  PAL_EVENT_UNLINK,
+    PAL_EVENT_RENAME,  PAL_EVENT_CHMOD, PAL_EVENT_CHOWN,
+    PAL_EVENT_CONNECT, PAL_EVENT_BIND,  PAL_EVENT_LISTEN};
+// Ports on the boundaries of the ranges below, and ranges that nest,
+// touch and overlap.
+const std::vector<uint32_t> kPorts = {0,    1,    21,    22,   23,   80,
+                                      443,  1023, 1024,  5999, 6000, 6063,
+                                      6064, 8080, 65534, 65535};
+const std::vector<std::string> kPortRanges = {
+    "0..1023",  "6000..6063", "20..25",     "1024..65535",
+    "443..443", "0..65535",   "6016..6047", "1..1"};
+// Networks that nest (/8 > /16 > host), IPv6 ones, the mapped form of
+// an IPv4 network, and the everything prefixes.
+const std::vector<std::string> kNetworks = {
+    "10.0.0.0/8",   "10.1.0.0/16",  "10.1.2.3",       "10.1.2.4",
+    "10.128.0.0/9", "11.0.0.0/8",   "192.168.0.0/16", "0.0.0.0/0",
+    "::1",          "fd00::/8",     "fd00::1",        "::ffff:10.1.0.0/112",
+    "::/0",         "2001:db8::/32"};
+// Addresses events come from: inside and outside the networks above.
+const std::vector<std::string> kAddresses = {
+    "10.1.2.3", "10.1.2.4",        "10.1.9.9",       "10.200.0.1",
+    "11.1.1.1", "192.168.1.1",     "8.8.8.8",        "0.0.0.0",
+    "::1",      "fd00::1",         "fd12::5",        "2001:db8::1",
+    "fe80::1",  "::ffff:10.1.2.3", "::ffff:8.8.8.8", "::"};
+// cgroup v2 paths: the root, nested slices and scopes, sibling prefixes.
+const std::vector<std::string> kCgroups = {"/",
+                                           "/system.slice",
+                                           "/system.slice/docker-1.scope",
+                                           "/system.slice/docker-12.scope",
+                                           "/user.slice",
+                                           "/kubepods.slice/pod1",
+                                           "/kubepods.slice"};
 
 namespace {
 
@@ -49,20 +81,55 @@ std::string intents(Random &r) {
   return out + "]";
 }
 
-// The fields of an event: path and binary everywhere, then its own.
+bool is_net(const std::string &event) {
+  return event == "connect" || event == "bind" || event == "listen";
+}
+
+// The fields of an event: path (files only) and binary everywhere, then
+// its own; cgroup everywhere.
 std::vector<std::string> fields_of(const std::string &event) {
+  if (is_net(event))
+    return {"binary", "port", "address", "protocol", "family", "cgroup"};
   if (event == "open")
-    return {"path", "binary", "access"};
+    return {"path", "binary", "access", "cgroup"};
   if (event == "rename")
-    return {"path", "binary", "target"};
-  return {"path", "binary"};
+    return {"path", "binary", "target", "cgroup"};
+  return {"path", "binary", "cgroup"};
 }
 
 std::string field_of(Random &r, const std::string &event) {
+  if (r.chance(8))
+    return "cgroup";
+  if (is_net(event)) {
+    static const std::vector<std::string> net = {
+        "port",    "port",     "port",   "address", "address",
+        "address", "protocol", "family", "binary"};
+    return r.pick(net);
+  }
   auto fields = fields_of(event);
-  if (fields.size() > 2 && r.chance(35))
+  if (fields.size() > 3 && r.chance(35))
     return fields[2];
   return r.chance(70) ? "path" : "binary";
+}
+
+std::string port_value(Random &r) {
+  return r.chance(60) ? std::to_string(r.pick(kPorts)) : r.pick(kPortRanges);
+}
+
+std::string port_list(Random &r) {
+  size_t n = r.below(3) + 1;
+  std::string out = "[";
+  for (size_t i = 0; i < n; i++)
+    out += (i ? ", " : "") + port_value(r);
+  return out + "]";
+}
+
+std::string quoted_list(Random &r, const std::vector<std::string> &from,
+                        size_t n) {
+  std::string out = "[";
+  for (size_t i = 0; i < n; i++)
+    out += (i ? ", " : "") + quoted(r.pick(from));
+  return out + "]";
 }
 
 std::string condition(Random &r, const std::string &event, int depth) {
@@ -95,6 +162,54 @@ std::string random_comparison(Random &r, const std::string &field) {
     case 1: return field + " != " + quoted(r.pick(kIntents));
     case 2: return field + " in " + intents(r);
     default: return field + " not in " + intents(r);
+    }
+  }
+  if (field == "port") {
+    static const std::vector<std::string> ordering = {"<", "<=", ">", ">="};
+    // Orderings that can hold: not `< 0` nor `> 65535`.
+    static const std::vector<uint32_t> bounds = {1,    22,   1023,
+                                                 1024, 6000, 65534};
+    switch (r.below(5)) {
+    case 0:
+      return field + " == " + port_value(r);
+    case 1:
+      return field + " != " + port_value(r);
+    case 2:
+      return field + " in " + port_list(r);
+    case 3:
+      return field + " not in " + port_list(r);
+    default:
+      return field + " " + r.pick(ordering) + " " +
+             std::to_string(r.pick(bounds));
+    }
+  }
+  if (field == "address" || field == "protocol" || field == "family") {
+    static const std::vector<std::string> protocols = {"tcp", "udp"};
+    static const std::vector<std::string> families = {"ipv4", "ipv6"};
+    const auto &from = field == "address"    ? kNetworks
+                       : field == "protocol" ? protocols
+                                             : families;
+    switch (r.below(4)) {
+    case 0:
+      return field + " == " + quoted(r.pick(from));
+    case 1:
+      return field + " != " + quoted(r.pick(from));
+    case 2:
+      return field + " in " + quoted_list(r, from, r.below(3) + 1);
+    default:
+      return field + " not in " + quoted_list(r, from, r.below(2) + 1);
+    }
+  }
+  if (field == "cgroup") {
+    switch (r.below(4)) {
+    case 0:
+      return field + " == " + quoted(r.pick(kCgroups));
+    case 1:
+      return field + " != " + quoted(r.pick(kCgroups));
+    case 2:
+      return field + " in " + quoted_list(r, kCgroups, r.below(3) + 1);
+    default:
+      return field + " under " + quoted(r.pick(kCgroups));
     }
   }
   switch (r.below(6)) {
@@ -150,6 +265,30 @@ engine::Event random_event(Random &r) {
     ev.target_truncated = r.chance(10);
     ev.target_unresolved = r.chance(5);
   }
+  ev.cgroup_known = !r.chance(5);
+  if (ev.cgroup_known) {
+    ev.cgroup = r.pick(kCgroups);
+    if (r.chance(15))
+      ev.cgroup += r.chance(50) ? "/sub" : "x";
+    ev.cgroup_truncated = r.chance(5);
+  }
+  if (ev.kind >= PAL_EVENT_CONNECT) {
+    // No file; the path the kernel would not look at anyway.
+    ev.path.clear();
+    ev.path_truncated = ev.path_unresolved = false;
+    ev.port =
+        static_cast<uint16_t>(r.chance(80) ? r.pick(kPorts) : r.below(65536));
+    ev.protocol = r.chance(60) ? 6 : 17;
+    const std::string &a = r.pick(kAddresses);
+    ev.address = {};
+    if (inet_pton(AF_INET, a.c_str(), ev.address.data() + 12) == 1) {
+      ev.address[10] = ev.address[11] = 0xff;
+      ev.family = 4;
+    } else {
+      inet_pton(AF_INET6, a.c_str(), ev.address.data());
+      ev.family = 6; // also for ::ffff:a.b.c.d: an IPv6 socket
+    }
+  }
   return ev;
 }
 
@@ -173,6 +312,11 @@ std::string event_text(const engine::Event &ev) {
     s << " target=" << ev.target
       << (ev.target_truncated ? " (truncated)" : "")
       << (ev.target_unresolved ? " (unresolved)" : "");
+  if (ev.kind >= PAL_EVENT_CONNECT)
+    s << " address=" << engine::address_text(ev) << " port=" << ev.port
+      << " protocol=" << int(ev.protocol) << " family=" << int(ev.family);
+  s << " cgroup=" << (ev.cgroup_known ? ev.cgroup : "<unknown>")
+    << (ev.cgroup_truncated ? " (truncated)" : "");
   return s.str();
 }
 

@@ -3,7 +3,9 @@
 // image) and the host differential test (the kernel vs the evaluator).
 // The paths sit on every boundary the matcher has: a directory and its own
 // name, sibling prefixes (/a vs /ab), nesting, the root. Rules and events
-// cover every event kind and field: access intents, rename targets.
+// cover every event kind and field: access intents, rename targets,
+// ports and ranges on their boundaries, nested CIDRs (IPv4, IPv6, mapped),
+// protocols, families, and cgroup paths on all events.
 #pragma once
 
 #include <cstdint>

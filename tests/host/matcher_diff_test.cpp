@@ -1,7 +1,8 @@
 // Differential test of the in-kernel matcher (bpf/lib/match.h, run through
 // BPF_PROG_TEST_RUN on this machine's JIT) against the userspace reference
 // evaluator (engine/evaluate.h), on random policies and random events of
-// every kind (opens with intent masks, renames with new names): the
+// every kind (opens with intent masks, renames with new names, network
+// events with ports, addresses, protocols and families, cgroups): the
 // verdict, the entries the lookups found and the number of candidate terms
 // evaluated must all agree. Small policies probe every path boundary; big
 // ones (hundreds of rules, lists of hundreds of paths, up to 64 policies)
@@ -104,6 +105,60 @@ std::string big_open_condition(Random &r) {
   return c;
 }
 
+// A port of the big universe: 0..2047, so ranges and numbers meet.
+std::string big_port(Random &r) {
+  uint32_t lo = uint32_t(r.below(2048));
+  if (r.chance(60))
+    return std::to_string(lo);
+  return std::to_string(lo) + ".." + std::to_string(lo + r.below(300));
+}
+
+// A network of the big universe: 10.x.y.0/24 .. 10.x.0.0/16 and hosts.
+std::string big_network(Random &r) {
+  std::string a = "10." + std::to_string(r.below(8)) + ".";
+  switch (r.below(3)) {
+  case 0:
+    return quoted(a + "0.0/16");
+  case 1:
+    return quoted(a + std::to_string(r.below(8)) + ".0/24");
+  default:
+    return quoted(a + std::to_string(r.below(8)) + "." +
+                  std::to_string(r.below(8)));
+  }
+}
+
+std::string big_net_condition(Random &r) {
+  std::string ports = "[";
+  for (size_t i = 0, n = r.below(20) + 1; i < n; i++)
+    ports += (i ? ", " : "") + big_port(r);
+  ports += "]";
+  std::string c = "port in " + ports;
+  if (r.chance(50))
+    c += " and address in [" + big_network(r) + ", " + big_network(r) + "]";
+  if (r.chance(20))
+    c += " and protocol == \"udp\"";
+  if (r.chance(20))
+    c += " and " + test_support::random_comparison(r, "cgroup");
+  return c;
+}
+
+engine::Event big_net_event(Random &r) {
+  engine::Event ev;
+  ev.kind = PAL_EVENT_CONNECT;
+  ev.binary = big_file(r);
+  ev.port = uint16_t(r.below(2400));
+  ev.protocol = r.chance(70) ? 6 : 17;
+  ev.family = 4;
+  ev.address[10] = ev.address[11] = 0xff;
+  ev.address[12] = 10;
+  ev.address[13] = uint8_t(r.below(9));
+  ev.address[14] = uint8_t(r.below(9));
+  ev.address[15] = uint8_t(r.below(9));
+  ev.cgroup_known = true;
+  ev.cgroup = r.chance(50) ? "/system.slice/docker-1.scope" : "/user.slice";
+  return ev;
+}
+
 std::string big_policy_text(Random &r) {
   static const std::vector<std::string> actions = {"allow", "audit", "deny", "kill"};
   std::ostringstream text;
@@ -112,6 +167,11 @@ std::string big_policy_text(Random &r) {
   for (size_t p = 0; p < policies; p++) {
     text << "policy \"p" << p << "\" mode " << (r.chance(60) ? "enforce" : "audit") << " {\n";
     for (size_t i = 0; i < rules / policies + 1; i++) {
+      if (r.chance(12)) { // network rules: many ports and networks
+        text << "  " << r.pick(actions) << " connect when "
+             << big_net_condition(r) << "\n";
+        continue;
+      }
       if (r.chance(20)) { // some file rules among the exec ones
         text << "  " << r.pick(actions) << " open when "
              << big_open_condition(r) << "\n";
@@ -132,6 +192,8 @@ std::string big_policy_text(Random &r) {
 }
 
 engine::Event big_event(Random &r) {
+  if (r.chance(15))
+    return big_net_event(r);
   engine::Event ev;
   if (r.chance(20)) {
     ev.kind = PAL_EVENT_OPEN;
@@ -189,7 +251,10 @@ std::string describe(const engine::Verdict &v) {
   std::ostringstream s;
   s << test_support::verdict_text(v) << " path_entry=" << v.path_entry
     << " binary_entry=" << v.binary_entry << " target_entry=" << v.target_entry
-    << " access_entry=" << v.access_entry << " considered=" << v.considered;
+    << " access_entry=" << v.access_entry << " cgroup_entry=" << v.cgroup_entry
+    << " port_entry=" << v.port_entry << " address_entry=" << v.address_entry
+    << " protocol_entry=" << v.protocol_entry
+    << " family_entry=" << v.family_entry << " considered=" << v.considered;
   return s.str();
 }
 
@@ -222,6 +287,12 @@ protected:
     const bool rename = ev.kind == PAL_EVENT_RENAME;
     fill_path(in.target, rename ? ev.target : "", rename,
               rename && ev.target_truncated, rename && ev.target_unresolved);
+    fill_path(in.cgroup, ev.cgroup, ev.cgroup_known, ev.cgroup_truncated,
+              false);
+    in.port = ev.port;
+    in.protocol = ev.protocol;
+    in.family = ev.family;
+    std::memcpy(in.address, ev.address.data(), sizeof in.address);
     __u32 zero = 0;
     EXPECT_EQ(bpf_map_update_elem(bpf_map__fd(skel_->maps.mt_input), &zero, &in, BPF_ANY), 0);
     LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -242,12 +313,18 @@ protected:
     v.binary_entry = out.binary_entry;
     v.target_entry = out.target_entry;
     v.access_entry = out.access_entry;
+    v.port_entry = out.port_entry;
+    v.address_entry = out.address_entry;
+    v.protocol_entry = out.protocol_entry;
+    v.family_entry = out.family_entry;
+    v.cgroup_entry = out.cgroup_entry;
     v.considered = out.considered;
     return v;
   }
 
   struct Counts {
     int policies = 0, rejected = 0, events = 0, decided = 0, considered = 0;
+    int net_decided = 0, value_entries = 0, cgroup_entries = 0;
   };
 
   // Draws policies until `wanted` compiled, applies each, and compares
@@ -287,6 +364,11 @@ protected:
         n.events++;
         n.decided += want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE;
         n.considered += want.considered;
+        n.net_decided +=
+            ev.kind >= PAL_EVENT_CONNECT &&
+            (want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE);
+        n.value_entries += want.port_entry != 0 || want.address_entry != 0;
+        n.cgroup_entries += want.cgroup_entry != 0;
         ASSERT_EQ(describe(got), describe(want))
             << "seed " << seed << ", " << test_support::event_text(ev)
             << "\npolicy:\n" << text;
@@ -309,8 +391,14 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   compare(seed_or(20261124u), 300, 40, small_policy, random_event, n);
   // The generator must exercise decisions, not just empty verdicts.
   EXPECT_GT(n.decided, n.events / 4);
-  std::printf("compared %d events over %d policies, %d decided\n", n.events,
-              n.policies, n.decided);
+  // Network events and cgroups reach the kernel's value and cgroup lookups.
+  EXPECT_GT(n.net_decided, n.events / 50);
+  EXPECT_GT(n.value_entries, n.events / 20);
+  EXPECT_GT(n.cgroup_entries, n.events / 50);
+  std::printf("compared %d events over %d policies, %d decided (%d network), "
+              "%d with a port or address entry, %d with a cgroup entry\n",
+              n.events, n.policies, n.decided, n.net_decided, n.value_entries,
+              n.cgroup_entries);
 }
 
 // What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;

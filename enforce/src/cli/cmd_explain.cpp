@@ -54,7 +54,7 @@ int cmd_explain(const Args &args) {
   if (!event_text)
     return usage_error("no --event given");
   std::string error;
-  auto event = engine::exec_event_from_json(*event_text, error);
+  auto event = engine::event_from_json(*event_text, error);
   if (!event)
     return usage_error("bad --event: " + error);
 
@@ -63,7 +63,7 @@ int cmd_explain(const Args &args) {
   std::fputs(diags.render().c_str(), stderr);
   if (!compiled)
     return 1;
-  auto explanation = engine::explain_exec(*compiled, *event);
+  auto explanation = engine::explain_event(*compiled, *event);
   std::cout << (json ? engine::explanation_json(explanation)
                      : engine::explanation_text(explanation));
   return 0;

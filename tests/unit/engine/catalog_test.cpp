@@ -26,7 +26,8 @@ TEST(FieldCatalog, ExecHasPathAndBinary) {
   const EventSpec *exec = find_event("exec");
   ASSERT_NE(exec, nullptr);
   EXPECT_EQ(exec->abi_id, uint32_t{PAL_EVENT_EXEC});
-  EXPECT_EQ(field_names(*exec), (std::vector<std::string>{"path", "binary"}));
+  EXPECT_EQ(field_names(*exec),
+            (std::vector<std::string>{"path", "binary", "cgroup"}));
   EXPECT_EQ(find_field("path")->abi_id, PAL_FIELD_PATH);
   EXPECT_EQ(find_field(uint8_t{PAL_FIELD_BINARY})->name, "binary");
   EXPECT_EQ(find_field("parent.binary"), nullptr);

@@ -67,8 +67,9 @@ TEST(EvaluateOpen, TheAccessEntryIsTheOpensWholeMask) {
   EXPECT_NE(t.access_entry, 0u);
   EXPECT_NE(rt.access_entry, t.access_entry);
   EXPECT_EQ(rt.action, PAL_ACT_DENY);
-  EXPECT_EQ(held_atoms(c.image, 0, 0, 0, rt.access_entry),
-            std::vector<uint32_t>{0});
+  Verdict only_access;
+  only_access.access_entry = rt.access_entry;
+  EXPECT_EQ(held_atoms(c.image, only_access), std::vector<uint32_t>{0});
   // Read alone meets no atom: no entry.
   EXPECT_EQ(evaluate(c.image, open_of("/x", R)).access_entry, 0u);
   // Bits above the intents are not part of the key (& PAL_ACCESS_ALL).

@@ -30,8 +30,7 @@ Verdict eval(const CompiledPolicy &c, const Event &ev) {
 
 // The atoms that hold for the entries a verdict's lookups found.
 std::vector<uint32_t> atoms(const CompiledPolicy &c, const Verdict &v) {
-  return held_atoms(c.image, v.path_entry, v.binary_entry, v.target_entry,
-                    v.access_entry);
+  return held_atoms(c.image, v);
 }
 
 uint32_t action(const CompiledPolicy &c, const std::string &path,
@@ -359,8 +358,7 @@ TEST(Evaluate, LongestPrefixWinsWithoutClosure) {
   Verdict v = evaluate(image, exec("/tmp/x"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.path_entry, 2u);
-  EXPECT_EQ(held_atoms(image, v.path_entry, v.binary_entry, 0, 0),
-            (std::vector<uint32_t>{1}));
+  EXPECT_EQ(held_atoms(image, v), (std::vector<uint32_t>{1}));
 }
 
 TEST(Evaluate, PrefixesAreBitsNotBytes) {

@@ -71,9 +71,9 @@ TEST(EventJson, TheOtherEvents) {
 TEST(EventJson, RejectsWithAReason) {
   EXPECT_EQ(error_of("{"), "the event is not valid JSON");
   EXPECT_EQ(error_of("[]"), "the event must be a JSON object");
-  EXPECT_EQ(error_of(R"({"event":"connect","path":"/x"})"),
-            "unknown event \"connect\" (known: exec, open, unlink, rename, "
-            "chmod, chown)");
+  EXPECT_EQ(error_of(R"({"event":"mount","path":"/x"})"),
+            "unknown event \"mount\" (known: exec, open, unlink, rename, "
+            "chmod, chown, connect, bind, listen)");
   EXPECT_EQ(error_of(R"({"event":3,"path":"/x"})"),
             "\"event\" must be a string");
   EXPECT_EQ(error_of(R"({"kind":"exec","event":"open","path":"/x"})"),
@@ -112,7 +112,8 @@ TEST(EventJson, RejectsWithAReason) {
   EXPECT_EQ(error_of(R"({"kind":"exec","path":"/a","binnary":"/b"})"),
             "unknown key \"binnary\" in the event (known: event, kind, path, "
             "binary, access, target, path_truncated, path_unresolved, "
-            "target_truncated, target_unresolved)");
+            "target_truncated, target_unresolved, cgroup, address, port, "
+            "protocol, family)");
 }
 
 } // namespace

@@ -31,12 +31,12 @@ TEST(FileFields, EveryEventHasPathAndBinaryAndItsOwn) {
     return field_names(*find_event(event));
   };
   using V = std::vector<std::string>;
-  EXPECT_EQ(fields("exec"), (V{"path", "binary"}));
-  EXPECT_EQ(fields("open"), (V{"path", "binary", "access"}));
-  EXPECT_EQ(fields("unlink"), (V{"path", "binary"}));
-  EXPECT_EQ(fields("rename"), (V{"path", "binary", "target"}));
-  EXPECT_EQ(fields("chmod"), (V{"path", "binary"}));
-  EXPECT_EQ(fields("chown"), (V{"path", "binary"}));
+  EXPECT_EQ(fields("exec"), (V{"path", "binary", "cgroup"}));
+  EXPECT_EQ(fields("open"), (V{"path", "binary", "access", "cgroup"}));
+  EXPECT_EQ(fields("unlink"), (V{"path", "binary", "cgroup"}));
+  EXPECT_EQ(fields("rename"), (V{"path", "binary", "target", "cgroup"}));
+  EXPECT_EQ(fields("chmod"), (V{"path", "binary", "cgroup"}));
+  EXPECT_EQ(fields("chown"), (V{"path", "binary", "cgroup"}));
   EXPECT_EQ(find_event("rename")->abi_id, uint32_t{PAL_EVENT_RENAME});
   EXPECT_EQ(find_event(uint32_t{PAL_EVENT_CHOWN})->name, "chown");
   EXPECT_EQ(find_field("target")->abi_id, PAL_FIELD_TARGET);
@@ -83,7 +83,7 @@ TEST(FileFields, TargetOnAnotherEventSaysWhereItIs) {
             "'open' rule, only in 'rename' rules\n"
             "  deny open when target == \"/x\"\n"
             "                 ^~~~~~\n"
-            "hint: fields of an 'open' rule: path, binary, access\n");
+            "hint: fields of an 'open' rule: path, binary, access, cgroup\n");
 }
 
 TEST(FileFields, AccessOnAnotherEventSaysWhereItIs) {
@@ -94,7 +94,7 @@ TEST(FileFields, AccessOnAnotherEventSaysWhereItIs) {
             "'exec' rule, only in 'open' rules\n"
             "  deny exec when access == \"read\"\n"
             "                 ^~~~~~\n"
-            "hint: fields of an 'exec' rule: path, binary\n");
+            "hint: fields of an 'exec' rule: path, binary, cgroup\n");
 }
 
 TEST(FileFields, UnderOnAccessIsATypeError) {

@@ -1,6 +1,8 @@
 // The indexed decision against the meaning of the rules, on random policies
 // and events. The oracle here knows nothing of the index: it evaluates each
-// rule's resolved condition tree on the event's path strings and walks the
+// rule's resolved condition tree on the event's path strings, port,
+// address bytes, protocol and family (ranges and CIDRs read from their
+// canonical text, not from value keys) and walks the
 // rules in the order of docs/abi.md "The decision the kernel makes",
 // over every event kind (an access comparison holds when the open has any
 // of its intents; a rename's new name is the target field). The
@@ -10,8 +12,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
+
+#include <arpa/inet.h>
 
 #include <palisade/abi.h>
 
@@ -58,6 +63,55 @@ bool compare_access(const Match &m, uint32_t access) {
   return any != m.negated;
 }
 
+// port: "22" or "6000-6063", both ends included.
+bool compare_port(const Match &m, uint16_t port) {
+  bool any = false;
+  for (const auto &v : m.values) {
+    auto dash = v.find('-');
+    unsigned long lo = std::stoul(v.substr(0, dash));
+    unsigned long hi =
+        dash == std::string::npos ? lo : std::stoul(v.substr(dash + 1));
+    any = any || (port >= lo && port <= hi);
+  }
+  return any != m.negated;
+}
+
+// address: "10.0.0.0/8" or "fd00::/8"; an IPv4 network holds for an
+// event address ::ffff:a.b.c.d (the kernel's form of IPv4, also an IPv6
+// socket's mapped address) whose a.b.c.d is inside it.
+bool compare_address(const Match &m, const std::array<uint8_t, 16> &addr) {
+  static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const bool is_v4 = std::equal(mapped, mapped + 12, addr.begin());
+  bool any = false;
+  for (const auto &v : m.values) {
+    auto slash = v.find('/');
+    std::string net = v.substr(0, slash);
+    int bits = std::stoi(v.substr(slash + 1));
+    uint8_t want[16] = {};
+    const uint8_t *have = addr.data();
+    if (net.find(':') == std::string::npos) {
+      if (!is_v4)
+        continue;
+      inet_pton(AF_INET, net.c_str(), want);
+      have = addr.data() + 12;
+    } else {
+      inet_pton(AF_INET6, net.c_str(), want);
+    }
+    bool in = true;
+    for (int b = 0; b < bits; ++b)
+      in = in && ((want[b / 8] ^ have[b / 8]) & (0x80 >> (b % 8))) == 0;
+    any = any || in;
+  }
+  return any != m.negated;
+}
+
+// protocol, family: a name per value.
+bool compare_name(const Match &m, const std::string &name) {
+  bool any =
+      std::find(m.values.begin(), m.values.end(), name) != m.values.end();
+  return any != m.negated;
+}
+
 bool holds(const Cond &c, const Event &ev) {
   switch (c.kind) {
   case Cond::Kind::True:
@@ -76,6 +130,22 @@ bool holds(const Cond &c, const Event &ev) {
       return compare(c.match, ev.target, ev.target_truncated);
     case PAL_FIELD_ACCESS: // only open rules name it
       return compare_access(c.match, ev.access);
+    case PAL_FIELD_CGROUP:
+      return compare(c.match,
+                     ev.cgroup_known ? std::optional(ev.cgroup) : std::nullopt,
+                     ev.cgroup_truncated);
+    case PAL_FIELD_PORT: // only network rules name these
+      return compare_port(c.match, ev.port);
+    case PAL_FIELD_ADDRESS:
+      return compare_address(c.match, ev.address);
+    case PAL_FIELD_PROTOCOL:
+      return compare_name(c.match, ev.protocol == 6    ? "tcp"
+                                   : ev.protocol == 17 ? "udp"
+                                                       : "");
+    case PAL_FIELD_FAMILY:
+      return compare_name(c.match, ev.family == 4   ? "ipv4"
+                                   : ev.family == 6 ? "ipv6"
+                                                    : "");
     }
     ADD_FAILURE() << "a field the oracle does not know";
     return false;
@@ -102,10 +172,11 @@ Verdict oracle(const Resolved &r, const Event &ev) {
                            b->rule_id);
   });
   // A path the event needs could not be resolved: the file, or for a
-  // rename also the new name.
+  // rename also the new name. A network event has no file.
+  const bool net = ev.kind >= PAL_EVENT_CONNECT;
   const bool unresolved =
-      ev.path_unresolved ||
-      (ev.kind == PAL_EVENT_RENAME && ev.target_unresolved);
+      !net && (ev.path_unresolved ||
+               (ev.kind == PAL_EVENT_RENAME && ev.target_unresolved));
   Verdict v;
   std::set<uint32_t> decided;
   for (const ResolvedRule *rule : order) {

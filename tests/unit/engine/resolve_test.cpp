@@ -40,11 +40,12 @@ TEST(Resolve, UnknownEventFarFromAnyListsThem) {
   resolve(test::files(b.file(
               {}, test::policies(b.policy(
                       "p", Mode::Enforce,
-                      test::rules(b.rule(Action::Deny, "connect", nullptr)))))),
+                      test::rules(b.rule(Action::Deny, "mount", nullptr)))))),
           diags);
   EXPECT_EQ(only_error(diags).hints,
             std::vector<std::string>{
-                "known events: exec, open, unlink, rename, chmod, chown"});
+                "known events: exec, open, unlink, rename, chmod, chown, "
+                "connect, bind, listen"});
 }
 
 TEST(Resolve, UnknownFieldAndSetAreBothReported) {

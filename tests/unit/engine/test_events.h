@@ -1,6 +1,8 @@
 // Events for evaluator and explain tests, one constructor per kind.
 #pragma once
 
+#include <arpa/inet.h>
+
 #include <string>
 
 #include <palisade/abi.h>
@@ -29,6 +31,39 @@ inline Event open_of(std::string path, uint32_t access) {
 inline Event rename_of(std::string from, std::string to) {
   Event ev = event_of(PAL_EVENT_RENAME, std::move(from), "/usr/bin/mv");
   ev.target = std::move(to);
+  return ev;
+}
+
+// A network event of `kind` (PAL_EVENT_CONNECT, _BIND, _LISTEN) by curl:
+// a dotted address is an ipv4 one (kept as ::ffff:a.b.c.d, as the kernel
+// reports it), any other an ipv6 one; protocol 6 (tcp) or 17 (udp).
+inline Event net_of(uint32_t kind, const std::string &address, uint16_t port,
+                    uint8_t protocol = 6,
+                    std::string binary = "/usr/bin/curl") {
+  Event ev;
+  ev.kind = kind;
+  ev.binary = std::move(binary);
+  ev.port = port;
+  ev.protocol = protocol;
+  if (inet_pton(AF_INET, address.c_str(), ev.address.data() + 12) == 1) {
+    ev.address[10] = ev.address[11] = 0xff;
+    ev.family = 4;
+  } else {
+    inet_pton(AF_INET6, address.c_str(), ev.address.data());
+    ev.family = 6;
+  }
+  return ev;
+}
+
+inline Event connect_to(const std::string &address, uint16_t port,
+                        uint8_t protocol = 6) {
+  return net_of(PAL_EVENT_CONNECT, address, port, protocol);
+}
+
+// `ev` in the cgroup `path`.
+inline Event in_cgroup(Event ev, std::string path) {
+  ev.cgroup = std::move(path);
+  ev.cgroup_known = true;
   return ev;
 }
 

@@ -95,5 +95,60 @@ TEST(ParseNames, ProtocolAndFamily) {
   EXPECT_EQ(value_keys(PAL_FIELD_FAMILY, "ipv4").at(0).bytes[0], 4);
 }
 
+TEST(ValueKeys, TextOfAKey) {
+  auto port = value_keys(PAL_FIELD_PORT, "6000-6063");
+  std::vector<std::string> texts;
+  for (const auto &k : port)
+    texts.push_back(value_key_text(PAL_FIELD_PORT, k));
+  EXPECT_EQ(texts,
+            (std::vector<std::string>{"6000-6015", "6016-6047", "6048-6063"}));
+  EXPECT_EQ(value_key_text(PAL_FIELD_PORT, value_keys(PAL_FIELD_PORT, "22")[0]),
+            "22");
+  EXPECT_EQ(
+      value_key_text(PAL_FIELD_PORT, value_keys(PAL_FIELD_PORT, "0-65535")[0]),
+      "0-65535");
+  EXPECT_EQ(value_key_text(PAL_FIELD_ADDRESS,
+                           value_keys(PAL_FIELD_ADDRESS, "10.0.0.0/8")[0]),
+            "10.0.0.0/8");
+  EXPECT_EQ(
+      value_key_text(PAL_FIELD_ADDRESS,
+                     value_keys(PAL_FIELD_ADDRESS, "::ffff:10.1.0.0/112")[0]),
+      "10.1.0.0/16");
+  EXPECT_EQ(value_key_text(PAL_FIELD_ADDRESS,
+                           value_keys(PAL_FIELD_ADDRESS, "fd00::/8")[0]),
+            "fd00::/8");
+  EXPECT_EQ(value_key_text(PAL_FIELD_PROTOCOL,
+                           value_keys(PAL_FIELD_PROTOCOL, "udp")[0]),
+            "udp");
+  EXPECT_EQ(
+      value_key_text(PAL_FIELD_FAMILY, value_keys(PAL_FIELD_FAMILY, "ipv6")[0]),
+      "ipv6");
+}
+
+TEST(ValueKeys, UnionCoversThroughItsHalves) {
+  auto lower =
+      value_keys(PAL_FIELD_PORT, std::vector<std::string>{"0-99", "100-199"});
+  for (const auto &k : value_keys(PAL_FIELD_PORT, "64-127"))
+    EXPECT_TRUE(union_covers(lower, k, 2));
+  for (const auto &k : value_keys(PAL_FIELD_PORT, "0-255"))
+    if (value_key_text(PAL_FIELD_PORT, k) == "0-255")
+      EXPECT_FALSE(union_covers(lower, k, 2));
+  EXPECT_FALSE(union_covers({}, value_keys(PAL_FIELD_PORT, "1")[0], 2));
+  auto halves =
+      value_keys(PAL_FIELD_ADDRESS,
+                 std::vector<std::string>{"10.0.0.0/9", "10.128.0.0/9"});
+  EXPECT_TRUE(
+      union_covers(halves, value_keys(PAL_FIELD_ADDRESS, "10.0.0.0/8")[0], 16));
+  EXPECT_FALSE(
+      union_covers(halves, value_keys(PAL_FIELD_ADDRESS, "10.0.0.0/7")[0], 16));
+  EXPECT_TRUE(keys_overlap(value_keys(PAL_FIELD_ADDRESS, "10.0.0.0/8")[0],
+                           value_keys(PAL_FIELD_ADDRESS, "10.1.2.3/32")[0]));
+  EXPECT_FALSE(keys_overlap(value_keys(PAL_FIELD_ADDRESS, "10.0.0.0/8")[0],
+                            value_keys(PAL_FIELD_ADDRESS, "11.0.0.0/8")[0]));
+  EXPECT_TRUE(is_value_field(PAL_FIELD_PORT));
+  EXPECT_FALSE(is_value_field(PAL_FIELD_ACCESS));
+  EXPECT_FALSE(is_value_field(PAL_FIELD_CGROUP));
+}
+
 } // namespace
 } // namespace palisade::engine

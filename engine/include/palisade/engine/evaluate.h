@@ -6,6 +6,7 @@
 // it powers `enforcectl explain`.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +32,16 @@ struct Event {
   bool target_truncated = false;  // rename: target is only its head
   bool target_unresolved = false; // rename: nothing known about target
   uint32_t access = 0;            // open: PAL_ACCESS_* bits
+  // The acting process's cgroup v2 path ("/system.slice/x.service"); the
+  // kernel looks it up only when a rule of the slot names `cgroup`.
+  std::string cgroup;
+  bool cgroup_known = false;     // false: no lookup (PAL_PATH_UNKNOWN)
+  bool cgroup_truncated = false; // only the root-side head
+  // Network events (connect, bind, listen); no `path` there.
+  uint16_t port = 0;                 // host order
+  std::array<uint8_t, 16> address{}; // IPv6; IPv4 as ::ffff:a.b.c.d
+  uint8_t protocol = 6;              // IPPROTO_TCP (6) or _UDP (17)
+  uint8_t family = 4;                // 4 or 6
 
   bool operator==(const Event &) const = default;
 };
@@ -43,14 +54,22 @@ struct Verdict {
   bool fail_closed = false;
   uint32_t path_entry = 0, binary_entry = 0; // entry ids found; 0: none
   uint32_t target_entry = 0, access_entry = 0;
+  uint32_t port_entry = 0, address_entry = 0;
+  uint32_t protocol_entry = 0, family_entry = 0;
+  uint32_t cgroup_entry = 0;
   uint32_t considered = 0; // candidates whose term was evaluated
 
   bool operator==(const Verdict &) const = default;
 };
 
 // Whether the kernel fails closed for the event: a path it needs could not
-// be resolved (the event's file; for a rename also the new name).
+// be resolved (the event's file; for a rename also the new name). Never
+// for a network event: it has no file.
 bool unresolved(const Event &ev);
+
+// The event's address as text: dotted for an ipv4 event, else IPv6 text
+// ("::ffff:10.1.2.3" for an IPv4-mapped one).
+std::string address_text(const Event &ev);
 
 // Decides `ev` against the image's slot, exactly as the kernel would.
 Verdict evaluate(const MapImage &image, const Event &ev);
@@ -72,18 +91,9 @@ private:
   std::unique_ptr<ImageView> view_;
 };
 
-// The atoms that hold for an event whose lookups found these entries (the
-// "held" pairs of all four), ascending. The kernel never lists them: it
-// only tests the ones a candidate names.
-std::vector<uint32_t> held_atoms(const MapImage &image, uint32_t path_entry,
-                                 uint32_t binary_entry, uint32_t target_entry,
-                                 uint32_t access_entry);
-
-// The old names, until enforce/ moves to the ones above.
-using ExecEvent = Event;
-using ExecEvaluator = Evaluator;
-inline Verdict evaluate_exec(const MapImage &image, const Event &ev) {
-  return evaluate(image, ev);
-}
+// The atoms that hold for an event whose lookups found the verdict's
+// entries (the "held" pairs of all of them), ascending. The kernel never
+// lists them: it only tests the ones a candidate names.
+std::vector<uint32_t> held_atoms(const MapImage &image, const Verdict &v);
 
 } // namespace palisade::engine

@@ -84,20 +84,13 @@ std::string explanation_text(const Explanation &e);
 std::string explanation_json(const Explanation &e);
 
 // Parses {"event":"open","path":"/etc/shadow","access":["read"],
-// "binary":"/usr/bin/cat"} (docs/explain.md): "event" defaults to "exec";
-// "kind" is its older name. On a problem returns nullopt and sets `error`
+// "binary":"/usr/bin/cat"} or {"event":"connect","address":"10.1.2.3",
+// "port":443,"protocol":"tcp","cgroup":"/system.slice/x.service"}
+// (docs/explain.md): "event" defaults to "exec"; "kind" is its older name;
+// a network event's "family" defaults to its address's (ipv4 for a dotted
+// one), "protocol" to tcp. On a problem returns nullopt and sets `error`
 // to a one-line reason.
 std::optional<Event> event_from_json(const std::string &text,
                                      std::string &error);
-
-// The old names, until enforce/ moves to the ones above.
-inline Explanation explain_exec(const CompiledPolicy &compiled,
-                                const Event &ev) {
-  return explain_event(compiled, ev);
-}
-inline std::optional<Event> exec_event_from_json(const std::string &text,
-                                                 std::string &error) {
-  return event_from_json(text, error);
-}
 
 } // namespace palisade::engine
