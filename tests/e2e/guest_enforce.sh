@@ -3,6 +3,10 @@
 # mechanism the probe must choose comes from the kernel command line
 # (palisade.expect=), so one script serves the boot with BPF LSM (lsm) and
 # the boot without it (fmod_ret).
+# The initramfs brings no network up: loopback is enough for the network
+# suite (allowed connects get ECONNREFUSED from it).
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+
 expect=$(sed -n 's/.*palisade\.expect=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "guest: lsm list: $(cat /sys/kernel/security/lsm), expecting $expect"
 

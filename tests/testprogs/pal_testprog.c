@@ -130,8 +130,11 @@ static int net_op(int argc, char **argv)
 	int udp = argc > 4 && strcmp(argv[4], "udp") == 0;
 	int fd, rc;
 
-	if (argc < 4 || parse_addr(argv[2], argv[3], &ss, &len) < 0)
+	if (strcmp(op, "connect") != 0 && strcmp(op, "sendto") != 0 &&
+	    strcmp(op, "bind") != 0 && strcmp(op, "listen") != 0)
 		return -1;
+	if (argc < 4 || parse_addr(argv[2], argv[3], &ss, &len) < 0)
+		return 64;
 	if (strcmp(op, "sendto") == 0)
 		udp = 1;
 	fd = socket(ss.ss_family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
