@@ -27,7 +27,8 @@ const char *abi_action_name(uint32_t action) {
   case PAL_ACT_AUDIT: return "audit";
   case PAL_ACT_DENY: return "deny";
   case PAL_ACT_KILL: return "kill";
-  default: return "none";
+  case PAL_ACT_NONE: return "none";
+  default: return "invalid"; // bytes no compile writes
   }
 }
 

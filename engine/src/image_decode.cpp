@@ -1,5 +1,7 @@
 #include "image_decode.h"
 
+#include "palisade/engine/abi_names.h"
+
 #include "access.h"
 #include "field_catalog.h"
 #include "value_keys.h"
@@ -209,21 +211,7 @@ std::vector<uint32_t> ImageView::held_atoms(uint32_t entry) const {
   return out;
 }
 
-const char *action_name(uint32_t a) {
-  switch (a) {
-  case PAL_ACT_NONE:
-    return "none";
-  case PAL_ACT_ALLOW:
-    return "allow";
-  case PAL_ACT_AUDIT:
-    return "audit";
-  case PAL_ACT_DENY:
-    return "deny";
-  case PAL_ACT_KILL:
-    return "kill";
-  }
-  return "invalid";
-}
+const char *action_name(uint32_t a) { return abi_action_name(a); }
 
 const char *mode_name(uint32_t m) {
   switch (m) {

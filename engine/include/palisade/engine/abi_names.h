@@ -10,7 +10,7 @@
 
 namespace palisade::engine {
 
-// PAL_ACT_* -> "none", "allow", "audit", "deny", "kill".
+// PAL_ACT_* -> "none", "allow", "audit", "deny", "kill"; "invalid" else.
 const char *abi_action_name(uint32_t action);
 
 // PAL_EVENT_* -> "exec", "open", ...; "event N" for an unknown one.
