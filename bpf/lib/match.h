@@ -369,22 +369,26 @@ static long pal_step(__u32 i, void *arg)
 	return 0;
 }
 
-/* The entries of the event's fields, each with its candidate list. */
+/* The entries of the event's fields, each with its candidate list. A
+ * field no rule of the slot names has no entry to find: its lookup is
+ * skipped (pal_slot.fields), which changes no decision. */
 static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u32 slot,
 					      const struct pal_slot *hdr,
 					      struct pal_eval_ctx *c)
 {
+	const __u32 used = hdr->fields;
 	__u8 byte;
 
-	if (in->path)
+	if (in->path && (used & (1u << PAL_FIELD_PATH)))
 		pal_lookup_field(in->path, slot, PAL_FIELD_PATH, hdr, &c->entry[PAL_FIELD_PATH],
 				 &c->l[PAL_FIELD_PATH]);
-	pal_lookup_field(in->binary, slot, PAL_FIELD_BINARY, hdr, &c->entry[PAL_FIELD_BINARY],
-			 &c->l[PAL_FIELD_BINARY]);
-	if (in->event == PAL_EVENT_RENAME && in->target)
+	if (used & (1u << PAL_FIELD_BINARY))
+		pal_lookup_field(in->binary, slot, PAL_FIELD_BINARY, hdr,
+				 &c->entry[PAL_FIELD_BINARY], &c->l[PAL_FIELD_BINARY]);
+	if (in->event == PAL_EVENT_RENAME && in->target && (used & (1u << PAL_FIELD_TARGET)))
 		pal_lookup_field(in->target, slot, PAL_FIELD_TARGET, hdr,
 				 &c->entry[PAL_FIELD_TARGET], &c->l[PAL_FIELD_TARGET]);
-	if (hdr->fields & (1u << PAL_FIELD_CGROUP)) {
+	if (used & (1u << PAL_FIELD_CGROUP)) {
 		struct pal_path *cg = in->cgroup;
 		__u32 zero = 0;
 
@@ -397,7 +401,7 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 			pal_lookup_field(cg, slot, PAL_FIELD_CGROUP, hdr,
 					 &c->entry[PAL_FIELD_CGROUP], &c->l[PAL_FIELD_CGROUP]);
 	}
-	if (in->event == PAL_EVENT_OPEN && in->access) {
+	if (in->event == PAL_EVENT_OPEN && in->access && (used & (1u << PAL_FIELD_ACCESS))) {
 		byte = in->access & PAL_ACCESS_ALL;
 		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, &c->entry[PAL_FIELD_ACCESS],
 				 &c->l[PAL_FIELD_ACCESS]);
@@ -405,14 +409,18 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 	if (in->event >= PAL_EVENT_CONNECT && in->event <= PAL_EVENT_LISTEN) {
 		__u8 port[2] = { in->port >> 8, in->port & 0xff };
 
-		pal_lookup_value(PAL_FIELD_PORT, port, 2, slot, &c->entry[PAL_FIELD_PORT],
-				 &c->l[PAL_FIELD_PORT]);
-		pal_lookup_value(PAL_FIELD_ADDRESS, in->address, 16, slot,
-				 &c->entry[PAL_FIELD_ADDRESS], &c->l[PAL_FIELD_ADDRESS]);
-		pal_lookup_value(PAL_FIELD_PROTOCOL, &in->protocol, 1, slot,
-				 &c->entry[PAL_FIELD_PROTOCOL], &c->l[PAL_FIELD_PROTOCOL]);
-		pal_lookup_value(PAL_FIELD_FAMILY, &in->family, 1, slot,
-				 &c->entry[PAL_FIELD_FAMILY], &c->l[PAL_FIELD_FAMILY]);
+		if (used & (1u << PAL_FIELD_PORT))
+			pal_lookup_value(PAL_FIELD_PORT, port, 2, slot, &c->entry[PAL_FIELD_PORT],
+					 &c->l[PAL_FIELD_PORT]);
+		if (used & (1u << PAL_FIELD_ADDRESS))
+			pal_lookup_value(PAL_FIELD_ADDRESS, in->address, 16, slot,
+					 &c->entry[PAL_FIELD_ADDRESS], &c->l[PAL_FIELD_ADDRESS]);
+		if (used & (1u << PAL_FIELD_PROTOCOL))
+			pal_lookup_value(PAL_FIELD_PROTOCOL, &in->protocol, 1, slot,
+					 &c->entry[PAL_FIELD_PROTOCOL], &c->l[PAL_FIELD_PROTOCOL]);
+		if (used & (1u << PAL_FIELD_FAMILY))
+			pal_lookup_value(PAL_FIELD_FAMILY, &in->family, 1, slot,
+					 &c->entry[PAL_FIELD_FAMILY], &c->l[PAL_FIELD_FAMILY]);
 	}
 }
 

@@ -671,7 +671,7 @@ MapImage Lowering::emit() const {
   for (const IrRule *r : order)
     hdr.events |= 1u << r->event; // lets a hook with no rules return early
   for (const Atom &a : p.atoms)
-    hdr.fields |= 1u << a.field; // the cgroup path is resolved only if named
+    hdr.fields |= 1u << a.field; // the kernel looks up only these fields
 
   for (uint32_t e = 0; e < entries.size(); ++e) {
     const EntryPlan &entry = entries[e];

@@ -264,8 +264,9 @@ struct pal_slot {
 	/* Bit (1 << PAL_EVENT_*) per event some rule of the slot is for: a
 	 * hook whose event has none returns before resolving any path. */
 	__u32 events;
-	/* Bit (1 << PAL_FIELD_*) per field some rule of the slot names: a
-	 * hook resolves the cgroup path only when a rule can use it. */
+	/* Bit (1 << PAL_FIELD_*) per field some rule of the slot names: the
+	 * kernel skips the lookups (and the cgroup walk) of the others, which
+	 * have no entries to find. */
 	__u32 fields;
 };
 
