@@ -7,6 +7,7 @@
 #   10k      3,334 rules per event (10,002), none matching
 # Each figure is the best of 3 runs of N calls (TCG is noisy); the ratios
 # are to "none" from the same boot.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 B=/bin/syscall-bench
 E=/bin/enforcectl
 echo data > /tmp/target
