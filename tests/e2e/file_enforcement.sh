@@ -44,6 +44,7 @@ for f in x y z1 z2 mine; do echo data > "$P/$f"; done
 echo data > "$W/canary"
 echo data > "$W/trial/z1"
 echo data > "$W/trial/z2"
+echo data > "$W/trial/f"
 cp "$TESTPROG" "$W/reader"
 ln -s "$S/key" "$W/link-to-key"
 ln "$S/victim" "$P/hardlink" # made before the policy: see "hard links"
@@ -64,6 +65,10 @@ policy "files" mode enforce {
 }
 policy "trial" mode audit {
   deny unlink when path under "$W/trial"
+  deny open when path under "$W/trial" and access == "write"
+  deny rename when path under "$W/trial"
+  deny chmod when path under "$W/trial"
+  deny chown when path under "$W/trial"
 }
 EOF
 
@@ -150,7 +155,12 @@ op "write through an older hard link" open "$P/hardlink" w
 	fail "hard link result changed (rc=$rc): update docs/mechanisms.md"
 
 # audit mode, then the switch to enforce without a reload
+# audit mode: every event kind goes through, and is logged as `would`
 allowed "unlink under an audit-mode rule" unlink "$W/trial/z1"
+allowed "open for writing under an audit-mode rule" open "$W/trial/f" w
+allowed "chmod under an audit-mode rule" chmod "$W/trial/f"
+allowed "chown under an audit-mode rule" chown "$W/trial/f"
+allowed "rename under an audit-mode rule" rename "$W/trial/f" "$W/trial/g"
 "$ENFORCECTL" mode trial enforce >"$W/mode.out" 2>&1
 grep -q 'audit -> enforce' "$W/mode.out" && pass "mode switched to enforce" ||
 	{ fail "mode switch failed"; cat "$W/mode.out"; }
@@ -176,8 +186,11 @@ n=$(lines_with '"access":["write"]' '"outcome":"blocked"' "\"mechanism\":\"$EXPE
 	fail "open events lack access/outcome/mechanism ($n)"
 n=$(lines_with '"kind":"rename"' "\"target\":\"$S/planted\"" '"action":"deny"')
 [ "$n" -ge 1 ] && pass "the rename into the secret dir is in the trail" || fail "rename missing ($n)"
-n=$(lines_with '"kind":"unlink"' "\"path\":\"$W/trial/z1\"" '"would":"deny"')
-[ "$n" -ge 1 ] && pass "audit mode recorded would: deny" || fail "no would: deny for the trial unlink ($n)"
+for kind in unlink open chmod chown rename; do
+	n=$(lines_with "\"kind\":\"$kind\"" "\"path\":\"$W/trial/" '"would":"deny"')
+	[ "$n" -ge 1 ] && pass "audit mode recorded would: deny for $kind" ||
+		fail "no would: deny for the trial $kind ($n)"
+done
 n=$(lines_with '"kind":"open"' "\"path\":\"$W/canary\"" '"outcome":"blocked+killed"')
 [ "$n" -ge 1 ] && pass "the tripwire kill is in the trail" || fail "tripwire kill missing ($n)"
 n=$(grep -F '"kind":"open"' "$A" | grep -cF "\"path\":\"$P/x\"")

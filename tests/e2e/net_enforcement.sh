@@ -48,12 +48,16 @@ policy "egress" mode enforce {
 }
 policy "trial" mode audit {
   deny connect when port == 8888
+  deny bind when port == 8889
 }
 EOF
 if [ "$LISTEN" != none ]; then
 	cat >> "$W/policy.rules" <<EOF
 policy "servers" mode enforce {
   deny listen when port == 7777 "no server on 7777"
+}
+policy "servers-trial" mode audit {
+  deny listen when port == 7779
 }
 EOF
 fi
@@ -122,7 +126,9 @@ op "connect to the tripwire port" "$TESTPROG" connect 127.0.0.1 6666 tcp
 if [ "$LISTEN" != none ]; then
 	denied "listen on 7777" listen 127.0.0.1 7777
 	allowed "listen on 7778" listen 127.0.0.1 7778
+	allowed "listen under an audit-mode rule" listen 127.0.0.1 7779
 fi
+allowed "bind under an audit-mode rule" bind 127.0.0.1 8889 tcp
 
 allowed "connect under an audit-mode rule" connect 127.0.0.1 8888 tcp
 "$ENFORCECTL" mode trial enforce >"$W/mode.out" 2>&1
@@ -155,6 +161,15 @@ n=$(lines_with '"kind":"bind"' '"port":2050' '"action":"deny"')
 [ "$n" -ge 1 ] && pass "the denied bind is in the trail" || fail "bind missing ($n)"
 n=$(lines_with '"kind":"connect"' '"port":8888' '"would":"deny"')
 [ "$n" -ge 1 ] && pass "audit mode recorded would: deny" || fail "no would: deny for 8888 ($n)"
+n=$(lines_with '"kind":"bind"' '"port":8889' '"would":"deny"')
+[ "$n" -ge 1 ] && pass "audit mode recorded would: deny for bind" || fail "no would: deny for the bind ($n)"
+if [ "$LISTEN" != none ]; then
+	n=$(lines_with '"kind":"listen"' '"port":7779' '"would":"deny"')
+	[ "$n" -ge 1 ] && pass "audit mode recorded would: deny for listen" ||
+		fail "no would: deny for the listen ($n)"
+	n=$(lines_with '"kind":"listen"' '"port":7777' '"outcome":"blocked"')
+	[ "$n" -ge 1 ] && pass "the denied listen is in the trail" || fail "listen denial missing ($n)"
+fi
 n=$(lines_with '"kind":"connect"' '"port":6666' '"outcome":"blocked+killed"')
 [ "$n" -ge 1 ] && pass "the tripwire kill is in the trail" || fail "tripwire kill missing ($n)"
 n=$(grep -F '"kind":"connect"' "$A" | grep -cF '"port":9998')
