@@ -39,3 +39,13 @@ int pal_probe_cgroup(struct bpf_sock_addr *ctx)
 		__sync_fetch_and_add(&hits, 1);
 	return 1;
 }
+
+/* kprobe + bpf_override_return: loads only where the kernel has kprobes
+ * and CONFIG_BPF_KPROBE_OVERRIDE (neither kernel here). Never attached:
+ * the probe only reports whether the kernel would accept it. */
+SEC("kprobe/security_file_open")
+int pal_probe_kprobe(struct pt_regs *ctx)
+{
+	bpf_override_return(ctx, 0);
+	return 0;
+}

@@ -35,12 +35,13 @@ bool list_has(const std::string &csv, const std::string &name) {
   return false;
 }
 
-enum class Probe { Lsm, FmodRet, Cgroup };
+enum class Probe { Lsm, FmodRet, Cgroup, KprobeOverride };
 
 const char *probe_label(Probe p) {
   switch (p) {
   case Probe::Lsm: return "LSM";
   case Probe::FmodRet: return "fmod_ret";
+  case Probe::KprobeOverride: return "kprobe+override";
   default: return "cgroup";
   }
 }
@@ -80,7 +81,7 @@ bool probe_program_runs(Probe kind, const std::string &cgroup,
   }
   skel->rodata->probe_tgid = static_cast<__u32>(getpid());
   bpf_program *progs[] = {skel->progs.pal_probe_lsm, skel->progs.pal_probe_fmod,
-                          skel->progs.pal_probe_cgroup};
+                          skel->progs.pal_probe_cgroup, skel->progs.pal_probe_kprobe};
   for (bpf_program *p : progs)
     bpf_program__set_autoload(p, false);
   bpf_program *prog = progs[static_cast<int>(kind)];
@@ -90,6 +91,11 @@ bool probe_program_runs(Probe kind, const std::string &cgroup,
   int cgroup_fd = -1;
   if (int err = pal_probe__load(skel); err) {
     detail = label + " program refused at load: " + std::strerror(-err);
+  } else if (kind == Probe::KprobeOverride) {
+    // Accepted by the verifier; Palisade has no kprobe hooks to use it.
+    detail = label + " program loads (not used: LSM, fmod_ret and cgroup "
+                     "hooks cover every event)";
+    runs = true;
   } else {
     if (kind == Probe::Cgroup) {
       cgroup_fd = open(cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -141,6 +147,8 @@ Features probe_features() {
   f.exec_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
   f.file_mechanism = strong;
   f.listen_mechanism = strong;
+  f.kprobe_override_loads =
+      probe_program_runs(Probe::KprobeOverride, "", f.kprobe_override_detail);
   f.cgroup_root = cgroup2_root();
   if (f.cgroup_root.empty())
     f.cgroup_detail = "no cgroup v2 hierarchy is mounted";

@@ -7,6 +7,12 @@ ENFORCECTL=$1
 . "$(dirname "$0")/require_root.sh"
 out=$("$ENFORCECTL" probe --json) || { echo "FAIL: probe exited non-zero"; exit 1; }
 echo "$out"
+# kprobe+override is probed by loading; this host has no kprobes.
+case "$out" in
+*'"kprobe_override":{"detail":"kprobe+override program refused at load'*'"loads":false}'*)
+	echo "ok: kprobe+override probed by loading and refused" ;;
+*) echo "FAIL: kprobe+override not probed, or claimed"; exit 1 ;;
+esac
 case "$out" in
 *'"lsm_prog_runs":true'*'"mechanism":"lsm"'* | *'"mechanism":"lsm"'*'"lsm_prog_runs":true'*)
 	echo "ok: LSM chosen and proven to run" ;;

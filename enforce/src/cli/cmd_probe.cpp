@@ -32,6 +32,8 @@ int cmd_probe(const Args &args) {
     j["bpf_lsm_listed"] = f.bpf_lsm_listed;
     j["lsm_prog_runs"] = f.lsm_prog_runs;
     j["fmod_ret_runs"] = f.fmod_ret_runs;
+    j["kprobe_override"] = {{"loads", f.kprobe_override_loads},
+                            {"detail", f.kprobe_override_detail}};
     if (!fs_err.empty())
       j["filesystems_error"] = fs_err;
     std::cout << j.dump() << "\n";
@@ -39,6 +41,7 @@ int cmd_probe(const Args &args) {
     for (uint32_t h = 0; h < PAL_HOOKS; ++h)
       std::printf("%s: %s (%s)\n  %s\n", hook_name(h), mechanism_name(mech[h]),
                   f.why(h).c_str(), mechanism_guarantee(h, mech[h]));
+    std::printf("(kprobe+override: %s)\n", f.kprobe_override_detail.c_str());
     if (!fs_err.empty())
       std::printf("warning: %s\n", fs_err.c_str());
   }

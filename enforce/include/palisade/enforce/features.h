@@ -24,6 +24,9 @@ struct Features {
   std::string lsm_detail;     // why LSM was or was not chosen
   bool fmod_ret_runs = false; // an fmod_ret probe program ran
   std::string fmod_ret_detail;
+  // Evidence only: whether a kprobe calling bpf_override_return loads.
+  bool kprobe_override_loads = false;
+  std::string kprobe_override_detail;
   uint32_t exec_mechanism = 0; // PAL_MECH_*
   uint32_t file_mechanism = 0; // PAL_MECH_*, PAL_MECH_NONE: not enforceable
   uint32_t listen_mechanism = 0;
