@@ -38,20 +38,6 @@ struct {
 	__type(value, struct pal_file_record);
 } file_scratch SEC(".maps");
 
-/* Some rule of the active slot is for `event`. */
-static __always_inline int pal_event_has_rules(__u32 event)
-{
-	struct pal_config *cfg = pal_config_get();
-	struct pal_slot *hdr;
-	__u32 slot;
-
-	if (!cfg)
-		return 0;
-	slot = cfg->active_slot & 1;
-	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
-	return hdr && (hdr->events & (1u << event));
-}
-
 static __always_inline struct pal_file_record *pal_file_start(__u32 event, __u32 mechanism)
 {
 	struct pal_file_record *rec;

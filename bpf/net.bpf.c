@@ -49,19 +49,6 @@ struct {
 	__type(value, __u32);
 } kill_pending SEC(".maps");
 
-static __always_inline int pal_net_has_rules(__u32 event)
-{
-	struct pal_config *cfg = pal_config_get();
-	struct pal_slot *hdr;
-	__u32 slot;
-
-	if (!cfg)
-		return 0;
-	slot = cfg->active_slot & 1;
-	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
-	return hdr && (hdr->events & (1u << event));
-}
-
 static __always_inline struct pal_net_record *pal_net_start(__u32 event, __u32 mechanism)
 {
 	struct pal_net_record *rec;
@@ -138,7 +125,7 @@ static __always_inline int pal_sock_addr4(struct bpf_sock_addr *ctx, __u32 event
 {
 	struct pal_net_record *rec;
 
-	if (!pal_net_has_rules(event))
+	if (!pal_event_has_rules(event))
 		return PAL_CGROUP_ALLOW;
 	rec = pal_net_start(event, PAL_MECH_CGROUP);
 	if (!rec)
@@ -155,7 +142,7 @@ static __always_inline int pal_sock_addr6(struct bpf_sock_addr *ctx, __u32 event
 	struct pal_net_record *rec;
 	__u32 w;
 
-	if (!pal_net_has_rules(event))
+	if (!pal_event_has_rules(event))
 		return PAL_CGROUP_ALLOW;
 	rec = pal_net_start(event, PAL_MECH_CGROUP);
 	if (!rec)
@@ -263,7 +250,7 @@ static __always_inline int pal_on_listen(struct socket *sock, __u32 mechanism)
 	__u16 family;
 	__u32 ip4;
 
-	if (!pal_net_has_rules(PAL_EVENT_LISTEN))
+	if (!pal_event_has_rules(PAL_EVENT_LISTEN))
 		return 0;
 	rec = pal_net_start(PAL_EVENT_LISTEN, mechanism);
 	if (!rec)

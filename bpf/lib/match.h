@@ -424,6 +424,21 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 	}
 }
 
+/* Some rule of the active slot is for `event`: hooks whose event has none
+ * return before resolving anything. */
+static __always_inline int pal_event_has_rules(__u32 event)
+{
+	struct pal_config *cfg = pal_config_get();
+	struct pal_slot *hdr;
+	__u32 slot;
+
+	if (!cfg)
+		return 0;
+	slot = cfg->active_slot & 1;
+	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
+	return hdr && (hdr->events & (1u << event));
+}
+
 /* Decides event `in` against the active slot. Returns the decision's
  * state (per-CPU scratch, valid until the next decision on this CPU), or
  * 0 when the maps cannot be read. */

@@ -157,25 +157,24 @@ nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
   return ev;
 }
 
-nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
+// The parts every decided file or network record shares: kind, time,
+// process, mechanism, the verdict and the rules behind it. Both record
+// kinds name these fields alike.
+template <typename Record>
+nlohmann::json RecordDecoder::decided_event(const Record &r) const {
   const Catalog &c = catalogs_[r.slot & 1];
   nlohmann::json ev;
   ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
   ev["kind"] = engine::abi_event_name(r.event);
   ev["mechanism"] = mechanism_name(r.mechanism);
-  ev["path"] = path_string(r.path);
-  if (r.event == PAL_EVENT_RENAME)
-    ev["target"] = path_string(r.target);
-  if (r.event == PAL_EVENT_OPEN)
-    ev["access"] = engine::access_names(r.access);
   ev["process"] = process_json(r.hdr);
   ev["process"]["binary"] = path_string(r.binary);
-
   const bool decided = r.flags & PAL_EXEC_DECIDED;
   ev["action"] = decided ? action_name(r.action) : "none";
   if (decided)
     ev["rule"] = rule_json(c, r.policy, r.rule_id);
-  // Both file mechanisms refuse the call; kill also ends the caller.
+  // Every file and network mechanism refuses the call; kill also ends the
+  // caller.
   if (decided && r.action == PAL_ACT_KILL)
     ev["outcome"] = "blocked+killed";
   else if (decided && r.action == PAL_ACT_DENY)
@@ -186,6 +185,16 @@ nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
     ev["would"] = action_name(r.would);
     ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
   }
+  return ev;
+}
+
+nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
+  nlohmann::json ev = decided_event(r);
+  ev["path"] = path_string(r.path);
+  if (r.event == PAL_EVENT_RENAME)
+    ev["target"] = path_string(r.target);
+  if (r.event == PAL_EVENT_OPEN)
+    ev["access"] = engine::access_names(r.access);
   nlohmann::json flags = nlohmann::json::array();
   if (r.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
   for (const auto &f : path_flags(r.path))
@@ -199,31 +208,11 @@ nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
 }
 
 nlohmann::json RecordDecoder::decode_net(const pal_net_record &r) const {
-  const Catalog &c = catalogs_[r.slot & 1];
-  nlohmann::json ev;
-  ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
-  ev["kind"] = engine::abi_event_name(r.event);
-  ev["mechanism"] = mechanism_name(r.mechanism);
+  nlohmann::json ev = decided_event(r);
   ev["address"] = address_text(r.address);
   ev["port"] = r.port;
   ev["protocol"] = protocol_name(r.protocol);
   ev["family"] = r.family == 6 ? "ipv6" : "ipv4";
-  ev["process"] = process_json(r.hdr);
-  ev["process"]["binary"] = path_string(r.binary);
-  const bool decided = r.flags & PAL_EXEC_DECIDED;
-  ev["action"] = decided ? action_name(r.action) : "none";
-  if (decided)
-    ev["rule"] = rule_json(c, r.policy, r.rule_id);
-  if (decided && r.action == PAL_ACT_KILL)
-    ev["outcome"] = "blocked+killed";
-  else if (decided && r.action == PAL_ACT_DENY)
-    ev["outcome"] = "blocked";
-  else
-    ev["outcome"] = "allowed";
-  if (r.flags & PAL_EXEC_WOULD) {
-    ev["would"] = action_name(r.would);
-    ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
-  }
   return ev;
 }
 

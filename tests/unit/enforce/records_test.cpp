@@ -163,5 +163,111 @@ TEST(RecordsTest, ShortOrUnknownRecordsAreRejected) {
   EXPECT_FALSE(decoder().decode(&r, sizeof(r)));
 }
 
+
+void fill_hdr(pal_record_hdr &h, uint32_t kind) {
+  h.kind = kind;
+  h.boot_ns = 2'000'000'000;
+  h.pid = h.tid = 77;
+  h.ppid = 1;
+  std::strcpy(h.comm, "vim");
+}
+
+TEST(RecordsTest, DeniedRenameIntoProtectedDirShowsBothNames) {
+  auto r = std::make_unique<pal_file_record>();
+  std::memset(r.get(), 0, sizeof(*r));
+  fill_hdr(r->hdr, PAL_REC_FILE);
+  r->event = PAL_EVENT_RENAME;
+  r->mechanism = PAL_MECH_FMOD_RET;
+  r->slot = 1;
+  r->action = PAL_ACT_DENY;
+  r->flags = PAL_EXEC_DECIDED;
+  set_path(r->path, "/home/u/key");
+  set_path(r->target, "/etc/ssl/private/key");
+  set_path(r->binary, "/usr/bin/mv");
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["kind"], "rename");
+  EXPECT_EQ((*ev)["path"], "/home/u/key");
+  EXPECT_EQ((*ev)["target"], "/etc/ssl/private/key");
+  EXPECT_EQ((*ev)["outcome"], "blocked");
+  EXPECT_EQ((*ev)["mechanism"], "fmod_ret");
+  EXPECT_EQ((*ev)["rule"]["policy"], "baseline");
+  EXPECT_FALSE(ev->contains("access"));
+  EXPECT_EQ(compact_line(*ev),
+            "🛑 rename  /home/u/key -> /etc/ssl/private/key by mv(77)  DENY "
+            "(blocked) baseline:3 \"no raw network tools\" [fmod_ret]");
+}
+
+TEST(RecordsTest, OpenShowsItsIntentsAndAuditOnlyWould) {
+  auto r = std::make_unique<pal_file_record>();
+  std::memset(r.get(), 0, sizeof(*r));
+  fill_hdr(r->hdr, PAL_REC_FILE);
+  r->event = PAL_EVENT_OPEN;
+  r->access = PAL_ACCESS_READ | PAL_ACCESS_WRITE | PAL_ACCESS_TRUNCATE;
+  r->mechanism = PAL_MECH_LSM;
+  r->slot = 1;
+  r->would = PAL_ACT_DENY;
+  r->would_policy = 1;
+  r->would_rule_id = 1;
+  r->flags = PAL_EXEC_WOULD;
+  set_path(r->path, "/tmp/x");
+  set_path(r->binary, "/usr/bin/vim.basic");
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["access"], nlohmann::json({"read", "write", "truncate"}));
+  EXPECT_EQ((*ev)["action"], "none");
+  EXPECT_EQ((*ev)["outcome"], "allowed");
+  EXPECT_EQ((*ev)["would"], "deny");
+  EXPECT_EQ((*ev)["would_rule"]["policy"], "trial");
+}
+
+TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
+  auto r = std::make_unique<pal_net_record>();
+  std::memset(r.get(), 0, sizeof(*r));
+  fill_hdr(r->hdr, PAL_REC_NET);
+  r->event = PAL_EVENT_CONNECT;
+  r->mechanism = PAL_MECH_CGROUP;
+  r->slot = 1;
+  r->action = PAL_ACT_KILL;
+  r->flags = PAL_EXEC_DECIDED;
+  r->port = 4444;
+  r->protocol = 6;
+  r->family = 6;
+  const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3};
+  std::memcpy(r->address, mapped, 16);
+  set_path(r->binary, "/usr/bin/bash");
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["kind"], "connect");
+  EXPECT_EQ((*ev)["address"], "10.1.2.3");
+  EXPECT_EQ((*ev)["family"], "ipv6");
+  EXPECT_EQ((*ev)["port"], 4444);
+  EXPECT_EQ((*ev)["protocol"], "tcp");
+  EXPECT_EQ((*ev)["outcome"], "blocked+killed");
+  EXPECT_EQ(compact_line(*ev),
+            "💀 connect 10.1.2.3:4444 tcp by bash(77)  KILL (blocked+killed) "
+            "baseline:3 \"no raw network tools\" [cgroup]");
+}
+
+TEST(RecordsTest, Ipv6AddressIsBracketedInTheCompactView) {
+  auto r = std::make_unique<pal_net_record>();
+  std::memset(r.get(), 0, sizeof(*r));
+  fill_hdr(r->hdr, PAL_REC_NET);
+  r->event = PAL_EVENT_BIND;
+  r->slot = 1;
+  r->port = 53;
+  r->protocol = 17;
+  r->family = 6;
+  r->address[15] = 1; // ::1
+  r->would = PAL_ACT_DENY;
+  r->flags = PAL_EXEC_WOULD;
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["address"], "::1");
+  const std::string line = compact_line(*ev);
+  EXPECT_TRUE(line.starts_with("🌐 bind    [::1]:53 udp by vim(77)  allowed  would deny"))
+      << line;
+}
+
 } // namespace
 } // namespace palisade::enforce

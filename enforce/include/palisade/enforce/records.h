@@ -36,6 +36,8 @@ private:
   nlohmann::json rule_json(const Catalog &c, uint32_t policy,
                            uint32_t rule_id) const;
   nlohmann::json decode_exec(const pal_exec_record &r) const;
+  template <typename Record>
+  nlohmann::json decided_event(const Record &r) const;
   nlohmann::json decode_file(const pal_file_record &r) const;
   nlohmann::json decode_net(const pal_net_record &r) const;
   nlohmann::json decode_exit(const pal_exit_record &r) const;
