@@ -16,25 +16,8 @@ TESTPROG=$(readlink -f "$2")
 EXPECT=$3
 shift 3
 
-if [ "$(id -u)" != 0 ]; then
-	# In CI this tier must run: not being root there is a failure.
-	if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
-	echo "SKIP: needs root (loads BPF programs)"
-	exit 77
-fi
-
-W=$(mktemp -d /tmp/palisade-e2e.XXXXXX)
-FAILS=0
-RUN_PID=""
-
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-pass() { echo "ok: $*"; }
-
-cleanup() {
-	[ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init e2e
 
 # Copies of one static binary play every role.
 mkdir -p "$W/bin" "$W/deny" "$W/cwd"
@@ -55,19 +38,7 @@ policy "trial" mode audit {
 }
 EOF
 
-"$ENFORCECTL" run "$W/policy.rules" -o json --audit-log "$W/audit.jsonl" \
-	--ready-file "$W/ready" "$@" >"$W/stdout" 2>"$W/stderr" &
-RUN_PID=$!
-i=0
-while [ ! -f "$W/ready" ]; do
-	if ! kill -0 "$RUN_PID" 2>/dev/null; then
-		echo "enforcectl run exited early:"; cat "$W/stderr"; exit 1
-	fi
-	i=$((i + 1))
-	[ $i -gt 600 ] && { echo "enforcectl run not ready after 60 s"; cat "$W/stderr"; exit 1; }
-	sleep 0.1
-done
-cat "$W/stderr"
+e2e_start_run "$@"
 
 grep -q "exec enforced by $EXPECT " "$W/stderr" &&
 	pass "probe chose $EXPECT" || fail "probe did not choose $EXPECT"
@@ -140,19 +111,13 @@ grep -q 'enforce -> audit' "$W/mode.out" && pass "mode switched back to audit" |
 try "switched back to audit" "$W/bin/wget"
 [ "$rc" = 0 ] && pass "audit again: nothing blocked" || fail "still blocked after switching back (rc=$rc)"
 
-sleep 1 # let the last records reach the trail
-kill -INT "$RUN_PID"
-wait "$RUN_PID"
-run_rc=$?
-RUN_PID=""
-[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
+e2e_stop_run
 
 try "after stop" "$W/bin/nc"
 [ "$rc" = 0 ] && pass "nothing enforced after stop" || fail "still enforced after stop (rc=$rc)"
 
 # --- the audit trail -----------------------------------------------------
 A="$W/audit.jsonl"
-lines_with() { grep -F "$1" "$A" | grep -F "$2" | grep -cF "$3"; }
 if [ "$EXPECT" != tracepoint+sigkill ]; then OUTCOME=blocked; else OUTCOME=killed; fi
 
 n=$(lines_with "\"path\":\"$W/bin/nc\"" '"action":"deny"' "\"outcome\":\"$OUTCOME\"")
@@ -174,10 +139,4 @@ n=$(lines_with "\"path\":\"$W/bin/allowed\"" '"action":"none"' '"outcome":"allow
 n=$(lines_with "\"path\":\"$W/bin/nc\"" '"args":[' '"ok"]')
 [ "$n" -ge 1 ] && pass "arguments recorded" || fail "arguments missing"
 
-if [ "$FAILS" != 0 ]; then
-	echo "--- audit trail"; cat "$A"; echo "---"
-	echo "$FAILS check(s) failed"
-	exit 1
-fi
-echo "all exec enforcement checks passed ($EXPECT)"
-exit 0
+e2e_finish "exec enforcement ($EXPECT)"

@@ -16,25 +16,10 @@ ENFORCECTL=$(readlink -f "$1")
 TESTPROG=$(readlink -f "$2")
 EXPECT=$3
 
-if [ "$(id -u)" != 0 ]; then
-	if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
-	echo "SKIP: needs root (loads BPF programs)"
-	exit 77
-fi
-
-W=$(mktemp -d /tmp/palisade-files.XXXXXX)
-FAILS=0
-RUN_PID=""
-
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-pass() { echo "ok: $*"; }
-
-cleanup() {
-	[ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null
-	umount "$W/bind" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init files
+E2E_CLEANUP=e2e_unmount
+e2e_unmount() { umount "$W/bind" 2>/dev/null; }
 
 S="$W/secret"
 P="$W/public"
@@ -72,19 +57,7 @@ policy "trial" mode audit {
 }
 EOF
 
-"$ENFORCECTL" run "$W/policy.rules" -o json --audit-log "$W/audit.jsonl" \
-	--ready-file "$W/ready" >"$W/stdout" 2>"$W/stderr" &
-RUN_PID=$!
-i=0
-while [ ! -f "$W/ready" ]; do
-	if ! kill -0 "$RUN_PID" 2>/dev/null; then
-		echo "enforcectl run exited early:"; cat "$W/stderr"; exit 1
-	fi
-	i=$((i + 1))
-	[ $i -gt 600 ] && { echo "enforcectl run not ready after 60 s"; cat "$W/stderr"; exit 1; }
-	sleep 0.1
-done
-cat "$W/stderr"
+e2e_start_run
 
 grep -q "file enforced by $EXPECT " "$W/stderr" &&
 	pass "probe chose $EXPECT for file events" || fail "probe did not choose $EXPECT"
@@ -167,17 +140,11 @@ grep -q 'audit -> enforce' "$W/mode.out" && pass "mode switched to enforce" ||
 denied "unlink after the switch to enforce" unlink "$W/trial/z2"
 "$ENFORCECTL" mode trial audit >/dev/null 2>&1
 
-sleep 1 # let the last records reach the trail
-kill -INT "$RUN_PID"
-wait "$RUN_PID"
-run_rc=$?
-RUN_PID=""
-[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
+e2e_stop_run
 allowed "write a secret after stop" open "$S/other" w
 
 # --- the audit trail -----------------------------------------------------
 A="$W/audit.jsonl"
-lines_with() { grep -F "$1" "$A" | grep -F "$2" | grep -cF "$3"; }
 n=$(lines_with '"kind":"open"' "\"path\":\"$S/other\"" '"message":"secrets are read-only"')
 [ "$n" -ge 4 ] && pass "trail has the denied writes with their message" ||
 	fail "trail has $n denied writes of $S/other, expected 4"
@@ -196,10 +163,4 @@ n=$(lines_with '"kind":"open"' "\"path\":\"$W/canary\"" '"outcome":"blocked+kill
 n=$(grep -F '"kind":"open"' "$A" | grep -cF "\"path\":\"$P/x\"")
 [ "$n" = 0 ] && pass "undecided opens are not reported" || fail "an allowed open was reported ($n)"
 
-if [ "$FAILS" != 0 ]; then
-	echo "--- audit trail"; cat "$A"; echo "---"
-	echo "$FAILS check(s) failed"
-	exit 1
-fi
-echo "all file enforcement checks passed ($EXPECT)"
-exit 0
+e2e_finish "file enforcement ($EXPECT)"

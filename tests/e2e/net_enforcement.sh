@@ -16,24 +16,8 @@ ENFORCECTL=$(readlink -f "$1")
 TESTPROG=$(readlink -f "$2")
 LISTEN=$3
 
-if [ "$(id -u)" != 0 ]; then
-	if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
-	echo "SKIP: needs root (loads BPF programs)"
-	exit 77
-fi
-
-W=$(mktemp -d /tmp/palisade-net.XXXXXX)
-FAILS=0
-RUN_PID=""
-
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-pass() { echo "ok: $*"; }
-
-cleanup() {
-	[ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_init net
 
 cp "$TESTPROG" "$W/admin"
 
@@ -62,19 +46,7 @@ policy "servers-trial" mode audit {
 EOF
 fi
 
-"$ENFORCECTL" run "$W/policy.rules" -o json --audit-log "$W/audit.jsonl" \
-	--ready-file "$W/ready" >"$W/stdout" 2>"$W/stderr" &
-RUN_PID=$!
-i=0
-while [ ! -f "$W/ready" ]; do
-	if ! kill -0 "$RUN_PID" 2>/dev/null; then
-		echo "enforcectl run exited early:"; cat "$W/stderr"; exit 1
-	fi
-	i=$((i + 1))
-	[ $i -gt 600 ] && { echo "enforcectl run not ready after 60 s"; cat "$W/stderr"; exit 1; }
-	sleep 0.1
-done
-cat "$W/stderr"
+e2e_start_run
 
 grep -q "connect/bind enforced by cgroup " "$W/stderr" &&
 	pass "probe chose the cgroup hooks" || fail "probe did not choose the cgroup hooks"
@@ -137,17 +109,11 @@ grep -q 'audit -> enforce' "$W/mode.out" && pass "mode switched to enforce" ||
 denied "connect after the switch to enforce" connect 127.0.0.1 8888 tcp
 "$ENFORCECTL" mode trial audit >/dev/null 2>&1
 
-sleep 1 # let the last records reach the trail
-kill -INT "$RUN_PID"
-wait "$RUN_PID"
-run_rc=$?
-RUN_PID=""
-[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
+e2e_stop_run
 allowed "connect to 9999 after stop" connect 127.0.0.1 9999 tcp
 
 # --- the audit trail -----------------------------------------------------
 A="$W/audit.jsonl"
-lines_with() { grep -F "$1" "$A" | grep -F "$2" | grep -cF "$3"; }
 n=$(lines_with '"kind":"connect"' '"port":9999' '"message":"no port 9999"')
 [ "$n" -ge 6 ] && pass "trail has the denied connects with their message" ||
 	fail "trail has $n denied connects to 9999, expected 6"
@@ -175,10 +141,4 @@ n=$(lines_with '"kind":"connect"' '"port":6666' '"outcome":"blocked+killed"')
 n=$(grep -F '"kind":"connect"' "$A" | grep -cF '"port":9998')
 [ "$n" = 0 ] && pass "undecided connects are not reported" || fail "an allowed connect was reported ($n)"
 
-if [ "$FAILS" != 0 ]; then
-	echo "--- audit trail"; cat "$A"; echo "---"
-	echo "$FAILS check(s) failed"
-	exit 1
-fi
-echo "all network enforcement checks passed (listen: $LISTEN)"
-exit 0
+e2e_finish "network enforcement (listen: $LISTEN)"

@@ -1,0 +1,70 @@
+# Shared by the e2e scripts (exec, file, net enforcement), sourced from the
+# script's own directory; runs under bash and busybox sh.
+#   e2e_init NAME          root check (77 locally, failure in CI), work dir
+#                          $W, counters, cleanup on exit
+#   e2e_start_run ARGS...  `$ENFORCECTL run $W/policy.rules -o json` with
+#                          the audit trail in $W/audit.jsonl; waits until it
+#                          is enforcing, prints its banner
+#   e2e_stop_run           SIGINT, checks it exits 0
+#   pass / fail MESSAGE    one result line; fail counts
+#   lines_with A B C       trail lines containing all three strings
+#   e2e_finish NAME        prints the trail on failure; exits 0 or 1
+
+e2e_init() {
+	if [ "$(id -u)" != 0 ]; then
+		# In CI this tier must run: not being root there is a failure.
+		if [ -n "${CI:-}" ]; then echo "FAIL: not root in CI"; exit 1; fi
+		echo "SKIP: needs root (loads BPF programs)"
+		exit 77
+	fi
+	W=$(mktemp -d "/tmp/palisade-$1.XXXXXX")
+	FAILS=0
+	RUN_PID=""
+	trap e2e_cleanup EXIT
+}
+
+e2e_cleanup() {
+	[ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null
+	[ -n "${E2E_CLEANUP:-}" ] && $E2E_CLEANUP
+	rm -rf "$W"
+}
+
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+pass() { echo "ok: $*"; }
+
+e2e_start_run() {
+	"$ENFORCECTL" run "$W/policy.rules" -o json --audit-log "$W/audit.jsonl" \
+		--ready-file "$W/ready" "$@" >"$W/stdout" 2>"$W/stderr" &
+	RUN_PID=$!
+	i=0
+	while [ ! -f "$W/ready" ]; do
+		if ! kill -0 "$RUN_PID" 2>/dev/null; then
+			echo "enforcectl run exited early:"; cat "$W/stderr"; exit 1
+		fi
+		i=$((i + 1))
+		[ $i -gt 600 ] && { echo "enforcectl run not ready after 60 s"; cat "$W/stderr"; exit 1; }
+		sleep 0.1
+	done
+	cat "$W/stderr"
+}
+
+e2e_stop_run() {
+	sleep 1 # let the last records reach the trail
+	kill -INT "$RUN_PID"
+	wait "$RUN_PID"
+	run_rc=$?
+	RUN_PID=""
+	[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
+}
+
+lines_with() { grep -F "$1" "$W/audit.jsonl" | grep -F "$2" | grep -cF "$3"; }
+
+e2e_finish() {
+	if [ "$FAILS" != 0 ]; then
+		echo "--- audit trail"; cat "$W/audit.jsonl"; echo "---"
+		echo "$FAILS check(s) failed"
+		exit 1
+	fi
+	echo "all $1 checks passed"
+	exit 0
+}
