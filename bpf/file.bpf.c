@@ -86,19 +86,7 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 		return 0;
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
-	rec->slot = ec->slot;
-	rec->action = ec->d.action;
-	rec->policy = ec->d.policy;
-	rec->rule_id = ec->d.rule_id;
-	rec->would = ec->d.would;
-	rec->would_policy = ec->d.would_policy;
-	rec->would_rule_id = ec->d.would_rule_id;
-	if (ec->d.action > PAL_ACT_ALLOW)
-		rec->flags |= PAL_EXEC_DECIDED;
-	if (ec->d.would > PAL_ACT_ALLOW)
-		rec->flags |= PAL_EXEC_WOULD;
-	if (ec->d.fail_closed)
-		rec->flags |= PAL_EXEC_FAIL_CLOSED;
+	pal_record_decision(rec, ec);
 	pal_emit(rec, sizeof(*rec));
 	if (ec->d.action == PAL_ACT_KILL)
 		bpf_send_signal(PAL_SIGKILL);

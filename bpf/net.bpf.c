@@ -96,17 +96,7 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_
 		return PAL_ACT_NONE;
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_NET);
-	rec->slot = ec->slot;
-	rec->action = ec->d.action;
-	rec->policy = ec->d.policy;
-	rec->rule_id = ec->d.rule_id;
-	rec->would = ec->d.would;
-	rec->would_policy = ec->d.would_policy;
-	rec->would_rule_id = ec->d.would_rule_id;
-	if (ec->d.action > PAL_ACT_ALLOW)
-		rec->flags |= PAL_EXEC_DECIDED;
-	if (ec->d.would > PAL_ACT_ALLOW)
-		rec->flags |= PAL_EXEC_WOULD;
+	pal_record_decision(rec, ec);
 	pal_emit(rec, sizeof(*rec));
 	if (ec->d.action == PAL_ACT_KILL) {
 		if (can_signal) {

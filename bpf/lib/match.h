@@ -424,6 +424,25 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 	}
 }
 
+/* Copies a decision into a file or network record (their fields have the
+ * same names): who decided, what, and the PAL_EXEC_* flags. */
+#define pal_record_decision(rec, ec)                                   \
+	do {                                                           \
+		(rec)->slot = (ec)->slot;                              \
+		(rec)->action = (ec)->d.action;                        \
+		(rec)->policy = (ec)->d.policy;                        \
+		(rec)->rule_id = (ec)->d.rule_id;                      \
+		(rec)->would = (ec)->d.would;                          \
+		(rec)->would_policy = (ec)->d.would_policy;            \
+		(rec)->would_rule_id = (ec)->d.would_rule_id;          \
+		if ((ec)->d.action > PAL_ACT_ALLOW)                    \
+			(rec)->flags |= PAL_EXEC_DECIDED;              \
+		if ((ec)->d.would > PAL_ACT_ALLOW)                     \
+			(rec)->flags |= PAL_EXEC_WOULD;                \
+		if ((ec)->d.fail_closed)                               \
+			(rec)->flags |= PAL_EXEC_FAIL_CLOSED;          \
+	} while (0)
+
 /* Some rule of the active slot is for `event`: hooks whose event has none
  * return before resolving anything. */
 static __always_inline int pal_event_has_rules(__u32 event)
