@@ -1,0 +1,458 @@
+// Every diagnostic message the frontend and the engine can emit has a test
+// input that produces it. The message templates are read from the sources:
+//   - each entry of the syntax error table (error_message<g::...> in
+//     dsl/src/parse_errors.h), and each `err.message = ...` of its refine<>s;
+//   - the message argument of every `.error(` / `.warning(` call, of the
+//     value parser's `error(message, hint)` helper and of rule_warnings'
+//     `Finding{message, hints}`, in dsl/src and engine/src.
+// A message built at run time ("unknown field '" + name + "'") becomes its
+// fixed fragments, which must appear in that order in one produced message;
+// `c ? "a" : "b"` gives one template per alternative. Expressions without a
+// string literal (a message passed on, e.g. `e.message`) are not templates:
+// their literals are found where they are built.
+// The corpus: every tests/golden/*/ case compiled as golden_test does, and
+// every input of tests/unit/dsl/parse_reject_test.cpp (the string literals
+// passed to parse_fail(), read from that file so its assertions stay as
+// they are), plus the inputs below that no golden can express.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "palisade/abi.h"
+#include "palisade/dsl/parser.h"
+#include "palisade/engine/compile.h"
+
+namespace palisade::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSourceDir = PALISADE_SOURCE_DIR;
+const fs::path kGoldenDir = PALISADE_GOLDEN_DIR;
+
+// Messages no input can produce, with the reason. Keyed by the template's
+// first fragment.
+const std::map<std::string, std::string> kUnreachable = {
+    // grammar::file ends only at eof and raises on anything else.
+    {"internal error: the parser stopped", "guards against a grammar bug"},
+    {"internal error while parsing: ",
+     "only a std::exception other than bad_alloc out of the parser"},
+    {"out of memory while parsing", "needs an allocation failure"},
+};
+
+std::string read(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// ---- a small C++ lexer: enough to find string literals and calls
+
+struct Tok {
+  enum Kind { Str, Word, Punct } kind;
+  std::string text; // a string literal's value, after escapes
+  int line;
+};
+
+void unescape(std::string_view body, std::string &out) {
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '\\' || i + 1 == body.size()) {
+      out += body[i];
+      continue;
+    }
+    const char c = body[++i];
+    switch (c) {
+    case 'n': out += '\n'; break;
+    case 't': out += '\t'; break;
+    case '0': out += '\0'; break;
+    case 'x': {
+      size_t j = i + 1;
+      while (j < body.size() && std::isxdigit(static_cast<unsigned char>(body[j])))
+        ++j;
+      out += static_cast<char>(std::stoi(std::string(body.substr(i + 1, j - i - 1)), nullptr, 16));
+      i = j - 1;
+      break;
+    }
+    default: out += c; // \" \\ \'
+    }
+  }
+}
+
+std::vector<Tok> lex(const std::string &s) {
+  std::vector<Tok> out;
+  int line = 1;
+  size_t i = 0;
+  const auto count_lines = [&](size_t from, size_t to) {
+    line += static_cast<int>(std::count(s.begin() + from, s.begin() + to, '\n'));
+  };
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '\n') {
+      ++line;
+      ++i;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (s.compare(i, 2, "//") == 0) {
+      i = s.find('\n', i);
+      if (i == s.npos)
+        break;
+    } else if (s.compare(i, 2, "/*") == 0) {
+      const size_t end = s.find("*/", i) + 2;
+      count_lines(i, end);
+      i = end;
+    } else if (s.compare(i, 2, "R\"") == 0) {
+      const size_t open = s.find('(', i);
+      const std::string close = ")" + s.substr(i + 2, open - i - 2) + "\"";
+      const size_t end = s.find(close, open);
+      Tok t{Tok::Str, s.substr(open + 1, end - open - 1), line};
+      count_lines(i, end);
+      i = end + close.size();
+      if (!out.empty() && out.back().kind == Tok::Str)
+        out.back().text += t.text;
+      else
+        out.push_back(std::move(t));
+    } else if (c == '"' || c == '\'') {
+      size_t j = i + 1;
+      while (s[j] != c)
+        j += s[j] == '\\' ? 2 : 1;
+      if (c == '\'') {
+        out.push_back({Tok::Punct, "'", line});
+      } else {
+        std::string value;
+        unescape(std::string_view(s).substr(i + 1, j - i - 1), value);
+        if (!out.empty() && out.back().kind == Tok::Str)
+          out.back().text += value; // "a" "b" is one literal
+        else
+          out.push_back({Tok::Str, std::move(value), line});
+      }
+      i = j + 1;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      size_t j = i;
+      while (j < s.size() &&
+             (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_'))
+        ++j;
+      out.push_back({Tok::Word, s.substr(i, j - i), line});
+      i = j;
+    } else {
+      out.push_back({Tok::Punct, std::string(1, c), line});
+      ++i;
+    }
+  }
+  return out;
+}
+
+bool is(const std::vector<Tok> &t, size_t i, std::string_view text) {
+  return i < t.size() && t[i].kind != Tok::Str && t[i].text == text;
+}
+
+// The arguments of the call whose '(' or '{' is at `open`: token ranges.
+std::vector<std::pair<size_t, size_t>> arguments(const std::vector<Tok> &t,
+                                                 size_t open) {
+  std::vector<std::pair<size_t, size_t>> args;
+  int depth = 0;
+  size_t start = open + 1;
+  for (size_t i = open; i < t.size(); ++i) {
+    if (t[i].kind != Tok::Punct)
+      continue;
+    const char c = t[i].text[0];
+    if (c == '(' || c == '{' || c == '[')
+      ++depth;
+    else if (c == ')' || c == '}' || c == ']') {
+      if (--depth == 0) {
+        args.emplace_back(start, i);
+        return args;
+      }
+    } else if (c == ',' && depth == 1) {
+      args.emplace_back(start, i);
+      start = i + 1;
+    }
+  }
+  return args;
+}
+
+struct Template {
+  std::string where; // file:line
+  std::vector<std::string> fragments;
+  std::string owner; // for refine<g::X>: X; for the table entry X: X
+  bool table = false;
+  std::string text() const {
+    std::string s;
+    for (const auto &f : fragments)
+      s += (s.empty() ? "" : "...") + f;
+    return s;
+  }
+};
+
+// The templates of the expression in tokens [b, e): its fixed fragments, one
+// template per alternative of `c ? "a" : "b"`.
+std::vector<std::vector<std::string>> fragments(const std::vector<Tok> &t,
+                                                size_t b, size_t e) {
+  std::vector<std::vector<std::string>> slots; // each: its alternatives
+  bool choice_open = false;
+  for (size_t i = b; i < e; ++i) {
+    if (t[i].kind != Tok::Str)
+      continue;
+    if (i > b && is(t, i - 1, ":") && choice_open) {
+      slots.back().push_back(t[i].text);
+      choice_open = false;
+    } else if (i > b && is(t, i - 1, ":")) {
+      // `p ? p->name : "?"`: a fallback for a runtime part, not text of its own
+    } else {
+      slots.push_back({t[i].text});
+      choice_open = i > b && is(t, i - 1, "?");
+    }
+  }
+  std::vector<std::vector<std::string>> out;
+  if (slots.empty())
+    return out;
+  out.push_back({});
+  for (const auto &slot : slots) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto &prefix : out)
+      for (const auto &alt : slot) {
+        next.push_back(prefix);
+        next.back().push_back(alt);
+      }
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::vector<Template> templates_of(const fs::path &file) {
+  const std::vector<Tok> t = lex(read(file));
+  const std::string name = fs::relative(file, kSourceDir).string();
+  std::vector<Template> out;
+  std::string refine_of; // the refine<g::X> being read, if any
+  const auto add = [&](size_t b, size_t e, const std::string &owner,
+                       bool table) {
+    for (auto &f : fragments(t, b, e))
+      if (!f.empty()) {
+        int line = 0;
+        for (size_t i = b; i < e && !line; ++i)
+          if (t[i].kind == Tok::Str)
+            line = t[i].line;
+        out.push_back({name + ":" + std::to_string(line), std::move(f), owner,
+                       table});
+      }
+  };
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (is(t, i, "template"))
+      refine_of.clear();
+    // error_message<g::X> = {"message", ...}
+    // (`::` is two tokens)
+    if (is(t, i, "error_message") && is(t, i + 1, "<") && is(t, i + 2, "g") &&
+        is(t, i + 6, ">") && is(t, i + 7, "=") && is(t, i + 8, "{")) {
+      const auto args = arguments(t, i + 8);
+      add(args[0].first, args[0].second, t[i + 5].text, true);
+    }
+    // refine<g::X>(...) { ... }
+    if (is(t, i, "refine") && is(t, i + 1, "<") && is(t, i + 2, "g") &&
+        is(t, i + 6, ">") && i > 0 && is(t, i - 1, "void"))
+      refine_of = t[i + 5].text;
+    // err.message = ...;
+    if (is(t, i, "err") && is(t, i + 1, ".") && is(t, i + 2, "message") &&
+        is(t, i + 3, "=")) {
+      size_t e = i + 4;
+      while (!is(t, e, ";"))
+        ++e;
+      add(i + 4, e, refine_of, false);
+    }
+    // diags.error(loc, message), .warning(loc, message)
+    if ((is(t, i, "error") || is(t, i, "warning")) && is(t, i + 1, "(")) {
+      const auto args = arguments(t, i + 1);
+      const bool member = i > 0 && is(t, i - 1, ".");
+      const size_t which = member ? 1 : 0; // error(message, hint) helper
+      if (args.size() > which)
+        add(args[which].first, args[which].second, refine_of, false);
+    }
+    // rule_warnings: Finding{message, hints}
+    if (is(t, i, "Finding") && is(t, i + 1, "{")) {
+      const auto args = arguments(t, i + 1);
+      add(args[0].first, args[0].second, "", false);
+    }
+  }
+  return out;
+}
+
+std::vector<Template> all_templates() {
+  std::vector<Template> out;
+  std::vector<fs::path> files;
+  for (const char *dir : {"dsl/src", "engine/src"})
+    for (const auto &e : fs::recursive_directory_iterator(kSourceDir / dir))
+      if (e.path().extension() == ".cpp" || e.path().extension() == ".h")
+        files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto &f : files)
+    for (auto &t : templates_of(f))
+      out.push_back(std::move(t));
+  return out;
+}
+
+// ---- the corpus
+
+void collect(const dsl::Diagnostics &diags, std::vector<std::string> &out) {
+  for (const auto &d : diags.all())
+    out.push_back(d.message);
+}
+
+// A golden case, as golden_test.cpp runs it: the .rules files in name
+// order, compiled for slot 0 when they all parse.
+void run_golden(const fs::path &dir, std::vector<std::string> &out) {
+  std::vector<fs::path> inputs;
+  for (const auto &e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".rules")
+      inputs.push_back(e.path());
+  std::sort(inputs.begin(), inputs.end());
+  dsl::Diagnostics diags;
+  std::vector<dsl::PolicyFile> files;
+  bool parsed = true;
+  for (const auto &p : inputs) {
+    if (auto f = dsl::parse_rules(p.filename().string(), read(p), diags))
+      files.push_back(std::move(*f));
+    else
+      parsed = false;
+  }
+  if (parsed)
+    (void)compile(files, TargetCaps{}, 0, diags);
+  collect(diags, out);
+}
+
+// The inputs of parse_reject_test.cpp: each parse_fail("literal").
+std::vector<std::string> reject_inputs() {
+  const std::vector<Tok> t =
+      lex(read(kSourceDir / "tests/unit/dsl/parse_reject_test.cpp"));
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 2 < t.size(); ++i)
+    if (is(t, i, "parse_fail") && is(t, i + 1, "(") && t[i + 2].kind == Tok::Str)
+      out.push_back(t[i + 2].text);
+  return out;
+}
+
+struct Corpus {
+  std::vector<std::string> messages;
+  size_t golden_cases = 0, golden_invalid = 0, reject_inputs = 0;
+};
+
+Corpus corpus() {
+  Corpus c;
+  std::vector<fs::path> cases;
+  for (const auto &e : fs::directory_iterator(kGoldenDir))
+    if (e.is_directory())
+      cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  for (const auto &dir : cases) {
+    ++c.golden_cases;
+    c.golden_invalid += fs::exists(dir / "expected.json") ? 0 : 1;
+    run_golden(dir, c.messages);
+  }
+  for (const auto &input : reject_inputs()) {
+    ++c.reject_inputs;
+    dsl::Diagnostics diags;
+    (void)dsl::parse_rules("test.rules", input, diags);
+    collect(diags, c.messages);
+  }
+  // Inputs no golden can express: a file that cannot be read (the parser
+  // reject test checks its text too) and a slot past the last.
+  {
+    dsl::Diagnostics diags;
+    (void)dsl::parse_rules_file("/nonexistent/palisade/x.rules", diags);
+    collect(diags, c.messages);
+  }
+  {
+    dsl::Diagnostics diags;
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(*dsl::parse_rules("slot.rules", "", diags));
+    (void)compile(files, TargetCaps{}, PAL_SLOTS, diags);
+    collect(diags, c.messages);
+  }
+  return c;
+}
+
+bool produced(const std::vector<std::string> &fragments,
+              const std::vector<std::string> &messages) {
+  for (const auto &m : messages) {
+    size_t at = 0;
+    bool all = true;
+    for (const auto &f : fragments) {
+      const size_t found = m.find(f, at);
+      if (found == m.npos) {
+        all = false;
+        break;
+      }
+      at = found + f.size();
+    }
+    if (all)
+      return true;
+  }
+  return false;
+}
+
+TEST(DiagnosticsCoverage, TheExtractorFindsTheKnownKinds) {
+  const auto templates = all_templates();
+  const auto has = [&](const std::vector<std::string> &f) {
+    return std::any_of(templates.begin(), templates.end(),
+                       [&](const Template &t) { return t.fragments == f; });
+  };
+  EXPECT_TRUE(has({"expected 'let' or 'policy'"})); // the table
+  EXPECT_TRUE(has({"unknown field '", "'"}));       // .error(loc, a + b)
+  EXPECT_TRUE(has({"empty list never matches"}));   // c ? "a" : "b"
+  EXPECT_TRUE(has({"empty list: 'not in' always matches"}));
+  EXPECT_TRUE(has({"unknown protocol '", "'"})); // error(message, hint)
+  EXPECT_TRUE(has({"rule never matches: its condition can never hold"}));
+  EXPECT_TRUE(has({"tab character in a string"})); // err.message =
+  EXPECT_GT(templates.size(), 80u);
+}
+
+TEST(DiagnosticsCoverage, EveryMessageHasACase) {
+  const auto templates = all_templates();
+  const Corpus c = corpus();
+  std::set<std::string> owners_covered; // refine<g::X> templates produced
+  std::vector<bool> covered(templates.size());
+  for (size_t i = 0; i < templates.size(); ++i) {
+    covered[i] = produced(templates[i].fragments, c.messages);
+    if (covered[i] && !templates[i].table && !templates[i].owner.empty())
+      owners_covered.insert(templates[i].owner);
+  }
+  std::string missing;
+  size_t n_covered = 0, n_allowed = 0;
+  for (size_t i = 0; i < templates.size(); ++i) {
+    const Template &t = templates[i];
+    // A table entry whose refine<> rewrites the message is covered by the
+    // rewritten message (each of those is a template of its own).
+    if (!covered[i] && t.table && owners_covered.count(t.owner))
+      covered[i] = true;
+    if (covered[i]) {
+      ++n_covered;
+      continue;
+    }
+    if (kUnreachable.count(t.fragments.front())) {
+      ++n_allowed;
+      continue;
+    }
+    missing += "  " + t.where + ": " + t.text() + "\n";
+  }
+  std::printf("diagnostic templates: %zu, covered %zu, allowlisted %zu\n"
+              "corpus: %zu golden cases (%zu invalid), %zu parser reject "
+              "inputs, %zu messages\n",
+              templates.size(), n_covered, n_allowed, c.golden_cases,
+              c.golden_invalid, c.reject_inputs, c.messages.size());
+  EXPECT_TRUE(missing.empty()) << "diagnostic messages no test input produces:\n"
+                         << missing;
+  for (const auto &entry : kUnreachable) {
+    const std::string &first = entry.first;
+    const bool listed = std::any_of(
+        templates.begin(), templates.end(),
+        [&](const Template &t) { return t.fragments.front() == first; });
+    EXPECT_TRUE(listed) << "stale allowlist entry: " << first;
+  }
+}
+
+} // namespace
+} // namespace palisade::engine
