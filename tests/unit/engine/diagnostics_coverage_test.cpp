@@ -36,14 +36,21 @@ namespace fs = std::filesystem;
 const fs::path kSourceDir = PALISADE_SOURCE_DIR;
 const fs::path kGoldenDir = PALISADE_GOLDEN_DIR;
 
-// Messages no input can produce, with the reason. Keyed by the template's
-// first fragment.
+// Messages no input can produce, with the reason. Keyed by one of the
+// template's fragments.
 const std::map<std::string, std::string> kUnreachable = {
     // grammar::file ends only at eof and raises on anything else.
     {"internal error: the parser stopped", "guards against a grammar bug"},
     {"internal error while parsing: ",
      "only a std::exception other than bad_alloc out of the parser"},
     {"out of memory while parsing", "needs an allocation failure"},
+    // Backstops behind an earlier check of the same thing.
+    {"an alternative of this condition has more than ",
+     "normalize.cpp reports the same limit at the condition first"},
+    {"' takes one number",
+     "the parser gives an ordering operator exactly one number"},
+    {" is empty", "the parser rejects a range whose first number is greater "
+               "(\"empty range ...: its first number is greater\")"},
 };
 
 std::string read(const fs::path &p) {
@@ -375,6 +382,11 @@ Corpus corpus() {
   return c;
 }
 
+bool allowlisted(const Template &t) {
+  return std::any_of(t.fragments.begin(), t.fragments.end(),
+                     [](const std::string &f) { return kUnreachable.count(f); });
+}
+
 bool produced(const std::vector<std::string> &fragments,
               const std::vector<std::string> &messages) {
   for (const auto &m : messages) {
@@ -432,7 +444,7 @@ TEST(DiagnosticsCoverage, EveryMessageHasACase) {
       ++n_covered;
       continue;
     }
-    if (kUnreachable.count(t.fragments.front())) {
+    if (allowlisted(t)) {
       ++n_allowed;
       continue;
     }
@@ -449,7 +461,10 @@ TEST(DiagnosticsCoverage, EveryMessageHasACase) {
     const std::string &first = entry.first;
     const bool listed = std::any_of(
         templates.begin(), templates.end(),
-        [&](const Template &t) { return t.fragments.front() == first; });
+        [&](const Template &t) {
+          return std::find(t.fragments.begin(), t.fragments.end(), first) !=
+                 t.fragments.end();
+        });
     EXPECT_TRUE(listed) << "stale allowlist entry: " << first;
   }
 }
