@@ -342,9 +342,106 @@ std::vector<std::string> reject_inputs() {
   return out;
 }
 
+// Policies past the kernel's capacities: too big to keep as goldens, so
+// they are written here, each just over one limit of bpf/include/palisade/
+// abi.h.
+std::string paths_list(const std::string &name, size_t n,
+                       const std::string &prefix) {
+  std::string s = "let " + name + " = [";
+  for (size_t i = 0; i < n; ++i)
+    s += (i ? ", \"" : "\"") + prefix + std::to_string(i) + "\"";
+  return s + "]\n";
+}
+
+struct CapacityInput {
+  std::string name, error, text; // `error`: part of the one error expected
+};
+
+std::vector<CapacityInput> capacity_inputs() {
+  std::vector<CapacityInput> out;
+  const auto policy = [](const std::string &rules) {
+    return "policy \"p\" mode enforce {\n" + rules + "}\n";
+  };
+  { // PAL_MAX_RULES + 1 rules
+    std::string rules;
+    for (size_t i = 0; i <= PAL_MAX_RULES; ++i)
+      rules += "deny exec when path == \"/t" + std::to_string(i) + "\"\n";
+    out.push_back({"too_many_rules", "too many rules", policy(rules)});
+  }
+  { // PAL_MAX_ATOMS + 1 distinct comparisons, 8 x 8 to a rule
+    std::string rules;
+    for (size_t r = 0; r * 64 <= PAL_MAX_ATOMS; ++r) {
+      rules += "deny exec when ";
+      for (size_t t = 0; t < 8; ++t) {
+        rules += t ? " or (" : "(";
+        for (size_t i = 0; i < 8; ++i)
+          rules += std::string(i ? " and " : "") + "not path == \"/a" +
+                   std::to_string(r * 64 + t * 8 + i) + "\"";
+        rules += ")";
+      }
+      rules += "\n";
+    }
+    out.push_back({"too_many_atoms", "too many distinct comparisons",
+                   policy(rules)});
+  }
+  { // PAL_SLOT_TERMS + 8 alternatives, 8 to a rule
+    std::string rules;
+    for (size_t r = 0; r * 8 <= PAL_SLOT_TERMS; ++r) {
+      rules += "deny exec when path under \"/u" + std::to_string(r) + "/0\"";
+      for (size_t i = 1; i < 8; ++i)
+        rules += " or path under \"/u" + std::to_string(r) + "/" +
+                 std::to_string(i) + "\"";
+      rules += "\n";
+    }
+    out.push_back({"too_many_terms", "alternatives over all policies", policy(rules)});
+  }
+  { // PAL_SLOT_LITS + 64 comparisons in alternatives: 8 x 8 to a rule
+    std::string cond;
+    for (size_t t = 0; t < 8; ++t) {
+      cond += t ? " or (" : "(";
+      for (size_t i = 0; i < 8; ++i)
+        cond += std::string(i ? " and " : "") + "not path == \"/x" +
+                std::to_string(t) + "/" + std::to_string(i) + "\"";
+      cond += ")";
+    }
+    std::string rules;
+    for (size_t r = 0; r * 64 <= PAL_SLOT_LITS; ++r)
+      rules += "deny exec when " + cond + "\n";
+    out.push_back({"too_many_lits", "comparisons over all policies", policy(rules)});
+  }
+  // PAL_SLOT_ENTRIES path entries, and one more
+  out.push_back({"too_many_path_entries", "path entries",
+                   paths_list("big", PAL_SLOT_ENTRIES, "/f") +
+                       policy("deny exec when path in big\n"
+                              "deny exec when path under \"/f0\"\n")});
+  // PAL_SLOT_ENTRIES path entries, and an address's value entries
+  out.push_back({"too_many_entries", "path, access and value entries",
+                   paths_list("big", PAL_SLOT_ENTRIES, "/f") +
+                       policy("deny exec when path in big\n"
+                              "deny connect when address == \"10.0.0.1\"\n")});
+  // Each of 65536 paths is held by its list and four directories above it.
+  out.push_back({"too_many_held", "(path, comparison) pairs",
+                   paths_list("big", 65536, "/d/e/g/f") +
+                       policy("deny exec when path in big\n"
+                              "deny exec when path under \"/\"\n"
+                              "deny exec when path under \"/d\"\n"
+                              "deny exec when path under \"/d/e\"\n"
+                              "deny exec when path under \"/d/e/g\"\n")});
+  // 'under "/"' is a candidate of every entry: three times 65537, and the
+  // list's own 65536.
+  out.push_back({"too_many_candidates", "candidate records",
+                   paths_list("big", 65536, "/f") +
+                       policy("deny exec when path under \"/\"\n"
+                              "audit exec when path under \"/\"\n"
+                              "kill exec when path under \"/\"\n"
+                              "deny exec when path in big\n")});
+  return out;
+}
+
 struct Corpus {
   std::vector<std::string> messages;
-  size_t golden_cases = 0, golden_invalid = 0, reject_inputs = 0;
+  size_t golden_cases = 0, golden_invalid = 0, reject_inputs = 0,
+         capacity_inputs = 0;
 };
 
 Corpus corpus() {
@@ -364,6 +461,22 @@ Corpus corpus() {
     dsl::Diagnostics diags;
     (void)dsl::parse_rules("test.rules", input, diags);
     collect(diags, c.messages);
+  }
+  for (const auto &in : capacity_inputs()) {
+    dsl::Diagnostics diags;
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(*dsl::parse_rules(in.name + ".rules", in.text, diags));
+    (void)compile(files, TargetCaps{}, 0, diags);
+    // Each is over one limit only: its error, and no other.
+    std::vector<std::string> errors;
+    for (const auto &d : diags.all())
+      if (d.severity == dsl::Severity::Error)
+        errors.push_back(d.message);
+    EXPECT_EQ(errors.size(), 1u) << in.name;
+    EXPECT_TRUE(!errors.empty() && errors[0].find(in.error) != errors[0].npos)
+        << in.name << ": " << (errors.empty() ? "no error" : errors[0]);
+    collect(diags, c.messages);
+    ++c.capacity_inputs;
   }
   // Inputs no golden can express: a file that cannot be read (the parser
   // reject test checks its text too) and a slot past the last.
@@ -452,9 +565,10 @@ TEST(DiagnosticsCoverage, EveryMessageHasACase) {
   }
   std::printf("diagnostic templates: %zu, covered %zu, allowlisted %zu\n"
               "corpus: %zu golden cases (%zu invalid), %zu parser reject "
-              "inputs, %zu messages\n",
+              "inputs, %zu capacity inputs, %zu messages\n",
               templates.size(), n_covered, n_allowed, c.golden_cases,
-              c.golden_invalid, c.reject_inputs, c.messages.size());
+              c.golden_invalid, c.reject_inputs, c.capacity_inputs,
+              c.messages.size());
   EXPECT_TRUE(missing.empty()) << "diagnostic messages no test input produces:\n"
                          << missing;
   for (const auto &entry : kUnreachable) {
