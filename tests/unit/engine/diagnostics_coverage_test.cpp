@@ -9,11 +9,18 @@
 // fixed fragments, which must appear in that order in one produced message;
 // `c ? "a" : "b"` gives one template per alternative. Expressions without a
 // string literal (a message passed on, e.g. `e.message`) are not templates:
-// their literals are found where they are built.
+// their literals are found where they are built (kPassedOn lists them).
+// A table entry whose refine<> rewrites the message counts as covered when
+// one of the rewritten messages is.
 // The corpus: every tests/golden/*/ case compiled as golden_test does, and
 // every input of tests/unit/dsl/parse_reject_test.cpp (the string literals
 // passed to parse_fail(), read from that file so its assertions stay as
-// they are), plus the inputs below that no golden can express.
+// they are), plus inputs written here: policies past the kernel's
+// capacities (megabytes of text, too big for goldens), an unreadable file
+// and a slot that does not exist.
+// A message no input produces fails EveryMessageHasACase with its
+// file:line; add a golden (UPDATE_GOLDEN=1 writes expected.diag) or a
+// parser reject case. kUnreachable lists the few no input can reach.
 #include <gtest/gtest.h>
 
 #include <algorithm>
