@@ -4,6 +4,7 @@
 // (match.h pal_lookup_ids) and the event JSON.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
 #include "compile_text.h"
@@ -193,6 +194,24 @@ TEST(IdFields, EventJson) {
   EXPECT_FALSE(
       event_from_json(R"({"event":"exec","path":"/bin/su","gid":-1})", error));
   EXPECT_EQ(error, "\"gid\" must be a number 0..4294967295");
+}
+
+TEST(IdFields, ExplainShowsTheIds) {
+  auto c = compile_text(R"(policy "p" mode enforce {
+    deny exec when uid != 0
+  })");
+  const Event ev = with_ids(event_of(PAL_EVENT_EXEC, "/usr/bin/su", "/bin/sh"),
+                            1000, 100, 0, 4242);
+  Explanation e = explain_event(c, ev);
+  std::string text = explanation_text(e);
+  EXPECT_NE(text.find("as uid 1000 gid 100 euid 0 pid 4242"), std::string::npos)
+      << text;
+  auto j = nlohmann::json::parse(explanation_json(e));
+  EXPECT_EQ(j["event"]["uid"], 1000);
+  EXPECT_EQ(j["event"]["gid"], 100);
+  EXPECT_EQ(j["event"]["euid"], 0);
+  EXPECT_EQ(j["event"]["pid"], 4242);
+  EXPECT_EQ(e.verdict.action, PAL_ACT_DENY);
 }
 
 } // namespace
