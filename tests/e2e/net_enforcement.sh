@@ -49,6 +49,7 @@ policy "egress" mode enforce {
   deny connect when port == 9996 and uid != 0 "no 9996 but for root"
   allow connect when port == 9995 and uid == 0
   deny connect when port == 9995 and uid in [0..4241, 4243..65535]
+  deny connect when port == 9994 and euid == 4242 and gid == 4242 and pid > 1
 }
 policy "trial" mode audit {
   deny connect when port == 8888
@@ -124,6 +125,8 @@ denied "uid 4242 connects to 9996" as 4242 /proc/self/exe connect 127.0.0.1 9996
 allowed "uid 4242 connects to 9995 (allowed by uid)" as 4242 /proc/self/exe connect 127.0.0.1 9995 tcp
 allowed "root connects to 9995 (allow for uid 0)" connect 127.0.0.1 9995 tcp
 denied "uid 1000 connects to 9995" as 1000 /proc/self/exe connect 127.0.0.1 9995 tcp
+denied "euid and gid 4242 connect to 9994" as 4242 /proc/self/exe connect 127.0.0.1 9994 tcp
+allowed "root connects to 9994" connect 127.0.0.1 9994 tcp
 denied "UDP bind in 2000..2099" bind 127.0.0.1 2050 udp
 allowed "TCP bind in 2000..2099" bind 127.0.0.1 2050 tcp
 allowed "UDP bind at 2100" bind 127.0.0.1 2100 udp
