@@ -129,19 +129,12 @@ std::string id_value(Random &r) {
   return r.chance(60) ? std::to_string(r.pick(kIds)) : r.pick(kIdRanges);
 }
 
-std::string id_list(Random &r) {
+// A list of 1..3 numbers or ranges drawn by `value` (port_value, id_value).
+std::string number_list(Random &r, std::string (*value)(Random &)) {
   size_t n = r.below(3) + 1;
   std::string out = "[";
   for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") + id_value(r);
-  return out + "]";
-}
-
-std::string port_list(Random &r) {
-  size_t n = r.below(3) + 1;
-  std::string out = "[";
-  for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") + port_value(r);
+    out += (i ? ", " : "") + value(r);
   return out + "]";
 }
 
@@ -196,9 +189,9 @@ std::string random_comparison(Random &r, const std::string &field) {
     case 1:
       return field + " != " + port_value(r);
     case 2:
-      return field + " in " + port_list(r);
+      return field + " in " + number_list(r, port_value);
     case 3:
-      return field + " not in " + port_list(r);
+      return field + " not in " + number_list(r, port_value);
     default:
       return field + " " + r.pick(ordering) + " " +
              std::to_string(r.pick(bounds));
@@ -212,8 +205,8 @@ std::string random_comparison(Random &r, const std::string &field) {
     switch (r.below(5)) {
     case 0: return field + " == " + id_value(r);
     case 1: return field + " != " + id_value(r);
-    case 2: return field + " in " + id_list(r);
-    case 3: return field + " not in " + id_list(r);
+    case 2: return field + " in " + number_list(r, id_value);
+    case 3: return field + " not in " + number_list(r, id_value);
     default:
       return field + " " + r.pick(ordering) + " " +
              std::to_string(r.pick(bounds));
