@@ -8,8 +8,7 @@
  *    ("exact"), else one longest-prefix lookup in the "atoms" LPM trie
  *    finds the deepest directory entry; a value field (access, port,
  *    address, protocol, family, uid, gid, euid, pid) is one longest-prefix
- *    lookup of its bytes
- *    in the same trie. The "held" hash says which atoms hold for the entry
+ *    lookup of its bytes in the same trie. The "held" hash says which atoms hold for the entry
  *    (its prefix closure); its candidate list names the only terms that
  *    can hold through it.
  * 2. Candidates: the lists of the entries found and the slot's "always"
