@@ -40,6 +40,8 @@ static __always_inline struct pal_eval_ctx *pal_match_run(struct pal_match_input
 		.path = &in->path, .binary = &in->binary, .target = &in->target,
 		.cgroup = &in->cgroup,
 		.port = in->port, .protocol = in->protocol, .family = in->family,
+		.uid = in->uid, .gid = in->gid, .euid = in->euid, .pid = in->pid,
+		.ids_given = 1,
 	};
 
 	__builtin_memcpy(ev.address, in->address, sizeof(ev.address));
@@ -73,6 +75,10 @@ int pal_match_test(void *ctx)
 	out->protocol_entry = ec->entry[PAL_FIELD_PROTOCOL];
 	out->family_entry = ec->entry[PAL_FIELD_FAMILY];
 	out->cgroup_entry = ec->entry[PAL_FIELD_CGROUP];
+	out->uid_entry = ec->entry[PAL_FIELD_UID];
+	out->gid_entry = ec->entry[PAL_FIELD_GID];
+	out->euid_entry = ec->entry[PAL_FIELD_EUID];
+	out->pid_entry = ec->entry[PAL_FIELD_PID];
 	out->considered = ec->considered;
 	out->action = ec->d.action;
 	out->policy = ec->d.policy;

@@ -7,8 +7,8 @@
  * 1. Entries: per path field, one hash lookup finds an exact path
  *    ("exact"), else one longest-prefix lookup in the "atoms" LPM trie
  *    finds the deepest directory entry; a value field (access, port,
- *    address, protocol, family) is one longest-prefix lookup of its bytes
- *    in the same trie. The "held" hash says which atoms hold for the entry
+ *    address, protocol, family, uid, gid, euid, pid) is one longest-prefix
+ *    lookup of its bytes in the same trie. The "held" hash says which atoms hold for the entry
  *    (its prefix closure); its candidate list names the only terms that
  *    can hold through it.
  * 2. Candidates: the lists of the entries found and the slot's "always"
@@ -57,6 +57,11 @@ struct pal_event_in {
 	__u16 port;              /* network events, host order */
 	__u8 protocol, family;
 	__u8 address[16];
+	/* The acting task's uid, gid, euid, pid: read from the current task
+	 * unless ids_given (the test program, which has no such task). Hooks
+	 * leave them 0. */
+	__u32 uid, gid, euid, pid;
+	__u8 ids_given;
 };
 
 /* Room for the entry found per field, index PAL_FIELD_*; 0: none. */
@@ -369,6 +374,44 @@ static long pal_step(__u32 i, void *arg)
 	return 0;
 }
 
+#define PAL_ID_FIELDS ((1u << PAL_FIELD_UID) | (1u << PAL_FIELD_GID) | \
+		       (1u << PAL_FIELD_EUID) | (1u << PAL_FIELD_PID))
+
+/* One identity field: its 4 bytes, most significant first. */
+static __always_inline void pal_lookup_id(__u8 field, __u32 v, __u32 slot,
+					  struct pal_eval_ctx *c)
+{
+	__u8 b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
+
+	pal_lookup_value(field, b, 4, slot, &c->entry[field], &c->l[field]);
+}
+
+/* The acting task's ids (the given ones in the test program): real uid
+ * and gid, effective uid, thread group id. */
+static __always_inline void pal_lookup_ids(const struct pal_event_in *in, __u32 slot,
+					   __u32 used, struct pal_eval_ctx *c)
+{
+	__u32 uid = in->uid, gid = in->gid, euid = in->euid, pid = in->pid;
+
+	if (!in->ids_given) {
+		__u64 ug = bpf_get_current_uid_gid();
+		struct task_struct *task = bpf_get_current_task_btf();
+
+		uid = (__u32)ug;
+		gid = ug >> 32;
+		euid = BPF_CORE_READ(task, cred, euid.val);
+		pid = bpf_get_current_pid_tgid() >> 32;
+	}
+	if (used & (1u << PAL_FIELD_UID))
+		pal_lookup_id(PAL_FIELD_UID, uid, slot, c);
+	if (used & (1u << PAL_FIELD_GID))
+		pal_lookup_id(PAL_FIELD_GID, gid, slot, c);
+	if (used & (1u << PAL_FIELD_EUID))
+		pal_lookup_id(PAL_FIELD_EUID, euid, slot, c);
+	if (used & (1u << PAL_FIELD_PID))
+		pal_lookup_id(PAL_FIELD_PID, pid, slot, c);
+}
+
 /* The entries of the event's fields, each with its candidate list. A
  * field no rule of the slot names has no entry to find: its lookup is
  * skipped (pal_slot.fields), which changes no decision. */
@@ -422,6 +465,8 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 			pal_lookup_value(PAL_FIELD_FAMILY, &in->family, 1, slot,
 					 &c->entry[PAL_FIELD_FAMILY], &c->l[PAL_FIELD_FAMILY]);
 	}
+	if (used & PAL_ID_FIELDS)
+		pal_lookup_ids(in, slot, used, c);
 }
 
 /* Copies a decision into a file or network record (their fields have the

@@ -64,7 +64,7 @@ void value_meanings(const ImageView &view,
     }
   }
   for (auto &[id, m] : found) {
-    if (m.field == PAL_FIELD_PORT)
+    if (is_number_field(m.field))
       m.values = merge_ports(m.values);
     out[id] = std::move(m);
   }
@@ -155,7 +155,7 @@ std::string quoted(const std::string &s) {
 }
 
 std::string value_text(uint8_t field, const std::string &canonical) {
-  if (field == PAL_FIELD_PORT) {
+  if (is_number_field(field)) {
     std::string v = canonical;
     if (auto dash = v.find('-'); dash != std::string::npos)
       v.replace(dash, 1, "..");
@@ -176,7 +176,7 @@ std::string value_text(uint8_t field, const std::string &canonical) {
 
 std::string atom_text(const AtomMeaning &meaning, bool negated) {
   AtomMeaning atom = meaning;
-  if (atom.field == PAL_FIELD_PORT) // by number: 53 before 123
+  if (is_number_field(atom.field)) // by number: 53 before 123
     std::stable_sort(atom.values.begin(), atom.values.end(),
                      [](const std::string &a, const std::string &b) {
                        return std::stoull(a) < std::stoull(b);

@@ -267,6 +267,21 @@ Verdict Evaluator::operator()(const Event &ev) const {
         e.lookup_value(PAL_FIELD_FAMILY, &ev.family, 1,
                        e.entry[PAL_FIELD_FAMILY], l[PAL_FIELD_FAMILY]);
       }
+      // pal_lookup_ids(): each identity field a rule of the slot names,
+      // its 4 bytes, most significant first.
+      const std::pair<uint8_t, uint32_t> ids[] = {{PAL_FIELD_UID, ev.uid},
+                                                  {PAL_FIELD_GID, ev.gid},
+                                                  {PAL_FIELD_EUID, ev.euid},
+                                                  {PAL_FIELD_PID, ev.pid}};
+      for (const auto &[field, id] : ids) {
+        if (!(hdr->fields & (1u << field)))
+          continue;
+        const uint8_t b[4] = {static_cast<uint8_t>(id >> 24),
+                              static_cast<uint8_t>((id >> 16) & 0xff),
+                              static_cast<uint8_t>((id >> 8) & 0xff),
+                              static_cast<uint8_t>(id & 0xff)};
+        e.lookup_value(field, b, 4, e.entry[field], l[field]);
+      }
     }
     for (List &list : e.lists)
       e.load(list);
@@ -284,6 +299,10 @@ Verdict Evaluator::operator()(const Event &ev) const {
   e.v.protocol_entry = e.entry[PAL_FIELD_PROTOCOL];
   e.v.family_entry = e.entry[PAL_FIELD_FAMILY];
   e.v.cgroup_entry = e.entry[PAL_FIELD_CGROUP];
+  e.v.uid_entry = e.entry[PAL_FIELD_UID];
+  e.v.gid_entry = e.entry[PAL_FIELD_GID];
+  e.v.euid_entry = e.entry[PAL_FIELD_EUID];
+  e.v.pid_entry = e.entry[PAL_FIELD_PID];
   return e.v;
 }
 
@@ -292,7 +311,8 @@ std::vector<uint32_t> held_atoms(const MapImage &image, const Verdict &v) {
   std::vector<uint32_t> out;
   for (uint32_t entry : {v.path_entry, v.binary_entry, v.target_entry,
                          v.cgroup_entry, v.access_entry, v.port_entry,
-                         v.address_entry, v.protocol_entry, v.family_entry})
+                         v.address_entry, v.protocol_entry, v.family_entry,
+                         v.uid_entry, v.gid_entry, v.euid_entry, v.pid_entry})
     if (entry) {
       auto atoms = img.held_atoms(entry);
       out.insert(out.end(), atoms.begin(), atoms.end());

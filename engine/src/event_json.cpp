@@ -175,6 +175,26 @@ bool read_network(const json &j, Event &ev, std::string &error) {
   return true;
 }
 
+// The acting task's identity: "uid", "gid", "euid", "pid", each a number
+// 0..4294967295, default 0.
+bool read_ids(const json &j, Event &ev, std::string &error) {
+  const std::pair<const char *, uint32_t *> ids[] = {
+      {"uid", &ev.uid}, {"gid", &ev.gid}, {"euid", &ev.euid}, {"pid", &ev.pid}};
+  for (const auto &[key, out] : ids) {
+    *out = 0;
+    if (!j.contains(key))
+      continue;
+    const json &v = j[key];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+        v.get<int64_t>() > 4294967295LL) {
+      error = std::string("\"") + key + "\" must be a number 0..4294967295";
+      return false;
+    }
+    *out = static_cast<uint32_t>(v.get<int64_t>());
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<Event> event_from_json(const std::string &text,
@@ -202,7 +222,11 @@ std::optional<Event> event_from_json(const std::string &text,
                                                  "address",
                                                  "port",
                                                  "protocol",
-                                                 "family"};
+                                                 "family",
+                                                 "uid",
+                                                 "gid",
+                                                 "euid",
+                                                 "pid"};
   for (const auto &[key, value] : j.items())
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       error = "unknown key \"" + key +
@@ -241,6 +265,8 @@ std::optional<Event> event_from_json(const std::string &text,
     return std::nullopt;
   if (!ev.cgroup_known)
     ev.cgroup.clear();
+  if (!read_ids(j, ev, error))
+    return std::nullopt;
   if (net) {
     ev.path.clear();
     if (!read_network(j, ev, error))

@@ -133,7 +133,11 @@ Explanation explain_event(const CompiledPolicy &compiled, const Event &ev) {
       {PAL_FIELD_PORT, v.port_entry},
       {PAL_FIELD_ADDRESS, v.address_entry},
       {PAL_FIELD_PROTOCOL, v.protocol_entry},
-      {PAL_FIELD_FAMILY, v.family_entry}};
+      {PAL_FIELD_FAMILY, v.family_entry},
+      {PAL_FIELD_UID, v.uid_entry},
+      {PAL_FIELD_GID, v.gid_entry},
+      {PAL_FIELD_EUID, v.euid_entry},
+      {PAL_FIELD_PID, v.pid_entry}};
   for (auto [field, entry] : found)
     if (entry)
       held.by_field[field] = img.held_atoms(entry);

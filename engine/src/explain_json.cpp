@@ -50,6 +50,14 @@ json policy_json(const PolicyExplanation &p) {
           {"shadowed", rules_json(p.shadowed)}};
 }
 
+// The acting task's identity, on every event.
+void add_ids(json &j, const Event &ev) {
+  j["uid"] = ev.uid;
+  j["gid"] = ev.gid;
+  j["euid"] = ev.euid;
+  j["pid"] = ev.pid;
+}
+
 // The event in the form event_from_json() reads, with every flag.
 json event_json(const Event &ev) {
   if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN) {
@@ -65,6 +73,7 @@ json event_json(const Event &ev) {
               {"binary", ev.binary_known ? json(ev.binary) : json()}};
     if (ev.cgroup_known)
       j["cgroup"] = ev.cgroup;
+    add_ids(j, ev);
     return j;
   }
   json j = {{"event", event_name(ev.kind)},
@@ -74,6 +83,7 @@ json event_json(const Event &ev) {
             {"path_unresolved", ev.path_unresolved}};
   if (ev.cgroup_known)
     j["cgroup"] = ev.cgroup;
+  add_ids(j, ev);
   if (ev.kind == PAL_EVENT_OPEN)
     j["access"] = access_names(ev.access);
   if (ev.kind == PAL_EVENT_RENAME) {

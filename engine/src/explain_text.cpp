@@ -47,7 +47,13 @@ std::string unresolved_what(const Event &ev) {
 
 // "in cgroup "/system.slice/x.service"" when the event names one.
 std::string cgroup_words(const Event &ev) {
-  return ev.cgroup_known ? " in cgroup " + quoted(ev.cgroup) : "";
+  std::string s = ev.cgroup_known ? " in cgroup " + quoted(ev.cgroup) : "";
+  // The acting task's identity, when the event gives any (0 is root's).
+  if (ev.uid || ev.gid || ev.euid || ev.pid)
+    s += " as uid " + std::to_string(ev.uid) + " gid " +
+         std::to_string(ev.gid) + " euid " + std::to_string(ev.euid) +
+         " pid " + std::to_string(ev.pid);
+  return s;
 }
 
 std::string event_line(const Event &ev) {

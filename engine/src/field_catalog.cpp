@@ -64,6 +64,12 @@ constexpr FieldSpec kFields[] = {
     {"cgroup", FieldType::Path, kAllEvents, PAL_FIELD_CGROUP,
      "the acting process's cgroup v2 path, e.g. "
      "/system.slice/docker-<id>.scope (\"/\" is the root)"},
+    // The acting task's identity, on every event.
+    {"uid", FieldType::Id, kAllEvents, PAL_FIELD_UID, "real user id"},
+    {"gid", FieldType::Id, kAllEvents, PAL_FIELD_GID, "real group id"},
+    {"euid", FieldType::Id, kAllEvents, PAL_FIELD_EUID, "effective user id"},
+    {"pid", FieldType::Id, kAllEvents, PAL_FIELD_PID,
+     "process id (thread group)"},
 };
 
 } // namespace

@@ -19,6 +19,7 @@ enum class FieldType {
   Address,  // IP addresses and CIDRs (strings)
   Protocol, // "tcp" / "udp"
   Family,   // "ipv4" / "ipv6"
+  Id,       // uid, gid, euid, pid: numbers 0..4294967295 and ranges; ordering
 };
 
 // Whether `under` applies: the path-typed fields (path, binary, target,

@@ -19,6 +19,8 @@ const char *type_name(FieldType t) {
     return "protocol";
   case FieldType::Family:
     return "family";
+  case FieldType::Id:
+    return "id";
   }
   return "?";
 }
@@ -33,6 +35,7 @@ const char *operators_of(FieldType t) {
   case FieldType::Family:
     return "`==`, `!=`, `in`, `not in`";
   case FieldType::Port:
+  case FieldType::Id:
     return "`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`";
   }
   return "";
@@ -75,6 +78,9 @@ std::string fields_markdown() {
         "| port | numbers `0`..`65535` and ranges `6000..6063` (both ends "
         "included), written without quotes | `port < 1024` is the range "
         "`0..1023`; `in` lists may mix numbers and ranges |\n"
+        "| id | numbers `0`..`4294967295` and ranges `1000..1999`, written "
+        "without quotes, like port | the acting task's: real `uid` and "
+        "`gid`, effective `euid`, `pid` its thread group id |\n"
         "| address | strings: an IPv4 or IPv6 address (`\"10.1.2.3\"`, "
         "`\"::1\"`) or a CIDR (`\"10.0.0.0/8\"`, `\"fd00::/8\"`); host "
         "bits must be zero | an IPv4-mapped IPv6 address "

@@ -270,7 +270,9 @@ private:
                                          const FieldSpec &field) {
     const std::string name(field.name);
     const bool number = lit.kind != dsl::ValueKind::String;
-    if (field.type == FieldType::Port) {
+    if (field.type == FieldType::Port || field.type == FieldType::Id) {
+      const std::string noun = number_noun(field.abi_id);
+      const std::string max = std::to_string(number_max(field.abi_id));
       if (!number) {
         auto &d = diags_.error(lit.loc, "'" + name +
                                             "' compares with numbers, not "
@@ -279,13 +281,17 @@ private:
             !lit.value.empty() &&
             lit.value.find_first_not_of("0123456789") == std::string::npos;
         d.hints.push_back(
-            digits ? "write port numbers without quotes: " + name +
+            digits ? "write " + noun + " numbers without quotes: " + name +
                          " == " + lit.value
-                   : "ports are numbers 0..65535, e.g. " + name +
-                         " == 443 or " + name + " in [80, 8000..8099]");
+                   : noun + "s are numbers 0.." + max + ", e.g. " +
+                         (field.type == FieldType::Port
+                              ? name + " == 443 or " + name +
+                                    " in [80, 8000..8099]"
+                              : name + " == 1000 or " + name +
+                                    " in [0, 1000..1999]"));
         return std::nullopt;
       }
-      return parsed(lit, parse_port_range(lit.lo, lit.hi));
+      return parsed(lit, parse_number_range(field.abi_id, lit.lo, lit.hi));
     }
     if (number) {
       auto &d = diags_.error(lit.loc, "'" + name +
@@ -312,6 +318,7 @@ private:
                           " == \"ipv6\"");
         break;
       case FieldType::Port:
+      case FieldType::Id:
         break;
       }
       return std::nullopt;
@@ -328,6 +335,7 @@ private:
     case FieldType::Family:
       return named(lit, parse_family(lit.value), {"ipv4", "ipv6"});
     case FieldType::Port:
+    case FieldType::Id:
       break;
     }
     return std::nullopt;
@@ -361,13 +369,14 @@ private:
     return std::nullopt;
   }
 
-  // `port < n` and friends: the range of ports it holds for, canonical,
-  // or nullopt after an error.
+  // `port < n` and friends (and uid's ...): the range of values it holds
+  // for, canonical, or nullopt after an error.
   std::optional<std::string> ordering_range(const dsl::Comparison &cmp,
-                                            const dsl::StringLit &lit) {
-    const uint64_t n = lit.lo, max = 65535;
+                                            const dsl::StringLit &lit,
+                                            uint8_t field) {
+    const uint64_t n = lit.lo, max = number_max(field);
     if (n > max)
-      return parsed(lit, parse_port_range(n, n));
+      return parsed(lit, parse_number_range(field, n, n));
     uint64_t lo = 0, hi = max;
     bool never = false;
     switch (cmp.op) {
@@ -392,10 +401,11 @@ private:
       diags_
           .error(lit.loc, "'" + cmp.field + " " + dsl::keyword(cmp.op) + " " +
                               lit.value + "' never holds")
-          .hints.push_back("ports are 0..65535");
+          .hints.push_back(std::string(number_noun(field)) + "s are 0.." +
+                           std::to_string(max));
       return std::nullopt;
     }
-    return parse_port_range(lo, hi).canonical;
+    return parse_number_range(field, lo, hi).canonical;
   }
 
   std::optional<Cond> resolve_compare(const dsl::Expr &e,
@@ -427,12 +437,13 @@ private:
     const bool ordering =
         cmp.op == dsl::CompareOp::Lt || cmp.op == dsl::CompareOp::Le ||
         cmp.op == dsl::CompareOp::Gt || cmp.op == dsl::CompareOp::Ge;
-    if (ordering && field->type != FieldType::Port) {
+    if (ordering && field->type != FieldType::Port &&
+        field->type != FieldType::Id) {
       diags_
           .error(cmp.op_loc, std::string("'") + dsl::keyword(cmp.op) +
                                  "' does not apply to '" + cmp.field + "'")
           .hints.push_back("only numbers are ordered: '<', '<=', '>' and "
-                           "'>=' apply to 'port'");
+                           "'>=' apply to port, uid, gid, euid and pid");
       return std::nullopt;
     }
     std::optional<std::vector<std::string>> values;
@@ -443,7 +454,7 @@ private:
                                 "' takes one number");
         return std::nullopt;
       }
-      if (auto range = ordering_range(cmp, lits->front()))
+      if (auto range = ordering_range(cmp, lits->front(), field->abi_id))
         values = std::vector<std::string>{std::move(*range)};
     } else {
       values = check_values(cmp, *lits, *field);

@@ -47,6 +47,10 @@ uint32_t value_width(uint8_t field) {
   switch (field) {
   case PAL_FIELD_PORT: return 2;
   case PAL_FIELD_ADDRESS: return 16;
+  case PAL_FIELD_UID:
+  case PAL_FIELD_GID:
+  case PAL_FIELD_EUID:
+  case PAL_FIELD_PID: return 4;
   case PAL_FIELD_ACCESS:
   case PAL_FIELD_PROTOCOL:
   case PAL_FIELD_FAMILY: return 1;
@@ -109,16 +113,45 @@ ParsedValue parse_address(std::string_view text) {
   return {std::string(buf) + "/" + std::to_string(bits), "", ""};
 }
 
-ParsedValue parse_port_range(uint64_t lo, uint64_t hi) {
-  if (hi > 65535)
-    return error("port " + std::to_string(hi) + " is out of range",
-                 "ports are 0..65535");
+bool is_number_field(uint8_t field) {
+  return field == PAL_FIELD_PORT || is_id_field(field);
+}
+
+bool is_id_field(uint8_t field) {
+  return field == PAL_FIELD_UID || field == PAL_FIELD_GID ||
+         field == PAL_FIELD_EUID || field == PAL_FIELD_PID;
+}
+
+uint64_t number_max(uint8_t field) {
+  return (uint64_t{1} << (8 * value_width(field))) - 1;
+}
+
+const char *number_noun(uint8_t field) {
+  switch (field) {
+  case PAL_FIELD_UID: return "uid";
+  case PAL_FIELD_GID: return "gid";
+  case PAL_FIELD_EUID: return "euid";
+  case PAL_FIELD_PID: return "pid";
+  default: return "port";
+  }
+}
+
+ParsedValue parse_number_range(uint8_t field, uint64_t lo, uint64_t hi) {
+  const std::string noun = number_noun(field);
+  const uint64_t max = number_max(field);
+  if (hi > max)
+    return error(noun + " " + std::to_string(hi) + " is out of range",
+                 noun + "s are 0.." + std::to_string(max));
   if (lo > hi)
     return error("range " + std::to_string(lo) + ".." + std::to_string(hi) +
-                 " is empty", "write the smaller port first");
+                 " is empty", "write the smaller " + noun + " first");
   if (lo == hi)
     return {std::to_string(lo), "", ""};
   return {std::to_string(lo) + "-" + std::to_string(hi), "", ""};
+}
+
+ParsedValue parse_port_range(uint64_t lo, uint64_t hi) {
+  return parse_number_range(PAL_FIELD_PORT, lo, hi);
 }
 
 ParsedValue parse_protocol(std::string_view text) {
@@ -137,7 +170,11 @@ ParsedValue parse_family(std::string_view text) {
 
 std::vector<ValueKey> value_keys(uint8_t field, std::string_view canonical) {
   switch (field) {
-  case PAL_FIELD_PORT: {
+  case PAL_FIELD_PORT:
+  case PAL_FIELD_UID:
+  case PAL_FIELD_GID:
+  case PAL_FIELD_EUID:
+  case PAL_FIELD_PID: {
     uint64_t lo = 0, hi = 0;
     auto dash = canonical.find('-');
     if (!parse_uint(canonical.substr(0, dash), lo))
@@ -146,7 +183,9 @@ std::vector<ValueKey> value_keys(uint8_t field, std::string_view canonical) {
     if (dash != std::string_view::npos &&
         !parse_uint(canonical.substr(dash + 1), hi))
       return {};
-    return range_prefixes(lo, hi, 2);
+    if (lo > hi || hi > number_max(field))
+      return {};
+    return range_prefixes(lo, hi, value_width(field));
   }
   case PAL_FIELD_ADDRESS: {
     auto slash = canonical.find('/');
@@ -193,7 +232,8 @@ bool key_covers(const ValueKey &a, const ValueKey &b) {
 
 bool is_value_field(uint8_t field) {
   return field == PAL_FIELD_PORT || field == PAL_FIELD_ADDRESS ||
-         field == PAL_FIELD_PROTOCOL || field == PAL_FIELD_FAMILY;
+         field == PAL_FIELD_PROTOCOL || field == PAL_FIELD_FAMILY ||
+         is_id_field(field);
 }
 
 std::vector<ValueKey> value_keys(uint8_t field,

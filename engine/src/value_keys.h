@@ -1,5 +1,5 @@
 // Values of the numeric and address fields (port, address, protocol,
-// family; uid-like fields later) as the kernel matches them: a field's
+// family, uid, gid, euid, pid) as the kernel matches them: a field's
 // value is a fixed number of big-endian bytes, and a rule's set of values
 // (one number, a range, a CIDR) is a set of bit prefixes of those bytes,
 // each one key of the LPM trie (docs/abi.md "Value keys"). Any two
@@ -26,7 +26,8 @@ struct ValueKey {
 };
 
 // Bytes of a value field's key (PAL_FIELD_PORT: 2, _ADDRESS: 16,
-// _PROTOCOL and _FAMILY and _ACCESS: 1); 0 for a path field.
+// _UID, _GID, _EUID, _PID: 4, _PROTOCOL and _FAMILY and _ACCESS: 1); 0 for
+// a path field.
 uint32_t value_width(uint8_t field);
 
 // The smallest set of aligned prefixes whose union is [lo, hi], for values
@@ -49,6 +50,18 @@ ParsedValue parse_address(std::string_view text);
 // A port number 0..65535, or a range "lo-hi" (canonical form of ranges).
 ParsedValue parse_port_range(uint64_t lo, uint64_t hi);
 
+// The fields compared as numbers (port, uid, gid, euid, pid), the identity
+// ones among them, the largest value of one (65535, 4294967295) and what
+// its values are called in messages ("port", "uid").
+bool is_number_field(uint8_t field);
+bool is_id_field(uint8_t field);
+uint64_t number_max(uint8_t field);
+const char *number_noun(uint8_t field);
+
+// A number of `field` 0..number_max, or a range "lo-hi" (canonical form):
+// parse_port_range for any number field.
+ParsedValue parse_number_range(uint8_t field, uint64_t lo, uint64_t hi);
+
 // "tcp" / "udp"; "ipv4" / "ipv6".
 ParsedValue parse_protocol(std::string_view text);
 ParsedValue parse_family(std::string_view text);
@@ -62,7 +75,8 @@ std::vector<ValueKey> value_keys(uint8_t field, std::string_view canonical);
 bool key_covers(const ValueKey &a, const ValueKey &b);
 
 // The fields whose values are keys of one value each: port, address,
-// protocol, family (not access: an open has several intents at once).
+// protocol, family, uid, gid, euid, pid (not access: an open has several
+// intents at once).
 bool is_value_field(uint8_t field);
 
 // The keys of every canonical value of `field`, sorted and unique.

@@ -27,6 +27,13 @@ const std::vector<uint32_t> kEventKinds = {
 const std::vector<uint32_t> kPorts = {0,    1,    21,    22,   23,   80,
                                       443,  1023, 1024,  5999, 6000, 6063,
                                       6064, 8080, 65534, 65535};
+// Identity values (uid, gid, euid, pid): root, the low system ids, a
+// user's, nobody's, the largest; ranges of them.
+const std::vector<uint32_t> kIds = {0, 1, 999, 1000, 1001, 65534, 4294967295u};
+const std::vector<std::string> kIdRanges = {"0..999", "1000..1999",
+                                            "65534..65535", "1..4294967295"};
+const std::vector<std::string> kIdFields = {"uid", "gid", "euid", "pid"};
+
 const std::vector<std::string> kPortRanges = {
     "0..1023",  "6000..6063", "20..25",     "1024..65535",
     "443..443", "0..65535",   "6016..6047", "1..1"};
@@ -100,6 +107,8 @@ std::vector<std::string> fields_of(const std::string &event) {
 std::string field_of(Random &r, const std::string &event) {
   if (r.chance(8))
     return "cgroup";
+  if (r.chance(12)) // uid, gid, euid, pid: every event has them
+    return r.pick(kIdFields);
   if (is_net(event)) {
     static const std::vector<std::string> net = {
         "port",    "port",     "port",   "address", "address",
@@ -116,11 +125,16 @@ std::string port_value(Random &r) {
   return r.chance(60) ? std::to_string(r.pick(kPorts)) : r.pick(kPortRanges);
 }
 
-std::string port_list(Random &r) {
+std::string id_value(Random &r) {
+  return r.chance(60) ? std::to_string(r.pick(kIds)) : r.pick(kIdRanges);
+}
+
+// A list of 1..3 numbers or ranges drawn by `value` (port_value, id_value).
+std::string number_list(Random &r, std::string (*value)(Random &)) {
   size_t n = r.below(3) + 1;
   std::string out = "[";
   for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") + port_value(r);
+    out += (i ? ", " : "") + value(r);
   return out + "]";
 }
 
@@ -175,9 +189,24 @@ std::string random_comparison(Random &r, const std::string &field) {
     case 1:
       return field + " != " + port_value(r);
     case 2:
-      return field + " in " + port_list(r);
+      return field + " in " + number_list(r, port_value);
     case 3:
-      return field + " not in " + port_list(r);
+      return field + " not in " + number_list(r, port_value);
+    default:
+      return field + " " + r.pick(ordering) + " " +
+             std::to_string(r.pick(bounds));
+    }
+  }
+  if (field == "uid" || field == "gid" || field == "euid" || field == "pid") {
+    static const std::vector<std::string> ordering = {"<", "<=", ">", ">="};
+    // Orderings that can hold: not `< 0` nor `> 4294967295`.
+    static const std::vector<uint32_t> bounds = {1, 999, 1000, 1001, 65534,
+                                                 4294967294u};
+    switch (r.below(5)) {
+    case 0: return field + " == " + id_value(r);
+    case 1: return field + " != " + id_value(r);
+    case 2: return field + " in " + number_list(r, id_value);
+    case 3: return field + " not in " + number_list(r, id_value);
     default:
       return field + " " + r.pick(ordering) + " " +
              std::to_string(r.pick(bounds));
@@ -272,6 +301,9 @@ engine::Event random_event(Random &r) {
       ev.cgroup += r.chance(50) ? "/sub" : "x";
     ev.cgroup_truncated = r.chance(5);
   }
+  // The acting task's identity: mostly the vocabulary's, sometimes any.
+  for (uint32_t *id : {&ev.uid, &ev.gid, &ev.euid, &ev.pid})
+    *id = r.chance(80) ? r.pick(kIds) : static_cast<uint32_t>(r.below(1u << 31) * 2 + r.below(2));
   if (ev.kind >= PAL_EVENT_CONNECT) {
     // No file; the path the kernel would not look at anyway.
     ev.path.clear();
@@ -316,7 +348,8 @@ std::string event_text(const engine::Event &ev) {
     s << " address=" << engine::address_text(ev) << " port=" << ev.port
       << " protocol=" << int(ev.protocol) << " family=" << int(ev.family);
   s << " cgroup=" << (ev.cgroup_known ? ev.cgroup : "<unknown>")
-    << (ev.cgroup_truncated ? " (truncated)" : "");
+    << (ev.cgroup_truncated ? " (truncated)" : "") << " uid=" << ev.uid
+    << " gid=" << ev.gid << " euid=" << ev.euid << " pid=" << ev.pid;
   return s.str();
 }
 

@@ -2,7 +2,8 @@
 # End-to-end network enforcement, as a user would check it: start
 # `enforcectl run` on an egress policy, then connect, send and bind over
 # IPv4, IPv6 and IPv4-mapped IPv6, TCP and UDP, and watch each call fail
-# with EPERM or go through. Finally read the audit trail.
+# with EPERM or go through; the same connect as root and as uid 4242 (the
+# uid field). Finally read the audit trail.
 #
 # Runs on the host (bash) and in the VM (busybox sh), as root:
 #   net_enforcement.sh ENFORCECTL TESTPROG LISTEN
@@ -29,6 +30,10 @@ policy "egress" mode enforce {
   kill connect when port == 6666 "tripwire port"
   deny bind when port in [2000..2099] and protocol == "udp"
   allow connect when port == 9999 and binary == "$W/admin"
+  deny connect when port == 9996 and uid != 0 "no 9996 but for root"
+  allow connect when port == 9995 and uid == 0
+  deny connect when port == 9995 and uid in [0..4241, 4243..65535]
+  deny connect when port == 9994 and euid == 4242 and gid == 4242 and pid > 1
 }
 policy "trial" mode audit {
   deny connect when port == 8888
@@ -66,7 +71,9 @@ denied() {
 	what=$1
 	shift
 	op "$what" "$TESTPROG" "$@"
-	[ "$rc" = 2 ] && [ "$out" = "$1 failed: EPERM" ] &&
+	verb=$1
+	[ "$1" = as ] && verb=$4 # as UID PATH VERB ...
+	[ "$rc" = 2 ] && [ "$out" = "$verb failed: EPERM" ] &&
 		pass "$what: EPERM" || fail "$what was not refused with EPERM"
 }
 allowed() {
@@ -88,6 +95,14 @@ denied "IPv4-mapped connect into 10.0.0.0/8" connect ::ffff:10.1.2.3 80 tcp
 denied "connect into fd00::/8" connect fd12::1 80 tcp
 op "the allowed binary connects to 9999" "$W/admin" connect 127.0.0.1 9999 tcp
 [ "$rc" = 0 ] && pass "allow exception for its binary" || fail "allow exception ignored"
+# The uid field: the kernel reads the acting task's real uid.
+allowed "root connects to 9996" connect 127.0.0.1 9996 tcp
+denied "uid 4242 connects to 9996" as 4242 /proc/self/exe connect 127.0.0.1 9996 tcp
+allowed "uid 4242 connects to 9995 (allowed by uid)" as 4242 /proc/self/exe connect 127.0.0.1 9995 tcp
+allowed "root connects to 9995 (allow for uid 0)" connect 127.0.0.1 9995 tcp
+denied "uid 1000 connects to 9995" as 1000 /proc/self/exe connect 127.0.0.1 9995 tcp
+denied "euid and gid 4242 connect to 9994" as 4242 /proc/self/exe connect 127.0.0.1 9994 tcp
+allowed "root connects to 9994" connect 127.0.0.1 9994 tcp
 denied "UDP bind in 2000..2099" bind 127.0.0.1 2050 udp
 allowed "TCP bind in 2000..2099" bind 127.0.0.1 2050 tcp
 allowed "UDP bind at 2100" bind 127.0.0.1 2100 udp
@@ -138,6 +153,9 @@ if [ "$LISTEN" != none ]; then
 fi
 n=$(lines_with '"kind":"connect"' '"port":6666' '"outcome":"blocked+killed"')
 [ "$n" -ge 1 ] && pass "the tripwire kill is in the trail" || fail "tripwire kill missing ($n)"
+n=$(lines_with '"port":9996' '"uid":4242' '"message":"no 9996 but for root"')
+[ "$n" -ge 1 ] && pass "the connect denied for uid 4242 is in the trail" ||
+	fail "uid 4242's connect to 9996 missing ($n)"
 n=$(grep -F '"kind":"connect"' "$A" | grep -cF '"port":9998')
 [ "$n" = 0 ] && pass "undecided connects are not reported" || fail "an allowed connect was reported ($n)"
 

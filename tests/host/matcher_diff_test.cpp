@@ -254,7 +254,9 @@ std::string describe(const engine::Verdict &v) {
     << " access_entry=" << v.access_entry << " cgroup_entry=" << v.cgroup_entry
     << " port_entry=" << v.port_entry << " address_entry=" << v.address_entry
     << " protocol_entry=" << v.protocol_entry
-    << " family_entry=" << v.family_entry << " considered=" << v.considered;
+    << " family_entry=" << v.family_entry << " uid_entry=" << v.uid_entry
+    << " gid_entry=" << v.gid_entry << " euid_entry=" << v.euid_entry
+    << " pid_entry=" << v.pid_entry << " considered=" << v.considered;
   return s.str();
 }
 
@@ -293,6 +295,10 @@ protected:
     in.protocol = ev.protocol;
     in.family = ev.family;
     std::memcpy(in.address, ev.address.data(), sizeof in.address);
+    in.uid = ev.uid;
+    in.gid = ev.gid;
+    in.euid = ev.euid;
+    in.pid = ev.pid;
     __u32 zero = 0;
     EXPECT_EQ(bpf_map_update_elem(bpf_map__fd(skel_->maps.mt_input), &zero, &in, BPF_ANY), 0);
     LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -318,6 +324,10 @@ protected:
     v.protocol_entry = out.protocol_entry;
     v.family_entry = out.family_entry;
     v.cgroup_entry = out.cgroup_entry;
+    v.uid_entry = out.uid_entry;
+    v.gid_entry = out.gid_entry;
+    v.euid_entry = out.euid_entry;
+    v.pid_entry = out.pid_entry;
     v.considered = out.considered;
     return v;
   }
@@ -325,6 +335,7 @@ protected:
   struct Counts {
     int policies = 0, rejected = 0, events = 0, decided = 0, considered = 0;
     int net_decided = 0, value_entries = 0, cgroup_entries = 0;
+    int id_entries = 0;
   };
 
   // Draws policies until `wanted` compiled, applies each, and compares
@@ -369,6 +380,8 @@ protected:
             (want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE);
         n.value_entries += want.port_entry != 0 || want.address_entry != 0;
         n.cgroup_entries += want.cgroup_entry != 0;
+        n.id_entries += want.uid_entry != 0 || want.gid_entry != 0 ||
+                        want.euid_entry != 0 || want.pid_entry != 0;
         ASSERT_EQ(describe(got), describe(want))
             << "seed " << seed << ", " << test_support::event_text(ev)
             << "\npolicy:\n" << text;
@@ -395,10 +408,13 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   EXPECT_GT(n.net_decided, n.events / 50);
   EXPECT_GT(n.value_entries, n.events / 20);
   EXPECT_GT(n.cgroup_entries, n.events / 50);
+  // ... and the identity fields the kernel reads from the given ids.
+  EXPECT_GT(n.id_entries, n.events / 20);
   std::printf("compared %d events over %d policies, %d decided (%d network), "
-              "%d with a port or address entry, %d with a cgroup entry\n",
+              "%d with a port or address entry, %d with a cgroup entry, "
+              "%d with an id entry\n",
               n.events, n.policies, n.decided, n.net_decided, n.value_entries,
-              n.cgroup_entries);
+              n.cgroup_entries, n.id_entries);
 }
 
 // What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;

@@ -20,6 +20,10 @@
  *   pal-testprog sendto ADDR PORT    one UDP datagram, unconnected socket
  *   pal-testprog bind ADDR PORT tcp|udp      bind(2)
  *   pal-testprog listen ADDR PORT    bind(2) then listen(2), TCP
+ *   pal-testprog as UID PATH [ARG...]  setgroups(none), setgid(UID),
+ *                                    setuid(UID), then execv(PATH); as
+ *                                    root, to act as another user
+ *                                    (PATH /proc/self/exe: this program)
  * An operation prints "ok" and exits 0, or prints "<op> failed: <ERRNO
  * NAME>" and exits 2. A TCP connect refused by the peer (nothing listens)
  * prints "ok (ECONNREFUSED)": the call was not blocked locally.
@@ -33,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <unistd.h>
 
 static const char *errno_name(int e)
@@ -171,6 +176,18 @@ int main(int argc, char **argv)
 		return rc;
 	if (argc >= 4 && (rc = net_op(argc, argv)) >= 0)
 		return rc;
+	if (argc >= 4 && strcmp(argv[1], "as") == 0) {
+		uid_t id = (uid_t)strtoul(argv[2], 0, 10);
+
+		if (setgroups(0, 0) || setgid(id) || setuid(id)) {
+			printf("as failed: %s\n", errno_name(errno));
+			return 2;
+		}
+		execv(argv[3], &argv[3]);
+		printf("exec failed: %s\n", errno_name(errno));
+		fflush(stdout);
+		return 2;
+	}
 	if (argc >= 3 && strcmp(argv[1], "exec") == 0) {
 		execv(argv[2], &argv[2]);
 		printf("exec failed: %s\n", errno_name(errno));
@@ -180,6 +197,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: pal-testprog ok | exec PATH [ARG...] | open PATH rwct"
 			" | unlink PATH | rename OLD NEW | link OLD NEW | chmod PATH"
 			" | chown PATH | reopen PATH | connect ADDR PORT tcp|udp"
-			" | sendto ADDR PORT | bind ADDR PORT tcp|udp | listen ADDR PORT\n");
+			" | sendto ADDR PORT | bind ADDR PORT tcp|udp | listen ADDR PORT"
+			" | as UID PATH [ARG...]\n");
 	return 64;
 }

@@ -21,8 +21,10 @@
  * 3: file events (open, unlink, rename, chmod, chown), network events
  *    (connect, bind, listen), the target, access, port, address, protocol
  *    and family fields, a candidate list per field, file and net records,
- *    per-hook mechanism. */
-#define PAL_ABI_VERSION 3
+ *    per-hook mechanism.
+ * 4: the identity fields uid, gid, euid, pid (on every event); the
+ *    matcher test program's input carries them. */
+#define PAL_ABI_VERSION 4
 
 /* ---- limits ------------------------------------------------------------ */
 #define PAL_PATH_MAX 4096       /* longest path reported in an event */
@@ -48,7 +50,7 @@
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
 #define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
-#define PAL_FIELDS 9            /* PAL_FIELD_PATH .. PAL_FIELD_FAMILY */
+#define PAL_FIELDS 13           /* PAL_FIELD_PATH .. PAL_FIELD_PID */
 #define PAL_PATH_FIELDS 4       /* PAL_FIELD_PATH .. PAL_FIELD_CGROUP: paths */
 #define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
 /* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
@@ -81,6 +83,11 @@
 #define PAL_FIELD_ADDRESS 7  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
 #define PAL_FIELD_PROTOCOL 8 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
 #define PAL_FIELD_FAMILY 9   /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
+/* The acting task's identity, on every event: 4 bytes each. */
+#define PAL_FIELD_UID 10     /* real user id */
+#define PAL_FIELD_GID 11     /* real group id */
+#define PAL_FIELD_EUID 12    /* effective user id */
+#define PAL_FIELD_PID 13     /* process id (thread group id) */
 #define PAL_VALUE_MAX 16     /* bytes of the longest value key */
 
 /* ---- open intents (bits of the access field) --------------------------- */
@@ -372,6 +379,7 @@ struct pal_match_input {
 	__u16 port;             /* network events */
 	__u8 protocol, family;
 	__u8 address[16];
+	__u32 uid, gid, euid, pid; /* the acting task's (every event) */
 };
 
 struct pal_match_output {
@@ -385,6 +393,7 @@ struct pal_match_output {
 	__u32 fail_closed;
 	__u32 slot;
 	__u32 pad;
+	__u32 uid_entry, gid_entry, euid_entry, pid_entry;
 };
 
 #ifdef __cplusplus
@@ -417,7 +426,8 @@ PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
 PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
 PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
-PAL_ASSERT(PAL_FIELD_FAMILY == PAL_FIELDS, "fields are 1..PAL_FIELDS");
+PAL_ASSERT(PAL_FIELD_PID == PAL_FIELDS, "fields are 1..PAL_FIELDS");
+PAL_ASSERT(PAL_FIELDS < 32, "pal_slot.fields has a bit per field");
 PAL_ASSERT(PAL_FIELD_CGROUP == PAL_PATH_FIELDS, "path fields come first");
 PAL_ASSERT(PAL_EVENT_MAX < 32, "a field's events fit a 32-bit mask");
 PAL_ASSERT_SIZE(struct pal_config, 24);
@@ -425,10 +435,12 @@ PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);
 PAL_ASSERT_OFF(struct pal_file_record, path, 64 + 48);
-PAL_ASSERT_SIZE(struct pal_match_output, 80);
+PAL_ASSERT_SIZE(struct pal_match_output, 96);
+PAL_ASSERT_OFF(struct pal_match_output, uid_entry, 80);
 PAL_ASSERT_OFF(struct pal_net_record, address, 64 + 44);
 PAL_ASSERT_OFF(struct pal_net_record, binary, 64 + 64);
 PAL_ASSERT_OFF(struct pal_match_input, path, 8);
+PAL_ASSERT_OFF(struct pal_match_input, uid, 8 + 4 * sizeof(struct pal_path) + 20);
 PAL_ASSERT_SIZE(struct pal_file_record, 64 + 48 + 3 * sizeof(struct pal_path) + 4);
 
 #endif /* PALISADE_ABI_H */

@@ -27,7 +27,7 @@ TEST(FieldCatalog, ExecHasPathAndBinary) {
   ASSERT_NE(exec, nullptr);
   EXPECT_EQ(exec->abi_id, uint32_t{PAL_EVENT_EXEC});
   EXPECT_EQ(field_names(*exec),
-            (std::vector<std::string>{"path", "binary", "cgroup"}));
+            (std::vector<std::string>{"path", "binary", "cgroup", "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(find_field("path")->abi_id, PAL_FIELD_PATH);
   EXPECT_EQ(find_field(uint8_t{PAL_FIELD_BINARY})->name, "binary");
   EXPECT_EQ(find_field("parent.binary"), nullptr);

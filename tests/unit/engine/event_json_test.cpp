@@ -113,7 +113,7 @@ TEST(EventJson, RejectsWithAReason) {
             "unknown key \"binnary\" in the event (known: event, kind, path, "
             "binary, access, target, path_truncated, path_unresolved, "
             "target_truncated, target_unresolved, cgroup, address, port, "
-            "protocol, family)");
+            "protocol, family, uid, gid, euid, pid)");
 }
 
 } // namespace

@@ -105,7 +105,8 @@ TEST(ExplainFile, JsonNamesTheEventAndItsFields) {
       explanation_json(explain_event(c, open_of("/etc/shadow", PAL_ACCESS_WRITE))));
   EXPECT_EQ(j["event"], nlohmann::json::parse(R"({"event":"open",
       "path":"/etc/shadow","binary":"/usr/bin/cat","access":["write"],
-      "path_truncated":false,"path_unresolved":false})"));
+      "path_truncated":false,"path_unresolved":false,
+      "uid":0,"gid":0,"euid":0,"pid":0})"));
   Event ev;
   ev.kind = PAL_EVENT_RENAME;
   ev.path = "/a";

@@ -31,12 +31,18 @@ TEST(FileFields, EveryEventHasPathAndBinaryAndItsOwn) {
     return field_names(*find_event(event));
   };
   using V = std::vector<std::string>;
-  EXPECT_EQ(fields("exec"), (V{"path", "binary", "cgroup"}));
-  EXPECT_EQ(fields("open"), (V{"path", "binary", "access", "cgroup"}));
-  EXPECT_EQ(fields("unlink"), (V{"path", "binary", "cgroup"}));
-  EXPECT_EQ(fields("rename"), (V{"path", "binary", "target", "cgroup"}));
-  EXPECT_EQ(fields("chmod"), (V{"path", "binary", "cgroup"}));
-  EXPECT_EQ(fields("chown"), (V{"path", "binary", "cgroup"}));
+  EXPECT_EQ(fields("exec"), (V{"path", "binary", "cgroup",
+                                 "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("open"), (V{"path", "binary", "access", "cgroup",
+                                 "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("unlink"), (V{"path", "binary", "cgroup",
+                                 "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("rename"), (V{"path", "binary", "target", "cgroup",
+                                 "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("chmod"), (V{"path", "binary", "cgroup",
+                                 "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("chown"), (V{"path", "binary", "cgroup",
+                                 "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(find_event("rename")->abi_id, uint32_t{PAL_EVENT_RENAME});
   EXPECT_EQ(find_event(uint32_t{PAL_EVENT_CHOWN})->name, "chown");
   EXPECT_EQ(find_field("target")->abi_id, PAL_FIELD_TARGET);
@@ -83,7 +89,8 @@ TEST(FileFields, TargetOnAnotherEventSaysWhereItIs) {
             "'open' rule, only in 'rename' rules\n"
             "  deny open when target == \"/x\"\n"
             "                 ^~~~~~\n"
-            "hint: fields of an 'open' rule: path, binary, access, cgroup\n");
+            "hint: fields of an 'open' rule: path, binary, access, cgroup, uid, "
+            "gid, euid, pid\n");
 }
 
 TEST(FileFields, AccessOnAnotherEventSaysWhereItIs) {
@@ -94,7 +101,8 @@ TEST(FileFields, AccessOnAnotherEventSaysWhereItIs) {
             "'exec' rule, only in 'open' rules\n"
             "  deny exec when access == \"read\"\n"
             "                 ^~~~~~\n"
-            "hint: fields of an 'exec' rule: path, binary, cgroup\n");
+            "hint: fields of an 'exec' rule: path, binary, cgroup, uid, gid, "
+            "euid, pid\n");
 }
 
 TEST(FileFields, UnderOnAccessIsATypeError) {

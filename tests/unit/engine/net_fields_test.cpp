@@ -48,7 +48,8 @@ TEST(NetFields, NetworkEventsHaveBinaryValueFieldsAndCgroup) {
   auto fields = [](const char *event) {
     return field_names(*find_event(event));
   };
-  const V net{"binary", "port", "address", "protocol", "family", "cgroup"};
+  const V net{"binary", "port",   "address", "protocol", "family",
+              "cgroup", "uid",    "gid",     "euid",     "pid"};
   EXPECT_EQ(fields("connect"), net);
   EXPECT_EQ(fields("bind"), net);
   EXPECT_EQ(fields("listen"), net);
@@ -237,13 +238,13 @@ TEST(NetFields, OrderingOnlyOnPort) {
             "  deny connect when address < 5\n"
             "                            ^\n"
             "hint: only numbers are ordered: '<', '<=', '>' and '>=' apply "
-            "to 'port'\n");
+            "to port, uid, gid, euid and pid\n");
   EXPECT_EQ(diag("path >= 5", "exec"),
             "t.rules:2:23: error: '>=' does not apply to 'path'\n"
             "  deny exec when path >= 5\n"
             "                      ^~\n"
             "hint: only numbers are ordered: '<', '<=', '>' and '>=' apply "
-            "to 'port'\n");
+            "to port, uid, gid, euid and pid\n");
 }
 
 TEST(NetFields, UnderOnlyOnPaths) {
@@ -263,13 +264,14 @@ TEST(NetFields, PathIsNotAFieldOfNetworkEvents) {
             "  deny connect when path == \"/x\"\n"
             "                    ^~~~\n"
             "hint: fields of a 'connect' rule: binary, port, address, "
-            "protocol, family, cgroup\n");
+            "protocol, family, cgroup, uid, gid, euid, pid\n");
   EXPECT_EQ(diag("port == 22", "exec"),
             "t.rules:2:18: error: field 'port' is not available in an "
             "'exec' rule, only in 'connect', 'bind', 'listen' rules\n"
             "  deny exec when port == 22\n"
             "                 ^~~~\n"
-            "hint: fields of an 'exec' rule: path, binary, cgroup\n");
+            "hint: fields of an 'exec' rule: path, binary, cgroup, uid, gid, "
+            "euid, pid\n");
 }
 
 TEST(NetFields, EveryBadValueOfAListIsReported) {

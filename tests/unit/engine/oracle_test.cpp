@@ -1,7 +1,7 @@
 // The indexed decision against the meaning of the rules, on random policies
 // and events. The oracle here knows nothing of the index: it evaluates each
 // rule's resolved condition tree on the event's path strings, port,
-// address bytes, protocol and family (ranges and CIDRs read from their
+// address bytes, protocol, family, uid, gid, euid and pid (ranges and CIDRs read from their
 // canonical text, not from value keys) and walks the
 // rules in the order of docs/abi.md "The decision the kernel makes",
 // over every event kind (an access comparison holds when the open has any
@@ -64,13 +64,14 @@ bool compare_access(const Match &m, uint32_t access) {
 }
 
 // port: "22" or "6000-6063", both ends included.
-bool compare_port(const Match &m, uint16_t port) {
+// port, uid, gid, euid, pid: numbers "22" and ranges "6000-6063".
+bool compare_number(const Match &m, uint32_t port) {
   bool any = false;
   for (const auto &v : m.values) {
     auto dash = v.find('-');
-    unsigned long lo = std::stoul(v.substr(0, dash));
-    unsigned long hi =
-        dash == std::string::npos ? lo : std::stoul(v.substr(dash + 1));
+    unsigned long long lo = std::stoull(v.substr(0, dash));
+    unsigned long long hi =
+        dash == std::string::npos ? lo : std::stoull(v.substr(dash + 1));
     any = any || (port >= lo && port <= hi);
   }
   return any != m.negated;
@@ -135,7 +136,7 @@ bool holds(const Cond &c, const Event &ev) {
                      ev.cgroup_known ? std::optional(ev.cgroup) : std::nullopt,
                      ev.cgroup_truncated);
     case PAL_FIELD_PORT: // only network rules name these
-      return compare_port(c.match, ev.port);
+      return compare_number(c.match, ev.port);
     case PAL_FIELD_ADDRESS:
       return compare_address(c.match, ev.address);
     case PAL_FIELD_PROTOCOL:
@@ -146,6 +147,14 @@ bool holds(const Cond &c, const Event &ev) {
       return compare_name(c.match, ev.family == 4   ? "ipv4"
                                    : ev.family == 6 ? "ipv6"
                                                     : "");
+    case PAL_FIELD_UID: // every event has these
+      return compare_number(c.match, ev.uid);
+    case PAL_FIELD_GID:
+      return compare_number(c.match, ev.gid);
+    case PAL_FIELD_EUID:
+      return compare_number(c.match, ev.euid);
+    case PAL_FIELD_PID:
+      return compare_number(c.match, ev.pid);
     }
     ADD_FAILURE() << "a field the oracle does not know";
     return false;

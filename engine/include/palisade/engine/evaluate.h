@@ -42,6 +42,9 @@ struct Event {
   std::array<uint8_t, 16> address{}; // IPv6; IPv4 as ::ffff:a.b.c.d
   uint8_t protocol = 6;              // IPPROTO_TCP (6) or _UDP (17)
   uint8_t family = 4;                // 4 or 6
+  // The acting task's identity (every event): real uid and gid,
+  // effective uid, thread group id.
+  uint32_t uid = 0, gid = 0, euid = 0, pid = 0;
 
   bool operator==(const Event &) const = default;
 };
@@ -57,6 +60,7 @@ struct Verdict {
   uint32_t port_entry = 0, address_entry = 0;
   uint32_t protocol_entry = 0, family_entry = 0;
   uint32_t cgroup_entry = 0;
+  uint32_t uid_entry = 0, gid_entry = 0, euid_entry = 0, pid_entry = 0;
   uint32_t considered = 0; // candidates whose term was evaluated
 
   bool operator==(const Verdict &) const = default;
