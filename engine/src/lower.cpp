@@ -372,6 +372,19 @@ bool Lowering::plan_terms() {
   return true;
 }
 
+// Key bytes -> own atoms, as the keys (in key order) and their atoms.
+std::pair<std::vector<pal_lpm_key>, std::vector<std::vector<AtomId>>>
+split_keys(std::map<Bytes, std::vector<AtomId>> own) {
+  std::pair<std::vector<pal_lpm_key>, std::vector<std::vector<AtomId>>> out;
+  for (auto &[bytes, atoms] : own) {
+    pal_lpm_key key;
+    std::memcpy(&key, bytes.data(), sizeof key);
+    out.first.push_back(key);
+    out.second.push_back(std::move(atoms));
+  }
+  return out;
+}
+
 bool Lowering::plan_entries() {
   // Key bytes -> own atoms; std::map sorts by key bytes, which is the
   // order entry ids are given in.
@@ -400,14 +413,7 @@ bool Lowering::plan_entries() {
         it->second.push_back(id); // ids ascend: the vector stays sorted
     }
   }
-  std::vector<pal_lpm_key> keys;
-  std::vector<std::vector<AtomId>> owns;
-  for (auto &[bytes, atoms] : own) {
-    pal_lpm_key key;
-    std::memcpy(&key, bytes.data(), sizeof key);
-    keys.push_back(key);
-    owns.push_back(std::move(atoms));
-  }
+  auto [keys, owns] = split_keys(std::move(own));
   auto closed = close_over_prefixes(keys, owns);
   // Value fields: each key of each value is an entry; its closure adds the
   // atoms of every shorter key of the field that covers it.
@@ -425,14 +431,7 @@ bool Lowering::plan_entries() {
     }
   }
   {
-    std::vector<pal_lpm_key> vkeys;
-    std::vector<std::vector<AtomId>> vowns;
-    for (auto &[bytes, atoms] : value_own) {
-      pal_lpm_key key;
-      std::memcpy(&key, bytes.data(), sizeof key);
-      vkeys.push_back(key);
-      vowns.push_back(std::move(atoms));
-    }
+    auto [vkeys, vowns] = split_keys(std::move(value_own));
     auto vclosed = close_over_value_prefixes(vkeys, vowns);
     for (size_t i = 0; i < vkeys.size(); ++i) {
       keys.push_back(vkeys[i]);
