@@ -4,6 +4,8 @@
 
 #include "palisade/dsl/parser.h"
 
+#include "passes.h"
+
 namespace palisade::engine::test {
 
 CompiledPolicy compile_text(const std::string &text,
@@ -33,6 +35,19 @@ std::string diagnostics_of(const std::string &text) {
     compile(files, TargetCaps{}, 0, diags);
   }
   return diags.render();
+}
+
+Cond resolved_condition(const std::string &text) {
+  dsl::Diagnostics diags;
+  auto file = dsl::parse_rules("t.rules", text, diags);
+  EXPECT_TRUE(file) << diags.render();
+  if (!file)
+    return {};
+  std::vector<dsl::PolicyFile> files;
+  files.push_back(std::move(*file));
+  auto r = resolve(files, diags);
+  EXPECT_TRUE(r) << diags.render();
+  return r ? r->rules.at(0).condition : Cond{};
 }
 
 } // namespace palisade::engine::test

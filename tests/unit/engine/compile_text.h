@@ -6,6 +6,8 @@
 
 #include "palisade/engine/compile.h"
 
+#include "ir.h"
+
 namespace palisade::engine::test {
 
 CompiledPolicy compile_text(const std::string &text,
@@ -15,5 +17,9 @@ CompiledPolicy compile_text(const std::string &text,
 // The rendered diagnostics (errors and warnings) of compiling `text` as
 // t.rules; "" when there are none.
 std::string diagnostics_of(const std::string &text);
+
+// The condition of the only rule of `text`, resolved (not normalised);
+// fails the test when `text` does not parse or resolve.
+Cond resolved_condition(const std::string &text);
 
 } // namespace palisade::engine::test

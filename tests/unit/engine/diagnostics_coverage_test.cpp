@@ -35,6 +35,8 @@
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/compile.h"
 
+#include "golden_case.h"
+
 namespace palisade::engine {
 namespace {
 
@@ -353,26 +355,9 @@ void collect(const dsl::Diagnostics &diags, std::vector<std::string> &out) {
     out.push_back(d.message);
 }
 
-// A golden case, as golden_test.cpp runs it: the .rules files in name
-// order, compiled for slot 0 when they all parse.
+// A golden case, as golden_test.cpp runs it.
 void run_golden(const fs::path &dir, std::vector<std::string> &out) {
-  std::vector<fs::path> inputs;
-  for (const auto &e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".rules")
-      inputs.push_back(e.path());
-  std::sort(inputs.begin(), inputs.end());
-  dsl::Diagnostics diags;
-  std::vector<dsl::PolicyFile> files;
-  bool parsed = true;
-  for (const auto &p : inputs) {
-    if (auto f = dsl::parse_rules(p.filename().string(), read(p), diags))
-      files.push_back(std::move(*f));
-    else
-      parsed = false;
-  }
-  if (parsed)
-    (void)compile(files, TargetCaps{}, 0, diags);
-  collect(diags, out);
+  collect(test::run_golden_case(dir).diags, out);
 }
 
 // The inputs of parse_reject_test.cpp: each parse_fail("literal").

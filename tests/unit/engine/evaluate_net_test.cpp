@@ -181,18 +181,8 @@ TEST(EvaluateNet, CgroupIsNotLookedUpWithoutACgroupRule) {
 
 // ---- the event JSON -------------------------------------------------------
 
-Event parse(const std::string &text) {
-  std::string error;
-  auto ev = event_from_json(text, error);
-  EXPECT_TRUE(ev) << text << ": " << error;
-  return ev.value_or(Event{});
-}
-
-std::string error_of(const std::string &text) {
-  std::string error;
-  EXPECT_FALSE(event_from_json(text, error)) << text;
-  return error;
-}
+using test::parse;
+using test::error_of;
 
 TEST(EventJsonNet, ConnectWithDefaults) {
   Event ev = parse(R"({"event":"connect","address":"10.1.2.3","port":443,

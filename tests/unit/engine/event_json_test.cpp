@@ -6,21 +6,13 @@
 
 #include "palisade/engine/explain.h"
 
+#include "test_events.h"
+
 namespace palisade::engine {
 namespace {
 
-Event parse(const std::string &text) {
-  std::string error;
-  auto ev = event_from_json(text, error);
-  EXPECT_TRUE(ev) << text << ": " << error;
-  return ev.value_or(Event{});
-}
-
-std::string error_of(const std::string &text) {
-  std::string error;
-  EXPECT_FALSE(event_from_json(text, error)) << text;
-  return error;
-}
+using test::parse;
+using test::error_of;
 
 TEST(EventJson, ExecByDefaultAndUnderItsOldKey) {
   Event ev = parse(R"({"path":"/usr/bin/nc","binary":"/usr/bin/bash"})");

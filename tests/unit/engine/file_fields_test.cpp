@@ -13,18 +13,7 @@ namespace palisade::engine {
 namespace {
 
 using test::diagnostics_of;
-
-// The condition of the only rule of `text`, resolved.
-Cond resolved_condition(const std::string &text) {
-  dsl::Diagnostics diags;
-  auto file = dsl::parse_rules("t.rules", text, diags);
-  EXPECT_TRUE(file) << diags.render();
-  std::vector<dsl::PolicyFile> files;
-  files.push_back(std::move(*file));
-  auto r = resolve(files, diags);
-  EXPECT_TRUE(r) << diags.render();
-  return r ? r->rules.at(0).condition : Cond{};
-}
+using test::resolved_condition;
 
 TEST(FileFields, EveryEventHasPathAndBinaryAndItsOwn) {
   auto fields = [](const char *event) {

@@ -14,6 +14,8 @@
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/compile.h"
 
+#include "golden_case.h"
+
 namespace palisade::engine {
 namespace {
 
@@ -54,30 +56,11 @@ struct Outcome {
 };
 
 Outcome run_case(const fs::path &dir) {
-  std::vector<fs::path> inputs;
-  for (const auto &e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".rules")
-      inputs.push_back(e.path());
-  std::sort(inputs.begin(), inputs.end());
-
-  dsl::Diagnostics diags;
-  std::vector<dsl::PolicyFile> files;
-  bool parsed = true;
-  for (const auto &p : inputs) {
-    // Named by file name only, so the goldens do not depend on the checkout.
-    auto f =
-        dsl::parse_rules(p.filename().string(), read(p).value_or(""), diags);
-    if (f)
-      files.push_back(std::move(*f));
-    else
-      parsed = false;
-  }
+  test::GoldenRun run = test::run_golden_case(dir);
   Outcome out;
-  if (parsed) {
-    if (auto compiled = compile(files, TargetCaps{}, 0, diags))
-      out.json = to_canonical_json(*compiled);
-  }
-  out.diag = diags.render();
+  if (run.compiled)
+    out.json = to_canonical_json(*run.compiled);
+  out.diag = run.diags.render();
   return out;
 }
 

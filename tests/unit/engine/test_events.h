@@ -7,7 +7,10 @@
 
 #include <palisade/abi.h>
 
+#include <gtest/gtest.h>
+
 #include "palisade/engine/evaluate.h"
+#include "palisade/engine/explain.h"
 
 namespace palisade::engine::test {
 
@@ -65,6 +68,21 @@ inline Event in_cgroup(Event ev, std::string path) {
   ev.cgroup = std::move(path);
   ev.cgroup_known = true;
   return ev;
+}
+
+// An event from explain's JSON; fails the test when it is refused.
+inline Event parse(const std::string &text) {
+  std::string error;
+  auto ev = event_from_json(text, error);
+  EXPECT_TRUE(ev) << text << ": " << error;
+  return ev.value_or(Event{});
+}
+
+// Why explain's JSON refuses `text`; fails the test when it is accepted.
+inline std::string error_of(const std::string &text) {
+  std::string error;
+  EXPECT_FALSE(event_from_json(text, error)) << text;
+  return error;
 }
 
 } // namespace palisade::engine::test
