@@ -58,7 +58,6 @@ static __always_inline void pal_resolve_cgroup(struct pal_path *out)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pal_kn_walk wc = {};
-	struct pal_build_ctx bc = {};
 
 	out->flags = 0;
 	out->len = 0;
@@ -73,17 +72,7 @@ static __always_inline void pal_resolve_cgroup(struct pal_path *out)
 		out->flags = PAL_PATH_UNKNOWN; /* deeper than 64 levels */
 		return;
 	}
-	bc.out = out;
-	bc.depth = wc.depth;
-	bpf_loop(PAL_WALK_RING, pal_build_step, &bc, 0);
-	if (wc.depth == 0) {
-		out->str[0] = '/';
-		bc.off = 1;
-	}
-	if (bc.off > PAL_PATH_BUF - 1)
-		bc.off = PAL_PATH_BUF - 1;
-	out->str[bc.off] = 0;
-	out->len = bc.off;
+	pal_build_path(out, wc.depth); /* cgroup paths are short: no head flag */
 }
 
 #endif

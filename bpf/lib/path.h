@@ -105,11 +105,33 @@ static long pal_build_step(__u32 k, void *arg)
 	return 0;
 }
 
+/* Builds out->str and out->len, root to leaf, from the `depth` names a
+ * walk left in walk_scratch ("/" for depth 0). Returns 1 when the names
+ * did not fit in PAL_PATH_MAX bytes (out->str holds the root-side head). */
+static __always_inline int pal_build_path(struct pal_path *out, __u32 depth)
+{
+	struct pal_build_ctx bc = {};
+	int too_long;
+
+	bc.out = out;
+	bc.depth = depth;
+	bpf_loop(PAL_WALK_RING, pal_build_step, &bc, 0);
+	too_long = bc.off >= PAL_PATH_MAX;
+	if (depth == 0) { /* the root itself */
+		out->str[0] = '/';
+		bc.off = 1;
+	}
+	if (bc.off > PAL_PATH_BUF - 1) /* never true; tells the verifier */
+		bc.off = PAL_PATH_BUF - 1;
+	out->str[bc.off] = 0;
+	out->len = bc.off;
+	return too_long;
+}
+
 /* Fills out->str, len and flags (not the LPM header). */
 static __always_inline void pal_resolve_path(const struct path *p, struct pal_path *out)
 {
 	struct pal_walk_ctx wc = {};
-	struct pal_build_ctx bc = {};
 	struct vfsmount *vfs = BPF_CORE_READ(p, mnt);
 
 	out->flags = 0;
@@ -129,19 +151,8 @@ static __always_inline void pal_resolve_path(const struct path *p, struct pal_pa
 	if (wc.depth > PAL_WALK_RING)
 		out->flags |= PAL_PATH_TRUNCATED;
 
-	bc.out = out;
-	bc.depth = wc.depth;
-	bpf_loop(PAL_WALK_RING, pal_build_step, &bc, 0);
-	if (bc.off >= PAL_PATH_MAX)
+	if (pal_build_path(out, wc.depth))
 		out->flags |= PAL_PATH_TRUNCATED;
-	if (wc.depth == 0) { /* the root itself */
-		out->str[0] = '/';
-		bc.off = 1;
-	}
-	if (bc.off > PAL_PATH_BUF - 1) /* never true; tells the verifier */
-		bc.off = PAL_PATH_BUF - 1;
-	out->str[bc.off] = 0;
-	out->len = bc.off;
 }
 
 /* The executable of the current task, or PAL_PATH_UNKNOWN. */
