@@ -22,6 +22,16 @@ e2e_init net
 
 cp "$TESTPROG" "$W/admin"
 
+# A cgroup of our own in the v2 hierarchy, for the cgroup field: the rule
+# names its path as the kernel walks it (from the hierarchy's root).
+CG_ROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+CG_NAME=/palisade-e2e-$$
+mkdir "$CG_ROOT$CG_NAME" || { echo "FAIL: cannot create cgroup $CG_ROOT$CG_NAME"; exit 1; }
+E2E_CLEANUP=e2e_remove_cgroup
+e2e_remove_cgroup() { rmdir "$CG_ROOT$CG_NAME" 2>/dev/null; }
+# in_cgroup CMD...: CMD run as a member of the test cgroup.
+in_cgroup() { sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' _ "$CG_ROOT$CG_NAME" "$@"; }
+
 cat > "$W/policy.rules" <<EOF
 # Written by tests/e2e/net_enforcement.sh
 policy "egress" mode enforce {
@@ -34,6 +44,7 @@ policy "egress" mode enforce {
   allow connect when port == 9995 and uid == 0
   deny connect when port == 9995 and uid in [0..4241, 4243..65535]
   deny connect when port == 9994 and euid == 4242 and gid == 4242 and pid > 1
+  deny connect when port == 9993 and cgroup == "$CG_NAME" "no 9993 from the test cgroup"
 }
 policy "trial" mode audit {
   deny connect when port == 8888
@@ -103,6 +114,10 @@ allowed "root connects to 9995 (allow for uid 0)" connect 127.0.0.1 9995 tcp
 denied "uid 1000 connects to 9995" as 1000 /proc/self/exe connect 127.0.0.1 9995 tcp
 denied "euid and gid 4242 connect to 9994" as 4242 /proc/self/exe connect 127.0.0.1 9994 tcp
 allowed "root connects to 9994" connect 127.0.0.1 9994 tcp
+op "connect to 9993 from the test cgroup" in_cgroup "$TESTPROG" connect 127.0.0.1 9993 tcp
+[ "$rc" = 2 ] && [ "$out" = "connect failed: EPERM" ] &&
+	pass "the cgroup rule holds inside its cgroup" || fail "connect from the test cgroup was not refused"
+allowed "connect to 9993 from outside the test cgroup" connect 127.0.0.1 9993 tcp
 denied "UDP bind in 2000..2099" bind 127.0.0.1 2050 udp
 allowed "TCP bind in 2000..2099" bind 127.0.0.1 2050 tcp
 allowed "UDP bind at 2100" bind 127.0.0.1 2100 udp
