@@ -74,8 +74,12 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 {
 	struct pal_eval_ctx *ec;
 	struct pal_event_in in = {};
+	/* The executable's path is a dentry walk: made before the decision
+	 * only when a rule names it, else only for an event that is reported. */
+	int binary_first = pal_field_used(PAL_FIELD_BINARY);
 
-	pal_resolve_current_exe(&rec->binary);
+	if (binary_first)
+		pal_resolve_current_exe(&rec->binary);
 	in.event = rec->event;
 	in.access = rec->access;
 	in.path = &rec->path;
@@ -84,6 +88,8 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 	ec = pal_decide(&in);
 	if (!ec || (ec->d.action <= PAL_ACT_ALLOW && ec->d.would <= PAL_ACT_ALLOW))
 		return 0;
+	if (!binary_first)
+		pal_resolve_current_exe(&rec->binary);
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
 	pal_record_decision(rec, ec);

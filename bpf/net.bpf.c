@@ -83,8 +83,12 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_
 	struct pal_event_in in = {};
 	struct pal_eval_ctx *ec;
 	__u32 tid, one = 1;
+	/* The executable's path is a dentry walk: made before the decision
+	 * only when a rule names it, else only for an event that is reported. */
+	int binary_first = pal_field_used(PAL_FIELD_BINARY);
 
-	pal_resolve_current_exe(&rec->binary);
+	if (binary_first)
+		pal_resolve_current_exe(&rec->binary);
 	in.event = rec->event;
 	in.binary = &rec->binary;
 	in.port = rec->port;
@@ -94,6 +98,8 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_
 	ec = pal_decide(&in);
 	if (!ec || (ec->d.action <= PAL_ACT_ALLOW && ec->d.would <= PAL_ACT_ALLOW))
 		return PAL_ACT_NONE;
+	if (!binary_first)
+		pal_resolve_current_exe(&rec->binary);
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_NET);
 	pal_record_decision(rec, ec);

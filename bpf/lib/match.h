@@ -469,6 +469,18 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 		pal_lookup_ids(in, slot, used, c);
 }
 
+/* The header of the active slot, or 0. */
+static __always_inline struct pal_slot *pal_active_slot(void)
+{
+	struct pal_config *cfg = pal_config_get();
+	__u32 slot;
+
+	if (!cfg)
+		return 0;
+	slot = cfg->active_slot & 1;
+	return bpf_map_lookup_elem(&pal_slots, &slot);
+}
+
 /* Copies a decision into a file or network record (their fields have the
  * same names): who decided, what, and the PAL_EXEC_* flags. */
 #define pal_record_decision(rec, ec)                                   \
@@ -492,15 +504,17 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
  * return before resolving anything. */
 static __always_inline int pal_event_has_rules(__u32 event)
 {
-	struct pal_config *cfg = pal_config_get();
-	struct pal_slot *hdr;
-	__u32 slot;
+	struct pal_slot *hdr = pal_active_slot();
 
-	if (!cfg)
-		return 0;
-	slot = cfg->active_slot & 1;
-	hdr = bpf_map_lookup_elem(&pal_slots, &slot);
 	return hdr && (hdr->events & (1u << event));
+}
+
+/* Some rule of the active slot names `field` (PAL_FIELD_*). */
+static __always_inline int pal_field_used(__u32 field)
+{
+	struct pal_slot *hdr = pal_active_slot();
+
+	return hdr && (hdr->fields & (1u << field));
 }
 
 /* Decides event `in` against the active slot. Returns the decision's
