@@ -85,6 +85,23 @@ struct {
 	__type(value, struct pal_policy);
 } pal_policies SEC(".maps");
 
+/* Canonical names by inode, per slot (abi.h "canonical paths by inode").
+ * Written by the loader, not by the image: it needs stat(). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_INODES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_inode_key);
+	__type(value, struct pal_inode);
+} pal_inodes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS);
+	__type(key, __u32);
+	__type(value, struct pal_inode_slot);
+} pal_inode_slots SEC(".maps");
+
 /* Per-CPU room for one full-size LPM key (the access lookup's). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

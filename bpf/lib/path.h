@@ -14,11 +14,21 @@
  * and gets PAL_PATH_TRUNCATED: prefix ("under") rules still match the head
  * exactly, exact rules cannot match (they are shorter). A path whose root
  * is not reached within PAL_WALK_MAX steps is PAL_PATH_UNRESOLVED.
+ *
+ * Canonical names by inode: before stepping past a dentry, the walk looks
+ * up its (sb->s_dev, i_ino) in map "inodes" of the active slot, where the
+ * loader put every file and directory a rule names. On a hit the walk
+ * stops and the path is that name + the components below it
+ * (PAL_PATH_BY_INODE): a bind mount of /etc/secret at /mnt/x, or a hard
+ * link /tmp/k of /etc/secret/key, is reported and matched as the rule's
+ * own path. A slot without such entries (count 0) skips the lookups; a
+ * bitmap of inode numbers keeps the hash lookup off most other dentries.
  */
 #ifndef PAL_BPF_PATH_H
 #define PAL_BPF_PATH_H
 
 #include "common.h"
+#include "maps.h"
 
 #define PAL_WALK_RING 64    /* power of two */
 #define PAL_WALK_MAX 4096   /* dentry + mount steps before giving up */
@@ -40,7 +50,43 @@ struct pal_walk_ctx {
 	struct mount *mnt;
 	__u32 depth; /* components recorded */
 	__u32 done;
+	__u32 inode_slot; /* 1 + the slot whose "inodes" to look in; 0: none */
+	__u32 hit;        /* the walk stopped at a named inode: */
+	__u32 hit_dev;    /*   this one */
+	__u64 hit_ino;
 };
+
+/* Is dentry `d` a file or directory some rule of the slot names? */
+static __always_inline int pal_inode_hit(struct pal_walk_ctx *c, struct dentry *d)
+{
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
+	struct pal_inode_key key = {};
+	struct pal_inode_slot *is;
+	struct pal_inode *v;
+	__u32 slot = (c->inode_slot - 1) & 1;
+	__u64 ino, bit;
+
+	if (!inode)
+		return 0;
+	ino = BPF_CORE_READ(inode, i_ino);
+	is = bpf_map_lookup_elem(&pal_inode_slots, &slot);
+	bit = ino % PAL_INODE_BLOOM_BITS;
+	if (!is || !((is->bloom[bit / 64] >> (bit % 64)) & 1))
+		return 0;
+	key.slot = slot;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = ino;
+	v = bpf_map_lookup_elem(&pal_inodes, &key);
+	if (!v)
+		return 0;
+	if ((v->flags & PAL_INODE_GEN) &&
+	    v->generation != BPF_CORE_READ(inode, i_generation))
+		return 0; /* the number was reused by another file */
+	c->hit = 1;
+	c->hit_dev = key.dev;
+	c->hit_ino = ino;
+	return 1;
+}
 
 static long pal_walk_step(__u32 i, void *arg)
 {
@@ -52,6 +98,12 @@ static long pal_walk_step(__u32 i, void *arg)
 	struct pal_walk_scratch *w;
 	__u32 zero = 0;
 
+	/* Before the mount-root test: the root of a bind mount is the bound
+	 * directory's own dentry. */
+	if (c->inode_slot && pal_inode_hit(c, d)) {
+		c->done = 1;
+		return 1;
+	}
 	if (d == mnt_root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
@@ -106,18 +158,21 @@ static long pal_build_step(__u32 k, void *arg)
 }
 
 /* Builds out->str and out->len, root to leaf, from the `depth` names a
- * walk left in walk_scratch ("/" for depth 0). Returns 1 when the names
- * did not fit in PAL_PATH_MAX bytes (out->str holds the root-side head). */
-static __always_inline int pal_build_path(struct pal_path *out, __u32 depth)
+ * walk left in walk_scratch, after the `head` bytes already in out->str
+ * ("/" for no head and depth 0). Returns 1 when the names did not fit in
+ * PAL_PATH_MAX bytes (out->str holds the root-side head). */
+static __always_inline int pal_build_path_after(struct pal_path *out, __u32 depth,
+						__u32 head)
 {
 	struct pal_build_ctx bc = {};
 	int too_long;
 
 	bc.out = out;
 	bc.depth = depth;
+	bc.off = head;
 	bpf_loop(PAL_WALK_RING, pal_build_step, &bc, 0);
 	too_long = bc.off >= PAL_PATH_MAX;
-	if (depth == 0) { /* the root itself */
+	if (bc.off == 0) { /* the root itself */
 		out->str[0] = '/';
 		bc.off = 1;
 	}
@@ -128,11 +183,52 @@ static __always_inline int pal_build_path(struct pal_path *out, __u32 depth)
 	return too_long;
 }
 
+static __always_inline int pal_build_path(struct pal_path *out, __u32 depth)
+{
+	return pal_build_path_after(out, depth, 0);
+}
+
+/* 1 + the active slot when it has canonical names by inode, else 0. */
+static __always_inline __u32 pal_inode_slot(void)
+{
+	struct pal_inode_slot *is;
+	struct pal_config *cfg;
+	__u32 zero = 0, slot;
+
+	cfg = bpf_map_lookup_elem(&pal_config, &zero);
+	if (!cfg)
+		return 0;
+	slot = cfg->active_slot & 1;
+	is = bpf_map_lookup_elem(&pal_inode_slots, &slot);
+	return is && is->count ? slot + 1 : 0;
+}
+
+/* Writes the canonical name of the walk's hit into out->str; returns its
+ * length, 0 when it is gone (a slot cleared under the walk). */
+static __always_inline __u32 pal_inode_head(const struct pal_walk_ctx *wc, struct pal_path *out)
+{
+	struct pal_inode_key key = {};
+	struct pal_inode *v;
+	long n;
+
+	key.slot = (wc->inode_slot - 1) & 1;
+	key.dev = wc->hit_dev;
+	key.ino = wc->hit_ino;
+	v = bpf_map_lookup_elem(&pal_inodes, &key);
+	if (!v)
+		return 0;
+	n = bpf_probe_read_kernel_str(out->str, PAL_LPM_DATA, v->path);
+	if (n < 2)
+		return 0;
+	return (__u32)(n - 1) & (PAL_LPM_DATA - 1);
+}
+
 /* Fills out->str, len and flags (not the LPM header). */
 static __always_inline void pal_resolve_path(const struct path *p, struct pal_path *out)
 {
 	struct pal_walk_ctx wc = {};
 	struct vfsmount *vfs = BPF_CORE_READ(p, mnt);
+	__u32 head = 0;
 
 	out->flags = 0;
 	out->len = 0;
@@ -143,6 +239,7 @@ static __always_inline void pal_resolve_path(const struct path *p, struct pal_pa
 	}
 	wc.dentry = BPF_CORE_READ(p, dentry);
 	wc.mnt = container_of(vfs, struct mount, mnt);
+	wc.inode_slot = pal_inode_slot();
 	bpf_loop(PAL_WALK_MAX, pal_walk_step, &wc, 0);
 	if (!wc.done) {
 		out->flags = PAL_PATH_UNRESOLVED;
@@ -150,8 +247,16 @@ static __always_inline void pal_resolve_path(const struct path *p, struct pal_pa
 	}
 	if (wc.depth > PAL_WALK_RING)
 		out->flags |= PAL_PATH_TRUNCATED;
-
-	if (pal_build_path(out, wc.depth))
+	if (wc.hit) {
+		head = pal_inode_head(&wc, out);
+		if (head)
+			out->flags |= PAL_PATH_BY_INODE;
+		else /* the entry went away: no name for the part above */
+			out->flags |= PAL_PATH_UNRESOLVED;
+	}
+	if (out->flags & PAL_PATH_UNRESOLVED)
+		return;
+	if (pal_build_path_after(out, wc.depth, head))
 		out->flags |= PAL_PATH_TRUNCATED;
 }
 

@@ -247,7 +247,15 @@ bool Enforcer::load_file_object(std::string &error) {
 
 bool Enforcer::apply(const engine::CompiledPolicy &compiled,
                          std::string &error) {
-  return maps_.apply(compiled, error);
+  // Stat()ed now, for every apply: a file replaced since the last one
+  // (a new inode) is recognised again.
+  InodeTable inodes =
+      build_inode_table(named_paths(compiled.image), compiled.image.slot);
+  if (!maps_.apply(compiled, error, &inodes))
+    return false;
+  inode_notes_ = inodes.notes;
+  inode_count_ = inodes.entries.size();
+  return true;
 }
 
 bool Enforcer::set_mode(uint32_t policy_index, dsl::Mode mode,

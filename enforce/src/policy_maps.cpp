@@ -136,6 +136,17 @@ void PolicyMaps::clear_slot(uint32_t slot) {
     std::memcpy(&hk, k, sizeof hk);
     return hk.slot == slot;
   });
+  if (maps_.inodes && maps_.inode_slots) {
+    // The header first: a slot with count 0 is never looked up.
+    pal_inode_slot empty{};
+    __u32 key = slot;
+    bpf_map_update_elem(bpf_map__fd(maps_.inode_slots), &key, &empty, BPF_ANY);
+    delete_keys(maps_.inodes, [slot](const uint8_t *k) {
+      pal_inode_key ik;
+      std::memcpy(&ik, k, sizeof ik);
+      return ik.slot == slot;
+    });
+  }
 
   // The arrays: zeros over every element an image may have written.
   for (auto &[name, dirty] : dirty_[slot]) {
@@ -194,8 +205,37 @@ bool PolicyMaps::write_image(const engine::MapImage &image,
   return true;
 }
 
+bool PolicyMaps::write_inodes(const InodeTable &table, uint32_t slot,
+                              std::string &error) {
+  if (!maps_.inodes || !maps_.inode_slots) {
+    error = "the BPF object has no inode maps";
+    return false;
+  }
+  std::vector<uint8_t> keys, values;
+  for (const auto &e : table.entries) {
+    if (e.key.slot != slot) {
+      error = "inode entry is not in slot " + std::to_string(slot);
+      return false;
+    }
+    auto k = reinterpret_cast<const uint8_t *>(&e.key);
+    auto v = reinterpret_cast<const uint8_t *>(&e.value);
+    keys.insert(keys.end(), k, k + sizeof e.key);
+    values.insert(values.end(), v, v + sizeof e.value);
+  }
+  if (!update_many(maps_.inodes, keys, values, error))
+    return false;
+  // The header last: the walk looks up only entries it counts.
+  __u32 key = slot;
+  if (bpf_map_update_elem(bpf_map__fd(maps_.inode_slots), &key, &table.header,
+                          BPF_ANY) != 0) {
+    error = "write map 'pal_inode_slots': " + errno_text();
+    return false;
+  }
+  return true;
+}
+
 bool PolicyMaps::apply(const engine::CompiledPolicy &compiled,
-                       std::string &error) {
+                       std::string &error, const InodeTable *inodes) {
   const uint32_t slot = inactive_slot();
   if (compiled.image.slot != slot) {
     error = "policy was compiled for slot " +
@@ -207,7 +247,8 @@ bool PolicyMaps::apply(const engine::CompiledPolicy &compiled,
   // cleared now rather than right after that flip, when a decision in
   // flight could still have been reading it.
   clear_slot(slot);
-  if (!write_image(compiled.image, error)) {
+  if (!write_image(compiled.image, error) ||
+      (inodes && !write_inodes(*inodes, slot, error))) {
     clear_slot(slot);
     return false;
   }

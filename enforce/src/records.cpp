@@ -38,6 +38,7 @@ nlohmann::json path_flags(const pal_path &p) {
   if (p.flags & PAL_PATH_TRUNCATED) flags.push_back("truncated");
   if (p.flags & PAL_PATH_UNKNOWN) flags.push_back("unknown");
   if (p.flags & PAL_PATH_UNRESOLVED) flags.push_back("unresolved");
+  if (p.flags & PAL_PATH_BY_INODE) flags.push_back("by_inode");
   return flags;
 }
 

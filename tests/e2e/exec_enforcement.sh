@@ -25,6 +25,7 @@ for name in allowed nc wget; do cp "$TESTPROG" "$W/bin/$name"; done
 cp "$TESTPROG" "$W/deny/miner"
 cp "$TESTPROG" "$W/launcher"
 ln -s "$W/bin/nc" "$W/link-to-nc"
+ln "$W/bin/nc" "$W/cwd/nc-older-link" # a hard link made before the policy
 
 cat > "$W/policy.rules" <<EOF
 # Written by tests/e2e/exec_enforcement.sh
@@ -78,6 +79,11 @@ expect_denied "denied through a symlink" "$W/link-to-nc"
 expect_denied "denied through .." "$W/deny/../bin/nc"
 cd "$W/bin" && expect_denied "denied by relative path" ./nc
 cd /
+# Hard links are other names of the same file: the kernel's walk meets
+# the inode `run` stat()ed for the rule and reports the rule's own path.
+expect_denied "denied through a hard link made before the policy" "$W/cwd/nc-older-link"
+ln "$W/bin/nc" "$W/cwd/nc-newer-link"
+expect_denied "denied through a hard link made after the policy" "$W/cwd/nc-newer-link"
 
 try "kill rule" "$W/deny/miner"
 [ "$rc" = 137 ] && pass "kill rule killed the caller" || fail "kill rule did not kill (rc=$rc)"
@@ -121,10 +127,13 @@ A="$W/audit.jsonl"
 if [ "$EXPECT" != tracepoint+sigkill ]; then OUTCOME=blocked; else OUTCOME=killed; fi
 
 n=$(lines_with "\"path\":\"$W/bin/nc\"" '"action":"deny"' "\"outcome\":\"$OUTCOME\"")
-[ "$n" -ge 4 ] && pass "trail has 4 denied execs of nc ($OUTCOME)" ||
-	fail "trail has $n denied execs of nc, expected 4"
+[ "$n" -ge 6 ] && pass "trail has 6 denied execs of nc ($OUTCOME)" ||
+	fail "trail has $n denied execs of nc, expected 6"
+n=$(lines_with "\"path\":\"$W/bin/nc\"" '"path_by_inode"' '"action":"deny"')
+[ "$n" -ge 6 ] && pass "denied execs, hard links included, carry the rule's path, found by inode" ||
+	fail "denied execs lack path_by_inode ($n)"
 n=$(lines_with "\"path\":\"$W/bin/nc\"" "\"mechanism\":\"$EXPECT\"" '"message":"no raw network tools"')
-[ "$n" -ge 4 ] && pass "events carry mechanism and rule message" ||
+[ "$n" -ge 6 ] && pass "events carry mechanism and rule message" ||
 	fail "events lack mechanism/message ($n)"
 n=$(lines_with "\"path\":\"$W/deny/miner\"" '"action":"kill"' '"policy":"e2e"')
 [ "$n" -ge 2 ] && pass "trail has the kill decisions" || fail "kill decisions missing ($n)"

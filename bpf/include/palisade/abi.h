@@ -23,8 +23,10 @@
  *    and family fields, a candidate list per field, file and net records,
  *    per-hook mechanism.
  * 4: the identity fields uid, gid, euid, pid (on every event); the
- *    matcher test program's input carries them. */
-#define PAL_ABI_VERSION 4
+ *    matcher test program's input carries them.
+ * 5: canonical paths by inode (maps "inodes" and "inode_slots", path
+ *    flag PAL_PATH_BY_INODE). */
+#define PAL_ABI_VERSION 5
 
 /* ---- limits ------------------------------------------------------------ */
 #define PAL_PATH_MAX 4096       /* longest path reported in an event */
@@ -152,6 +154,10 @@
 #define PAL_PATH_UNKNOWN 2   /* no file (kernel thread, no mm) */
 #define PAL_PATH_UNRESOLVED 4 /* the mount root was not reached within the
                                * walk limit: nothing about it is known */
+#define PAL_PATH_BY_INODE 8  /* the walk met a file or directory a rule
+                              * names (map "inodes"): str is the rule's
+                              * name for it + the components below, not
+                              * the name it was reached by */
 
 /* pal_exec_record.flags and pal_file_record.flags */
 #define PAL_EXEC_DECIDED 1     /* action from a rule (policy/rule_id valid) */
@@ -275,6 +281,41 @@ struct pal_slot {
 	 * kernel skips the lookups (and the cgroup walk) of the others, which
 	 * have no entries to find. */
 	__u32 fields;
+};
+
+/* ---- canonical paths by inode (docs/abi.md "Canonical paths") ---------
+ * The loader stats every exact path and directory a path, binary or
+ * target rule names and maps its inode to that name, per slot. The path
+ * walk looks up each dentry it passes; on a hit it stops and builds the
+ * path from the stored name, so a bind mount or a hard link reaches the
+ * rule's own path. */
+#define PAL_SLOT_INODES 4096    /* "inodes" entries per slot */
+#define PAL_INODE_BLOOM_BITS 4096 /* bits of pal_inode_slot.bloom */
+
+/* Key of map "inodes" (hash). */
+struct pal_inode_key {
+	__u32 slot;
+	__u32 dev; /* the kernel's sb->s_dev: major << 20 | minor */
+	__u64 ino; /* inode->i_ino */
+};
+
+/* Value of map "inodes". */
+struct pal_inode {
+	__u32 generation; /* inode->i_generation when flags has PAL_INODE_GEN */
+	__u16 flags;      /* PAL_INODE_* */
+	__u16 len;        /* bytes of path, 2 .. PAL_MATCH_PATH_MAX */
+	char path[PAL_LPM_DATA]; /* the rule's name for the file, NUL-ended */
+};
+#define PAL_INODE_GEN 1 /* generation was read (FS_IOC_GETVERSION): a
+			 * reused inode number with another one is no hit */
+
+/* Map "inode_slots": array of PAL_SLOTS. Checked before any "inodes"
+ * lookup: a slot with count 0 costs one array read per walk step. */
+struct pal_inode_slot {
+	__u32 count; /* entries of the slot in "inodes" */
+	__u32 pad;
+	/* bit (ino % PAL_INODE_BLOOM_BITS) is set for every entry's ino */
+	__u64 bloom[PAL_INODE_BLOOM_BITS / 64];
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -431,6 +472,10 @@ PAL_ASSERT(PAL_FIELDS < 32, "pal_slot.fields has a bit per field");
 PAL_ASSERT(PAL_FIELD_CGROUP == PAL_PATH_FIELDS, "path fields come first");
 PAL_ASSERT(PAL_EVENT_MAX < 32, "a field's events fit a 32-bit mask");
 PAL_ASSERT_SIZE(struct pal_config, 24);
+PAL_ASSERT_SIZE(struct pal_inode_key, 16);
+PAL_ASSERT_SIZE(struct pal_inode, 8 + PAL_LPM_DATA);
+PAL_ASSERT_SIZE(struct pal_inode_slot, 8 + PAL_INODE_BLOOM_BITS / 8);
+PAL_ASSERT(PAL_MATCH_PATH_MAX < PAL_LPM_DATA, "an inode's path fits with its NUL");
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);

@@ -212,6 +212,11 @@ int cmd_run(const Args &args) {
                  p.name.c_str(),
                  p.mode == dsl::Mode::Enforce ? "enforcing" : "auditing", n);
   }
+  std::fprintf(stderr, "palisade: %zu named files and directories matched by "
+               "inode (bind mounts and hard links reach their rules)\n",
+               enforcer->inode_count());
+  for (const auto &note : enforcer->inode_notes())
+    std::fprintf(stderr, "palisade: note: %s\n", note.c_str());
   std::fprintf(stderr, "palisade: audit trail %s\n", opt.audit_log.c_str());
   // Lets `enforcectl mode` switch a policy of this run from outside.
   RunState published(enforcer->policy_maps(), *compiled);

@@ -134,6 +134,14 @@ TEST(RecordsTest, FlagsNameTruncationAndMissingData) {
                                             "path_truncated"}));
 }
 
+TEST(RecordsTest, APathNamedByInodeSaysSo) {
+  auto r = exec_record();
+  r->path.flags = PAL_PATH_BY_INODE;
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["flags"], nlohmann::json({"path_by_inode"}));
+}
+
 TEST(RecordsTest, ExitBySignalAndByCode) {
   pal_exit_record r{};
   r.hdr.kind = PAL_REC_EXIT;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "palisade/abi.h"
 #include "palisade/engine/compile.h"
@@ -56,9 +57,15 @@ public:
                                               RecordHandler on_record,
                                               std::string &error);
 
-  // Writes `compiled` (built for inactive_slot()) and makes it active in
-  // one write. On failure the previously active policy stays in force.
+  // Writes `compiled` (built for inactive_slot()) with the canonical names
+  // by inode of the files its rules name (stat()ed here) and makes it
+  // active in one write. On failure the previously active policy stays in
+  // force.
   bool apply(const engine::CompiledPolicy &compiled, std::string &error);
+  // What the last apply() could not match by inode (InodeTable::notes).
+  const std::vector<std::string> &inode_notes() const { return inode_notes_; }
+  // Files the last apply() matches by inode.
+  size_t inode_count() const { return inode_count_; }
 
   // The slot the next apply() must be compiled for.
   uint32_t inactive_slot() const { return maps_.inactive_slot(); }
@@ -92,6 +99,8 @@ private:
   ring_buffer *ring_ = nullptr;
   RecordHandler on_record_;
   PolicyMaps maps_;
+  std::vector<std::string> inode_notes_;
+  size_t inode_count_ = 0;
 };
 
 } // namespace palisade::enforce

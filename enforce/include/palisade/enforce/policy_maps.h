@@ -12,6 +12,7 @@
 
 #include "palisade/abi.h"
 #include "palisade/engine/compile.h"
+#include "palisade/enforce/inode_table.h"
 
 struct bpf_map;
 
@@ -28,6 +29,8 @@ struct PolicyMapSet {
   bpf_map *terms = nullptr;
   bpf_map *lits = nullptr;
   bpf_map *policies = nullptr;
+  bpf_map *inodes = nullptr;      // not in the image: the loader's stat()s
+  bpf_map *inode_slots = nullptr;
 };
 
 // The policy maps of a libbpf skeleton that includes bpf/lib/maps.h.
@@ -35,7 +38,7 @@ template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
   return {s->maps.pal_config, s->maps.pal_slots, s->maps.pal_atoms,
           s->maps.pal_exact,  s->maps.pal_held,  s->maps.pal_cands,
           s->maps.pal_rules,  s->maps.pal_terms, s->maps.pal_lits,
-          s->maps.pal_policies};
+          s->maps.pal_policies, s->maps.pal_inodes, s->maps.pal_inode_slots};
 }
 
 class PolicyMaps {
@@ -50,9 +53,12 @@ public:
   // freshly created (all array elements zero, trie and hash empty).
   bool init(std::string &error);
 
-  // Writes `compiled` (built for inactive_slot()) and makes it active in
-  // one write. On failure the previously active policy stays in force.
-  bool apply(const engine::CompiledPolicy &compiled, std::string &error);
+  // Writes `compiled` (built for inactive_slot()) and the canonical names
+  // by inode `inodes` (for the same slot; none when null) and makes them
+  // active in one write. On failure the previously active policy stays in
+  // force.
+  bool apply(const engine::CompiledPolicy &compiled, std::string &error,
+             const InodeTable *inodes = nullptr);
 
   // Switches one policy of the active slot between enforce and audit.
   bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);
@@ -65,6 +71,7 @@ private:
   bpf_map *map_named(const std::string &image_name) const;
   bool write_config(uint32_t active_slot, std::string &error);
   bool write_image(const engine::MapImage &image, std::string &error);
+  bool write_inodes(const InodeTable &table, uint32_t slot, std::string &error);
   void clear_slot(uint32_t slot);
 
   PolicyMapSet maps_;
