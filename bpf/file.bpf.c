@@ -8,6 +8,12 @@
  *                                      decision returned from the
  *                                      security_* function, for kernels
  *                                      where BPF LSM does not run
+ *   tracepoint syscalls/sys_{enter,exit}_{open,openat,openat2,creat}
+ *                                      mechanism "tracepoint+sigkill",
+ *                                      opens only, the last resort: the
+ *                                      open has happened; a denied one
+ *                                      gets SIGKILL before the caller's
+ *                                      next instruction
  *
  * The loader autoloads one of the two sets and shares every map of
  * lib/maps.h with the exec object, so one apply() or mode switch covers
@@ -29,6 +35,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define PAL_FMODE_READ 0x1
 #define PAL_FMODE_WRITE 0x2
 #define PAL_FMODE_CREATED 0x100000
+#define PAL_FMODE_PATH 0x4000
 #define PAL_O_TRUNC 01000
 
 struct {
@@ -94,17 +101,21 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
 	pal_record_decision(rec, ec);
 	pal_emit(rec, sizeof(*rec));
-	if (ec->d.action == PAL_ACT_KILL)
+	/* After the fact (tracepoint) a denial can only be a kill. */
+	if (ec->d.action == PAL_ACT_KILL ||
+	    (ec->d.action == PAL_ACT_DENY && rec->mechanism == PAL_MECH_TP_SIGKILL))
 		bpf_send_signal(PAL_SIGKILL);
 	return ec->d.action >= PAL_ACT_DENY ? -PAL_EPERM : 0;
 }
 
 /* ---- one body per event, shared by both mechanisms -------------------- */
 
-static __always_inline int pal_on_open(struct file *file, __u32 mechanism)
+/* `flags`: the open's O_* flags (O_TRUNC is gone from f_flags once the
+ * open completed, so the tracepoint mechanism passes the syscall's). */
+static __always_inline int pal_on_open(struct file *file, __u32 flags, __u32 mechanism)
 {
 	struct pal_file_record *rec;
-	__u32 fmode, flags;
+	__u32 fmode;
 
 	if (!pal_event_has_rules(PAL_EVENT_OPEN))
 		return 0;
@@ -113,7 +124,6 @@ static __always_inline int pal_on_open(struct file *file, __u32 mechanism)
 		return 0;
 	pal_resolve_path(&file->f_path, &rec->path);
 	fmode = BPF_CORE_READ(file, f_mode);
-	flags = BPF_CORE_READ(file, f_flags);
 	if (fmode & PAL_FMODE_READ)
 		rec->access |= PAL_ACCESS_READ;
 	if (fmode & PAL_FMODE_WRITE)
@@ -176,7 +186,7 @@ static __always_inline int pal_on_attr(const struct path *path, __u32 event, __u
 SEC("lsm/file_open")
 int BPF_PROG(pal_open_lsm, struct file *file)
 {
-	return pal_on_open(file, PAL_MECH_LSM);
+	return pal_on_open(file, BPF_CORE_READ(file, f_flags), PAL_MECH_LSM);
 }
 
 SEC("lsm/path_unlink")
@@ -210,7 +220,7 @@ int BPF_PROG(pal_chown_lsm, const struct path *path)
 SEC("fmod_ret/security_file_open")
 int BPF_PROG(pal_open_fmod, struct file *file)
 {
-	return pal_on_open(file, PAL_MECH_FMOD_RET);
+	return pal_on_open(file, BPF_CORE_READ(file, f_flags), PAL_MECH_FMOD_RET);
 }
 
 SEC("fmod_ret/security_path_unlink")
@@ -236,4 +246,121 @@ SEC("fmod_ret/security_path_chown")
 int BPF_PROG(pal_chown_fmod, const struct path *path)
 {
 	return pal_on_attr(path, PAL_EVENT_CHOWN, PAL_MECH_FMOD_RET);
+}
+
+/* ---- mechanism "tracepoint+sigkill" (opens only) ----------------------
+ * Where neither BPF LSM nor fmod_ret runs. At syscall entry the open's
+ * flags are kept per thread (O_TRUNC does not survive in f_flags); at
+ * syscall exit a new fd's struct file is taken from the caller's fd table,
+ * its path walked and the open decided like the LSM one. A denial cannot
+ * undo the open (a created or truncated file stays so): the caller gets
+ * SIGKILL, which it takes before its next instruction, so it never uses
+ * the fd. unlink, rename, chmod and chown leave no object to resolve at
+ * syscall exit: the loader refuses their rules with this mechanism. */
+
+#define PAL_O_WRONLY 01
+#define PAL_O_CREAT 0100
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);   /* thread id in open(2) */
+	__type(value, __u32); /* its O_* flags */
+} open_flags SEC(".maps");
+
+static __always_inline int pal_open_enter(__u64 flags)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 f = (__u32)flags;
+
+	if (!pal_event_has_rules(PAL_EVENT_OPEN))
+		return 0;
+	bpf_map_update_elem(&open_flags, &tid, &f, BPF_ANY);
+	return 0;
+}
+
+/* The struct file behind `fd` in the current task's table, or 0. */
+static __always_inline struct file *pal_fd_file(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = 0;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return 0;
+	return file;
+}
+
+static __always_inline int pal_open_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *stashed = bpf_map_lookup_elem(&open_flags, &tid);
+	__u32 flags = stashed ? *stashed : 0;
+	struct file *file;
+
+	if (stashed)
+		bpf_map_delete_elem(&open_flags, &tid);
+	if (ret < 0 || !pal_event_has_rules(PAL_EVENT_OPEN))
+		return 0;
+	file = pal_fd_file(ret);
+	/* O_PATH opens never reach security_file_open: skip them alike. */
+	if (!file || (BPF_CORE_READ(file, f_mode) & PAL_FMODE_PATH))
+		return 0;
+	return pal_on_open(file, flags, PAL_MECH_TP_SIGKILL);
+}
+
+SEC("tracepoint/syscalls/sys_enter_open")
+int pal_open_enter_open(struct trace_event_raw_sys_enter *ctx)
+{
+	return pal_open_enter(ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int pal_open_enter_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	return pal_open_enter(ctx->args[2]);
+}
+
+/* openat2's flags are in user memory (struct open_how, flags first). */
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int pal_open_enter_openat2(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 flags = 0;
+
+	bpf_probe_read_user(&flags, sizeof(flags), (const void *)ctx->args[2]);
+	return pal_open_enter(flags);
+}
+
+SEC("tracepoint/syscalls/sys_enter_creat")
+int pal_open_enter_creat(struct trace_event_raw_sys_enter *ctx)
+{
+	return pal_open_enter(PAL_O_CREAT | PAL_O_WRONLY | PAL_O_TRUNC);
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int pal_open_exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return pal_open_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int pal_open_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return pal_open_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int pal_open_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return pal_open_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_creat")
+int pal_open_exit_creat(struct trace_event_raw_sys_exit *ctx)
+{
+	return pal_open_exit(ctx->ret);
 }

@@ -216,20 +216,37 @@ bool Enforcer::load_file_object(std::string &error) {
   }
   if (!share_maps(file_skel_->obj, error))
     return false;
-  const bool lsm = options_.mechanisms[PAL_HOOK_FILE] == PAL_MECH_LSM;
+  const uint32_t mech = options_.mechanisms[PAL_HOOK_FILE];
+  const bool lsm = mech == PAL_MECH_LSM;
   struct Hook {
     bpf_program *prog;
     bpf_link **link;
   };
   auto &p = file_skel_->progs;
   auto &l = file_skel_->links;
-  const Hook hooks[] = {
-      {lsm ? p.pal_open_lsm : p.pal_open_fmod, lsm ? &l.pal_open_lsm : &l.pal_open_fmod},
-      {lsm ? p.pal_unlink_lsm : p.pal_unlink_fmod, lsm ? &l.pal_unlink_lsm : &l.pal_unlink_fmod},
-      {lsm ? p.pal_rename_lsm : p.pal_rename_fmod, lsm ? &l.pal_rename_lsm : &l.pal_rename_fmod},
-      {lsm ? p.pal_chmod_lsm : p.pal_chmod_fmod, lsm ? &l.pal_chmod_lsm : &l.pal_chmod_fmod},
-      {lsm ? p.pal_chown_lsm : p.pal_chown_fmod, lsm ? &l.pal_chown_lsm : &l.pal_chown_fmod},
-  };
+  std::vector<Hook> hooks;
+  if (mech == PAL_MECH_TP_SIGKILL) {
+    // Opens only: the other file events have nothing to resolve at
+    // syscall exit (`run` refuses their rules with this mechanism).
+    hooks = {
+        {p.pal_open_enter_open, &l.pal_open_enter_open},
+        {p.pal_open_enter_openat, &l.pal_open_enter_openat},
+        {p.pal_open_enter_openat2, &l.pal_open_enter_openat2},
+        {p.pal_open_enter_creat, &l.pal_open_enter_creat},
+        {p.pal_open_exit_open, &l.pal_open_exit_open},
+        {p.pal_open_exit_openat, &l.pal_open_exit_openat},
+        {p.pal_open_exit_openat2, &l.pal_open_exit_openat2},
+        {p.pal_open_exit_creat, &l.pal_open_exit_creat},
+    };
+  } else {
+    hooks = {
+        {lsm ? p.pal_open_lsm : p.pal_open_fmod, lsm ? &l.pal_open_lsm : &l.pal_open_fmod},
+        {lsm ? p.pal_unlink_lsm : p.pal_unlink_fmod, lsm ? &l.pal_unlink_lsm : &l.pal_unlink_fmod},
+        {lsm ? p.pal_rename_lsm : p.pal_rename_fmod, lsm ? &l.pal_rename_lsm : &l.pal_rename_fmod},
+        {lsm ? p.pal_chmod_lsm : p.pal_chmod_fmod, lsm ? &l.pal_chmod_lsm : &l.pal_chmod_fmod},
+        {lsm ? p.pal_chown_lsm : p.pal_chown_fmod, lsm ? &l.pal_chown_lsm : &l.pal_chown_fmod},
+    };
+  }
   bpf_program *prog;
   bpf_object__for_each_program(prog, file_skel_->obj)
     bpf_program__set_autoload(prog, false);

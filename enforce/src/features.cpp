@@ -144,8 +144,11 @@ Features probe_features() {
   const uint32_t strong = lsm ? PAL_MECH_LSM
                           : f.fmod_ret_runs ? PAL_MECH_FMOD_RET
                                             : PAL_MECH_NONE;
+  // The tracepoint fallback: opens only, decided after the fact (see
+  // mechanism_guarantee). Tracepoints are what the exec object needs
+  // anyway: if they did not load, `run` would fail for exec too.
   f.exec_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
-  f.file_mechanism = strong;
+  f.file_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
   f.listen_mechanism = strong;
   f.kprobe_override_loads =
       probe_program_runs(Probe::KprobeOverride, "", f.kprobe_override_detail);
@@ -163,8 +166,9 @@ std::string Features::why(uint32_t hook) const {
   if (exec_mechanism == PAL_MECH_LSM)
     return lsm_detail;
   std::string s = lsm_detail + "; " + fmod_ret_detail;
-  if (hook == PAL_HOOK_FILE && file_mechanism == PAL_MECH_NONE)
-    s += "; file events need one of them";
+  if (hook == PAL_HOOK_FILE && file_mechanism == PAL_MECH_TP_SIGKILL)
+    s += "; opens fall back to syscall tracepoints, the other file events "
+         "need one of them";
   if (hook == PAL_HOOK_LISTEN && listen_mechanism == PAL_MECH_NONE)
     s += "; listen needs one of them";
   return s;
@@ -214,9 +218,15 @@ const char *mechanism_guarantee(uint32_t hook, uint32_t mech) {
                   "with EPERM before the file is touched (an open with "
                   "O_CREAT has created the empty file by then)";
   case PAL_MECH_TP_SIGKILL:
-    return "denied execs are killed with SIGKILL after the exec succeeded, "
-           "before the new program's first instruction; the exec syscall "
-           "itself is not refused";
+    return exec ? "denied execs are killed with SIGKILL after the exec "
+                  "succeeded, before the new program's first instruction; "
+                  "the exec syscall itself is not refused"
+                : "opens only: a denied open has happened (a created or "
+                  "truncated file stays so) and its caller is killed with "
+                  "SIGKILL before its next instruction, so it never uses "
+                  "the fd (another thread of the process could, in a short "
+                  "window); unlink, rename, chmod and chown rules are "
+                  "refused";
   default:
     return exec ? "nothing is enforced"
                 : "file rules are not enforced: this kernel runs neither "

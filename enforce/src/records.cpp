@@ -174,9 +174,11 @@ nlohmann::json RecordDecoder::decided_event(const Record &r) const {
   ev["action"] = decided ? action_name(r.action) : "none";
   if (decided)
     ev["rule"] = rule_json(c, r.policy, r.rule_id);
-  // Every file and network mechanism refuses the call; kill also ends the
-  // caller.
-  if (decided && r.action == PAL_ACT_KILL)
+  // Every file and network mechanism refuses the call, but the tracepoint
+  // one (opens), which can only kill after it; kill also ends the caller.
+  if (decided && r.action >= PAL_ACT_DENY && r.mechanism == PAL_MECH_TP_SIGKILL)
+    ev["outcome"] = "killed";
+  else if (decided && r.action == PAL_ACT_KILL)
     ev["outcome"] = "blocked+killed";
   else if (decided && r.action == PAL_ACT_DENY)
     ev["outcome"] = "blocked";

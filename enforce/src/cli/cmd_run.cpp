@@ -141,7 +141,10 @@ int cmd_run(const Args &args) {
     std::fprintf(stderr, "palisade: warning: %s\n", err.c_str());
 
   Enforcer::Options eo;
-  eo.mechanisms = {PAL_MECH_TP_SIGKILL, PAL_MECH_NONE, PAL_MECH_NONE, PAL_MECH_NONE};
+  // --mechanism tracepoint: the fallbacks of exec and opens, as on a
+  // kernel without BPF LSM and fmod_ret.
+  eo.mechanisms = {PAL_MECH_TP_SIGKILL, PAL_MECH_TP_SIGKILL, PAL_MECH_NONE,
+                   PAL_MECH_NONE};
   eo.ring_bytes = opt.ring_kib * 1024;
   eo.sized_for(*compiled); // `run` applies once: no room for a bigger policy
   std::array<std::string, PAL_HOOKS> why;
@@ -157,13 +160,20 @@ int cmd_run(const Args &args) {
   // A rule nothing would enforce (or even see) must not look active.
   for (const auto &r : compiled->rules) {
     const uint32_t hook = hook_of_event(r.event);
-    if (eo.mechanisms[hook] != PAL_MECH_NONE)
+    if (eo.mechanisms[hook] != PAL_MECH_NONE &&
+        !(hook == PAL_HOOK_FILE && eo.mechanisms[hook] == PAL_MECH_TP_SIGKILL &&
+          r.event != "open"))
       continue;
+    const std::string reason =
+        eo.mechanisms[hook] == PAL_MECH_NONE
+            ? why[hook]
+            : "only opens are enforced by the tracepoint fallback: an " +
+                  r.event + " leaves no kernel-resolved file at syscall exit";
     std::fprintf(stderr,
                  "%s:%u:%u: error: %s rules cannot be enforced on this kernel "
                  "(%s)\n  hint: %s\n  nothing was loaded\n",
                  r.loc.file_name().c_str(), r.loc.line, r.loc.column,
-                 r.event.c_str(), why[hook].c_str(), missing_hint(hook));
+                 r.event.c_str(), reason.c_str(), missing_hint(hook));
     return 1;
   }
   for (uint32_t h = 0; h < PAL_HOOKS; ++h)

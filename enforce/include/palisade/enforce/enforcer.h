@@ -35,8 +35,9 @@ public:
   Enforcer &operator=(const Enforcer &) = delete;
 
   struct Options {
-    // PAL_MECH_* per PAL_HOOK_*: exec: LSM, FMOD_RET or TP_SIGKILL; file
-    // and listen: LSM, FMOD_RET or NONE; net: CGROUP or NONE.
+    // PAL_MECH_* per PAL_HOOK_*: exec: LSM, FMOD_RET or TP_SIGKILL; file:
+    // LSM, FMOD_RET, TP_SIGKILL (opens only) or NONE; listen: LSM,
+    // FMOD_RET or NONE; net: CGROUP or NONE.
     std::array<uint32_t, PAL_HOOKS> mechanisms{};
     std::string cgroup_root; // where the net programs attach
     // Ring buffer size in bytes: a power of two, at least one page; 0 keeps

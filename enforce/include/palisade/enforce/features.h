@@ -11,9 +11,12 @@ namespace palisade::enforce {
 
 // Per hook (PAL_HOOK_*), the strongest mechanism proven to run:
 //   exec: lsm > fmod_ret > tracepoint+sigkill
-//   file, listen: lsm > fmod_ret > none (no weaker hook sees the kernel's
-//         own path or socket before the action, so such rules cannot be
-//         enforced then)
+//   file: lsm > fmod_ret > tracepoint+sigkill for opens only (an open's
+//         struct file is in the fd table at syscall exit; unlink, rename,
+//         chmod and chown leave nothing to resolve, so their rules are
+//         refused then)
+//   listen: lsm > fmod_ret > none (no weaker hook sees the kernel's own
+//         socket before the action, so such rules cannot be enforced then)
 //   connect/bind: cgroup socket hooks at the cgroup v2 root > none
 // kprobe+override is not offered: the kernels here lack kprobes or
 // CONFIG_FUNCTION_ERROR_INJECTION (docs/mechanisms.md).
