@@ -44,4 +44,9 @@ done
 
 /opt/e2e/exec_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect" || exit 1
 /opt/e2e/file_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect" || exit 1
+# The last-resort open mechanism, forced (once: it does not depend on the
+# LSM list).
+if [ "$expect" = lsm ]; then
+	/opt/e2e/open_tracepoint.sh /bin/enforcectl /bin/pal-testprog --mechanism tracepoint || exit 1
+fi
 /opt/e2e/net_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"
