@@ -229,6 +229,29 @@ TEST(RecordsTest, OpenShowsItsIntentsAndAuditOnlyWould) {
   EXPECT_EQ((*ev)["would_rule"]["policy"], "trial");
 }
 
+// The tracepoint fallback decides an open after it happened: a deny is a
+// kill there, and the trail must not claim the open was refused.
+TEST(RecordsTest, OpenDeniedAfterTheFactIsKilledNotBlocked) {
+  auto r = std::make_unique<pal_file_record>();
+  std::memset(r.get(), 0, sizeof(*r));
+  fill_hdr(r->hdr, PAL_REC_FILE);
+  r->event = PAL_EVENT_OPEN;
+  r->access = PAL_ACCESS_READ;
+  r->mechanism = PAL_MECH_TP_SIGKILL;
+  r->slot = 1;
+  r->action = PAL_ACT_DENY;
+  r->flags = PAL_EXEC_DECIDED;
+  set_path(r->path, "/etc/secret/key");
+  r->path.flags = PAL_PATH_BY_INODE; // reached through a hard link
+  set_path(r->binary, "/usr/bin/cat");
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["outcome"], "killed");
+  EXPECT_EQ((*ev)["mechanism"], "tracepoint+sigkill");
+  EXPECT_EQ((*ev)["path"], "/etc/secret/key");
+  EXPECT_EQ((*ev)["flags"], nlohmann::json({"path_by_inode"}));
+}
+
 TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
   auto r = std::make_unique<pal_net_record>();
   std::memset(r.get(), 0, sizeof(*r));
