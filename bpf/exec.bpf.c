@@ -193,6 +193,7 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 	struct pal_exec_stash *s;
 	struct pal_eval_ctx *ec;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	int parent_first;
 
 	rec = pal_exec_record_start();
 	if (!rec)
@@ -200,7 +201,10 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 	rec->mechanism = mechanism;
 	pal_resolve_path(&bprm->file->f_path, &rec->path);
 	pal_resolve_current_exe(&rec->binary);
-	ec = pal_decide_exec(&rec->path, &rec->binary);
+	/* bprm_check runs in the task that execs: its real parent is the
+	 * parent of the process the new program will be. */
+	parent_first = pal_parent_exe_early(&rec->parent_binary);
+	ec = pal_decide_exec(&rec->path, &rec->binary, &rec->parent_binary);
 	if (!ec)
 		return 0;
 	rec->slot = ec->slot;
@@ -210,6 +214,8 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 		/* The exec fails here: no sched_process_exec will follow, so
 		 * this is the only record of it. */
 		pal_take_decision(rec, &ec->d);
+		if (!parent_first)
+			pal_resolve_parent_exe(&rec->parent_binary);
 		if (s) {
 			pal_copy_args(rec, s);
 			bpf_map_delete_elem(&exec_stash, &tid);
@@ -262,6 +268,7 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	struct pal_config *cfg = pal_config_get();
 	__u32 key = (__u32)old_pid;
 	__u32 tgid;
+	int parent_first;
 
 	if (!cfg)
 		return 0;
@@ -281,8 +288,12 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 		rec->binary.str[0] = 0;
 	}
 
+	/* The new program runs in the same process: its real parent is the
+	 * one the decision saw. */
+	parent_first = pal_parent_exe_early(&rec->parent_binary);
 	if (cfg->exec_mechanism == PAL_MECH_TP_SIGKILL) {
-		struct pal_eval_ctx *ec = pal_decide_exec(&rec->path, &rec->binary);
+		struct pal_eval_ctx *ec = pal_decide_exec(&rec->path, &rec->binary,
+							  &rec->parent_binary);
 
 		if (ec) {
 			rec->slot = ec->slot;
@@ -304,6 +315,10 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	}
 	if (s)
 		bpf_map_delete_elem(&exec_stash, &key);
+	/* A decided exec reports its parent's executable even when no rule
+	 * needed it; a plain process start skips the walk. */
+	if (!parent_first && (rec->flags & (PAL_EXEC_DECIDED | PAL_EXEC_WOULD)))
+		pal_resolve_parent_exe(&rec->parent_binary);
 
 	tgid = rec->hdr.pid;
 	bpf_map_update_elem(&proc_binary, &tgid, rec->path.str, BPF_ANY);

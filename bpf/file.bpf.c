@@ -84,6 +84,7 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 	/* The executable's path is a dentry walk: made before the decision
 	 * only when a rule names it, else only for an event that is reported. */
 	int binary_first = pal_field_used(PAL_FIELD_BINARY);
+	int parent_first = pal_parent_exe_early(&rec->parent_binary);
 
 	if (binary_first)
 		pal_resolve_current_exe(&rec->binary);
@@ -91,12 +92,15 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 	in.access = rec->access;
 	in.path = &rec->path;
 	in.binary = &rec->binary;
+	in.parent_binary = &rec->parent_binary;
 	in.target = &rec->target;
 	ec = pal_decide(&in);
 	if (!ec || (ec->d.action <= PAL_ACT_ALLOW && ec->d.would <= PAL_ACT_ALLOW))
 		return 0;
 	if (!binary_first)
 		pal_resolve_current_exe(&rec->binary);
+	if (!parent_first)
+		pal_resolve_parent_exe(&rec->parent_binary);
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
 	pal_record_decision(rec, ec);

@@ -38,7 +38,7 @@ static __always_inline struct pal_eval_ctx *pal_match_run(struct pal_match_input
 	struct pal_event_in ev = {
 		.event = in->event, .access = in->access,
 		.path = &in->path, .binary = &in->binary, .target = &in->target,
-		.cgroup = &in->cgroup,
+		.cgroup = &in->cgroup, .parent_binary = &in->parent_binary,
 		.port = in->port, .protocol = in->protocol, .family = in->family,
 		.uid = in->uid, .gid = in->gid, .euid = in->euid, .pid = in->pid,
 		.ids_given = 1,
@@ -75,6 +75,7 @@ int pal_match_test(void *ctx)
 	out->protocol_entry = ec->entry[PAL_FIELD_PROTOCOL];
 	out->family_entry = ec->entry[PAL_FIELD_FAMILY];
 	out->cgroup_entry = ec->entry[PAL_FIELD_CGROUP];
+	out->parent_binary_entry = ec->entry[PAL_FIELD_PARENT_BINARY];
 	out->uid_entry = ec->entry[PAL_FIELD_UID];
 	out->gid_entry = ec->entry[PAL_FIELD_GID];
 	out->euid_entry = ec->entry[PAL_FIELD_EUID];

@@ -86,11 +86,13 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_
 	/* The executable's path is a dentry walk: made before the decision
 	 * only when a rule names it, else only for an event that is reported. */
 	int binary_first = pal_field_used(PAL_FIELD_BINARY);
+	int parent_first = pal_parent_exe_early(&rec->parent_binary);
 
 	if (binary_first)
 		pal_resolve_current_exe(&rec->binary);
 	in.event = rec->event;
 	in.binary = &rec->binary;
+	in.parent_binary = &rec->parent_binary;
 	in.port = rec->port;
 	in.protocol = rec->protocol;
 	in.family = rec->family;
@@ -100,6 +102,8 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_
 		return PAL_ACT_NONE;
 	if (!binary_first)
 		pal_resolve_current_exe(&rec->binary);
+	if (!parent_first)
+		pal_resolve_parent_exe(&rec->parent_binary);
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_NET);
 	pal_record_decision(rec, ec);

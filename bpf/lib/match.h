@@ -54,6 +54,9 @@ struct pal_event_in {
 	struct pal_path *target; /* rename only; may be 0 otherwise */
 	struct pal_path *cgroup; /* 0: the current task's, resolved only when
 				  * a rule of the slot names the field */
+	struct pal_path *parent_binary; /* the parent's executable; 0: none
+					 * (the hook resolves it only when a
+					 * rule of the slot names the field) */
 	__u16 port;              /* network events, host order */
 	__u8 protocol, family;
 	__u8 address[16];
@@ -444,6 +447,10 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 			pal_lookup_field(cg, slot, PAL_FIELD_CGROUP, hdr,
 					 &c->entry[PAL_FIELD_CGROUP], &c->l[PAL_FIELD_CGROUP]);
 	}
+	if (in->parent_binary && (used & (1u << PAL_FIELD_PARENT_BINARY)))
+		pal_lookup_field(in->parent_binary, slot, PAL_FIELD_PARENT_BINARY, hdr,
+				 &c->entry[PAL_FIELD_PARENT_BINARY],
+				 &c->l[PAL_FIELD_PARENT_BINARY]);
 	if (in->event == PAL_EVENT_OPEN && in->access && (used & (1u << PAL_FIELD_ACCESS))) {
 		byte = in->access & PAL_ACCESS_ALL;
 		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, &c->entry[PAL_FIELD_ACCESS],
@@ -517,6 +524,20 @@ static __always_inline int pal_field_used(__u32 field)
 	return hdr && (hdr->fields & (1u << field));
 }
 
+/* Resolves the parent's executable into `out` before a decision when a
+ * rule of the active slot names parent.binary (returns 1), else marks it
+ * unknown (returns 0): the hook then makes the dentry walk only for an
+ * event it reports. */
+static __always_inline int pal_parent_exe_early(struct pal_path *out)
+{
+	if (pal_field_used(PAL_FIELD_PARENT_BINARY)) {
+		pal_resolve_parent_exe(out);
+		return 1;
+	}
+	pal_path_unknown(out);
+	return 0;
+}
+
 /* Decides event `in` against the active slot. Returns the decision's
  * state (per-CPU scratch, valid until the next decision on this CPU), or
  * 0 when the maps cannot be read. */
@@ -564,12 +585,15 @@ static __always_inline struct pal_eval_ctx *pal_decide(const struct pal_event_in
 	return c;
 }
 
-/* Decides an exec of `path` by a process running `binary`. */
+/* Decides an exec of `path` by a process running `binary` whose parent
+ * runs `parent`. */
 static __always_inline struct pal_eval_ctx *pal_decide_exec(struct pal_path *path,
-							    struct pal_path *binary)
+							    struct pal_path *binary,
+							    struct pal_path *parent)
 {
 	struct pal_event_in in = {
 		.event = PAL_EVENT_EXEC, .path = path, .binary = binary,
+		.parent_binary = parent,
 	};
 
 	return pal_decide(&in);

@@ -260,19 +260,41 @@ static __always_inline void pal_resolve_path(const struct path *p, struct pal_pa
 		out->flags |= PAL_PATH_TRUNCATED;
 }
 
-/* The executable of the current task, or PAL_PATH_UNKNOWN. */
-static __always_inline void pal_resolve_current_exe(struct pal_path *out)
+/* Marks `out` as no path at all (PAL_PATH_UNKNOWN). */
+static __always_inline void pal_path_unknown(struct pal_path *out)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	out->flags = PAL_PATH_UNKNOWN;
+	out->len = 0;
+	out->str[0] = 0;
+}
+
+/* The executable of `task`, or PAL_PATH_UNKNOWN (a kernel thread has no
+ * mm, an exiting task may have lost its exe_file). */
+static __always_inline void pal_resolve_task_exe(struct task_struct *task,
+						 struct pal_path *out)
+{
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 
 	if (!exe) {
-		out->flags = PAL_PATH_UNKNOWN;
-		out->len = 0;
-		out->str[0] = 0;
+		pal_path_unknown(out);
 		return;
 	}
 	pal_resolve_path(&exe->f_path, out);
+}
+
+/* The executable of the current task, or PAL_PATH_UNKNOWN. */
+static __always_inline void pal_resolve_current_exe(struct pal_path *out)
+{
+	pal_resolve_task_exe(bpf_get_current_task_btf(), out);
+}
+
+/* The executable of the current task's real parent (the parent.binary
+ * field), or PAL_PATH_UNKNOWN: kthreadd's children have no mm. */
+static __always_inline void pal_resolve_parent_exe(struct pal_path *out)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	pal_resolve_task_exe(BPF_CORE_READ(task, real_parent), out);
 }
 
 #endif

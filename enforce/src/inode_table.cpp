@@ -19,7 +19,7 @@ namespace {
 
 bool is_path_field(uint8_t field) {
   return field == PAL_FIELD_PATH || field == PAL_FIELD_BINARY ||
-         field == PAL_FIELD_TARGET;
+         field == PAL_FIELD_TARGET || field == PAL_FIELD_PARENT_BINARY;
 }
 
 // i_generation through FS_IOC_GETVERSION (ext4, btrfs, ...): a new file

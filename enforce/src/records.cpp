@@ -33,6 +33,14 @@ std::string path_string(const pal_path &p) {
   return bounded(p.str, std::min<size_t>(p.len, PAL_PATH_BUF));
 }
 
+// process.parent_binary, only when the kernel resolved it: a plain process
+// start, or a child of a kernel thread, has none.
+void add_parent_binary(nlohmann::json &proc, const pal_path &p) {
+  const std::string s = path_string(p);
+  if (!s.empty())
+    proc["parent_binary"] = s;
+}
+
 nlohmann::json path_flags(const pal_path &p) {
   nlohmann::json flags = nlohmann::json::array();
   if (p.flags & PAL_PATH_TRUNCATED) flags.push_back("truncated");
@@ -132,6 +140,7 @@ nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
   ev["args"] = args_json(r);
   ev["process"] = process_json(r.hdr);
   ev["process"]["binary"] = path_string(r.binary);
+  add_parent_binary(ev["process"], r.parent_binary);
 
   const bool decided = r.flags & PAL_EXEC_DECIDED;
   ev["action"] = decided ? action_name(r.action) : "none";
@@ -170,6 +179,7 @@ nlohmann::json RecordDecoder::decided_event(const Record &r) const {
   ev["mechanism"] = mechanism_name(r.mechanism);
   ev["process"] = process_json(r.hdr);
   ev["process"]["binary"] = path_string(r.binary);
+  add_parent_binary(ev["process"], r.parent_binary);
   const bool decided = r.flags & PAL_EXEC_DECIDED;
   ev["action"] = decided ? action_name(r.action) : "none";
   if (decided)

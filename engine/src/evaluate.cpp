@@ -249,6 +249,13 @@ Verdict Evaluator::operator()(const Event &ev) const {
       if ((hdr->fields & (1u << PAL_FIELD_CGROUP)) && ev.cgroup_known)
         e.lookup(ev.cgroup, ev.cgroup_truncated, PAL_FIELD_CGROUP, *hdr,
                  e.entry[PAL_FIELD_CGROUP], l[PAL_FIELD_CGROUP]);
+      // The parent's executable likewise: looked up only when a rule of
+      // the slot names it, and not when unknown.
+      if ((hdr->fields & (1u << PAL_FIELD_PARENT_BINARY)) &&
+          ev.parent_binary_known)
+        e.lookup(ev.parent_binary, false, PAL_FIELD_PARENT_BINARY, *hdr,
+                 e.entry[PAL_FIELD_PARENT_BINARY],
+                 l[PAL_FIELD_PARENT_BINARY]);
       // An open without intents has no entry: no access atom holds.
       if (ev.kind == PAL_EVENT_OPEN && ev.access != 0) {
         const uint8_t byte = static_cast<uint8_t>(ev.access & PAL_ACCESS_ALL);
@@ -299,6 +306,7 @@ Verdict Evaluator::operator()(const Event &ev) const {
   e.v.protocol_entry = e.entry[PAL_FIELD_PROTOCOL];
   e.v.family_entry = e.entry[PAL_FIELD_FAMILY];
   e.v.cgroup_entry = e.entry[PAL_FIELD_CGROUP];
+  e.v.parent_binary_entry = e.entry[PAL_FIELD_PARENT_BINARY];
   e.v.uid_entry = e.entry[PAL_FIELD_UID];
   e.v.gid_entry = e.entry[PAL_FIELD_GID];
   e.v.euid_entry = e.entry[PAL_FIELD_EUID];
@@ -310,7 +318,8 @@ std::vector<uint32_t> held_atoms(const MapImage &image, const Verdict &v) {
   ImageView img(image);
   std::vector<uint32_t> out;
   for (uint32_t entry : {v.path_entry, v.binary_entry, v.target_entry,
-                         v.cgroup_entry, v.access_entry, v.port_entry,
+                         v.cgroup_entry, v.parent_binary_entry,
+                         v.access_entry, v.port_entry,
                          v.address_entry, v.protocol_entry, v.family_entry,
                          v.uid_entry, v.gid_entry, v.euid_entry, v.pid_entry})
     if (entry) {

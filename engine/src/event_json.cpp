@@ -219,6 +219,7 @@ std::optional<Event> event_from_json(const std::string &text,
                                                  "target_truncated",
                                                  "target_unresolved",
                                                  "cgroup",
+                                                 "parent_binary",
                                                  "address",
                                                  "port",
                                                  "protocol",
@@ -265,6 +266,13 @@ std::optional<Event> event_from_json(const std::string &text,
     return std::nullopt;
   if (!ev.cgroup_known)
     ev.cgroup.clear();
+  ev.parent_binary_known =
+      j.contains("parent_binary") && !j["parent_binary"].is_null();
+  if (ev.parent_binary_known &&
+      !read_path(j, "parent_binary", ev.parent_binary, error))
+    return std::nullopt;
+  if (!ev.parent_binary_known)
+    ev.parent_binary.clear();
   if (!read_ids(j, ev, error))
     return std::nullopt;
   if (net) {

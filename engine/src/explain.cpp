@@ -129,6 +129,7 @@ Explanation explain_event(const CompiledPolicy &compiled, const Event &ev) {
       {PAL_FIELD_BINARY, v.binary_entry},
       {PAL_FIELD_TARGET, v.target_entry},
       {PAL_FIELD_CGROUP, v.cgroup_entry},
+      {PAL_FIELD_PARENT_BINARY, v.parent_binary_entry},
       {PAL_FIELD_ACCESS, v.access_entry},
       {PAL_FIELD_PORT, v.port_entry},
       {PAL_FIELD_ADDRESS, v.address_entry},

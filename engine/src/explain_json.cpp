@@ -73,6 +73,8 @@ json event_json(const Event &ev) {
               {"binary", ev.binary_known ? json(ev.binary) : json()}};
     if (ev.cgroup_known)
       j["cgroup"] = ev.cgroup;
+    if (ev.parent_binary_known)
+      j["parent_binary"] = ev.parent_binary;
     add_ids(j, ev);
     return j;
   }
@@ -83,6 +85,8 @@ json event_json(const Event &ev) {
             {"path_unresolved", ev.path_unresolved}};
   if (ev.cgroup_known)
     j["cgroup"] = ev.cgroup;
+  if (ev.parent_binary_known)
+    j["parent_binary"] = ev.parent_binary;
   add_ids(j, ev);
   if (ev.kind == PAL_EVENT_OPEN)
     j["access"] = access_names(ev.access);

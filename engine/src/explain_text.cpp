@@ -45,9 +45,13 @@ std::string unresolved_what(const Event &ev) {
   return ev.path_unresolved ? "the path" : "the new name (target)";
 }
 
-// "in cgroup "/system.slice/x.service"" when the event names one.
-std::string cgroup_words(const Event &ev) {
-  std::string s = ev.cgroup_known ? " in cgroup " + quoted(ev.cgroup) : "";
+// "child of "/usr/sbin/nginx"" and "in cgroup "/system.slice/x.service""
+// when the event names them.
+std::string process_words(const Event &ev) {
+  std::string s = ev.parent_binary_known
+                      ? " child of " + quoted(ev.parent_binary)
+                      : "";
+  s += ev.cgroup_known ? " in cgroup " + quoted(ev.cgroup) : "";
   // The acting task's identity, when the event gives any (0 is root's).
   if (ev.uid || ev.gid || ev.euid || ev.pid)
     s += " as uid " + std::to_string(ev.uid) + " gid " +
@@ -67,7 +71,7 @@ std::string event_line(const Event &ev) {
                     " port " + std::to_string(ev.port) + " (" + proto +
                     ", ipv" + std::to_string(ev.family) + ")";
     s += ev.binary_known ? " by " + quoted(ev.binary) : " by an unknown binary";
-    return s + cgroup_words(ev) + "\n";
+    return s + process_words(ev) + "\n";
   }
   std::string s = "event: " + event_name(ev.kind) + " of " +
                   path_words(ev.path, ev.path_truncated, ev.path_unresolved);
@@ -82,7 +86,7 @@ std::string event_line(const Event &ev) {
     s += names.empty() ? " with no access intent" : " for " + list;
   }
   s += ev.binary_known ? " by " + quoted(ev.binary) : " by an unknown binary";
-  return s + cgroup_words(ev) + "\n";
+  return s + process_words(ev) + "\n";
 }
 
 std::string verdict_line(const Explanation &e) {

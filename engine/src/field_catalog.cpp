@@ -47,6 +47,9 @@ constexpr FieldSpec kFields[] = {
     {"binary", FieldType::Path, kAllEvents, PAL_FIELD_BINARY,
      "the executable of the acting process (for exec: the one being "
      "replaced)"},
+    {"parent.binary", FieldType::Path, kAllEvents, PAL_FIELD_PARENT_BINARY,
+     "the executable of the acting process's parent (unknown for a child "
+     "of a kernel thread: no rule on it holds)"},
     {"target", FieldType::Path, bit(PAL_EVENT_RENAME), PAL_FIELD_TARGET,
      "the new name, as the kernel resolved it"},
     {"access", FieldType::Access, bit(PAL_EVENT_OPEN), PAL_FIELD_ACCESS,

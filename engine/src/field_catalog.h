@@ -23,7 +23,7 @@ enum class FieldType {
 };
 
 // Whether `under` applies: the path-typed fields (path, binary, target,
-// cgroup).
+// cgroup, parent.binary).
 inline bool is_path_type(FieldType t) { return t == FieldType::Path; }
 
 struct EventSpec {

@@ -430,7 +430,7 @@ private:
       auto &d = diags_.error(cmp.op_loc,
                              "'under' does not apply to '" + cmp.field + "'");
       d.hints.push_back("'under' takes a directory and applies to paths "
-                        "(path, binary, target, cgroup); write " +
+                        "(path, binary, parent.binary, target, cgroup); write " +
                         cmp.field + " == ... or " + cmp.field + " in [...]");
       return std::nullopt;
     }

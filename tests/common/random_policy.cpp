@@ -107,6 +107,8 @@ std::vector<std::string> fields_of(const std::string &event) {
 std::string field_of(Random &r, const std::string &event) {
   if (r.chance(8))
     return "cgroup";
+  if (r.chance(5)) // a path field every event has, compared like binary
+    return "parent.binary";
   if (r.chance(12)) // uid, gid, euid, pid: every event has them
     return r.pick(kIdFields);
   if (is_net(event)) {
@@ -301,6 +303,12 @@ engine::Event random_event(Random &r) {
       ev.cgroup += r.chance(50) ? "/sub" : "x";
     ev.cgroup_truncated = r.chance(5);
   }
+  // The parent's executable: the vocabulary's files and directories'
+  // children, or unknown (a kernel thread's child).
+  ev.parent_binary_known = !r.chance(5);
+  if (ev.parent_binary_known)
+    ev.parent_binary = r.chance(90) ? r.pick(kFiles)
+                                    : "/srv/d1/g" + std::to_string(r.below(40));
   // The acting task's identity: mostly the vocabulary's, sometimes any.
   for (uint32_t *id : {&ev.uid, &ev.gid, &ev.euid, &ev.pid})
     *id = r.chance(80) ? r.pick(kIds) : static_cast<uint32_t>(r.below(1u << 31) * 2 + r.below(2));
@@ -348,7 +356,9 @@ std::string event_text(const engine::Event &ev) {
     s << " address=" << engine::address_text(ev) << " port=" << ev.port
       << " protocol=" << int(ev.protocol) << " family=" << int(ev.family);
   s << " cgroup=" << (ev.cgroup_known ? ev.cgroup : "<unknown>")
-    << (ev.cgroup_truncated ? " (truncated)" : "") << " uid=" << ev.uid
+    << (ev.cgroup_truncated ? " (truncated)" : "") << " parent_binary="
+    << (ev.parent_binary_known ? ev.parent_binary : "<unknown>")
+    << " uid=" << ev.uid
     << " gid=" << ev.gid << " euid=" << ev.euid << " pid=" << ev.pid;
   return s.str();
 }

@@ -5,7 +5,7 @@
 // name, sibling prefixes (/a vs /ab), nesting, the root. Rules and events
 // cover every event kind and field: access intents, rename targets,
 // ports and ranges on their boundaries, nested CIDRs (IPv4, IPv6, mapped),
-// protocols, families, and cgroup paths on all events.
+// protocols, families, and cgroup and parent.binary paths on all events.
 #pragma once
 
 #include <cstdint>

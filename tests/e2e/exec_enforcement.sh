@@ -21,9 +21,12 @@ e2e_init e2e
 
 # Copies of one static binary play every role.
 mkdir -p "$W/bin" "$W/deny" "$W/cwd"
-for name in allowed nc wget; do cp "$TESTPROG" "$W/bin/$name"; done
+for name in allowed nc wget child; do cp "$TESTPROG" "$W/bin/$name"; done
 cp "$TESTPROG" "$W/deny/miner"
 cp "$TESTPROG" "$W/launcher"
+# Two parents (`spawn` forks, the child execs): parent.binary tells them apart.
+cp "$TESTPROG" "$W/spawner"
+cp "$TESTPROG" "$W/other-spawner"
 ln -s "$W/bin/nc" "$W/link-to-nc"
 ln "$W/bin/nc" "$W/cwd/nc-older-link" # a hard link made before the policy
 
@@ -33,6 +36,7 @@ policy "e2e" mode enforce {
   deny exec when path == "$W/bin/nc" "no raw network tools"
   kill exec when path under "$W/deny"
   allow exec when path under "$W/deny" and binary == "$W/launcher"
+  deny exec when parent.binary == "$W/spawner" and path == "$W/bin/child" "not from spawner"
 }
 policy "trial" mode audit {
   deny exec when path == "$W/bin/wget"
@@ -100,6 +104,26 @@ rc=$?
 [ "$rc" = 0 ] && pass "allow exception let launcher run miner" ||
 	fail "allow exception ignored (rc=$rc $out)"
 
+# parent.binary: the same exec of child is refused when spawner is the
+# parent of the process that execs it, and runs from any other parent.
+out=$("$W/spawner" spawn "$W/bin/child" ok 2>&1)
+rc=$?
+if [ "$EXPECT" = lsm ] || [ "$EXPECT" = fmod_ret ]; then
+	[ "$rc" = 2 ] && [ "$out" = "exec failed: EPERM" ] &&
+		pass "parent.binary: exec from spawner's child failed with EPERM" ||
+		fail "parent.binary: exec from spawner's child not refused (rc=$rc $out)"
+else
+	[ "$rc" = 137 ] && pass "parent.binary: spawner's child was killed (SIGKILL)" ||
+		fail "parent.binary: spawner's child not killed (rc=$rc $out)"
+fi
+out=$("$W/other-spawner" spawn "$W/bin/child" ok 2>&1)
+rc=$?
+[ "$rc" = 0 ] && pass "parent.binary: the same exec from another parent ran" ||
+	fail "parent.binary: exec from another parent refused (rc=$rc $out)"
+try "child from the shell" "$W/bin/child"
+[ "$rc" = 0 ] && pass "parent.binary: the same exec from the shell ran" ||
+	fail "parent.binary: exec from the shell refused (rc=$rc)"
+
 try "audit-mode rule" "$W/bin/wget"
 [ "$rc" = 0 ] && pass "audit mode blocked nothing" || fail "audit mode blocked (rc=$rc)"
 
@@ -145,6 +169,9 @@ n=$(lines_with '"kind":"exit"' '"signal":"SIGKILL"' '"pid"')
 [ "$n" -ge 2 ] && pass "exits by SIGKILL recorded" || fail "SIGKILL exits missing ($n)"
 n=$(lines_with "\"path\":\"$W/bin/allowed\"" '"action":"none"' '"outcome":"allowed"')
 [ "$n" -ge 1 ] && pass "allowed exec recorded as a process start" || fail "allowed exec missing"
+n=$(lines_with "\"path\":\"$W/bin/child\"" '"action":"deny"' "\"parent_binary\":\"$W/spawner\"")
+[ "$n" -ge 1 ] && pass "trail names the parent binary of the refused exec" ||
+	fail "no deny of child with parent_binary spawner in the trail ($n)"
 n=$(lines_with "\"path\":\"$W/bin/nc\"" '"args":[' '"ok"]')
 [ "$n" -ge 1 ] && pass "arguments recorded" || fail "arguments missing"
 

@@ -21,6 +21,10 @@ LISTEN=$3
 e2e_init net
 
 cp "$TESTPROG" "$W/admin"
+# Parents for parent.binary (`spawn` forks, the child connects).
+mkdir -p "$W/untrusted"
+cp "$TESTPROG" "$W/untrusted/spawner"
+cp "$TESTPROG" "$W/spawner"
 
 # A cgroup of our own in the v2 hierarchy, for the cgroup field: the rule
 # names its path as the kernel walks it (from the hierarchy's root).
@@ -45,6 +49,7 @@ policy "egress" mode enforce {
   deny connect when port == 9995 and uid in [0..4241, 4243..65535]
   deny connect when port == 9994 and euid == 4242 and gid == 4242 and pid > 1
   deny connect when port == 9993 and cgroup == "$CG_NAME" "no 9993 from the test cgroup"
+  deny connect when port == 9992 and parent.binary under "$W/untrusted" "no 9992 from children of untrusted"
 }
 policy "trial" mode audit {
   deny connect when port == 8888
@@ -118,6 +123,16 @@ op "connect to 9993 from the test cgroup" in_cgroup "$TESTPROG" connect 127.0.0.
 [ "$rc" = 2 ] && [ "$out" = "connect failed: EPERM" ] &&
 	pass "the cgroup rule holds inside its cgroup" || fail "connect from the test cgroup was not refused"
 allowed "connect to 9993 from outside the test cgroup" connect 127.0.0.1 9993 tcp
+# parent.binary: the kernel reads the connecting process's parent's
+# executable; the same connect from a child of another parent goes through.
+op "connect to 9992 from a child of untrusted/spawner" "$W/untrusted/spawner" spawn "$TESTPROG" connect 127.0.0.1 9992 tcp
+[ "$rc" = 2 ] && [ "$out" = "connect failed: EPERM" ] &&
+	pass "the parent.binary rule holds for a child of its parent" ||
+	fail "connect from a child of untrusted/spawner was not refused"
+op "connect to 9992 from a child of spawner" "$W/spawner" spawn "$TESTPROG" connect 127.0.0.1 9992 tcp
+[ "$rc" = 0 ] && pass "the same connect from another parent's child: not blocked" ||
+	fail "connect from another parent's child was refused"
+allowed "connect to 9992 from the shell's child" connect 127.0.0.1 9992 tcp
 denied "UDP bind in 2000..2099" bind 127.0.0.1 2050 udp
 allowed "TCP bind in 2000..2099" bind 127.0.0.1 2050 tcp
 allowed "UDP bind at 2100" bind 127.0.0.1 2100 udp
@@ -171,6 +186,9 @@ n=$(lines_with '"kind":"connect"' '"port":6666' '"outcome":"blocked+killed"')
 n=$(lines_with '"port":9996' '"uid":4242' '"message":"no 9996 but for root"')
 [ "$n" -ge 1 ] && pass "the connect denied for uid 4242 is in the trail" ||
 	fail "uid 4242's connect to 9996 missing ($n)"
+n=$(lines_with '"port":9992' "\"parent_binary\":\"$W/untrusted/spawner\"" '"outcome":"blocked"')
+[ "$n" -ge 1 ] && pass "the trail names the parent of the refused connect" ||
+	fail "the connect refused for its parent is missing ($n)"
 n=$(grep -F '"kind":"connect"' "$A" | grep -cF '"port":9998')
 [ "$n" = 0 ] && pass "undecided connects are not reported" || fail "an allowed connect was reported ($n)"
 

@@ -2,7 +2,8 @@
 // BPF_PROG_TEST_RUN on this machine's JIT) against the userspace reference
 // evaluator (engine/evaluate.h), on random policies and random events of
 // every kind (opens with intent masks, renames with new names, network
-// events with ports, addresses, protocols and families, cgroups): the
+// events with ports, addresses, protocols and families, cgroups, parent
+// executables): the
 // verdict, the entries the lookups found and the number of candidate terms
 // evaluated must all agree. Small policies probe every path boundary; big
 // ones (hundreds of rules, lists of hundreds of paths, up to 64 policies)
@@ -139,6 +140,8 @@ std::string big_net_condition(Random &r) {
     c += " and protocol == \"udp\"";
   if (r.chance(20))
     c += " and " + test_support::random_comparison(r, "cgroup");
+  if (r.chance(10))
+    c += " and " + test_support::random_comparison(r, "parent.binary");
   return c;
 }
 
@@ -156,6 +159,9 @@ engine::Event big_net_event(Random &r) {
   ev.address[15] = uint8_t(r.below(9));
   ev.cgroup_known = true;
   ev.cgroup = r.chance(50) ? "/system.slice/docker-1.scope" : "/user.slice";
+  ev.parent_binary_known = !r.chance(5);
+  if (ev.parent_binary_known)
+    ev.parent_binary = r.chance(50) ? big_file(r) : r.pick(kFiles);
   return ev;
 }
 
@@ -252,6 +258,7 @@ std::string describe(const engine::Verdict &v) {
   s << test_support::verdict_text(v) << " path_entry=" << v.path_entry
     << " binary_entry=" << v.binary_entry << " target_entry=" << v.target_entry
     << " access_entry=" << v.access_entry << " cgroup_entry=" << v.cgroup_entry
+    << " parent_binary_entry=" << v.parent_binary_entry
     << " port_entry=" << v.port_entry << " address_entry=" << v.address_entry
     << " protocol_entry=" << v.protocol_entry
     << " family_entry=" << v.family_entry << " uid_entry=" << v.uid_entry
@@ -291,6 +298,8 @@ protected:
               rename && ev.target_truncated, rename && ev.target_unresolved);
     fill_path(in.cgroup, ev.cgroup, ev.cgroup_known, ev.cgroup_truncated,
               false);
+    fill_path(in.parent_binary, ev.parent_binary, ev.parent_binary_known,
+              false, false);
     in.port = ev.port;
     in.protocol = ev.protocol;
     in.family = ev.family;
@@ -324,6 +333,7 @@ protected:
     v.protocol_entry = out.protocol_entry;
     v.family_entry = out.family_entry;
     v.cgroup_entry = out.cgroup_entry;
+    v.parent_binary_entry = out.parent_binary_entry;
     v.uid_entry = out.uid_entry;
     v.gid_entry = out.gid_entry;
     v.euid_entry = out.euid_entry;
@@ -335,7 +345,7 @@ protected:
   struct Counts {
     int policies = 0, rejected = 0, events = 0, decided = 0, considered = 0;
     int net_decided = 0, value_entries = 0, cgroup_entries = 0;
-    int id_entries = 0;
+    int id_entries = 0, parent_entries = 0;
   };
 
   // Draws policies until `wanted` compiled, applies each, and compares
@@ -380,6 +390,7 @@ protected:
             (want.action != PAL_ACT_NONE || want.would != PAL_ACT_NONE);
         n.value_entries += want.port_entry != 0 || want.address_entry != 0;
         n.cgroup_entries += want.cgroup_entry != 0;
+        n.parent_entries += want.parent_binary_entry != 0;
         n.id_entries += want.uid_entry != 0 || want.gid_entry != 0 ||
                         want.euid_entry != 0 || want.pid_entry != 0;
         ASSERT_EQ(describe(got), describe(want))
@@ -408,13 +419,14 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   EXPECT_GT(n.net_decided, n.events / 50);
   EXPECT_GT(n.value_entries, n.events / 20);
   EXPECT_GT(n.cgroup_entries, n.events / 50);
+  EXPECT_GT(n.parent_entries, n.events / 50);
   // ... and the identity fields the kernel reads from the given ids.
   EXPECT_GT(n.id_entries, n.events / 20);
   std::printf("compared %d events over %d policies, %d decided (%d network), "
               "%d with a port or address entry, %d with a cgroup entry, "
-              "%d with an id entry\n",
+              "%d with a parent.binary entry, %d with an id entry\n",
               n.events, n.policies, n.decided, n.net_decided, n.value_entries,
-              n.cgroup_entries, n.id_entries);
+              n.cgroup_entries, n.parent_entries, n.id_entries);
 }
 
 // What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;

@@ -24,6 +24,10 @@
  *                                    setuid(UID), then execv(PATH); as
  *                                    root, to act as another user
  *                                    (PATH /proc/self/exe: this program)
+ *   pal-testprog spawn PATH [ARG...]  fork; the child execv(PATH) (this
+ *                                    program is then its parent, for
+ *                                    parent.binary rules); exit with the
+ *                                    child's status, 128+N for signal N
  * An operation prints "ok" and exits 0, or prints "<op> failed: <ERRNO
  * NAME>" and exits 2. A TCP connect refused by the peer (nothing listens)
  * prints "ok (ECONNREFUSED)": the call was not blocked locally.
@@ -37,6 +41,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <grp.h>
 #include <unistd.h>
 
@@ -188,6 +193,24 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		return 2;
 	}
+	if (argc >= 3 && strcmp(argv[1], "spawn") == 0) {
+		int status = 0;
+		pid_t child;
+
+		fflush(stdout);
+		child = fork();
+		if (child < 0)
+			return report("fork", -1);
+		if (child == 0) {
+			execv(argv[2], &argv[2]);
+			printf("exec failed: %s\n", errno_name(errno));
+			fflush(stdout);
+			_exit(2);
+		}
+		if (waitpid(child, &status, 0) < 0)
+			return report("waitpid", -1);
+		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	}
 	if (argc >= 3 && strcmp(argv[1], "exec") == 0) {
 		execv(argv[2], &argv[2]);
 		printf("exec failed: %s\n", errno_name(errno));
@@ -198,6 +221,6 @@ int main(int argc, char **argv)
 			" | unlink PATH | rename OLD NEW | link OLD NEW | chmod PATH"
 			" | chown PATH | reopen PATH | connect ADDR PORT tcp|udp"
 			" | sendto ADDR PORT | bind ADDR PORT tcp|udp | listen ADDR PORT"
-			" | as UID PATH [ARG...]\n");
+			" | as UID PATH [ARG...] | spawn PATH [ARG...]\n");
 	return 64;
 }

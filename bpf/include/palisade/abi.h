@@ -25,7 +25,10 @@
  * 4: the identity fields uid, gid, euid, pid (on every event); the
  *    matcher test program's input carries them.
  * 5: canonical paths by inode (maps "inodes" and "inode_slots", path
- *    flag PAL_PATH_BY_INODE). */
+ *    flag PAL_PATH_BY_INODE); the path field parent.binary
+ *    (PAL_FIELD_PARENT_BINARY 5, the value fields shift to 6..14); exec,
+ *    file and net records and the matcher test program's input carry the
+ *    parent's executable. */
 #define PAL_ABI_VERSION 5
 
 /* ---- limits ------------------------------------------------------------ */
@@ -52,8 +55,8 @@
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
 #define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
-#define PAL_FIELDS 13           /* PAL_FIELD_PATH .. PAL_FIELD_PID */
-#define PAL_PATH_FIELDS 4       /* PAL_FIELD_PATH .. PAL_FIELD_CGROUP: paths */
+#define PAL_FIELDS 14           /* PAL_FIELD_PATH .. PAL_FIELD_PID */
+#define PAL_PATH_FIELDS 5       /* PAL_FIELD_PATH .. PAL_FIELD_PARENT_BINARY */
 #define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
 /* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
  * 8-byte little-endian word w of the path (zero past its length),
@@ -76,20 +79,22 @@
 #define PAL_FIELD_TARGET 3 /* rename: the new path, kernel-resolved */
 #define PAL_FIELD_CGROUP 4 /* the acting process's cgroup v2 path, e.g.
 			    * /system.slice/docker-<id>.scope (containers) */
-#define PAL_FIELD_ACCESS 5 /* open: PAL_ACCESS_* mask; its LPM key is
+#define PAL_FIELD_PARENT_BINARY 5 /* the executable of the acting process's
+				   * parent (task->real_parent) */
+#define PAL_FIELD_ACCESS 6 /* open: PAL_ACCESS_* mask; its LPM key is
 			    * slot, field, mask byte (prefixlen 24) */
 /* Fields compared as numbers or addresses. Their LPM key is slot, field,
  * then the value's bytes, most significant first; a rule's set of values
  * (a range, a CIDR) is a set of prefixes of it. docs/abi.md "Value keys". */
-#define PAL_FIELD_PORT 6     /* 2 bytes: connect: remote, bind/listen: local */
-#define PAL_FIELD_ADDRESS 7  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
-#define PAL_FIELD_PROTOCOL 8 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
-#define PAL_FIELD_FAMILY 9   /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
+#define PAL_FIELD_PORT 7     /* 2 bytes: connect: remote, bind/listen: local */
+#define PAL_FIELD_ADDRESS 8  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
+#define PAL_FIELD_PROTOCOL 9 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
+#define PAL_FIELD_FAMILY 10  /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
 /* The acting task's identity, on every event: 4 bytes each. */
-#define PAL_FIELD_UID 10     /* real user id */
-#define PAL_FIELD_GID 11     /* real group id */
-#define PAL_FIELD_EUID 12    /* effective user id */
-#define PAL_FIELD_PID 13     /* process id (thread group id) */
+#define PAL_FIELD_UID 11     /* real user id */
+#define PAL_FIELD_GID 12     /* real group id */
+#define PAL_FIELD_EUID 13    /* effective user id */
+#define PAL_FIELD_PID 14     /* process id (thread group id) */
 #define PAL_VALUE_MAX 16     /* bytes of the longest value key */
 
 /* ---- open intents (bits of the access field) --------------------------- */
@@ -366,6 +371,9 @@ struct pal_exec_record {
 	__u32 args_len;  /* bytes used in args: NUL-separated argv */
 	struct pal_path path;   /* executed file */
 	struct pal_path binary; /* acting process's executable before exec */
+	/* The parent's executable: resolved when a rule of the slot names
+	 * parent.binary or a rule decided the exec; else flags UNKNOWN. */
+	struct pal_path parent_binary;
 	char args[PAL_ARGS_MAX];
 };
 
@@ -382,7 +390,8 @@ struct pal_file_record {
 	struct pal_path path;   /* the file (rename: its old name) */
 	struct pal_path binary; /* the acting process's executable */
 	struct pal_path target; /* rename: the new name; else flags UNKNOWN */
-	__u32 pad_end;
+	struct pal_path parent_binary; /* the acting process's parent's executable */
+	/* (four paths of 4364 bytes end on an 8-byte boundary: no pad) */
 };
 
 /* A network event a rule decided (PAL_REC_NET). */
@@ -399,6 +408,7 @@ struct pal_net_record {
 	__u8 address[16]; /* IPv6; IPv4 as ::ffff:a.b.c.d */
 	__u32 pad;
 	struct pal_path binary; /* the acting process's executable */
+	struct pal_path parent_binary; /* its parent's executable */
 };
 
 struct pal_exit_record {
@@ -418,6 +428,7 @@ struct pal_match_input {
 	struct pal_path binary;
 	struct pal_path target; /* rename; flags PAL_PATH_UNKNOWN otherwise */
 	struct pal_path cgroup; /* the acting process's cgroup v2 path */
+	struct pal_path parent_binary; /* flags PAL_PATH_UNKNOWN: no parent exe */
 	__u16 port;             /* network events */
 	__u8 protocol, family;
 	__u8 address[16];
@@ -428,7 +439,7 @@ struct pal_match_output {
 	__u32 path_entry, binary_entry;   /* pal_entry.id found, 0: none */
 	__u32 target_entry, access_entry;
 	__u32 port_entry, address_entry, protocol_entry, family_entry;
-	__u32 cgroup_entry, pad2;
+	__u32 cgroup_entry, parent_binary_entry;
 	__u32 considered;                 /* candidates whose term was evaluated */
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
@@ -470,7 +481,7 @@ PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");
 PAL_ASSERT(PAL_MAX_POLICIES <= 64, "a decision keeps a __u64 of policies");
 PAL_ASSERT(PAL_FIELD_PID == PAL_FIELDS, "fields are 1..PAL_FIELDS");
 PAL_ASSERT(PAL_FIELDS < 32, "pal_slot.fields has a bit per field");
-PAL_ASSERT(PAL_FIELD_CGROUP == PAL_PATH_FIELDS, "path fields come first");
+PAL_ASSERT(PAL_FIELD_PARENT_BINARY == PAL_PATH_FIELDS, "path fields come first");
 PAL_ASSERT(PAL_EVENT_MAX < 32, "a field's events fit a 32-bit mask");
 PAL_ASSERT_SIZE(struct pal_config, 24);
 PAL_ASSERT_SIZE(struct pal_inode_key, 16);
@@ -486,7 +497,7 @@ PAL_ASSERT_OFF(struct pal_match_output, uid_entry, 80);
 PAL_ASSERT_OFF(struct pal_net_record, address, 64 + 44);
 PAL_ASSERT_OFF(struct pal_net_record, binary, 64 + 64);
 PAL_ASSERT_OFF(struct pal_match_input, path, 8);
-PAL_ASSERT_OFF(struct pal_match_input, uid, 8 + 4 * sizeof(struct pal_path) + 20);
-PAL_ASSERT_SIZE(struct pal_file_record, 64 + 48 + 3 * sizeof(struct pal_path) + 4);
+PAL_ASSERT_OFF(struct pal_match_input, uid, 8 + 5 * sizeof(struct pal_path) + 20);
+PAL_ASSERT_SIZE(struct pal_file_record, 64 + 48 + 4 * sizeof(struct pal_path));
 
 #endif /* PALISADE_ABI_H */

@@ -280,6 +280,54 @@ TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
             "baseline:3 \"no raw network tools\" [cgroup]");
 }
 
+// process.parent_binary: reported when the kernel resolved the parent's
+// executable, left out when it did not (flags UNKNOWN) or could not.
+TEST(RecordsTest, ParentBinaryOnlyWhenResolved) {
+  auto r = exec_record();
+  r->action = PAL_ACT_KILL;
+  r->flags = PAL_EXEC_DECIDED;
+  set_path(r->parent_binary, "/usr/sbin/nginx");
+  auto ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["process"]["parent_binary"], "/usr/sbin/nginx");
+  EXPECT_EQ((*ev)["process"]["binary"], "/usr/bin/bash");
+
+  r->parent_binary.flags = PAL_PATH_UNKNOWN;
+  r->parent_binary.len = 0;
+  r->parent_binary.str[0] = 0;
+  ev = decoder().decode(r.get(), sizeof(*r));
+  ASSERT_TRUE(ev);
+  EXPECT_FALSE((*ev)["process"].contains("parent_binary"));
+
+  auto n = std::make_unique<pal_net_record>();
+  std::memset(n.get(), 0, sizeof(*n));
+  fill_hdr(n->hdr, PAL_REC_NET);
+  n->event = PAL_EVENT_CONNECT;
+  n->slot = 1;
+  n->action = PAL_ACT_DENY;
+  n->flags = PAL_EXEC_DECIDED;
+  n->family = 4;
+  set_path(n->binary, "/tmp/x/curl");
+  set_path(n->parent_binary, "/tmp/x/dropper");
+  ev = decoder().decode(n.get(), sizeof(*n));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["process"]["parent_binary"], "/tmp/x/dropper");
+
+  auto f = std::make_unique<pal_file_record>();
+  std::memset(f.get(), 0, sizeof(*f));
+  fill_hdr(f->hdr, PAL_REC_FILE);
+  f->event = PAL_EVENT_UNLINK;
+  f->slot = 1;
+  f->action = PAL_ACT_DENY;
+  f->flags = PAL_EXEC_DECIDED;
+  set_path(f->path, "/etc/passwd");
+  set_path(f->parent_binary, "/usr/sbin/cron");
+  f->target.flags = PAL_PATH_UNKNOWN;
+  ev = decoder().decode(f.get(), sizeof(*f));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["process"]["parent_binary"], "/usr/sbin/cron");
+}
+
 TEST(RecordsTest, Ipv6AddressIsBracketedInTheCompactView) {
   auto r = std::make_unique<pal_net_record>();
   std::memset(r.get(), 0, sizeof(*r));

@@ -27,10 +27,10 @@ TEST(FieldCatalog, ExecHasPathAndBinary) {
   ASSERT_NE(exec, nullptr);
   EXPECT_EQ(exec->abi_id, uint32_t{PAL_EVENT_EXEC});
   EXPECT_EQ(field_names(*exec),
-            (std::vector<std::string>{"path", "binary", "cgroup", "uid", "gid", "euid", "pid"}));
+            (std::vector<std::string>{"path", "binary", "parent.binary", "cgroup", "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(find_field("path")->abi_id, PAL_FIELD_PATH);
   EXPECT_EQ(find_field(uint8_t{PAL_FIELD_BINARY})->name, "binary");
-  EXPECT_EQ(find_field("parent.binary"), nullptr);
+  EXPECT_EQ(find_field("parent.binary")->abi_id, PAL_FIELD_PARENT_BINARY);
 }
 
 TEST(Suggest, EditDistanceCountsSwapsAsOneEdit) {

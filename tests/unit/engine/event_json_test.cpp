@@ -104,7 +104,8 @@ TEST(EventJson, RejectsWithAReason) {
   EXPECT_EQ(error_of(R"({"kind":"exec","path":"/a","binnary":"/b"})"),
             "unknown key \"binnary\" in the event (known: event, kind, path, "
             "binary, access, target, path_truncated, path_unresolved, "
-            "target_truncated, target_unresolved, cgroup, address, port, "
+            "target_truncated, target_unresolved, cgroup, parent_binary, address, "
+            "port, "
             "protocol, family, uid, gid, euid, pid)");
 }
 

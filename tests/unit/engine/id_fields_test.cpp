@@ -100,7 +100,7 @@ TEST(IdFields, StringsAreErrors) {
             "  deny exec when pid under \"/1\"\n"
             "                     ^~~~~\n"
             "hint: 'under' takes a directory and applies to paths (path, "
-            "binary, target, cgroup); write pid == ... or pid in [...]\n");
+            "binary, parent.binary, target, cgroup); write pid == ... or pid in [...]\n");
 }
 
 TEST(IdFields, OrderingIsARange) {

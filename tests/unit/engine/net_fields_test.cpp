@@ -37,7 +37,7 @@ TEST(NetFields, NetworkEventsHaveBinaryValueFieldsAndCgroup) {
   auto fields = [](const char *event) {
     return field_names(*find_event(event));
   };
-  const V net{"binary", "port",   "address", "protocol", "family",
+  const V net{"binary", "parent.binary", "port",   "address", "protocol", "family",
               "cgroup", "uid",    "gid",     "euid",     "pid"};
   EXPECT_EQ(fields("connect"), net);
   EXPECT_EQ(fields("bind"), net);
@@ -242,7 +242,7 @@ TEST(NetFields, UnderOnlyOnPaths) {
             "  deny connect when port under \"/22\"\n"
             "                         ^~~~~\n"
             "hint: 'under' takes a directory and applies to paths (path, "
-            "binary, target, cgroup); write port == ... or port in [...]\n");
+            "binary, parent.binary, target, cgroup); write port == ... or port in [...]\n");
 }
 
 TEST(NetFields, PathIsNotAFieldOfNetworkEvents) {
@@ -252,14 +252,14 @@ TEST(NetFields, PathIsNotAFieldOfNetworkEvents) {
             "'chmod', 'chown' rules\n"
             "  deny connect when path == \"/x\"\n"
             "                    ^~~~\n"
-            "hint: fields of a 'connect' rule: binary, port, address, "
+            "hint: fields of a 'connect' rule: binary, parent.binary, port, address, "
             "protocol, family, cgroup, uid, gid, euid, pid\n");
   EXPECT_EQ(diag("port == 22", "exec"),
             "t.rules:2:18: error: field 'port' is not available in an "
             "'exec' rule, only in 'connect', 'bind', 'listen' rules\n"
             "  deny exec when port == 22\n"
             "                 ^~~~\n"
-            "hint: fields of an 'exec' rule: path, binary, cgroup, uid, gid, "
+            "hint: fields of an 'exec' rule: path, binary, parent.binary, cgroup, uid, gid, "
             "euid, pid\n");
 }
 

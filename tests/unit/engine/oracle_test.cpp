@@ -135,6 +135,11 @@ bool holds(const Cond &c, const Event &ev) {
       return compare(c.match,
                      ev.cgroup_known ? std::optional(ev.cgroup) : std::nullopt,
                      ev.cgroup_truncated);
+    case PAL_FIELD_PARENT_BINARY:
+      return compare(c.match,
+                     ev.parent_binary_known ? std::optional(ev.parent_binary)
+                                            : std::nullopt,
+                     false);
     case PAL_FIELD_PORT: // only network rules name these
       return compare_number(c.match, ev.port);
     case PAL_FIELD_ADDRESS:

@@ -37,6 +37,11 @@ struct Event {
   std::string cgroup;
   bool cgroup_known = false;     // false: no lookup (PAL_PATH_UNKNOWN)
   bool cgroup_truncated = false; // only the root-side head
+  // The executable of the acting process's parent (task->real_parent);
+  // the kernel resolves it only when a rule of the slot names
+  // `parent.binary`. Unknown (a kernel thread's child): no lookup.
+  std::string parent_binary;
+  bool parent_binary_known = false;
   // Network events (connect, bind, listen); no `path` there.
   uint16_t port = 0;                 // host order
   std::array<uint8_t, 16> address{}; // IPv6; IPv4 as ::ffff:a.b.c.d
@@ -59,7 +64,7 @@ struct Verdict {
   uint32_t target_entry = 0, access_entry = 0;
   uint32_t port_entry = 0, address_entry = 0;
   uint32_t protocol_entry = 0, family_entry = 0;
-  uint32_t cgroup_entry = 0;
+  uint32_t cgroup_entry = 0, parent_binary_entry = 0;
   uint32_t uid_entry = 0, gid_entry = 0, euid_entry = 0, pid_entry = 0;
   uint32_t considered = 0; // candidates whose term was evaluated
 
