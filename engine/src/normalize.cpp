@@ -6,6 +6,7 @@
 
 #include <palisade/abi.h>
 
+#include "glob.h"
 #include "passes.h"
 
 namespace palisade::engine {
@@ -49,6 +50,15 @@ std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
                         is_value_field(m.field) ? value_keys(m.field, m.values)
                                                 : std::vector<ValueKey>{}});
   ids_.emplace(std::make_tuple(m.field, m.kind, m.values), id);
+  if (is_residual(m.kind)) {
+    // The prefix a term that needs this atom is indexed by (lower.cpp).
+    Match anchor = m;
+    anchor.kind = MatchKind::Prefix;
+    anchor.values = {glob_anchor_prefix(m.kind == MatchKind::Suffix,
+                                        m.values.front())};
+    auto a = intern(anchor, limit + 1);
+    atoms_[id].anchor = a;
+  }
   return id;
 }
 
