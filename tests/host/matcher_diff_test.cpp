@@ -417,6 +417,43 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
               n.cgroup_entries, n.id_entries);
 }
 
+// Prefixes, suffixes and globs alone, on exec events whose paths are the
+// boundary files: every pattern meets every file, so the kernel's NFA is
+// compared with the evaluator's matcher on each pair, also negated and
+// on truncated paths.
+TEST_F(MatcherDiffTest, KernelAgreesOnGlobs) {
+  Counts n;
+  auto glob_policy = [](Random &r) {
+    std::string text = "policy \"g\" mode enforce {\n";
+    for (int i = 0, k = int(r.below(6)) + 1; i < k; i++) {
+      const char *form[] = {" startswith ", " endswith ", " matches "};
+      const auto &from = i % 3 == 0 ? test_support::kPrefixes
+                         : i % 3 == 1 ? test_support::kSuffixes
+                                      : test_support::kGlobs;
+      const size_t f = i % 3;
+      text += std::string("  ") + (r.chance(50) ? "deny" : "audit") +
+              " exec when " + (r.chance(25) ? "not " : "") + "path" +
+              form[f] + quoted(r.pick(from)) +
+              (r.chance(30) ? " and binary matches \"/**/b*\"" : "") + "\n";
+    }
+    return text + "}\n";
+  };
+  auto exec_event = [](Random &r) {
+    engine::Event ev;
+    ev.kind = PAL_EVENT_EXEC;
+    ev.path = r.pick(test_support::kBoundaryFiles);
+    if (r.chance(30))
+      ev.path += r.chance(50) ? "/x" : "/a/b/x";
+    ev.binary = r.pick(test_support::kBoundaryFiles);
+    ev.path_truncated = r.chance(10);
+    return ev;
+  };
+  compare(seed_or(20261125u), 400, 30, glob_policy, exec_event, n);
+  EXPECT_GT(n.decided, n.events / 4);
+  std::printf("compared %d events over %d glob policies, %d decided\n",
+              n.events, n.policies, n.decided);
+}
+
 // What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;
 // array elements that are all zero are left out.
 using Contents = std::map<std::pair<std::string, std::vector<uint8_t>>,
