@@ -117,10 +117,38 @@ void connect_event(int n, int which, pal_match_input &in) {
   std::memcpy(in.address + 12, addr[which], 4);
 }
 
+// glob: N-2 rules, the first 250 (PAL_SLOT_GLOBS allows 256) `matches`,
+// each under its own directory, the rest exact paths; one `endswith` (a
+// candidate of every path) and an allowed binary. Events: no match, a
+// near miss (right directory, wrong name), a glob hit deep in a long path,
+// a suffix hit.
+std::string glob_policy(int n) {
+  std::string text = "policy \"bench\" mode enforce {\n";
+  for (int i = 0; i < n - 2; i++)
+    text += i < 250 ? "  deny open when path matches \"/bench/home" +
+                          std::to_string(i) + "/*/.ssh/**/id_*\"\n"
+                    : "  deny open when path == \"/bench/etc/key" +
+                          std::to_string(i) + "\"\n";
+  text += "  deny open when path endswith \".pem\" and access == \"write\"\n";
+  text += "  allow open when binary == \"/usr/sbin/sshd\"\n}\n";
+  return text;
+}
+
+void glob_event(int n, int which, pal_match_input &in) {
+  in.event = PAL_EVENT_OPEN;
+  in.access = PAL_ACCESS_READ | PAL_ACCESS_WRITE;
+  const std::string home = "/bench/home" + std::to_string(std::min(n - 3, 249));
+  const std::string paths[4] = {
+      "/usr/lib/x86_64-linux-gnu/libc.so.6", home + "/ann/.ssh/known_hosts",
+      home + "/ann/.ssh/a/b/c/d/e/f/g/h/id_ed25519", "/etc/ssl/private/site.pem"};
+  set_path(in.path, paths[which].c_str());
+}
+
 const Workload kWorkloads[] = {
     {"exec", exec_policy, {"no match", "near miss", "exact hit", "under hit"}, exec_event},
     {"open", open_policy, {"no match", "near miss", "exact hit", "under hit"}, open_event},
     {"connect", connect_policy, {"no match", "port hit", "addr hit", "CIDR hit"}, connect_event},
+    {"glob", glob_policy, {"no match", "near miss", "glob hit", "suffix hit"}, glob_event},
 };
 
 double ns_once(pal_match_test *skel, const Workload &w, int n, int which,

@@ -78,6 +78,14 @@ struct {
 	__type(value, struct pal_lit);
 } pal_lits SEC(".maps");
 
+/* Suffix and glob atoms: how to check them against a path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_GLOBS);
+	__type(key, struct pal_glob_key);
+	__type(value, struct pal_glob);
+} pal_globs SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PAL_SLOTS * PAL_MAX_POLICIES);

@@ -243,12 +243,102 @@ static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 
 	l->end = e->cand_first + e->cand_count;
 }
 
+/* The paths of the path fields (index PAL_FIELD_* - 1) that suffix and
+ * glob literals are checked against; 0: none (no path, unknown,
+ * truncated). Pointers live on the stack: map values cannot hold them. */
+struct pal_paths {
+	const struct pal_path *p[PAL_PATH_FIELDS];
+};
+
 /* The literals of one term, checked one per bpf_loop step. */
 struct pal_term_check {
 	__u32 slot, lit, n, n_must, anchor;
 	__u32 holds;
 	const struct pal_eval_ctx *c; /* the entries found */
+	const struct pal_paths *paths;
 };
+
+/* One NFA run of a suffix or glob over a path's bytes. */
+struct pal_glob_run {
+	const struct pal_path *p;
+	const struct pal_glob *g;
+	__u64 d;   /* the states active */
+	__u32 off; /* the next byte */
+	__u32 len;
+};
+
+
+/* One byte: d moves along the tokens that match it and stays on the
+ * stars that loop on it (abi.h struct pal_glob). */
+static long pal_glob_step(__u32 k, void *arg)
+{
+	struct pal_glob_run *r = arg;
+	const struct pal_glob *g = r->g;
+	__u32 i = r->off;
+	__u64 d = r->d, moved;
+	__u8 ch;
+
+	if (i >= r->len || i >= PAL_PATH_BUF)
+		return 1;
+	ch = r->p->str[i];
+	moved = (d & g->adv[ch]) << 1;
+	d = moved | (d & (g->dstar | (ch != '/' ? g->star : 0)));
+	/* Matching nothing: a "/ ** /" just after its first '/' skips past
+	 * its second, then a star steps over itself. */
+	d |= (moved & g->eps2) << 2;
+	d |= (d & g->eps) << 1;
+	r->d = d;
+	r->off = i + 1;
+	return r->d ? 0 : 1;
+}
+
+/* Suffix or glob atom `atom` of path field `field` holds: the path is
+ * known and whole, the pattern's prefix atom (if any) is held by the
+ * field's entry, and the NFA accepts the bytes from `skip` on. Costs one
+ * step per path byte at most (docs/abi.md "Cost"). */
+static __always_inline int pal_glob_holds(const struct pal_term_check *tc, __u32 field,
+					  __u32 atom)
+{
+	struct pal_glob_key gk = { .slot = tc->slot, .atom = atom };
+	struct pal_held_key hk;
+	const struct pal_path *p = 0;
+	struct pal_glob_run run;
+	struct pal_glob *g;
+
+	/* Constant indices: a pointer read from the stack at a variable
+	 * offset is only a number to the verifier. */
+	if (field == PAL_FIELD_PATH)
+		p = tc->paths->p[PAL_FIELD_PATH - 1];
+	else if (field == PAL_FIELD_BINARY)
+		p = tc->paths->p[PAL_FIELD_BINARY - 1];
+	else if (field == PAL_FIELD_TARGET)
+		p = tc->paths->p[PAL_FIELD_TARGET - 1];
+	else if (field == PAL_FIELD_CGROUP)
+		p = tc->paths->p[PAL_FIELD_CGROUP - 1];
+	else if (field == PAL_FIELD_PARENT_BINARY)
+		p = tc->paths->p[PAL_FIELD_PARENT_BINARY - 1];
+	if (!p || (p->flags & (PAL_PATH_TRUNCATED | PAL_PATH_UNKNOWN | PAL_PATH_UNRESOLVED)))
+		return 0;
+	g = bpf_map_lookup_elem(&pal_globs, &gk);
+	if (!g)
+		return 0;
+	if (g->prefix_atom != PAL_NO_ATOM) {
+		hk.slot = tc->slot;
+		hk.entry = tc->c->entry[field & (PAL_ENTRY_SLOTS - 1)];
+		hk.atom = g->prefix_atom;
+		if (!hk.entry || !bpf_map_lookup_elem(&pal_held, &hk))
+			return 0;
+	}
+	if (p->len < g->skip)
+		return 0;
+	run.p = p;
+	run.g = g;
+	run.d = g->start;
+	run.off = g->skip;
+	run.len = p->len;
+	bpf_loop(PAL_PATH_MAX, pal_glob_step, &run, 0);
+	return run.off >= run.len && (run.d & g->accept) != 0;
+}
 
 static long pal_lit_step(__u32 k, void *arg)
 {
@@ -266,6 +356,12 @@ static long pal_lit_step(__u32 k, void *arg)
 	lit = bpf_map_lookup_elem(&pal_lits, &key);
 	if (!lit)
 		goto fail;
+	if (lit->field & PAL_LIT_GLOB) {
+		held = pal_glob_holds(tc, lit->field & 0xff, lit->atom);
+		if (held != (k < tc->n_must))
+			goto fail;
+		return 0;
+	}
 	/* The anchor's field was checked when the lists were compiled. */
 	if (lit->field == tc->anchor)
 		return 0;
@@ -283,7 +379,8 @@ fail:
 }
 
 /* Term `ti` of the slot holds for the entries found. */
-static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti)
+static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti,
+					  const struct pal_paths *paths)
 {
 	struct pal_term_check tc;
 	struct pal_term *t;
@@ -305,13 +402,15 @@ static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti)
 	tc.n = tc.n_must + t->n_must_not;
 	tc.anchor = t->anchor_field;
 	tc.c = c;
+	tc.paths = paths;
 	tc.holds = 1;
 	bpf_loop(2 * PAL_MAX_TERM_LITS, pal_lit_step, &tc, 0);
 	return tc.holds;
 }
 
 /* Candidate (rule ri, term ti), reached in rule order. */
-static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32 ti)
+static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32 ti,
+					 const struct pal_paths *paths)
 {
 	struct pal_rule *r;
 	struct pal_policy *pol;
@@ -329,7 +428,7 @@ static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32
 	if (c->decided & (1ULL << p))
 		return;
 	c->considered++;
-	if (!pal_term_holds(c, ti))
+	if (!pal_term_holds(c, ti, paths))
 		return;
 	c->decided |= 1ULL << p; /* the first rule that holds decides */
 	if (r->action == PAL_ACT_ALLOW)
@@ -349,16 +448,18 @@ static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32
 	}
 }
 
-/* bpf_loop's context must be on the stack: it carries the pointer. */
+/* bpf_loop's context must be on the stack: it carries the pointers. */
 struct pal_step_arg {
 	struct pal_eval_ctx *c;
+	struct pal_paths paths;
 };
 
 /* One merge step: the lowest rule index at the head of the lists (the
  * lower list on a tie). */
 static long pal_step(__u32 i, void *arg)
 {
-	struct pal_eval_ctx *c = ((struct pal_step_arg *)arg)->c;
+	struct pal_step_arg *sa = arg;
+	struct pal_eval_ctx *c = sa->c;
 	__u32 best = 0, ri, ti;
 
 #pragma unroll
@@ -373,7 +474,7 @@ static long pal_step(__u32 i, void *arg)
 		return 1;
 	c->l[best].pos++;
 	pal_list_load(&c->l[best], c->slot);
-	pal_consider(c, ri, ti);
+	pal_consider(c, ri, ti, &sa->paths);
 	return 0;
 }
 
@@ -420,7 +521,8 @@ static __always_inline void pal_lookup_ids(const struct pal_event_in *in, __u32 
  * skipped (pal_slot.fields), which changes no decision. */
 static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u32 slot,
 					      const struct pal_slot *hdr,
-					      struct pal_eval_ctx *c)
+					      struct pal_eval_ctx *c,
+					      struct pal_paths *paths)
 {
 	const __u32 used = hdr->fields;
 	__u8 byte;
@@ -446,6 +548,7 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 		if (cg)
 			pal_lookup_field(cg, slot, PAL_FIELD_CGROUP, hdr,
 					 &c->entry[PAL_FIELD_CGROUP], &c->l[PAL_FIELD_CGROUP]);
+		paths->p[PAL_FIELD_CGROUP - 1] = cg;
 	}
 	if (in->parent_binary && (used & (1u << PAL_FIELD_PARENT_BINARY)))
 		pal_lookup_field(in->parent_binary, slot, PAL_FIELD_PARENT_BINARY, hdr,
@@ -546,7 +649,7 @@ static __always_inline struct pal_eval_ctx *pal_decide(const struct pal_event_in
 	struct pal_config *cfg = pal_config_get();
 	struct pal_eval_ctx *c;
 	struct pal_slot *hdr;
-	struct pal_step_arg step;
+	struct pal_step_arg step = {};
 	__u32 zero = 0, slot, any = 0;
 
 	c = bpf_map_lookup_elem(&pal_eval_scratch, &zero);
@@ -571,7 +674,13 @@ static __always_inline struct pal_eval_ctx *pal_decide(const struct pal_event_in
 	} else {
 		c->l[0].pos = hdr->always_first;
 		c->l[0].end = hdr->always_first + hdr->always_count;
-		pal_lookup_fields(in, slot, hdr, c);
+		/* The paths suffixes and globs are checked against. */
+		step.paths.p[0] = in->path;
+		step.paths.p[1] = in->binary;
+		if (in->event == PAL_EVENT_RENAME)
+			step.paths.p[2] = in->target;
+		step.paths.p[PAL_FIELD_PARENT_BINARY - 1] = in->parent_binary;
+		pal_lookup_fields(in, slot, hdr, c, &step.paths);
 	}
 #pragma unroll
 	for (int k = 0; k < PAL_MATCH_LISTS; k++) {

@@ -11,6 +11,8 @@
 //   not_expr    = "not" not_expr | primary ;
 //   primary     = "(" expr ")" | comparison ;
 //   comparison  = field ( "==" value | "!=" value | "under" STRING
+//                       | "startswith" STRING | "endswith" STRING
+//                       | "matches" STRING
 //                       | "<" NUMBER | "<=" NUMBER | ">" NUMBER | ">=" NUMBER
 //                       | "in" set | "not" "in" set ) ;
 //   set         = list | NAME ;
@@ -29,7 +31,8 @@
 // it (22abc, 0x16) and neither may a lone '.' (1.5, 10.0.0.1).
 //
 // Keywords are whole words (`notary` is a NAME): let policy mode enforce
-// audit allow deny kill when and or not in under. Between tokens any
+// audit allow deny kill when and or not in under startswith endswith
+// matches. Between tokens any
 // whitespace (newlines too) and `#` comments to the end of the line.
 //
 // Errors: once a construct's first token has matched, the rest is must<>
@@ -80,10 +83,13 @@ struct kw_or      : TAO_PEGTL_KEYWORD("or") {};
 struct kw_not     : TAO_PEGTL_KEYWORD("not") {};
 struct kw_in      : TAO_PEGTL_KEYWORD("in") {};
 struct kw_under   : TAO_PEGTL_KEYWORD("under") {};
+struct kw_startswith : TAO_PEGTL_KEYWORD("startswith") {};
+struct kw_endswith : TAO_PEGTL_KEYWORD("endswith") {};
+struct kw_matches : TAO_PEGTL_KEYWORD("matches") {};
 
 struct keyword : sor<kw_let, kw_policy, kw_mode, kw_enforce, kw_audit, kw_allow,
                      kw_deny, kw_kill, kw_when, kw_and, kw_or, kw_not, kw_in,
-                     kw_under> {};
+                     kw_under, kw_startswith, kw_endswith, kw_matches> {};
 struct name : seq<not_at<keyword>, identifier> {};
 
 // ---- strings
@@ -143,6 +149,9 @@ struct field : seq<name, star<one<'.'>, must<field_part>>> {};
 struct op_eq : string<'=', '='> {};
 struct op_ne : string<'!', '='> {};
 struct op_under : seq<kw_under> {};
+struct op_startswith : seq<kw_startswith> {};
+struct op_endswith : seq<kw_endswith> {};
+struct op_matches : seq<kw_matches> {};
 struct op_in : seq<kw_in> {};
 struct in_after_not : seq<kw_in> {};
 struct op_not_in : seq<kw_not, ws, must<in_after_not>> {};
@@ -155,6 +164,8 @@ struct op_order : sor<op_le, op_lt, op_ge, op_gt> {};
 struct eq_value : seq<value> {};
 struct ne_value : seq<value> {};
 struct under_value : seq<string_lit> {};
+// The string after startswith, endswith or matches.
+struct pattern_value : seq<string_lit> {};
 struct set_ref : name {};
 struct in_value : sor<string_list, set_ref> {};
 struct bound_range {}; // raise<> target: port < 1..9
@@ -163,10 +174,13 @@ struct bound_value : seq<number, raise_if<range_dots, bound_range>> {};
 struct compare_eq : seq<op_eq, ws, must<eq_value>> {};
 struct compare_ne : seq<op_ne, ws, must<ne_value>> {};
 struct compare_under : seq<op_under, ws, must<under_value>> {};
+struct op_pattern : sor<op_startswith, op_endswith, op_matches> {};
+struct compare_pattern : seq<op_pattern, ws, must<pattern_value>> {};
 struct compare_in : seq<op_in, ws, must<in_value>> {};
 struct compare_not_in : seq<op_not_in, ws, must<in_value>> {};
 struct compare_order : seq<op_order, ws, must<bound_value>> {};
-struct compare_op : sor<compare_eq, compare_ne, compare_under, compare_in,
+struct compare_op : sor<compare_eq, compare_ne, compare_under, compare_pattern,
+                        compare_in,
                         compare_not_in, compare_order> {};
 struct comparison : seq<field, ws, must<compare_op>> {};
 

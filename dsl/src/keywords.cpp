@@ -23,6 +23,9 @@ const char *keyword(CompareOp op) {
   case CompareOp::In: return "in";
   case CompareOp::NotIn: return "not in";
   case CompareOp::Under: return "under";
+  case CompareOp::StartsWith: return "startswith";
+  case CompareOp::EndsWith: return "endswith";
+  case CompareOp::Matches: return "matches";
   case CompareOp::Lt: return "<";
   case CompareOp::Le: return "<=";
   case CompareOp::Gt: return ">";

@@ -162,6 +162,9 @@ template <CompareOp Op> struct set_op {
 template <> struct action<g::op_eq> : set_op<CompareOp::Eq> {};
 template <> struct action<g::op_ne> : set_op<CompareOp::Ne> {};
 template <> struct action<g::op_under> : set_op<CompareOp::Under> {};
+template <> struct action<g::op_startswith> : set_op<CompareOp::StartsWith> {};
+template <> struct action<g::op_endswith> : set_op<CompareOp::EndsWith> {};
+template <> struct action<g::op_matches> : set_op<CompareOp::Matches> {};
 template <> struct action<g::op_in> : set_op<CompareOp::In> {};
 template <> struct action<g::op_not_in> : set_op<CompareOp::NotIn> {};
 template <> struct action<g::op_lt> : set_op<CompareOp::Lt> {};

@@ -50,11 +50,12 @@ template <> inline constexpr ErrorText error_message<g::not_operand> = {"expecte
 template <> inline constexpr ErrorText error_message<g::paren_inner> = {"expected a condition after '('"};
 template <> inline constexpr ErrorText error_message<g::paren_close> = {"expected 'and', 'or' or ')'"};
 template <> inline constexpr ErrorText error_message<g::field_part> = {"expected a field name after '.'"};
-template <> inline constexpr ErrorText error_message<g::compare_op> = {"expected an operator (==, !=, in, not in, under) after the field"};
+template <> inline constexpr ErrorText error_message<g::compare_op> = {"expected an operator (==, !=, in, not in, under, startswith, endswith, matches) after the field"};
 template <> inline constexpr ErrorText error_message<g::in_after_not> = {"expected 'in' after 'not'"};
 template <> inline constexpr ErrorText error_message<g::eq_value> = {"expected a string after '=='"};
 template <> inline constexpr ErrorText error_message<g::ne_value> = {"expected a string after '!='"};
 template <> inline constexpr ErrorText error_message<g::under_value> = {"expected a string after 'under'"};
+template <> inline constexpr ErrorText error_message<g::pattern_value> = {"expected a string after the operator"};
 template <> inline constexpr ErrorText error_message<g::in_value> = {"expected a list or a set name after 'in'"};
 template <> inline constexpr ErrorText error_message<g::escape_code> = {"unknown escape sequence", "a string can use the escapes \\\" \\\\ \\n \\t \\xHH", false};
 template <> inline constexpr ErrorText error_message<g::hex_byte> = {"expected two hex digits after '\\x'"};
@@ -210,7 +211,8 @@ inline void refine<g::paren_close>(SyntaxError &err, const ErrorSite &at) {
 
 template <>
 inline void refine<g::compare_op>(SyntaxError &err, const ErrorSite &at) {
-  err.message = "expected an operator (==, !=, in, not in, under) after '" +
+  err.message = "expected an operator (==, !=, in, not in, under, "
+                "startswith, endswith, matches) after '" +
                 at.state.cmp.field + "', found " + describe(at.found);
   const std::string_view two = at.state.text.substr(at.offset, 2);
   if (two == "=<" || two == "=>")
@@ -288,6 +290,16 @@ inline void refine<g::under_value>(SyntaxError &err, const ErrorSite &at) {
   if (starts_number(at.state.text, at.offset))
     err.hints.push_back("'under' takes a directory as a string, e.g. " +
                         at.state.cmp.field + " under \"/tmp\"");
+}
+
+template <>
+inline void refine<g::pattern_value>(SyntaxError &err, const ErrorSite &at) {
+  const std::string op = keyword(at.state.cmp.op);
+  err.message =
+      "expected a string after '" + op + "', found " + describe(at.found);
+  if (at.found.text == "[")
+    err.hints.push_back("'" + op + "' takes one string; write one comparison "
+                        "per value, joined by 'or'");
 }
 
 // ---- numbers

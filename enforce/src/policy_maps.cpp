@@ -17,7 +17,8 @@ std::string errno_text() { return std::strerror(errno); }
 
 // Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i.
 bool is_array(const std::string &name) {
-  return name != "atoms" && name != "exact" && name != "held";
+  return name != "atoms" && name != "exact" && name != "held" &&
+         name != "globs";
 }
 
 // Writes n elements (keys and values each contiguous) with as few system
@@ -80,6 +81,8 @@ bpf_map *PolicyMaps::map_named(const std::string &name) const {
     return maps_.lits;
   if (name == "policies")
     return maps_.policies;
+  if (name == "globs")
+    return maps_.globs;
   return nullptr;
 }
 
@@ -147,6 +150,11 @@ void PolicyMaps::clear_slot(uint32_t slot) {
       return ik.slot == slot;
     });
   }
+  delete_keys(maps_.globs, [slot](const uint8_t *k) {
+    pal_glob_key gk;
+    std::memcpy(&gk, k, sizeof gk);
+    return gk.slot == slot;
+  });
 
   // The arrays: zeros over every element an image may have written.
   for (auto &[name, dirty] : dirty_[slot]) {

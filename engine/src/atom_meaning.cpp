@@ -123,14 +123,22 @@ std::map<uint32_t, AtomMeaning> atom_meanings(const MapImage &image) {
       });
     }
     std::string value = a.value;
-    if (!a.exact && value.size() > 1)
+    const bool prefix = !a.exact && !value.ends_with('/');
+    if (!a.exact && value.size() > 1 && !prefix)
       value.pop_back(); // "/tmp/" is the key of `under "/tmp"`
     for (uint32_t id : own) {
       AtomMeaning &m = out[id];
       m.field = a.field;
       m.exact = a.exact;
+      m.op = prefix ? "startswith" : nullptr;
       m.values.push_back(value);
     }
+  }
+  for (const auto &[id, g] : view.globs()) {
+    AtomMeaning &m = out[id];
+    m.field = g.field;
+    m.op = g.kind == PAL_GLOB_SUFFIX ? "endswith" : "matches";
+    m.values = {std::string(g.text, std::min<size_t>(g.len, sizeof g.text))};
   }
   for (auto &[id, m] : out)
     std::sort(m.values.begin(), m.values.end());
@@ -182,6 +190,13 @@ std::string atom_text(const AtomMeaning &meaning, bool negated) {
                        return std::stoull(a) < std::stoull(b);
                      });
   std::string field = field_name(atom.field);
+  if (atom.op) {
+    std::string vals;
+    for (size_t i = 0; i < atom.values.size(); ++i)
+      vals += (i ? " or " + field + " " + atom.op + " " : "") +
+              quoted(atom.values[i]);
+    return (negated ? "not " : "") + field + " " + atom.op + " " + vals;
+  }
   if (!atom.exact) {
     std::string dirs;
     if (atom.values.size() == 1) {

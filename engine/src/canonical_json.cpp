@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
+#include "glob.h"
 #include "image_decode.h"
 #include "palisade/engine/compile.h"
 
@@ -68,8 +69,9 @@ struct Decoder {
     check(index < PAL_SLOT_LITS, "literal index past the slot");
     auto lit = w.get<pal_lit>("lits", slot * PAL_SLOT_LITS + index);
     check(lit.atom < PAL_MAX_ATOMS, "atom id past PAL_MAX_ATOMS");
-    return field_name(static_cast<uint8_t>(lit.field)) + ":" +
-           std::to_string(lit.atom);
+    // A suffix or glob literal: "path~:7" (checked against the path).
+    return field_name(static_cast<uint8_t>(lit.field & 0xff)) +
+           (lit.field & PAL_LIT_GLOB ? "~:" : ":") + std::to_string(lit.atom);
   }
 
   json term(uint32_t ti) const {
@@ -148,10 +150,11 @@ struct Decoder {
       json j = {
           {"id", a.entry.id},
           {"field", field_name(a.field)},
-          {"match", a.mask       ? "mask"
-                    : a.is_value ? "prefix"
-                    : a.exact    ? "exact"
-                                 : "under"},
+          {"match", a.mask                   ? "mask"
+                    : a.is_value             ? "prefix"
+                    : a.exact                ? "exact"
+                    : a.value.ends_with('/') ? "under"
+                                             : "startswith"},
           {"value", a.value},
           {"held", view.held_atoms(a.entry.id)},
           {"candidates", list(a.entry.cand_first, a.entry.cand_count, false)}};
@@ -252,6 +255,28 @@ std::string to_canonical_json(const CompiledPolicy &c) {
   json rules = json::array();
   for (uint32_t i = 0; i < d.rules.size(); ++i)
     rules.push_back(d.rule_json(i));
+  // Suffixes and globs: the text, where the NFA starts, and the prefix
+  // atom it needs (the NFA tables follow from the text).
+  json globs = json::array();
+  for (const auto &[atom, g] : view.globs()) {
+    check(g.kind == PAL_GLOB_SUFFIX || g.kind == PAL_GLOB_PATTERN,
+          "glob of no kind");
+    check(g.len <= PAL_MATCH_PATH_MAX, "glob text too long");
+    const std::string text(g.text, g.len);
+    pal_glob again = compile_glob(g.kind == PAL_GLOB_SUFFIX, text,
+                                  g.prefix_atom);
+    again.field = g.field;
+    check(std::memcmp(&again, &g, sizeof g) == 0,
+          "glob NFA does not match its text");
+    json jg = {{"atom", atom},
+               {"field", field_name(g.field)},
+               {"kind", g.kind == PAL_GLOB_SUFFIX ? "endswith" : "matches"},
+               {"text", text},
+               {"skip", g.skip}};
+    if (g.prefix_atom != PAL_NO_ATOM)
+      jg["prefix_atom"] = g.prefix_atom;
+    globs.push_back(std::move(jg));
+  }
   json j = {
       {"slot", image.slot},
       {"n_rules", d.hdr.n_rules},
@@ -262,6 +287,8 @@ std::string to_canonical_json(const CompiledPolicy &c) {
       {"rules", rules},
       {"policies", decode_policies(c)},
       {"rule_info", rule_info(c)}};
+  if (!globs.empty())
+    j["globs"] = std::move(globs);
   return j.dump(2) + "\n";
 }
 

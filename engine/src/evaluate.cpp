@@ -11,6 +11,7 @@
 
 #include <palisade/abi.h>
 
+#include "glob.h"
 #include "image_decode.h"
 
 namespace palisade::engine {
@@ -23,6 +24,9 @@ struct List {
   uint32_t rule = 0, term = 0;
 };
 
+const std::string *glob_path(const Event &ev, uint32_t field, bool cgroup_used);
+bool glob_text_holds(const pal_glob &g, const std::string &path);
+
 struct Eval {
   const ImageView &img;
   uint32_t slot = 0;
@@ -33,6 +37,10 @@ struct Eval {
   // lists[f]: the candidates of field f's entry. Merged by rule index,
   // the lower list first on a tie.
   List lists[PAL_MATCH_LISTS];
+  // The path of each path field (index PAL_FIELD_* - 1) a suffix or glob
+  // literal is checked against; nullptr: none known (unknown, truncated,
+  // or not looked up), where no suffix or glob holds.
+  const std::string *paths[PAL_PATH_FIELDS] = {};
   Verdict v;
 
   explicit Eval(const ImageView &i) : img(i) {}
@@ -106,6 +114,16 @@ struct Eval {
     return field <= PAL_FIELDS ? entry[field] : 0;
   }
 
+  // A suffix or glob literal (pal_glob_holds()): checked here on the
+  // pattern's text with glob_match(), not with the kernel's NFA, so the
+  // differential test compares two algorithms.
+  bool glob_holds(uint32_t field, uint32_t atom) const {
+    auto g = img.glob(slot, atom);
+    if (!g || field < 1 || field > PAL_PATH_FIELDS || !paths[field - 1])
+      return false;
+    return glob_text_holds(*g, *paths[field - 1]);
+  }
+
   // pal_term_holds() with pal_lit_step()
   bool term_holds(uint32_t ti) const {
     if (ti == PAL_NO_TERM)
@@ -128,10 +146,15 @@ struct Eval {
       auto lit = img.array<pal_lit>("lits", slot * PAL_SLOT_LITS + idx);
       if (!lit)
         return false;
-      if (lit->field == t->anchor_field)
-        continue;
-      uint32_t found = entry_of(lit->field);
-      bool held = found != 0 && img.held(slot, found, lit->atom);
+      bool held;
+      if (lit->field & PAL_LIT_GLOB) {
+        held = glob_holds(lit->field & 0xff, lit->atom);
+      } else {
+        if (lit->field == t->anchor_field)
+          continue;
+        uint32_t found = entry_of(lit->field);
+        held = found != 0 && img.held(slot, found, lit->atom);
+      }
       if (held != (k < n_must))
         return false;
     }
@@ -184,7 +207,48 @@ struct Eval {
   }
 };
 
+// The path a suffix or glob of `field` is checked against, or nullptr: a
+// network event has no path, an unknown or truncated one has none to
+// check, and the cgroup is only known when a rule of the slot names it.
+const std::string *glob_path(const Event &ev, uint32_t field,
+                             bool cgroup_used) {
+  const bool net = ev.kind >= PAL_EVENT_CONNECT;
+  switch (field) {
+  case PAL_FIELD_PATH:
+    return !net && !ev.path_truncated ? &ev.path : nullptr;
+  case PAL_FIELD_BINARY:
+    return ev.binary_known ? &ev.binary : nullptr;
+  case PAL_FIELD_TARGET:
+    return ev.kind == PAL_EVENT_RENAME && !ev.target_truncated ? &ev.target
+                                                               : nullptr;
+  case PAL_FIELD_CGROUP:
+    return cgroup_used && ev.cgroup_known && !ev.cgroup_truncated ? &ev.cgroup
+                                                                  : nullptr;
+  case PAL_FIELD_PARENT_BINARY:
+    return ev.parent_binary_known ? &ev.parent_binary : nullptr;
+  }
+  return nullptr;
+}
+
+// A suffix or pattern on its text (glob_match(), not the kernel's NFA).
+bool glob_text_holds(const pal_glob &g, const std::string &path) {
+  std::string_view text(g.text, std::min<uint32_t>(g.len, sizeof g.text));
+  if (g.kind == PAL_GLOB_SUFFIX)
+    return path.ends_with(text);
+  return g.kind == PAL_GLOB_PATTERN && glob_match(text, path);
+}
+
 } // namespace
+
+bool glob_atom_holds(const MapImage &image, const Event &ev, uint32_t field,
+                     uint32_t atom) {
+  ImageView img(image);
+  auto hdr = img.array<pal_slot>("slots", img.slot() & 1);
+  auto g = img.glob(img.slot() & 1, atom);
+  const std::string *path =
+      glob_path(ev, field, hdr && (hdr->fields & (1u << PAL_FIELD_CGROUP)));
+  return g && path && !unresolved(ev) && glob_text_holds(*g, *path);
+}
 
 bool unresolved(const Event &ev) {
   if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN)
@@ -237,6 +301,10 @@ Verdict Evaluator::operator()(const Event &ev) const {
       if (!net)
         e.lookup(ev.path, ev.path_truncated, PAL_FIELD_PATH, *hdr,
                  e.entry[PAL_FIELD_PATH], l[PAL_FIELD_PATH]);
+      // The paths suffixes and globs are checked against.
+      for (uint32_t f = 1; f <= PAL_PATH_FIELDS; ++f)
+        e.paths[f - 1] =
+            glob_path(ev, f, hdr->fields & (1u << PAL_FIELD_CGROUP));
       // An unknown binary gets no lookup: no binary atom holds.
       if (ev.binary_known)
         e.lookup(ev.binary, false, PAL_FIELD_BINARY, *hdr,

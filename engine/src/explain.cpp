@@ -16,6 +16,9 @@ namespace {
 // What the event's lookups found: the atoms each field holds.
 struct Held {
   std::vector<uint32_t> by_field[PAL_FIELDS + 1]; // index PAL_FIELD_*
+  // Suffixes and globs are checked against the event's paths.
+  const MapImage *image = nullptr;
+  const Event *event = nullptr;
 
   bool has(uint32_t field, uint32_t atom) const {
     if (field > PAL_FIELDS)
@@ -50,7 +53,10 @@ TermExplanation explain_term(const ImageView &img, uint32_t term,
     LiteralExplanation lit;
     lit.atom = l->atom;
     lit.negated = k >= t->n_must;
-    lit.atom_held = held.has(l->field, l->atom);
+    lit.atom_held = l->field & PAL_LIT_GLOB
+                        ? glob_atom_holds(*held.image, *held.event,
+                                          l->field & 0xff, l->atom)
+                        : held.has(l->field, l->atom);
     lit.text = literal_text(meanings, l->atom, lit.negated);
     out.holds = out.holds && lit.holds();
     out.literals.push_back(std::move(lit));
@@ -124,6 +130,8 @@ Explanation explain_event(const CompiledPolicy &compiled, const Event &ev) {
   const auto meanings = atom_meanings(compiled.image);
   const ImageView img(compiled.image);
   Held held;
+  held.image = &compiled.image;
+  held.event = &ev;
   const std::pair<uint32_t, uint32_t> found[] = {
       {PAL_FIELD_PATH, v.path_entry},
       {PAL_FIELD_BINARY, v.binary_entry},

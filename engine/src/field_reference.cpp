@@ -28,7 +28,8 @@ const char *type_name(FieldType t) {
 const char *operators_of(FieldType t) {
   switch (t) {
   case FieldType::Path:
-    return "`==`, `!=`, `in`, `not in`, `under`";
+    return "`==`, `!=`, `in`, `not in`, `under`, `startswith`, `endswith`, "
+           "`matches`";
   case FieldType::Access:
   case FieldType::Address:
   case FieldType::Protocol:
@@ -70,7 +71,9 @@ std::string fields_markdown() {
         "| type | values | notes |\n|---|---|---|\n"
         "| path | absolute, canonical paths: no `.`, `..` or empty "
         "components; at most 253 bytes | compared byte for byte; "
-        "`under \"/d\"` holds strictly below `/d` |\n"
+        "`under \"/d\"` holds strictly below `/d`; `startswith` and "
+        "`endswith` compare bytes, `matches` takes a glob (`*`, `**`, `?`) "
+        "|\n"
         "| access | `read`, `write` (includes append), `create` (this open "
         "created the file), `truncate` (`O_TRUNC`) | an open has one or "
         "more; `==` / `in` hold when it has any of the named ones, `!=` / "

@@ -148,6 +148,11 @@ ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
         decode<uint32_t>(e.value, "held value");
         held_.insert({key.slot, key.entry, key.atom});
       }
+    } else if (name == "globs") {
+      for (const auto &e : entries) {
+        auto key = decode<pal_glob_key>(e.key, "globs key");
+        globs_[{key.slot, key.atom}] = decode<pal_glob>(e.value, "globs value");
+      }
     } else if (array_max_entries(name) != 0) {
       auto &index = arrays_[name];
       for (const auto &e : entries)
@@ -208,6 +213,21 @@ std::vector<uint32_t> ImageView::held_atoms(uint32_t entry) const {
   for (auto it = held_.lower_bound({slot_, entry, 0});
        it != held_.end() && (*it)[0] == slot_ && (*it)[1] == entry; ++it)
     out.push_back((*it)[2]);
+  return out;
+}
+
+std::optional<pal_glob> ImageView::glob(uint32_t slot, uint32_t atom) const {
+  auto it = globs_.find({slot, atom});
+  if (it == globs_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::map<uint32_t, pal_glob> ImageView::globs() const {
+  std::map<uint32_t, pal_glob> out;
+  for (const auto &[key, g] : globs_)
+    if (key.first == slot_)
+      out[key.second] = g;
   return out;
 }
 

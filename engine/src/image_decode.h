@@ -108,6 +108,11 @@ public:
   // The atoms "held" lists for `entry` of the image's slot, ascending.
   std::vector<uint32_t> held_atoms(uint32_t entry) const;
 
+  // "globs" at key {slot, atom}.
+  std::optional<pal_glob> glob(uint32_t slot, uint32_t atom) const;
+  // Every "globs" entry of the image's slot, by atom.
+  std::map<uint32_t, pal_glob> globs() const;
+
 private:
   uint32_t slot_ = 0;
   std::map<std::string,
@@ -116,6 +121,7 @@ private:
   std::vector<std::pair<pal_lpm_key, pal_entry>> trie_;
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, pal_exact> exact_;
   std::set<std::array<uint32_t, 3>> held_;
+  std::map<std::pair<uint32_t, uint32_t>, pal_glob> globs_;
 };
 
 const char *action_name(uint32_t action); // PAL_ACT_* -> "deny"

@@ -4,6 +4,8 @@
 
 #include <palisade/abi.h>
 
+#include "glob.h"
+
 namespace palisade::engine {
 namespace {
 
@@ -74,12 +76,49 @@ bool strictly_under(std::string_view path, std::string_view dir) {
 }
 
 bool holds_for(const Atom &atom, std::string_view path) {
-  if (atom.kind == MatchKind::Exact)
+  auto any = [&](auto pred) {
+    return std::any_of(atom.values.begin(), atom.values.end(), pred);
+  };
+  switch (atom.kind) {
+  case MatchKind::Exact:
     return std::binary_search(atom.values.begin(), atom.values.end(), path);
-  return std::any_of(
-      atom.values.begin(), atom.values.end(),
-      [&](const std::string &dir) { return strictly_under(path, dir); });
+  case MatchKind::Under:
+    return any([&](const std::string &d) { return strictly_under(path, d); });
+  case MatchKind::Prefix:
+    return any([&](const std::string &p) { return path.starts_with(p); });
+  case MatchKind::Suffix:
+    return any([&](const std::string &x) { return path.ends_with(x); });
+  case MatchKind::Glob:
+    return any([&](const std::string &g) { return glob_match(g, path); });
+  }
+  return false;
 }
+
+namespace {
+
+// The byte prefix every path of an Under or Prefix value starts with
+// ("/tmp/" for under "/tmp"); an under value also needs a byte more.
+std::string start_of(MatchKind kind, const std::string &v) {
+  return kind == MatchKind::Under && v != "/" ? v + "/" : v;
+}
+
+// Every path that starts with `start` (and, for an under value, is
+// longer) holds for `wide`.
+bool covers_start(const Atom &wide, const std::string &start,
+                  bool longer) {
+  return std::any_of(
+      wide.values.begin(), wide.values.end(), [&](const std::string &w) {
+        if (wide.kind == MatchKind::Prefix)
+          return start.starts_with(w);
+        if (wide.kind == MatchKind::Under) {
+          const std::string ws = start_of(MatchKind::Under, w);
+          return start.starts_with(ws) && (start.size() > ws.size() || longer);
+        }
+        return false;
+      });
+}
+
+} // namespace
 
 bool covers(const Atom &wide, const Atom &narrow) {
   if (wide.field != narrow.field)
@@ -90,13 +129,15 @@ bool covers(const Atom &wide, const Atom &narrow) {
     return std::all_of(
         narrow.values.begin(), narrow.values.end(),
         [&](const std::string &v) { return holds_for(wide, v); });
-  // A subtree is infinite: only a subtree at or above it covers it.
-  if (wide.kind == MatchKind::Exact)
+  // A subtree or a prefix is infinite: only a subtree or prefix at or
+  // above it covers it. Suffixes and patterns are opaque here: only the
+  // same atom covers one (implies() checks that).
+  if (narrow.kind != MatchKind::Under && narrow.kind != MatchKind::Prefix)
     return false;
+  const bool longer = narrow.kind == MatchKind::Under;
   return std::all_of(
-      narrow.values.begin(), narrow.values.end(), [&](const std::string &dir) {
-        return holds_for(wide, dir) ||
-               std::binary_search(wide.values.begin(), wide.values.end(), dir);
+      narrow.values.begin(), narrow.values.end(), [&](const std::string &v) {
+        return covers_start(wide, start_of(narrow.kind, v), longer);
       });
 }
 
@@ -114,11 +155,17 @@ bool disjoint(const Atom &a, const Atom &b) {
         exact.values.begin(), exact.values.end(),
         [&](const std::string &v) { return holds_for(other, v); });
   }
-  // Two subtrees meet only when one directory is at or below the other.
+  // Suffixes and patterns: never said to exclude anything.
+  if (is_residual(a.kind) || is_residual(b.kind))
+    return false;
+  // Two subtrees or prefixes meet only when one start is a prefix of the
+  // other.
   for (const auto &x : a.values)
-    for (const auto &y : b.values)
-      if (x == y || strictly_under(x, y) || strictly_under(y, x))
+    for (const auto &y : b.values) {
+      const std::string sx = start_of(a.kind, x), sy = start_of(b.kind, y);
+      if (sx.starts_with(sy) || sy.starts_with(sx))
         return false;
+    }
   return true;
 }
 

@@ -17,11 +17,22 @@
 
 namespace palisade::engine {
 
+using AtomId = uint32_t;
+
 // How an atom's values are compared with the kernel-resolved path.
 enum class MatchKind : uint8_t {
   Exact, // the path is one of the values
   Under, // the path is strictly below one of the directories
+  Prefix, // the path starts with one of the byte strings (startswith)
+  Suffix, // the path ends with the value (endswith; one value)
+  Glob,   // the path matches the pattern (matches; one value)
 };
+
+// Suffix and Glob atoms are never looked up: the kernel checks them
+// against the path of each candidate that names them ("globs").
+inline bool is_residual(MatchKind k) {
+  return k == MatchKind::Suffix || k == MatchKind::Glob;
+}
 
 // ---- after resolve --------------------------------------------------------
 
@@ -64,8 +75,6 @@ struct Resolved {
 
 // ---- after normalize ------------------------------------------------------
 
-using AtomId = uint32_t;
-
 // A predicate the kernel evaluates with one LPM lookup per field. Identical
 // atoms are interned, so every rule that tests the same thing shares a bit.
 struct Atom {
@@ -76,6 +85,10 @@ struct Atom {
   // A value field's (port, address, protocol, family): the keys of all
   // values, sorted (value_keys.h); filled by normalize.
   std::vector<ValueKey> keys;
+  // A Suffix or Glob atom: the Prefix atom of its fixed leading bytes
+  // ("/" when none), which a term that needs it is indexed by; filled by
+  // normalize.
+  std::optional<AtomId> anchor;
 
   auto key() const { return std::tie(field, kind, values); }
 };

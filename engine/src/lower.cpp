@@ -14,6 +14,7 @@
 
 #include "access.h"
 #include "field_catalog.h"
+#include "glob.h"
 #include "image_decode.h"
 #include "passes.h"
 #include "value_keys.h"
@@ -27,6 +28,8 @@ pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
   std::string bytes = value;
   if (kind == MatchKind::Exact)
     bytes.push_back('\0'); // the lookup key ends in NUL: only this path
+  else if (kind == MatchKind::Prefix)
+    ; // a byte prefix: the key is the bytes themselves
   else if (bytes != "/")
     bytes.push_back('/'); // strictly below the directory
   key.data[0] = static_cast<uint8_t>(slot);
@@ -109,22 +112,26 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
 
 std::vector<std::vector<size_t>>
 prefix_parents(const std::vector<pal_lpm_key> &keys) {
-  // Only a key ending in '/' (a directory) can be a proper prefix of
-  // another (an exact key ends in its NUL), so only the prefixes that end
-  // at a '/' need a look-up.
+  // Only a key ending in '/' (a directory) or a `startswith` key can be a
+  // proper prefix of another (an exact key ends in its NUL), so only the
+  // prefixes that end at a '/' or have the length of a startswith key
+  // need a look-up.
   std::unordered_map<std::string_view, size_t> by_bytes;
-  for (size_t i = 0; i < keys.size(); ++i)
-    by_bytes.emplace(
-        std::string_view(reinterpret_cast<const char *>(keys[i].data),
-                         keys[i].prefixlen / 8),
-        i);
+  std::set<size_t> prefix_lens;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string_view data(reinterpret_cast<const char *>(keys[i].data),
+                          keys[i].prefixlen / 8);
+    by_bytes.emplace(data, i);
+    if (data.back() != '/' && data.back() != '\0')
+      prefix_lens.insert(data.size());
+  }
   std::vector<std::vector<size_t>> out(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     std::string_view data(reinterpret_cast<const char *>(keys[i].data),
                           keys[i].prefixlen / 8);
     // Shortest meaningful prefix: slot, field and one path byte.
     for (size_t len = PAL_LPM_HDR + 1; len < data.size(); ++len) {
-      if (data[len - 1] != '/')
+      if (data[len - 1] != '/' && !prefix_lens.count(len))
         continue;
       auto it = by_bytes.find(data.substr(0, len));
       if (it != by_bytes.end())
@@ -281,6 +288,8 @@ struct EntryPlan {
     if (value_field())
       return field_text(field()) + " " + value();
     std::string v = value();
+    if (!exact() && !v.ends_with('/'))
+      return field_text(field()) + " startswith \"" + v + "\"";
     if (!exact() && v.size() > 1)
       v.pop_back();
     return field_text(field()) + (exact() ? " == \"" : " under \"") + v +
@@ -330,15 +339,32 @@ bool Lowering::plan_terms() {
       plan.rule = &r;
       plan.rule_index = i;
       for (const Literal &lit : t) {
+        const Atom &atom = p.atoms.at(lit.atom);
         pal_lit l{};
-        l.field = p.atoms.at(lit.atom).field;
+        l.field = atom.field;
         l.atom = lit.atom;
+        if (is_residual(atom.kind)) {
+          // Checked against the path at run time ("globs"); a term that
+          // needs it is indexed by the prefix of its fixed leading bytes,
+          // which it implies.
+          l.field |= PAL_LIT_GLOB;
+          if (!lit.negated && atom.anchor &&
+              std::find(t.begin(), t.end(), Literal{*atom.anchor, false}) ==
+                  t.end())
+            plan.must.push_back(pal_lit{atom.field, *atom.anchor});
+        }
         (lit.negated ? plan.must_not : plan.must).push_back(l);
       }
       auto by_field = [](const pal_lit &a, const pal_lit &b) {
         return std::tie(a.field, a.atom) < std::tie(b.field, b.atom);
       };
       std::sort(plan.must.begin(), plan.must.end(), by_field);
+      plan.must.erase(std::unique(plan.must.begin(), plan.must.end(),
+                                  [](const pal_lit &a, const pal_lit &b) {
+                                    return a.field == b.field &&
+                                           a.atom == b.atom;
+                                  }),
+                      plan.must.end());
       std::sort(plan.must_not.begin(), plan.must_not.end(), by_field);
       if (plan.must.size() > PAL_MAX_TERM_LITS ||
           plan.must_not.size() > PAL_MAX_TERM_LITS) {
@@ -386,6 +412,18 @@ split_keys(std::map<Bytes, std::vector<AtomId>> own) {
 }
 
 bool Lowering::plan_entries() {
+  size_t n_globs = 0;
+  for (const Atom &atom : p.atoms)
+    if (is_residual(atom.kind) && ++n_globs > PAL_SLOT_GLOBS) {
+      diags
+          .error(atom.loc, "the policies have more than " +
+                               std::to_string(PAL_SLOT_GLOBS) +
+                               " different endswith and matches values")
+          .hints.push_back("the kernel keeps a matcher for each; merge "
+                           "patterns, or use startswith and under where "
+                           "they say the same");
+      return false;
+    }
   // Key bytes -> own atoms; std::map sorts by key bytes, which is the
   // order entry ids are given in.
   std::map<Bytes, std::vector<AtomId>> own;
@@ -395,6 +433,8 @@ bool Lowering::plan_entries() {
       continue; // entries per mask, below
     if (is_value_field(atom.field))
       continue; // bit prefixes, below
+    if (is_residual(atom.kind))
+      continue; // never looked up: "globs", below
     for (const auto &value : atom.values) {
       auto [it, fresh] = own.try_emplace(
           bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
@@ -535,13 +575,15 @@ bool Lowering::plan_candidates() {
     }
     std::vector<AtomId> must;
     for (const pal_lit &l : t.must)
-      must.push_back(l.atom);
+      if (!(l.field & PAL_LIT_GLOB)) // never found by a lookup
+        must.push_back(l.atom);
     t.anchored = true;
     t.anchor = choose_anchor(must, cost);
     t.anchor_field = p.atoms[t.anchor].field;
     // The term goes to every entry whose closure holds the anchor and
     // satisfies the term's other literals of the anchor's field: those
-    // the kernel then need not check.
+    // the kernel then need not check. A suffix or glob literal has the
+    // PAL_LIT_GLOB bit in its field, so it is never one of them.
     for (uint32_t e : reach[t.anchor]) {
       EntryPlan &entry = entries[e];
       auto holds = [&](const pal_lit &l) {
@@ -614,7 +656,8 @@ void Lowering::plan_hash_seed() {
 MapImage Lowering::emit() const {
   MapImage image;
   image.slot = slot;
-  Entries rules, term_map, lit_map, cands, atoms, exact, held, policies, slots;
+  Entries rules, term_map, lit_map, cands, atoms, exact, held, policies, slots,
+      globs;
 
   uint32_t lit_count = 0;
   for (uint32_t ti = 0; ti < terms.size(); ++ti) {
@@ -710,6 +753,26 @@ MapImage Lowering::emit() const {
 
   slots[bytes_of(uint32_t{slot})] = bytes_of(hdr);
 
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &a = p.atoms[id];
+    if (!is_residual(a.kind))
+      continue;
+    const bool suffix = a.kind == MatchKind::Suffix;
+    const std::string &v = a.values.front();
+    // A pattern's fixed leading bytes are checked by its prefix atom; a
+    // suffix and a "**" pattern have none (their anchor "/" is every path).
+    const uint32_t prefix = !suffix && v.starts_with('/') && a.anchor
+                                ? *a.anchor
+                                : PAL_NO_ATOM;
+    pal_glob g = compile_glob(suffix, v, prefix);
+    g.field = a.field;
+    pal_glob_key k;
+    std::memset(&k, 0, sizeof k);
+    k.slot = slot;
+    k.atom = id;
+    globs[bytes_of(k)] = bytes_of(g);
+  }
+
   for (const auto &pol : p.policies) {
     pal_policy v;
     std::memset(&v, 0, sizeof v);
@@ -727,6 +790,9 @@ MapImage Lowering::emit() const {
   image.maps["terms"] = std::move(term_map).sorted();
   image.maps["lits"] = std::move(lit_map).sorted();
   image.maps["policies"] = std::move(policies).sorted();
+  if (std::any_of(p.atoms.begin(), p.atoms.end(),
+                  [](const Atom &a) { return is_residual(a.kind); }))
+    image.maps["globs"] = std::move(globs).sorted();
   return image;
 }
 

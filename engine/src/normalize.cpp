@@ -6,6 +6,7 @@
 
 #include <palisade/abi.h>
 
+#include "glob.h"
 #include "passes.h"
 
 namespace palisade::engine {
@@ -42,13 +43,26 @@ std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
   auto it = ids_.find(std::tie(m.field, m.kind, m.values));
   if (it != ids_.end())
     return it->second;
-  if (atoms_.size() >= limit)
+  // A suffix or glob brings its anchor prefix (below): room for both.
+  std::optional<Match> anchor;
+  if (is_residual(m.kind)) {
+    anchor = m;
+    anchor->kind = MatchKind::Prefix;
+    anchor->values = {glob_anchor_prefix(m.kind == MatchKind::Suffix,
+                                         m.values.front())};
+  }
+  const bool anchor_new =
+      anchor && !ids_.count(std::tie(anchor->field, anchor->kind,
+                                     anchor->values));
+  if (atoms_.size() + (anchor_new ? 1 : 0) >= limit)
     return std::nullopt;
   AtomId id = static_cast<AtomId>(atoms_.size());
   atoms_.push_back(Atom{m.field, m.kind, m.values, m.loc,
                         is_value_field(m.field) ? value_keys(m.field, m.values)
                                                 : std::vector<ValueKey>{}});
   ids_.emplace(std::make_tuple(m.field, m.kind, m.values), id);
+  if (anchor) // the prefix a term that needs this atom is indexed by
+    atoms_[id].anchor = intern(*anchor, limit);
   return id;
 }
 

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "field_catalog.h"
+#include "glob.h"
 #include "location_text.h"
 #include "passes.h"
 #include "paths.h"
@@ -433,6 +434,33 @@ private:
                         "(path, binary, parent.binary, target, cgroup); write " +
                         cmp.field + " == ... or " + cmp.field + " in [...]");
       return std::nullopt;
+    }
+    const bool pattern = cmp.op == dsl::CompareOp::StartsWith ||
+                         cmp.op == dsl::CompareOp::EndsWith ||
+                         cmp.op == dsl::CompareOp::Matches;
+    if (pattern && !is_path_type(field->type)) {
+      diags_
+          .error(cmp.op_loc, std::string("'") + dsl::keyword(cmp.op) +
+                                 "' does not apply to '" + cmp.field + "'")
+          .hints.push_back("'startswith', 'endswith' and 'matches' apply to "
+                           "paths (path, binary, target, cgroup); write " +
+                           cmp.field + " == ... or " + cmp.field +
+                           " in [...]");
+      return std::nullopt;
+    }
+    if (pattern) {
+      auto value = check_pattern(cmp.op, lits->front(), diags_);
+      if (!value)
+        return std::nullopt;
+      Cond c;
+      c.kind = Cond::Kind::Match;
+      c.match.field = field->abi_id;
+      c.match.kind = cmp.op == dsl::CompareOp::StartsWith ? MatchKind::Prefix
+                     : cmp.op == dsl::CompareOp::EndsWith ? MatchKind::Suffix
+                                                          : MatchKind::Glob;
+      c.match.values = {std::move(*value)};
+      c.match.loc = e.loc;
+      return c;
     }
     const bool ordering =
         cmp.op == dsl::CompareOp::Lt || cmp.op == dsl::CompareOp::Le ||

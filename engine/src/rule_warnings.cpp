@@ -73,8 +73,12 @@ private:
 
   std::string text(Literal l) const {
     const Atom &a = program_.atoms[l.atom];
-    return atom_text(AtomMeaning{a.field, a.kind == MatchKind::Exact, a.values},
-                     l.negated);
+    AtomMeaning m{a.field, a.kind == MatchKind::Exact, a.values};
+    m.op = a.kind == MatchKind::Prefix   ? "startswith"
+           : a.kind == MatchKind::Suffix ? "endswith"
+           : a.kind == MatchKind::Glob   ? "matches"
+                                         : nullptr;
+    return atom_text(m, l.negated);
   }
 
   std::string explain(const Contradiction &c) const {

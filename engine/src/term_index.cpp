@@ -9,7 +9,9 @@ namespace palisade::engine {
 namespace {
 
 // The positive literal a term is filed under: an exact one if any (it
-// names the fewest paths), else the deepest subtree. nullopt: none.
+// names the fewest paths), else the deepest subtree. nullopt: none (a
+// prefix, suffix or pattern is never an anchor: find_implied() looks
+// only for exact values and directories, so such a term is unfiled).
 std::optional<Literal> anchor_of(std::span<const Atom> atoms, const Term &t) {
   std::optional<Literal> best;
   auto rank = [&](Literal l) {
@@ -19,7 +21,10 @@ std::optional<Literal> anchor_of(std::span<const Atom> atoms, const Term &t) {
                : a.values.front().size();
   };
   for (Literal l : t)
-    if (!l.negated && (!best || rank(l) > rank(*best)))
+    if (!l.negated &&
+        (atoms[l.atom].kind == MatchKind::Exact ||
+         atoms[l.atom].kind == MatchKind::Under) &&
+        (!best || rank(l) > rank(*best)))
       best = l;
   return best;
 }

@@ -59,6 +59,20 @@ const std::vector<std::string> kCgroups = {"/",
                                            "/kubepods.slice/pod1",
                                            "/kubepods.slice"};
 
+// startswith, endswith and matches values that hit and miss the files
+// and cgroups above: byte prefixes inside a name, suffixes of a name or
+// across '/', and globs with '*', '**', '?' and '/**/'.
+const std::vector<std::string> kPrefixes = {
+    "/",   "/a", "/a/", "/ab", "/a/b/c/x", "/srv/d1", "/tmp/t", "/usr/bin/n",
+    "/system.slice/docker-1", "/kube"};
+const std::vector<std::string> kSuffixes = {"x", "/x", "f", "b/c/x", "nc",
+                                            "1", ".scope", "/", ""};
+const std::vector<std::string> kGlobs = {
+    "/a/*",      "/a/**",     "/a/**/x",   "/srv/*/f",      "/srv/d?/f",
+    "**/x",      "/*",        "/usr/bin/*sh", "/a/*/*",     "/tmp/**/v",
+    "/srv/**",   "/a?",       "**",        "/a/**/**/x",    "/srv/d1/**/f",
+    "/system.slice/*.scope", "/*.slice/**", "/**/g1?"};
+
 namespace {
 
 const auto &kDirs = kBoundaryDirs;
@@ -229,6 +243,14 @@ std::string random_comparison(Random &r, const std::string &field) {
       return field + " in " + quoted_list(r, from, r.below(3) + 1);
     default:
       return field + " not in " + quoted_list(r, from, r.below(2) + 1);
+    }
+  }
+  if (r.chance(10)) {
+    // A path field: a prefix, suffix or glob.
+    switch (r.below(3)) {
+    case 0: return field + " startswith " + quoted(r.pick(kPrefixes));
+    case 1: return field + " endswith " + quoted(r.pick(kSuffixes));
+    default: return field + " matches " + quoted(r.pick(kGlobs));
     }
   }
   if (field == "cgroup") {

@@ -35,6 +35,8 @@ private:
 // The vocabulary: directories and files on the matcher's boundaries.
 extern const std::vector<std::string> kBoundaryDirs;
 extern const std::vector<std::string> kBoundaryFiles;
+// startswith, endswith and matches values around those files.
+extern const std::vector<std::string> kPrefixes, kSuffixes, kGlobs;
 // The event kinds' names and PAL_EVENT_* ids, in the same order.
 extern const std::vector<std::string> kEventNames;
 extern const std::vector<uint32_t> kEventKinds;

@@ -22,6 +22,9 @@ e2e_init e2e
 # Copies of one static binary play every role.
 mkdir -p "$W/bin" "$W/deny" "$W/cwd"
 for name in allowed nc wget child; do cp "$TESTPROG" "$W/bin/$name"; done
+mkdir -p "$W/jobs/a" "$W/jobs/a/b"
+cp "$TESTPROG" "$W/jobs/a/run-x.sh"
+cp "$TESTPROG" "$W/jobs/a/b/run-y.sh"
 cp "$TESTPROG" "$W/deny/miner"
 cp "$TESTPROG" "$W/launcher"
 # Two parents (`spawn` forks, the child execs): parent.binary tells them apart.
@@ -37,6 +40,7 @@ policy "e2e" mode enforce {
   kill exec when path under "$W/deny"
   allow exec when path under "$W/deny" and binary == "$W/launcher"
   deny exec when parent.binary == "$W/spawner" and path == "$W/bin/child" "not from spawner"
+  deny exec when path matches "$W/jobs/*/run-*.sh" "no job scripts"
 }
 policy "trial" mode audit {
   deny exec when path == "$W/bin/wget"
@@ -88,6 +92,9 @@ cd /
 expect_denied "denied through a hard link made before the policy" "$W/cwd/nc-older-link"
 ln "$W/bin/nc" "$W/cwd/nc-newer-link"
 expect_denied "denied through a hard link made after the policy" "$W/cwd/nc-newer-link"
+expect_denied "denied by a glob (matches)" "$W/jobs/a/run-x.sh"
+try "a glob's '*' stops at '/'" "$W/jobs/a/b/run-y.sh"
+[ "$rc" = 0 ] && pass "a deeper script ran" || fail "a deeper script did not run"
 
 try "kill rule" "$W/deny/miner"
 [ "$rc" = 137 ] && pass "kill rule killed the caller" || fail "kill rule did not kill (rc=$rc)"

@@ -23,10 +23,14 @@ e2e_unmount() { umount "$W/bind" 2>/dev/null; }
 
 S="$W/secret"
 P="$W/public"
-mkdir -p "$S" "$P" "$W/trial" "$W/bind"
+mkdir -p "$S" "$P" "$W/trial" "$W/bind" "$W/home/ann/.ssh" "$W/home/bob/x/.ssh"
 for f in key other victim; do echo data > "$S/$f"; done
 for f in x y z1 z2 mine; do echo data > "$P/$f"; done
 echo data > "$W/canary"
+# startswith, endswith and matches
+for f in cert.pem cert.pem.txt .hidden plain; do echo data > "$P/$f"; done
+echo data > "$W/home/ann/.ssh/id_rsa"
+echo data > "$W/home/bob/x/.ssh/id_rsa"
 echo data > "$W/trial/z1"
 echo data > "$W/trial/z2"
 echo data > "$W/trial/f"
@@ -48,6 +52,9 @@ policy "files" mode enforce {
   deny chmod when path under "$S"
   deny chown when path under "$S"
   kill open when path == "$W/canary" "tripwire"
+  deny open when path endswith ".pem" and access == "write" "no writing keys"
+  deny unlink when path startswith "$P/." "dot files stay"
+  deny open when path matches "$W/home/*/.ssh/**" and access == "read"
 }
 policy "trial" mode audit {
   deny unlink when path under "$W/trial"
@@ -95,6 +102,15 @@ denied "truncate a secret" open "$S/other" rt
 denied "create in the secret dir" open "$S/new" wc
 allowed "write next door" open "$P/x" w
 allowed "create next door" open "$P/new" wc
+
+# prefix, suffix and glob forms, each next to a neighbour that does not fit
+denied "write a .pem" open "$P/cert.pem" w
+allowed "read a .pem" open "$P/cert.pem" r
+allowed "write a .pem.txt" open "$P/cert.pem.txt" w
+denied "unlink a dot file (startswith)" unlink "$P/.hidden"
+allowed "unlink a plain file" unlink "$P/plain"
+denied "read a key in ~/.ssh (matches)" open "$W/home/ann/.ssh/id_rsa" r
+allowed "read a .ssh one directory deeper" open "$W/home/bob/x/.ssh/id_rsa" r
 
 # the same file by other names
 denied "read the key through a symlink" open "$W/link-to-key" r

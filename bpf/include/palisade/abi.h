@@ -28,7 +28,10 @@
  *    flag PAL_PATH_BY_INODE); the path field parent.binary
  *    (PAL_FIELD_PARENT_BINARY 5, the value fields shift to 6..14); exec,
  *    file and net records and the matcher test program's input carry the
- *    parent's executable. */
+ *    parent's executable; path prefixes (startswith: "atoms" keys without
+ *    the directory '/'), suffixes and globs (endswith, matches: map
+ *    "globs", literals flagged PAL_LIT_GLOB, checked at run time by a
+ *    bit-parallel NFA). */
 #define PAL_ABI_VERSION 5
 
 /* ---- limits ------------------------------------------------------------ */
@@ -69,6 +72,15 @@
 #define PAL_MATCH_LISTS (PAL_FIELDS + 1)
 #define PAL_MATCH_STEPS (PAL_MATCH_LISTS * PAL_MAX_LIST)
 #define PAL_NO_TERM 0xffffffffu /* pal_cand.term: holds without a check */
+/* Suffixes and globs (docs/abi.md "Globs"): per slot at most
+ * PAL_SLOT_GLOBS of them, each an NFA of at most PAL_GLOB_STATES states. */
+#define PAL_SLOT_GLOBS 256
+#define PAL_GLOB_STATES 64
+#define PAL_LIT_GLOB 0x100     /* pal_lit.field flag: a suffix or glob atom,
+				* checked against the path ("globs") */
+#define PAL_NO_ATOM 0xffffffffu /* pal_glob.prefix_atom: none */
+#define PAL_GLOB_SUFFIX 1       /* pal_glob.kind: endswith */
+#define PAL_GLOB_PATTERN 2      /* pal_glob.kind: matches */
 #define PAL_ARGS_MAX 512        /* bytes of argv kept for an event */
 #define PAL_RINGBUF_BYTES (16u << 20)
 
@@ -262,8 +274,45 @@ struct pal_term {
 
 /* Map "lits": array of PAL_SLOTS * PAL_SLOT_LITS. */
 struct pal_lit {
-	__u32 field; /* PAL_FIELD_* */
+	__u32 field; /* PAL_FIELD_*, | PAL_LIT_GLOB for a suffix or glob atom:
+		      * then "globs" {slot, atom} says how to check it, and it
+		      * is checked even on the anchor's field */
 	__u32 atom;  /* atom id (< PAL_MAX_ATOMS) */
+};
+
+/* Key of map "globs" (hash): a suffix or glob atom of a slot. */
+struct pal_glob_key {
+	__u32 slot;
+	__u32 atom;
+};
+
+/* Value of map "globs": a suffix or glob as an NFA over at most
+ * PAL_GLOB_STATES states, bit i = "the first i tokens matched". The atom
+ * holds for a path (of its literal's field) that is known and not
+ * truncated, when prefix_atom (a startswith atom: the pattern's fixed
+ * leading bytes) is PAL_NO_ATOM or held by the field's entry, and when,
+ * from d = start, every byte c of the path from offset `skip` on gives
+ *   m = (d & adv[c]) << 1
+ *   d = m | (d & (dstar | (c != '/' ? star : 0))) | ((m & eps2) << 2)
+ *   d |= (d & eps) << 1
+ * and at the end d & accept != 0. docs/abi.md "Globs". */
+struct pal_glob {
+	__u16 kind;        /* PAL_GLOB_SUFFIX or PAL_GLOB_PATTERN */
+	__u8 field;        /* PAL_FIELD_* of its literals (a path field) */
+	__u8 pad;
+	__u32 prefix_atom; /* must hold too, or PAL_NO_ATOM */
+	__u32 skip;        /* path bytes before the NFA starts */
+	__u32 len;         /* bytes of text */
+	__u64 start;       /* states before the first byte */
+	__u64 accept;      /* the state after the last token */
+	__u64 star;        /* '*' states: loop on any byte but '/' */
+	__u64 dstar;       /* '**' states: loop on any byte */
+	__u64 eps;         /* '*' and '**' states: may match nothing */
+	__u64 eps2;        /* '**' of a '/ ** /': just entered, may skip
+			    * past the second '/' (the two '/' being one) */
+	__u64 adv[256];    /* states whose token is byte c (or '?', c != '/') */
+	char text[PAL_LPM_DATA]; /* the suffix or pattern as written (for
+				  * userspace: explain, the evaluator) */
 };
 
 /* Map "slots": array of PAL_SLOTS, index = slot. Written with the slot's
@@ -472,6 +521,9 @@ PAL_ASSERT_SIZE(struct pal_rule, 24);
 PAL_ASSERT_SIZE(struct pal_term, 8);
 PAL_ASSERT_OFF(struct pal_term, n_checks, 7);
 PAL_ASSERT_SIZE(struct pal_lit, 8);
+PAL_ASSERT_SIZE(struct pal_glob_key, 8);
+PAL_ASSERT_SIZE(struct pal_glob, 16 + 48 + 8 * 256 + PAL_LPM_DATA);
+PAL_ASSERT(PAL_FIELDS < (PAL_LIT_GLOB & 0xff) + 256, "the glob flag is above any field");
 PAL_ASSERT_SIZE(struct pal_exact_key, 16);
 PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
 PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS + 8);

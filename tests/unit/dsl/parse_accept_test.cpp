@@ -515,5 +515,32 @@ TEST(ParseAccept, FileNameAndSourceAreShared) {
   EXPECT_EQ(f->lets[0].loc.file_name(), "/etc/palisade/policies.d/x.rules");
 }
 
+TEST(ParseAccept, PatternOperators) {
+  PolicyFile f = parse_ok(R"(policy "p" mode enforce {
+  deny open when path startswith "/tmp/." and not path endswith ".pem"
+  deny exec when (binary matches "/home/*/bin/**")
+})");
+  const Expr &e = *f.policies[0].rules[0].condition;
+  ASSERT_EQ(e.kind, Expr::Kind::And);
+  EXPECT_EQ(child(e, 0).cmp.op, CompareOp::StartsWith);
+  EXPECT_EQ(text_at(child(e, 0).cmp.op_loc), "startswith");
+  EXPECT_EQ(values(child(e, 0).cmp), std::vector<std::string>{"/tmp/."});
+  const Expr &n = child(e, 1);
+  ASSERT_EQ(n.kind, Expr::Kind::Not);
+  EXPECT_EQ(n.children[0]->cmp.op, CompareOp::EndsWith);
+  const Expr &m = *f.policies[0].rules[1].condition;
+  EXPECT_EQ(m.cmp.op, CompareOp::Matches);
+  EXPECT_EQ(m.cmp.field, "binary");
+  EXPECT_EQ(values(m.cmp), std::vector<std::string>{"/home/*/bin/**"});
+}
+
+TEST(ParseAccept, PatternKeywordsAreWholeWords) {
+  // `matchesx` is a name, so it is a field followed by no operator.
+  PolicyFile f = parse_ok(R"(policy "p" mode enforce {
+  deny exec when matchesx == "/a"
+})");
+  EXPECT_EQ(f.policies[0].rules[0].condition->cmp.field, "matchesx");
+}
+
 } // namespace
 } // namespace palisade::dsl

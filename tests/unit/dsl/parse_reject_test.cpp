@@ -147,7 +147,7 @@ TEST(ParseReject, SingleEquals) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
   deny exec when path = "/usr/bin/nc"
 })"),
-            R"(test.rules:2:23: error: expected an operator (==, !=, in, not in, under) after 'path', found '='
+            R"(test.rules:2:23: error: expected an operator (==, !=, in, not in, under, startswith, endswith, matches) after 'path', found '='
   deny exec when path = "/usr/bin/nc"
                       ^
 hint: did you mean '=='?
@@ -275,7 +275,7 @@ hint: a condition compares a field, e.g.: path == "/usr/bin/nc"
 
 TEST(ParseReject, NonAsciiCharacter) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce { deny exec when path ≠ "/a" })"),
-            R"(test.rules:1:47: error: expected an operator (==, !=, in, not in, under) after 'path', found '≠'
+            R"(test.rules:1:47: error: expected an operator (==, !=, in, not in, under, startswith, endswith, matches) after 'path', found '≠'
 policy "p" mode enforce { deny exec when path ≠ "/a" }
                                               ^
 )");
@@ -285,7 +285,7 @@ TEST(ParseReject, TabsAlignTheCaret) {
   EXPECT_EQ(parse_fail("policy \"p\" mode enforce {\n"
             "\tdeny\texec\twhen\tpath\t=\t\"/a\"\n"
             "}"),
-            "test.rules:2:22: error: expected an operator (==, !=, in, not in, under) after 'path', found '='\n"
+            "test.rules:2:22: error: expected an operator (==, !=, in, not in, under, startswith, endswith, matches) after 'path', found '='\n"
             "\tdeny\texec\twhen\tpath\t=\t\"/a\"\n"
             "\t    \t    \t    \t    \t^\n"
             "hint: did you mean '=='?\n");
@@ -475,7 +475,7 @@ TEST(ParseReject, ArrowInsteadOfGreaterOrEqual) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
   deny connect when uid => 1000
 })"),
-            R"(test.rules:2:25: error: expected an operator (==, !=, in, not in, under) after 'uid', found '='
+            R"(test.rules:2:25: error: expected an operator (==, !=, in, not in, under, startswith, endswith, matches) after 'uid', found '='
   deny connect when uid => 1000
                         ^
 hint: did you mean '>='?
@@ -760,11 +760,33 @@ TEST(ParseReject, ReadsAFile) {
   EXPECT_FALSE(parse_rules_file(path, diags));
   EXPECT_EQ(diags.render(),
             path + ":2:23: error: expected an operator (==, !=, in, not in, "
-                   "under) after 'path', found '='\n"
+                   "under, startswith, endswith, matches) after 'path', found '='\n"
                    "  deny exec when path = \"/a\"\n"
                    "                      ^\n"
                    "hint: did you mean '=='?\n");
   std::remove(path.c_str());
+}
+
+TEST(ParseReject, PatternOperatorTakesOneString) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny open when path endswith [".pem", ".key"]
+})"),
+            R"(test.rules:2:32: error: expected a string after 'endswith', found '['
+  deny open when path endswith [".pem", ".key"]
+                               ^
+hint: 'endswith' takes one string; write one comparison per value, joined by 'or'
+)");
+}
+
+TEST(ParseReject, PatternKeywordIsNoField) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny exec when matches == "/a"
+})"),
+            R"(test.rules:2:18: error: expected a condition after 'when', found 'matches'
+  deny exec when matches == "/a"
+                 ^~~~~~~
+hint: a condition compares a field, e.g.: path == "/usr/bin/nc"
+)");
 }
 
 } // namespace

@@ -438,6 +438,14 @@ std::vector<CapacityInput> capacity_inputs() {
       rules += "deny exec when " + cond + "\n";
     out.push_back({"too_many_lits", "comparisons over all policies", policy(rules)});
   }
+  { // PAL_SLOT_GLOBS + 1 different suffixes
+    std::string rules;
+    for (size_t i = 0; i <= PAL_SLOT_GLOBS; ++i)
+      rules += "deny open when path endswith \".x" + std::to_string(i) +
+               "\"\n";
+    out.push_back({"too_many_globs", "different endswith and matches values",
+                   policy(rules)});
+  }
   // PAL_SLOT_ENTRIES path entries, and one more
   out.push_back({"too_many_path_entries", "path entries",
                    paths_list("big", PAL_SLOT_ENTRIES, "/f") +

@@ -200,5 +200,27 @@ TEST(Explain, Json) {
   EXPECT_TRUE(j["policies"][1]["decided_by"].is_null());
 }
 
+TEST(Explain, ShowsWhyAGlobMatched) {
+  auto c = compile_text(R"(policy "keys" mode enforce {
+  deny exec when path matches "/home/*/bin/**" and not path endswith ".sh"
+}
+)",
+                        "keys.rules");
+  Explanation e = explain_event(c, exec("/home/ann/bin/x/tool"));
+  EXPECT_EQ(e.verdict.action, PAL_ACT_DENY);
+  std::string text = explanation_text(e);
+  EXPECT_NE(text.find("    yes  path matches \"/home/*/bin/**\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    yes  not path endswith \".sh\""), std::string::npos)
+      << text;
+  // The neighbour: the suffix literal is what fails.
+  Explanation n = explain_event(c, exec("/home/ann/bin/run.sh"));
+  EXPECT_EQ(n.verdict.action, PAL_ACT_NONE);
+  std::string ntext = explanation_text(n);
+  EXPECT_NE(ntext.find("    no   not path endswith \".sh\""), std::string::npos)
+      << ntext;
+}
+
 } // namespace
 } // namespace palisade::engine

@@ -20,6 +20,7 @@
 
 #include <palisade/abi.h>
 
+#include "glob.h"
 #include "lower.h"
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/evaluate.h"
@@ -44,6 +45,12 @@ bool compare(const Match &m, const std::optional<std::string> &value,
     for (const auto &v : m.values) {
       if (m.kind == MatchKind::Exact)
         any = any || (!truncated && *value == v); // a head is not the path
+      else if (m.kind == MatchKind::Prefix)
+        any = any || starts_with(*value, v);
+      else if (m.kind == MatchKind::Suffix) // a head has no known end
+        any = any || (!truncated && value->ends_with(v));
+      else if (m.kind == MatchKind::Glob)
+        any = any || (!truncated && glob_match(v, *value));
       else
         any = any || starts_with(*value, v == "/" ? "/" : v + "/");
     }

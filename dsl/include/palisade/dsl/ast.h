@@ -42,6 +42,9 @@ enum class CompareOp {
   In,    // field in [..] | field in set_name
   NotIn, // field not in [..] | field not in set_name
   Under, // field under "/dir"   (the directory's subtree, not the dir itself)
+  StartsWith, // field startswith "/tmp/."  (a byte prefix)
+  EndsWith,   // field endswith ".pem"      (a byte suffix)
+  Matches,    // field matches "/home/*/.ssh/**"  (a glob)
   Lt,    // field < 1024       (each ordering operator takes exactly one
   Le,    // field <= 1024       Number: never a string, a range or a list)
   Gt,    // field > 1024
@@ -54,8 +57,9 @@ const char *keyword(Action action);
 const char *keyword(CompareOp op);
 
 // field <op> value(s). Exactly one of `values` / `set_name` is used for
-// In/NotIn; Eq/Ne/Under/Lt/Le/Gt/Ge have exactly one element in `values`
-// (a String for Under, a Number for Lt/Le/Gt/Ge).
+// In/NotIn; Eq/Ne/Under/StartsWith/EndsWith/Matches/Lt/Le/Gt/Ge have
+// exactly one element in `values` (a String for Under and the three
+// pattern operators, a Number for Lt/Le/Gt/Ge).
 struct Comparison {
   std::string field; // e.g. "path", "binary", "parent.binary" (dotted)
   SourceLocation field_loc;

@@ -31,6 +31,7 @@ struct PolicyMapSet {
   bpf_map *policies = nullptr;
   bpf_map *inodes = nullptr;      // not in the image: the loader's stat()s
   bpf_map *inode_slots = nullptr;
+  bpf_map *globs = nullptr;
 };
 
 // The policy maps of a libbpf skeleton that includes bpf/lib/maps.h.
@@ -38,7 +39,8 @@ template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
   return {s->maps.pal_config, s->maps.pal_slots, s->maps.pal_atoms,
           s->maps.pal_exact,  s->maps.pal_held,  s->maps.pal_cands,
           s->maps.pal_rules,  s->maps.pal_terms, s->maps.pal_lits,
-          s->maps.pal_policies, s->maps.pal_inodes, s->maps.pal_inode_slots};
+          s->maps.pal_policies, s->maps.pal_inodes, s->maps.pal_inode_slots,
+          s->maps.pal_globs};
 }
 
 class PolicyMaps {

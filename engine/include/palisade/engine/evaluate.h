@@ -100,6 +100,12 @@ private:
   std::unique_ptr<ImageView> view_;
 };
 
+// Whether suffix or glob atom `atom` (a literal of path field `field`
+// flagged PAL_LIT_GLOB) holds for the event, as the evaluator checks it:
+// never on an unknown or truncated path.
+bool glob_atom_holds(const MapImage &image, const Event &ev, uint32_t field,
+                     uint32_t atom);
+
 // The atoms that hold for an event whose lookups found the verdict's
 // entries (the "held" pairs of all of them), ascending. The kernel never
 // lists them: it only tests the ones a candidate names.
