@@ -7,8 +7,10 @@
  * 1. Entries: per path field, one hash lookup finds an exact path
  *    ("exact"), else one longest-prefix lookup in the "atoms" LPM trie
  *    finds the deepest directory entry; a value field (access, port,
- *    address, protocol, family, uid, gid, euid, pid) is one longest-prefix
- *    lookup of its bytes in the same trie. The "held" hash says which atoms hold for the entry
+ *    address, protocol, family, uid, gid, euid, pid) is one hash lookup
+ *    of its whole value ("values"), else one longest-prefix lookup of its
+ *    bytes in the same trie (ranges, CIDRs). The "held" hash says which
+ *    atoms hold for the entry
  *    (its prefix closure); its candidate list names the only terms that
  *    can hold through it.
  * 2. Candidates: the lists of the entries found and the slot's "always"
@@ -210,34 +212,50 @@ static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u
 	l->end = e->cand_first + e->cand_count;
 }
 
-/* The entry of a value field (access, port, address, protocol, family):
- * one longest-prefix lookup of slot, field, the value's `len` bytes (most
- * significant first). The trie's full-size key lives in per-CPU scratch,
- * not on the small BPF stack. */
+static __always_inline void pal_take_entry(const struct pal_entry *e, __u32 *entry,
+					   struct pal_list *l)
+{
+	*entry = e->id;
+	l->pos = e->cand_first;
+	l->end = e->cand_first + e->cand_count;
+}
+
+/* The entry of a value field (access, port, address, protocol, family,
+ * uid, gid, euid, pid), its `len` bytes most significant first: a rule
+ * naming this one value is one hash lookup ("values"); else the narrowest
+ * range or CIDR holding it is one longest-prefix lookup (a whole value is
+ * never in the trie, so a miss changes nothing). The trie's full-size key
+ * lives in per-CPU scratch, not on the small BPF stack. */
 static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 len,
 					     __u32 slot, __u32 *entry, struct pal_list *l)
 {
+	struct pal_value_key vk = { .slot = slot, .field = field };
 	struct pal_lpm_key *key;
 	struct pal_entry *e;
 	__u32 zero = 0;
 
+	if (len > PAL_VALUE_MAX)
+		len = PAL_VALUE_MAX;
+#pragma unroll
+	for (int i = 0; i < PAL_VALUE_MAX; i++)
+		vk.value[i] = i < len ? val[i] : 0;
+	e = bpf_map_lookup_elem(&pal_values, &vk);
+	if (e) {
+		pal_take_entry(e, entry, l);
+		return;
+	}
 	key = bpf_map_lookup_elem(&pal_keybuf, &zero);
 	if (!key)
 		return;
-	if (len > PAL_VALUE_MAX)
-		len = PAL_VALUE_MAX;
 	key->prefixlen = (PAL_LPM_HDR + len) * 8;
 	key->data[0] = slot;
 	key->data[1] = field;
 #pragma unroll
 	for (int i = 0; i < PAL_VALUE_MAX; i++)
-		key->data[PAL_LPM_HDR + i] = i < len ? val[i] : 0;
+		key->data[PAL_LPM_HDR + i] = vk.value[i];
 	e = bpf_map_lookup_elem(&pal_atoms, key);
-	if (!e)
-		return;
-	*entry = e->id;
-	l->pos = e->cand_first;
-	l->end = e->cand_first + e->cand_count;
+	if (e)
+		pal_take_entry(e, entry, l);
 }
 
 /* The literals of one term, checked one per bpf_loop step. */

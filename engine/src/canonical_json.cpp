@@ -147,6 +147,7 @@ struct Decoder {
       ids.push_back(a.entry.id);
       json j = {
           {"id", a.entry.id},
+          {"map", a.map},
           {"field", field_name(a.field)},
           {"match", a.mask       ? "mask"
                     : a.is_value ? "prefix"
@@ -229,8 +230,15 @@ std::string to_canonical_json(const CompiledPolicy &c) {
   check_slot(image, "lits", PAL_SLOT_LITS);
   check_slot(image, "cands", PAL_SLOT_CANDS);
   check_slot(image, "policies", PAL_MAX_POLICIES);
-  for (const auto &e : map_entries(image, "atoms"))
-    check(!decode_atom_entry(e).exact, "an exact path in the trie");
+  for (const auto &e : map_entries(image, "atoms")) {
+    const AtomEntry a = decode_atom_entry(e);
+    check(!a.exact, "an exact path in the trie");
+    // The kernel finds a whole value in "values" and takes the trie's
+    // answer only on a miss there; the same value in the trie would be a
+    // second entry of it.
+    check(!a.mask && !(a.is_value && a.key.bits == 8 * value_width(a.field)),
+          "a whole value in the trie");
+  }
   ImageView view(image); // rejects unknown maps and bad sizes
 
   Written w(image);

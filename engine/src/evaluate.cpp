@@ -85,13 +85,18 @@ struct Eval {
       take(*e, found, l);
   }
 
-  // pal_lookup_value(): slot, field, the value's bytes, one LPM lookup
-  // (an open's access mask is one byte, prefixlen PAL_ACCESS_KEY_BITS).
+  // pal_lookup_value(): slot, field, the value's bytes; the "values" hash
+  // first (a rule naming this one value, an open's access mask), else one
+  // LPM lookup (the narrowest range or CIDR holding it).
   void lookup_value(uint8_t field, const uint8_t *val, uint32_t len,
                     uint32_t &found, List &l) const {
+    len = std::min<uint32_t>(len, PAL_VALUE_MAX);
+    if (auto e = img.value_lookup(slot, field, val, len)) {
+      take(*e, found, l);
+      return;
+    }
     pal_lpm_key key;
     std::memset(&key, 0, sizeof key);
-    len = std::min<uint32_t>(len, PAL_VALUE_MAX);
     key.prefixlen = (PAL_LPM_HDR + len) * 8;
     key.data[0] = static_cast<uint8_t>(slot);
     key.data[1] = field;

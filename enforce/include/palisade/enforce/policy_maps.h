@@ -22,6 +22,7 @@ struct PolicyMapSet {
   bpf_map *slots = nullptr;
   bpf_map *atoms = nullptr;
   bpf_map *exact = nullptr;
+  bpf_map *values = nullptr;
   bpf_map *held = nullptr;
   bpf_map *cands = nullptr;
   bpf_map *rules = nullptr;
@@ -32,10 +33,10 @@ struct PolicyMapSet {
 
 // The policy maps of a libbpf skeleton that includes bpf/lib/maps.h.
 template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
-  return {s->maps.pal_config, s->maps.pal_slots, s->maps.pal_atoms,
-          s->maps.pal_exact,  s->maps.pal_held,  s->maps.pal_cands,
-          s->maps.pal_rules,  s->maps.pal_terms, s->maps.pal_lits,
-          s->maps.pal_policies};
+  return {s->maps.pal_config, s->maps.pal_slots,  s->maps.pal_atoms,
+          s->maps.pal_exact,  s->maps.pal_values, s->maps.pal_held,
+          s->maps.pal_cands,  s->maps.pal_rules,  s->maps.pal_terms,
+          s->maps.pal_lits,   s->maps.pal_policies};
 }
 
 class PolicyMaps {
