@@ -140,6 +140,7 @@ struct Decoder {
     json out = json::array();
     std::vector<uint32_t> ids;
     uint64_t lens[PAL_PATH_FIELDS][4] = {};
+    uint32_t value_fields = 0, prefix_fields = 0;
     for (const AtomEntry &a : decode_entries(image)) {
       check(a.slot == slot, "entry of another slot");
       check(a.field >= 1 && a.field <= PAL_FIELDS, "entry of no field");
@@ -156,6 +157,10 @@ struct Decoder {
           {"value", a.value},
           {"held", view.held_atoms(a.entry.id)},
           {"candidates", list(a.entry.cand_first, a.entry.cand_count, false)}};
+      if (a.map == std::string_view("values"))
+        value_fields |= 1u << a.field;
+      else if (a.mask || a.is_value)
+        prefix_fields |= 1u << a.field;
       if (a.prefixlen) {
         j["prefixlen"] = a.prefixlen;
       } else {
@@ -170,6 +175,12 @@ struct Decoder {
     }
     check(std::memcmp(lens, hdr.exact_lens, sizeof lens) == 0,
           "exact_lens does not match the exact paths");
+    // The kernel skips a map whose bit is clear: a missing bit hides
+    // entries.
+    check(hdr.value_fields == value_fields,
+          "value_fields does not match the values entries");
+    check(hdr.prefix_fields == prefix_fields,
+          "prefix_fields does not match the value prefixes in the trie");
     std::sort(ids.begin(), ids.end());
     for (size_t i = 0; i < ids.size(); ++i)
       check(ids[i] == i + 1, "entry ids are not 1..n_entries");

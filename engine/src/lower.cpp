@@ -718,8 +718,11 @@ MapImage Lowering::emit() const {
       // One value: a hash lookup of its bytes, flat in the number of
       // values (the trie's lookup deepens with every key it holds).
       values[bytes_of(whole_value_key(entry.key))] = bytes_of(v);
+      hdr.value_fields |= 1u << entry.field();
     } else {
       atoms[bytes_of(entry.key)] = bytes_of(v);
+      if (value_width(entry.field()) != 0)
+        hdr.prefix_fields |= 1u << entry.field(); // a range, a CIDR
     }
     for (AtomId a : entry.closure) {
       pal_held_key k;

@@ -293,6 +293,12 @@ struct pal_slot {
 	 * kernel skips the lookups (and the cgroup walk) of the others, which
 	 * have no entries to find. */
 	__u32 fields;
+	/* Bit (1 << PAL_FIELD_*) per value field (access included) with an
+	 * entry in "values", and per value field with an entry in "atoms" (a
+	 * range's block, a CIDR): a value lookup skips the map that holds
+	 * nothing of its field, so a miss costs one lookup, not two. */
+	__u32 value_fields;
+	__u32 prefix_fields;
 };
 
 /* Map "policies": array of PAL_SLOTS * PAL_MAX_POLICIES. Switching a
@@ -440,7 +446,7 @@ PAL_ASSERT_SIZE(struct pal_lit, 8);
 PAL_ASSERT_SIZE(struct pal_exact_key, 16);
 PAL_ASSERT_SIZE(struct pal_value_key, 8 + PAL_VALUE_MAX);
 PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
-PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS + 8);
+PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS + 8 + 8);
 PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
 PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");

@@ -85,6 +85,28 @@ TEST(ValueEntries, WholeValuesAreHashedPrefixesStayInTheTrie) {
     EXPECT_EQ(p22.value[i], 0) << i; // zero past the port's two bytes
 }
 
+TEST(ValueEntries, TheSlotSaysWhichMapsHoldAField) {
+  auto c = compile_text(kPolicy);
+  pal_slot hdr;
+  std::memcpy(&hdr, c.image.maps.at("slots").at(0).value.data(), sizeof hdr);
+  EXPECT_EQ(hdr.value_fields,
+            (1u << PAL_FIELD_PORT) | (1u << PAL_FIELD_ADDRESS) |
+                (1u << PAL_FIELD_PROTOCOL) | (1u << PAL_FIELD_UID) |
+                (1u << PAL_FIELD_FAMILY));
+  // Only port and address have a range or CIDR: a uid miss asks no trie.
+  EXPECT_EQ(hdr.prefix_fields,
+            (1u << PAL_FIELD_PORT) | (1u << PAL_FIELD_ADDRESS));
+  // A clear bit would make the kernel skip entries that are there.
+  auto &bytes = c.image.maps.at("slots").at(0).value;
+  hdr.prefix_fields &= ~(1u << PAL_FIELD_PORT);
+  std::memcpy(bytes.data(), &hdr, sizeof hdr);
+  EXPECT_THROW(to_canonical_json(c), std::runtime_error);
+  hdr.prefix_fields |= 1u << PAL_FIELD_PORT;
+  hdr.value_fields &= ~(1u << PAL_FIELD_UID);
+  std::memcpy(bytes.data(), &hdr, sizeof hdr);
+  EXPECT_THROW(to_canonical_json(c), std::runtime_error);
+}
+
 TEST(ValueEntries, IdsFollowTheTrieKeyOrderWhicheverMapHoldsThem) {
   auto c = compile_text(kPolicy);
   json j = json::parse(to_canonical_json(c));
@@ -121,6 +143,12 @@ TEST(CanonicalJson, RejectsAWholeValueInTheTrie) {
   moved.key = bytes_of(value_lpm_key(k.slot, PAL_FIELD_PORT, v));
   c.image.maps["values"].clear();
   c.image.maps["atoms"].push_back(moved);
+  pal_slot hdr; // its bits as if the entry were meant to be there
+  auto &slot = c.image.maps.at("slots").at(0).value;
+  std::memcpy(&hdr, slot.data(), sizeof hdr);
+  hdr.value_fields = 0;
+  hdr.prefix_fields = 1u << PAL_FIELD_PORT;
+  std::memcpy(slot.data(), &hdr, sizeof hdr);
   try {
     to_canonical_json(c);
     ADD_FAILURE() << "accepted";
