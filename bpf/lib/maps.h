@@ -44,6 +44,14 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SLOTS * PAL_SLOT_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_value_key);
+	__type(value, struct pal_entry);
+} pal_values SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PAL_SLOTS * PAL_SLOT_HELD);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_held_key);
@@ -110,7 +118,7 @@ struct {
 	__type(value, struct pal_inode_slot);
 } pal_inode_slots SEC(".maps");
 
-/* Per-CPU room for one full-size LPM key (the access lookup's). */
+/* Per-CPU room for one full-size LPM key (a value's trie lookup). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

@@ -7,8 +7,10 @@
  * 1. Entries: per path field, one hash lookup finds an exact path
  *    ("exact"), else one longest-prefix lookup in the "atoms" LPM trie
  *    finds the deepest directory entry; a value field (access, port,
- *    address, protocol, family, uid, gid, euid, pid) is one longest-prefix
- *    lookup of its bytes in the same trie. The "held" hash says which atoms hold for the entry
+ *    address, protocol, family, uid, gid, euid, pid) is one hash lookup
+ *    of its whole value ("values"), else one longest-prefix lookup of its
+ *    bytes in the same trie (ranges, CIDRs). The "held" hash says which
+ *    atoms hold for the entry
  *    (its prefix closure); its candidate list names the only terms that
  *    can hold through it.
  * 2. Candidates: the lists of the entries found and the slot's "always"
@@ -213,34 +215,57 @@ static __always_inline void pal_lookup_field(struct pal_path *p, __u32 slot, __u
 	l->end = e->cand_first + e->cand_count;
 }
 
-/* The entry of a value field (access, port, address, protocol, family):
- * one longest-prefix lookup of slot, field, the value's `len` bytes (most
- * significant first). The trie's full-size key lives in per-CPU scratch,
- * not on the small BPF stack. */
-static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 len,
-					     __u32 slot, __u32 *entry, struct pal_list *l)
+static __always_inline void pal_take_entry(const struct pal_entry *e, __u32 *entry,
+					   struct pal_list *l)
 {
+	*entry = e->id;
+	l->pos = e->cand_first;
+	l->end = e->cand_first + e->cand_count;
+}
+
+/* The entry of a value field (access, port, address, protocol, family,
+ * uid, gid, euid, pid), its `len` bytes most significant first: a rule
+ * naming this one value is one hash lookup ("values"); else the narrowest
+ * range or CIDR holding it is one longest-prefix lookup (a whole value is
+ * never in the trie, so a miss changes nothing). A map with nothing of
+ * the field (pal_slot.value_fields, prefix_fields) is not asked. The
+ * trie's full-size key lives in per-CPU scratch, not on the small BPF
+ * stack. */
+static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 len,
+					     __u32 slot, const struct pal_slot *hdr,
+					     __u32 *entry, struct pal_list *l)
+{
+	struct pal_value_key vk = { .slot = slot, .field = field };
 	struct pal_lpm_key *key;
 	struct pal_entry *e;
 	__u32 zero = 0;
 
+	if (len > PAL_VALUE_MAX)
+		len = PAL_VALUE_MAX;
+#pragma unroll
+	for (int i = 0; i < PAL_VALUE_MAX; i++)
+		vk.value[i] = i < len ? val[i] : 0;
+	if (hdr->value_fields & (1u << field)) {
+		e = bpf_map_lookup_elem(&pal_values, &vk);
+		if (e) {
+			pal_take_entry(e, entry, l);
+			return;
+		}
+	}
+	if (!(hdr->prefix_fields & (1u << field)))
+		return;
 	key = bpf_map_lookup_elem(&pal_keybuf, &zero);
 	if (!key)
 		return;
-	if (len > PAL_VALUE_MAX)
-		len = PAL_VALUE_MAX;
 	key->prefixlen = (PAL_LPM_HDR + len) * 8;
 	key->data[0] = slot;
 	key->data[1] = field;
 #pragma unroll
 	for (int i = 0; i < PAL_VALUE_MAX; i++)
-		key->data[PAL_LPM_HDR + i] = i < len ? val[i] : 0;
+		key->data[PAL_LPM_HDR + i] = vk.value[i];
 	e = bpf_map_lookup_elem(&pal_atoms, key);
-	if (!e)
-		return;
-	*entry = e->id;
-	l->pos = e->cand_first;
-	l->end = e->cand_first + e->cand_count;
+	if (e)
+		pal_take_entry(e, entry, l);
 }
 
 /* The paths of the path fields (index PAL_FIELD_* - 1) that suffix and
@@ -483,18 +508,21 @@ static long pal_step(__u32 i, void *arg)
 
 /* One identity field: its 4 bytes, most significant first. */
 static __always_inline void pal_lookup_id(__u8 field, __u32 v, __u32 slot,
+					  const struct pal_slot *hdr,
 					  struct pal_eval_ctx *c)
 {
 	__u8 b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
 
-	pal_lookup_value(field, b, 4, slot, &c->entry[field], &c->l[field]);
+	pal_lookup_value(field, b, 4, slot, hdr, &c->entry[field], &c->l[field]);
 }
 
 /* The acting task's ids (the given ones in the test program): real uid
  * and gid, effective uid, thread group id. */
 static __always_inline void pal_lookup_ids(const struct pal_event_in *in, __u32 slot,
-					   __u32 used, struct pal_eval_ctx *c)
+					   const struct pal_slot *hdr,
+					   struct pal_eval_ctx *c)
 {
+	const __u32 used = hdr->fields;
 	__u32 uid = in->uid, gid = in->gid, euid = in->euid, pid = in->pid;
 
 	if (!in->ids_given) {
@@ -507,13 +535,13 @@ static __always_inline void pal_lookup_ids(const struct pal_event_in *in, __u32 
 		pid = bpf_get_current_pid_tgid() >> 32;
 	}
 	if (used & (1u << PAL_FIELD_UID))
-		pal_lookup_id(PAL_FIELD_UID, uid, slot, c);
+		pal_lookup_id(PAL_FIELD_UID, uid, slot, hdr, c);
 	if (used & (1u << PAL_FIELD_GID))
-		pal_lookup_id(PAL_FIELD_GID, gid, slot, c);
+		pal_lookup_id(PAL_FIELD_GID, gid, slot, hdr, c);
 	if (used & (1u << PAL_FIELD_EUID))
-		pal_lookup_id(PAL_FIELD_EUID, euid, slot, c);
+		pal_lookup_id(PAL_FIELD_EUID, euid, slot, hdr, c);
 	if (used & (1u << PAL_FIELD_PID))
-		pal_lookup_id(PAL_FIELD_PID, pid, slot, c);
+		pal_lookup_id(PAL_FIELD_PID, pid, slot, hdr, c);
 }
 
 /* The entries of the event's fields, each with its candidate list. A
@@ -556,27 +584,27 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 				 &c->l[PAL_FIELD_PARENT_BINARY]);
 	if (in->event == PAL_EVENT_OPEN && in->access && (used & (1u << PAL_FIELD_ACCESS))) {
 		byte = in->access & PAL_ACCESS_ALL;
-		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, &c->entry[PAL_FIELD_ACCESS],
-				 &c->l[PAL_FIELD_ACCESS]);
+		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, hdr,
+				 &c->entry[PAL_FIELD_ACCESS], &c->l[PAL_FIELD_ACCESS]);
 	}
 	if (in->event >= PAL_EVENT_CONNECT && in->event <= PAL_EVENT_LISTEN) {
 		__u8 port[2] = { in->port >> 8, in->port & 0xff };
 
 		if (used & (1u << PAL_FIELD_PORT))
-			pal_lookup_value(PAL_FIELD_PORT, port, 2, slot, &c->entry[PAL_FIELD_PORT],
-					 &c->l[PAL_FIELD_PORT]);
+			pal_lookup_value(PAL_FIELD_PORT, port, 2, slot, hdr,
+					 &c->entry[PAL_FIELD_PORT], &c->l[PAL_FIELD_PORT]);
 		if (used & (1u << PAL_FIELD_ADDRESS))
-			pal_lookup_value(PAL_FIELD_ADDRESS, in->address, 16, slot,
+			pal_lookup_value(PAL_FIELD_ADDRESS, in->address, 16, slot, hdr,
 					 &c->entry[PAL_FIELD_ADDRESS], &c->l[PAL_FIELD_ADDRESS]);
 		if (used & (1u << PAL_FIELD_PROTOCOL))
-			pal_lookup_value(PAL_FIELD_PROTOCOL, &in->protocol, 1, slot,
+			pal_lookup_value(PAL_FIELD_PROTOCOL, &in->protocol, 1, slot, hdr,
 					 &c->entry[PAL_FIELD_PROTOCOL], &c->l[PAL_FIELD_PROTOCOL]);
 		if (used & (1u << PAL_FIELD_FAMILY))
-			pal_lookup_value(PAL_FIELD_FAMILY, &in->family, 1, slot,
+			pal_lookup_value(PAL_FIELD_FAMILY, &in->family, 1, slot, hdr,
 					 &c->entry[PAL_FIELD_FAMILY], &c->l[PAL_FIELD_FAMILY]);
 	}
 	if (used & PAL_ID_FIELDS)
-		pal_lookup_ids(in, slot, used, c);
+		pal_lookup_ids(in, slot, hdr, c);
 }
 
 /* The header of the active slot, or 0. */

@@ -74,7 +74,9 @@ std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
   if ((options.held_entries &&
        bpf_map__set_max_entries(skel->maps.pal_held, options.held_entries) != 0) ||
       (options.exact_entries &&
-       bpf_map__set_max_entries(skel->maps.pal_exact, options.exact_entries) != 0)) {
+       bpf_map__set_max_entries(skel->maps.pal_exact, options.exact_entries) != 0) ||
+      (options.value_entries &&
+       bpf_map__set_max_entries(skel->maps.pal_values, options.value_entries) != 0)) {
     error = "size the policy maps: " + errno_text(errno);
     return nullptr;
   }
@@ -135,6 +137,7 @@ void Enforcer::Options::sized_for(const engine::CompiledPolicy &compiled) {
   };
   held_entries = std::min<uint32_t>(room("held"), PAL_SLOTS * PAL_SLOT_HELD);
   exact_entries = std::min<uint32_t>(room("exact"), PAL_SLOTS * PAL_SLOT_ENTRIES);
+  value_entries = std::min<uint32_t>(room("values"), PAL_SLOTS * PAL_SLOT_ENTRIES);
 }
 
 bool Enforcer::share_maps(bpf_object *obj, std::string &error) {

@@ -17,8 +17,8 @@ std::string errno_text() { return std::strerror(errno); }
 
 // Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i.
 bool is_array(const std::string &name) {
-  return name != "atoms" && name != "exact" && name != "held" &&
-         name != "globs";
+  return name != "atoms" && name != "exact" && name != "values" &&
+         name != "held" && name != "globs";
 }
 
 // Writes n elements (keys and values each contiguous) with as few system
@@ -69,6 +69,8 @@ bpf_map *PolicyMaps::map_named(const std::string &name) const {
     return maps_.atoms;
   if (name == "exact")
     return maps_.exact;
+  if (name == "values")
+    return maps_.values;
   if (name == "held")
     return maps_.held;
   if (name == "cands")
@@ -133,6 +135,11 @@ void PolicyMaps::clear_slot(uint32_t slot) {
     pal_exact_key xk;
     std::memcpy(&xk, k, sizeof xk);
     return xk.slot == slot;
+  });
+  delete_keys(maps_.values, [slot](const uint8_t *k) {
+    pal_value_key vk;
+    std::memcpy(&vk, k, sizeof vk);
+    return vk.slot == slot;
   });
   delete_keys(maps_.held, [slot](const uint8_t *k) {
     pal_held_key hk;

@@ -142,6 +142,7 @@ struct Decoder {
     json out = json::array();
     std::vector<uint32_t> ids;
     uint64_t lens[PAL_PATH_FIELDS][4] = {};
+    uint32_t value_fields = 0, prefix_fields = 0;
     for (const AtomEntry &a : decode_entries(image)) {
       check(a.slot == slot, "entry of another slot");
       check(a.field >= 1 && a.field <= PAL_FIELDS, "entry of no field");
@@ -149,6 +150,7 @@ struct Decoder {
       ids.push_back(a.entry.id);
       json j = {
           {"id", a.entry.id},
+          {"map", a.map},
           {"field", field_name(a.field)},
           {"match", a.mask                   ? "mask"
                     : a.is_value             ? "prefix"
@@ -158,6 +160,10 @@ struct Decoder {
           {"value", a.value},
           {"held", view.held_atoms(a.entry.id)},
           {"candidates", list(a.entry.cand_first, a.entry.cand_count, false)}};
+      if (a.map == std::string_view("values"))
+        value_fields |= 1u << a.field;
+      else if (a.mask || a.is_value)
+        prefix_fields |= 1u << a.field;
       if (a.prefixlen) {
         j["prefixlen"] = a.prefixlen;
       } else {
@@ -172,6 +178,12 @@ struct Decoder {
     }
     check(std::memcmp(lens, hdr.exact_lens, sizeof lens) == 0,
           "exact_lens does not match the exact paths");
+    // The kernel skips a map whose bit is clear: a missing bit hides
+    // entries.
+    check(hdr.value_fields == value_fields,
+          "value_fields does not match the values entries");
+    check(hdr.prefix_fields == prefix_fields,
+          "prefix_fields does not match the value prefixes in the trie");
     std::sort(ids.begin(), ids.end());
     for (size_t i = 0; i < ids.size(); ++i)
       check(ids[i] == i + 1, "entry ids are not 1..n_entries");
@@ -232,8 +244,15 @@ std::string to_canonical_json(const CompiledPolicy &c) {
   check_slot(image, "lits", PAL_SLOT_LITS);
   check_slot(image, "cands", PAL_SLOT_CANDS);
   check_slot(image, "policies", PAL_MAX_POLICIES);
-  for (const auto &e : map_entries(image, "atoms"))
-    check(!decode_atom_entry(e).exact, "an exact path in the trie");
+  for (const auto &e : map_entries(image, "atoms")) {
+    const AtomEntry a = decode_atom_entry(e);
+    check(!a.exact, "an exact path in the trie");
+    // The kernel finds a whole value in "values" and takes the trie's
+    // answer only on a miss there; the same value in the trie would be a
+    // second entry of it.
+    check(!a.mask && !(a.is_value && a.key.bits == 8 * value_width(a.field)),
+          "a whole value in the trie");
+  }
   ImageView view(image); // rejects unknown maps and bad sizes
 
   Written w(image);

@@ -93,13 +93,23 @@ struct Eval {
       take(*e, found, l);
   }
 
-  // pal_lookup_value(): slot, field, the value's bytes, one LPM lookup
-  // (an open's access mask is one byte, prefixlen PAL_ACCESS_KEY_BITS).
+  // pal_lookup_value(): slot, field, the value's bytes; the "values" hash
+  // first (a rule naming this one value, an open's access mask), else one
+  // LPM lookup (the narrowest range or CIDR holding it).
+  // A map the header says has nothing of the field is not asked.
   void lookup_value(uint8_t field, const uint8_t *val, uint32_t len,
-                    uint32_t &found, List &l) const {
+                    const pal_slot &hdr, uint32_t &found, List &l) const {
+    len = std::min<uint32_t>(len, PAL_VALUE_MAX);
+    if (hdr.value_fields & (1u << field)) {
+      if (auto e = img.value_lookup(slot, field, val, len)) {
+        take(*e, found, l);
+        return;
+      }
+    }
+    if (!(hdr.prefix_fields & (1u << field)))
+      return;
     pal_lpm_key key;
     std::memset(&key, 0, sizeof key);
-    len = std::min<uint32_t>(len, PAL_VALUE_MAX);
     key.prefixlen = (PAL_LPM_HDR + len) * 8;
     key.data[0] = static_cast<uint8_t>(slot);
     key.data[1] = field;
@@ -327,19 +337,20 @@ Verdict Evaluator::operator()(const Event &ev) const {
       // An open without intents has no entry: no access atom holds.
       if (ev.kind == PAL_EVENT_OPEN && ev.access != 0) {
         const uint8_t byte = static_cast<uint8_t>(ev.access & PAL_ACCESS_ALL);
-        e.lookup_value(PAL_FIELD_ACCESS, &byte, 1, e.entry[PAL_FIELD_ACCESS],
+        e.lookup_value(PAL_FIELD_ACCESS, &byte, 1, *hdr,
+                       e.entry[PAL_FIELD_ACCESS],
                        l[PAL_FIELD_ACCESS]);
       }
       if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN) {
         const uint8_t port[2] = {static_cast<uint8_t>(ev.port >> 8),
                                  static_cast<uint8_t>(ev.port & 0xff)};
-        e.lookup_value(PAL_FIELD_PORT, port, 2, e.entry[PAL_FIELD_PORT],
+        e.lookup_value(PAL_FIELD_PORT, port, 2, *hdr, e.entry[PAL_FIELD_PORT],
                        l[PAL_FIELD_PORT]);
-        e.lookup_value(PAL_FIELD_ADDRESS, ev.address.data(), 16,
+        e.lookup_value(PAL_FIELD_ADDRESS, ev.address.data(), 16, *hdr,
                        e.entry[PAL_FIELD_ADDRESS], l[PAL_FIELD_ADDRESS]);
-        e.lookup_value(PAL_FIELD_PROTOCOL, &ev.protocol, 1,
+        e.lookup_value(PAL_FIELD_PROTOCOL, &ev.protocol, 1, *hdr,
                        e.entry[PAL_FIELD_PROTOCOL], l[PAL_FIELD_PROTOCOL]);
-        e.lookup_value(PAL_FIELD_FAMILY, &ev.family, 1,
+        e.lookup_value(PAL_FIELD_FAMILY, &ev.family, 1, *hdr,
                        e.entry[PAL_FIELD_FAMILY], l[PAL_FIELD_FAMILY]);
       }
       // pal_lookup_ids(): each identity field a rule of the slot names,
@@ -355,7 +366,7 @@ Verdict Evaluator::operator()(const Event &ev) const {
                               static_cast<uint8_t>((id >> 16) & 0xff),
                               static_cast<uint8_t>((id >> 8) & 0xff),
                               static_cast<uint8_t>(id & 0xff)};
-        e.lookup_value(field, b, 4, e.entry[field], l[field]);
+        e.lookup_value(field, b, 4, *hdr, e.entry[field], l[field]);
       }
     }
     for (List &list : e.lists)

@@ -1,5 +1,7 @@
 #include "image_decode.h"
 
+#include <algorithm>
+
 #include "palisade/engine/abi_names.h"
 
 #include "access.h"
@@ -57,6 +59,7 @@ AtomEntry decode_exact_entry(const MapEntry &e) {
   out.field = static_cast<uint8_t>(key.field);
   if (out.slot != key.slot || out.field != key.field)
     throw std::runtime_error("bad slot or field in exact key");
+  out.map = "exact";
   out.exact = true;
   out.value.assign(bytes, value.len);
   out.hash = key.hash;
@@ -70,22 +73,29 @@ std::vector<AtomEntry> decode_entries(const MapImage &image) {
     out.push_back(decode_atom_entry(e));
   for (const auto &e : map_entries(image, "exact"))
     out.push_back(decode_exact_entry(e));
+  for (const auto &e : map_entries(image, "values"))
+    out.push_back(decode_value_entry(e));
   return out;
 }
 
-AtomEntry decode_atom_entry(const MapEntry &e) {
-  auto key = decode<pal_lpm_key>(e.key, "atoms key");
+namespace {
+
+// An entry of the trie, or a whole value given as the trie key it would
+// be (`what` names the map in errors).
+AtomEntry describe_lpm_entry(const pal_lpm_key &key, const pal_entry &entry,
+                             const std::string &what) {
   AtomEntry out;
-  out.entry = decode<pal_entry>(e.value, "atoms value");
+  out.entry = entry;
   if (is_value_field(key.data[1])) {
     // A bit prefix of the field's value bytes.
     const uint32_t width = value_width(key.data[1]);
     if (key.prefixlen < 8 * PAL_LPM_HDR ||
         key.prefixlen > 8 * (PAL_LPM_HDR + width))
-      throw std::runtime_error("bad prefixlen in a value key of atoms");
+      throw std::runtime_error("bad prefixlen in a value key of " + what);
     for (size_t i = PAL_LPM_HDR + width; i < PAL_LPM_DATA; ++i)
       if (key.data[i])
-        throw std::runtime_error("non-zero byte past a value in atoms key");
+        throw std::runtime_error("non-zero byte past a value in " + what +
+                                 " key");
     out.slot = key.data[0];
     out.field = key.data[1];
     out.prefixlen = key.prefixlen;
@@ -102,10 +112,11 @@ AtomEntry decode_atom_entry(const MapEntry &e) {
   }
   size_t len = key.prefixlen / 8;
   if (key.prefixlen % 8 || len <= PAL_LPM_HDR || len > PAL_LPM_DATA)
-    throw std::runtime_error("bad prefixlen in atoms key");
+    throw std::runtime_error("bad prefixlen in " + what + " key");
   for (size_t i = len; i < PAL_LPM_DATA; ++i)
     if (key.data[i])
-      throw std::runtime_error("non-zero byte past prefixlen in atoms key");
+      throw std::runtime_error("non-zero byte past prefixlen in " + what +
+                               " key");
   out.slot = key.data[0];
   out.field = key.data[1];
   out.prefixlen = key.prefixlen;
@@ -114,7 +125,7 @@ AtomEntry decode_atom_entry(const MapEntry &e) {
     out.mask = key.data[PAL_LPM_HDR];
     if (key.prefixlen != PAL_ACCESS_KEY_BITS || out.mask == 0 ||
         out.mask > PAL_ACCESS_ALL)
-      throw std::runtime_error("bad access key in atoms");
+      throw std::runtime_error("bad access key in " + what);
     out.value = access_mask_text(out.mask);
     return out;
   }
@@ -124,6 +135,37 @@ AtomEntry decode_atom_entry(const MapEntry &e) {
   out.exact = out.value.back() == '\0';
   if (out.exact)
     out.value.pop_back();
+  return out;
+}
+
+} // namespace
+
+AtomEntry decode_atom_entry(const MapEntry &e) {
+  return describe_lpm_entry(decode<pal_lpm_key>(e.key, "atoms key"),
+                            decode<pal_entry>(e.value, "atoms value"),
+                            "atoms");
+}
+
+AtomEntry decode_value_entry(const MapEntry &e) {
+  auto key = decode<pal_value_key>(e.key, "values key");
+  const uint32_t width = value_width(static_cast<uint8_t>(key.field));
+  if (key.field > PAL_FIELDS || width == 0)
+    throw std::runtime_error("values key of a field without values");
+  if (key.slot >= PAL_SLOTS)
+    throw std::runtime_error("values key of no slot");
+  for (size_t i = width; i < PAL_VALUE_MAX; ++i)
+    if (key.value[i])
+      throw std::runtime_error("non-zero byte past a value in values key");
+  // The trie key it stands for: the whole value, every bit.
+  pal_lpm_key lpm;
+  std::memset(&lpm, 0, sizeof lpm);
+  lpm.data[0] = static_cast<uint8_t>(key.slot);
+  lpm.data[1] = static_cast<uint8_t>(key.field);
+  std::memcpy(lpm.data + PAL_LPM_HDR, key.value, width);
+  lpm.prefixlen = 8 * (PAL_LPM_HDR + width);
+  AtomEntry out = describe_lpm_entry(
+      lpm, decode<pal_entry>(e.value, "values value"), "values");
+  out.map = "values";
   return out;
 }
 
@@ -141,6 +183,11 @@ ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
         auto key = decode<pal_exact_key>(e.key, "exact key");
         exact_[{key.slot, key.field, key.hash}] =
             decode<pal_exact>(e.value, "exact value");
+      }
+    } else if (name == "values") {
+      for (const auto &e : entries) {
+        decode<pal_value_key>(e.key, "values key");
+        values_[e.key] = decode<pal_entry>(e.value, "values value");
       }
     } else if (name == "held") {
       for (const auto &e : entries) {
@@ -200,6 +247,23 @@ std::optional<pal_exact> ImageView::exact_lookup(uint32_t slot, uint32_t field,
                                                  uint64_t hash) const {
   auto it = exact_.find({slot, field, hash});
   if (it == exact_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<pal_entry> ImageView::value_lookup(uint32_t slot,
+                                                 uint32_t field,
+                                                 const uint8_t *value,
+                                                 uint32_t len) const {
+  pal_value_key key;
+  std::memset(&key, 0, sizeof key);
+  key.slot = slot;
+  key.field = field;
+  std::memcpy(key.value, value, std::min<uint32_t>(len, PAL_VALUE_MAX));
+  std::vector<uint8_t> bytes(sizeof key);
+  std::memcpy(bytes.data(), &key, sizeof key);
+  auto it = values_.find(bytes);
+  if (it == values_.end())
     return std::nullopt;
   return it->second;
 }

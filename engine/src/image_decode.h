@@ -45,11 +45,13 @@ uint32_t array_max_entries(const std::string &map);
 // The key hash of an exact path: pal_path_hash() of bpf/lib/match.h.
 uint64_t path_hash(uint64_t seed, std::string_view path);
 
-// One entry in words: an "atoms" entry (a directory prefix or an access
-// mask) or an "exact" one. Throws on bytes the kernel would misread
-// (prefixlen not whole bytes or past the data, non-zero bytes past it or
-// past an exact path, an access key that is not one whole mask).
+// One entry in words: an "atoms" entry (a directory or a value prefix),
+// an "exact" one (a path) or a "values" one (a whole value or access
+// mask). Throws on bytes the kernel would misread (prefixlen not whole
+// bytes or past the data, non-zero bytes past it, past an exact path or
+// past a value, an access key that is not one whole mask).
 struct AtomEntry {
+  const char *map = "atoms"; // the image's map holding it
   uint8_t slot = 0;
   uint8_t field = 0;  // PAL_FIELD_*
   bool exact = false; // from "exact"; an "atoms" key ending in NUL too
@@ -58,14 +60,16 @@ struct AtomEntry {
   uint32_t mask = 0;  // access: the PAL_ACCESS_* mask of the key
   bool is_value = false;  // port, address, protocol, family: `key` holds
   ValueKey key;           //   the prefix, `value` its value_key_text()
-  uint32_t prefixlen = 0; // "atoms" only
+  uint32_t prefixlen = 0; // "atoms", and "values" as if it were a key
+                          //   of the trie (the field's whole width)
   uint64_t hash = 0;      // "exact" only: the key's
   pal_entry entry{};      // the value's
 };
 AtomEntry decode_atom_entry(const MapEntry &e);
 AtomEntry decode_exact_entry(const MapEntry &e);
+AtomEntry decode_value_entry(const MapEntry &e);
 
-// Every entry of the image ("atoms" then "exact").
+// Every entry of the image ("atoms", "exact", then "values").
 std::vector<AtomEntry> decode_entries(const MapImage &image);
 
 // The image read the way the kernel reads its maps: array elements by
@@ -98,6 +102,11 @@ public:
   // key's) whose first prefixlen bits equal the key's.
   std::optional<pal_entry> lpm_lookup(const pal_lpm_key &key) const;
 
+  // "values" at key {slot, field, value bytes zero past len}.
+  std::optional<pal_entry> value_lookup(uint32_t slot, uint32_t field,
+                                        const uint8_t *value,
+                                        uint32_t len) const;
+
   // "exact" at key {slot, field, hash}.
   std::optional<pal_exact> exact_lookup(uint32_t slot, uint32_t field,
                                         uint64_t hash) const;
@@ -120,6 +129,7 @@ private:
       arrays_;
   std::vector<std::pair<pal_lpm_key, pal_entry>> trie_;
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, pal_exact> exact_;
+  std::map<std::vector<uint8_t>, pal_entry> values_; // by key bytes
   std::set<std::array<uint32_t, 3>> held_;
   std::map<std::pair<uint32_t, uint32_t>, pal_glob> globs_;
 };

@@ -1,7 +1,8 @@
 // Pass 3: the normalised program becomes the bytes of one slot's maps:
-// the rules in slot order with their terms and literals, the entries of
-// the LPM trie with their prefix closures ("held") and candidate lists,
-// and the slot header. docs/abi.md describes every map.
+// the rules in slot order with their terms and literals, the entries
+// (trie prefixes, exact paths, whole values) with their prefix closures
+// ("held") and candidate lists, and the slot header. docs/abi.md
+// describes every map.
 #include "lower.h"
 
 #include <algorithm>
@@ -72,6 +73,21 @@ pal_lpm_key value_lpm_key(uint32_t slot, uint8_t field, const ValueKey &k) {
   std::memcpy(key.data + PAL_LPM_HDR, k.bytes.data(), value_width(field));
   key.prefixlen = 8 * PAL_LPM_HDR + k.bits;
   return key;
+}
+
+bool is_whole_value(const pal_lpm_key &key) {
+  const uint8_t field = key.data[1];
+  const uint32_t width = value_width(field); // 0 for a path field
+  return width != 0 && key.prefixlen == 8 * (PAL_LPM_HDR + width);
+}
+
+pal_value_key whole_value_key(const pal_lpm_key &key) {
+  pal_value_key k;
+  std::memset(&k, 0, sizeof k);
+  k.slot = key.data[0];
+  k.field = key.data[1];
+  std::memcpy(k.value, key.data + PAL_LPM_HDR, value_width(key.data[1]));
+  return k;
 }
 
 std::vector<std::vector<AtomId>>
@@ -245,8 +261,10 @@ struct TermPlan {
   uint8_t anchor_field = 0;
 };
 
-// One entry of the slot: a directory or an access mask ("atoms"), or an
-// exact path ("exact").
+// One entry of the slot: a directory or a value prefix ("atoms"), an
+// exact path ("exact"), or a whole value or access mask ("values"). Its
+// key is the LPM key it would have in the trie, whichever map holds it:
+// entry ids and prefix closures are computed over those keys.
 struct EntryPlan {
   pal_lpm_key key;
   std::vector<AtomId> own, closure; // sorted
@@ -656,8 +674,8 @@ void Lowering::plan_hash_seed() {
 MapImage Lowering::emit() const {
   MapImage image;
   image.slot = slot;
-  Entries rules, term_map, lit_map, cands, atoms, exact, held, policies, slots,
-      globs;
+  Entries rules, term_map, lit_map, cands, atoms, exact, values, held,
+      policies, slots, globs;
 
   uint32_t lit_count = 0;
   for (uint32_t ti = 0; ti < terms.size(); ++ti) {
@@ -738,8 +756,15 @@ MapImage Lowering::emit() const {
       exact[bytes_of(k)] = bytes_of(x);
       hdr.exact_lens[entry.field() - 1][path.size() / 64] |=
           uint64_t{1} << (path.size() % 64);
+    } else if (is_whole_value(entry.key)) {
+      // One value: a hash lookup of its bytes, flat in the number of
+      // values (the trie's lookup deepens with every key it holds).
+      values[bytes_of(whole_value_key(entry.key))] = bytes_of(v);
+      hdr.value_fields |= 1u << entry.field();
     } else {
       atoms[bytes_of(entry.key)] = bytes_of(v);
+      if (value_width(entry.field()) != 0)
+        hdr.prefix_fields |= 1u << entry.field(); // a range, a CIDR
     }
     for (AtomId a : entry.closure) {
       pal_held_key k;
@@ -784,6 +809,7 @@ MapImage Lowering::emit() const {
   image.maps["slots"] = std::move(slots).sorted();
   image.maps["atoms"] = std::move(atoms).sorted();
   image.maps["exact"] = std::move(exact).sorted();
+  image.maps["values"] = std::move(values).sorted();
   image.maps["held"] = std::move(held).sorted();
   image.maps["cands"] = std::move(cands).sorted();
   image.maps["rules"] = std::move(rules).sorted();

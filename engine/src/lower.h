@@ -10,9 +10,10 @@
 
 namespace palisade::engine {
 
-// "atoms" entries one image may have: while a new policy is written into
-// the inactive slot the live one still holds its entries, so both must fit
-// in the one trie at the same time.
+// Entries one image may have ("atoms", "exact" and "values" together;
+// each map has room for this many per slot): while a new policy is
+// written into the inactive slot the live one still holds its entries, so
+// both must fit at the same time.
 inline constexpr size_t kMaxAtomEntriesPerSlot = PAL_SLOT_ENTRIES;
 
 // Raw bytes of a zero-initialised abi.h struct, as the kernel map stores it.
@@ -28,9 +29,10 @@ template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
 pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
                     const std::string &value);
 
-// The key of access mask `mask` ("atoms"): [slot, PAL_FIELD_ACCESS, mask],
-// prefixlen PAL_ACCESS_KEY_BITS, so only an open of exactly that mask
-// finds it.
+// The key of access mask `mask`, as the LPM key entries are planned with:
+// [slot, PAL_FIELD_ACCESS, mask], prefixlen PAL_ACCESS_KEY_BITS (a whole
+// value: the entry goes to "values", so only an open of exactly that mask
+// finds it).
 pal_lpm_key access_key(uint32_t slot, uint32_t mask);
 
 // The access field's entries: for each mask 1..PAL_ACCESS_ALL that the
@@ -39,10 +41,18 @@ pal_lpm_key access_key(uint32_t slot, uint32_t mask);
 std::vector<std::pair<pal_lpm_key, std::vector<AtomId>>>
 access_entries(const std::vector<Atom> &atoms, uint32_t slot);
 
-// The key of value prefix `k` of value field `field` ("atoms"): [slot,
-// field, the field's value_width() bytes], prefixlen 8 * PAL_LPM_HDR +
-// k.bits.
+// The key of value prefix `k` of value field `field`: [slot, field, the
+// field's value_width() bytes], prefixlen 8 * PAL_LPM_HDR + k.bits. A
+// shorter prefix is an "atoms" key; a whole value goes to "values".
 pal_lpm_key value_lpm_key(uint32_t slot, uint8_t field, const ValueKey &k);
+
+// A key of a value field (access included) as long as the field: one
+// whole value, stored in "values" rather than in the trie.
+bool is_whole_value(const pal_lpm_key &key);
+
+// The "values" key of whole-value key `key`: its slot, field and value
+// bytes, zero past the field's width.
+pal_value_key whole_value_key(const pal_lpm_key &key);
 
 // The prefix closure of value keys: each key's own atoms with those of
 // every key of the same field whose bits are a proper prefix of its bits,

@@ -519,6 +519,7 @@ Contents slot_contents(pal_match_test *skel, uint32_t slot,
   };
   keyed("atoms", skel->maps.pal_atoms, 4); // data[0], after prefixlen
   keyed("exact", skel->maps.pal_exact, 0);
+  keyed("values", skel->maps.pal_values, 0);
   keyed("held", skel->maps.pal_held, 0);
   keyed("globs", skel->maps.pal_globs, 0);
   auto array = [&](const char *name, bpf_map *map) {

@@ -31,7 +31,10 @@
  *    parent's executable; path prefixes (startswith: "atoms" keys without
  *    the directory '/'), suffixes and globs (endswith, matches: map
  *    "globs", literals flagged PAL_LIT_GLOB, checked at run time by a
- *    bit-parallel NFA). */
+ *    bit-parallel NFA); whole values of the value fields (one port,
+ *    address, uid, ...; every access mask) are entries of the "values"
+ *    hash, no longer of the "atoms" trie, which keeps paths and true
+ *    prefixes only. */
 #define PAL_ABI_VERSION 5
 
 /* ---- limits ------------------------------------------------------------ */
@@ -52,7 +55,8 @@
 #define PAL_MAX_LIST 64         /* candidates of one entry; "always" terms */
 /* Per-slot capacities of the index maps (each map holds PAL_SLOTS times
  * this many elements; the engine refuses a policy that needs more). */
-#define PAL_SLOT_ENTRIES (1u << 17) /* entries: "atoms" (under) + "exact" */
+#define PAL_SLOT_ENTRIES (1u << 17) /* entries: "atoms" (under, prefixes)
+                                     * + "exact" (paths) + "values" */
 #define PAL_SLOT_HELD (1u << 18)    /* "held" pairs (entry, atom) */
 #define PAL_SLOT_CANDS (1u << 18)   /* candidate records of all lists */
 #define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
@@ -93,11 +97,13 @@
 			    * /system.slice/docker-<id>.scope (containers) */
 #define PAL_FIELD_PARENT_BINARY 5 /* the executable of the acting process's
 				   * parent (task->real_parent) */
-#define PAL_FIELD_ACCESS 6 /* open: PAL_ACCESS_* mask; its LPM key is
-			    * slot, field, mask byte (prefixlen 24) */
-/* Fields compared as numbers or addresses. Their LPM key is slot, field,
- * then the value's bytes, most significant first; a rule's set of values
- * (a range, a CIDR) is a set of prefixes of it. docs/abi.md "Value keys". */
+#define PAL_FIELD_ACCESS 6 /* open: PAL_ACCESS_* mask, one byte; always a
+			    * whole value ("values") */
+/* Fields compared as numbers or addresses. A value is its bytes, most
+ * significant first; a rule's set of values (a range, a CIDR) is a set of
+ * bit prefixes of them. A prefix as long as the field is one whole value,
+ * an entry of the "values" hash; a shorter one an LPM key of "atoms":
+ * slot, field, the prefix. docs/abi.md "Value keys". */
 #define PAL_FIELD_PORT 7     /* 2 bytes: connect: remote, bind/listen: local */
 #define PAL_FIELD_ADDRESS 8  /* 16 bytes, IPv6; IPv4 as ::ffff:a.b.c.d */
 #define PAL_FIELD_PROTOCOL 9 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
@@ -203,8 +209,9 @@ struct pal_lpm_key {
 	__u8 data[PAL_LPM_DATA]; /* slot, field, path bytes */
 };
 
-/* Value of an "atoms" entry (a directory prefix or an access mask) and
- * part of an "exact" one (an exact path): one field value of the slot. */
+/* Value of an "atoms" entry (a directory, or a value prefix shorter than
+ * its field) and of a "values" one (a whole value), and part of an
+ * "exact" one (an exact path): one field value of the slot. */
 struct pal_entry {
 	__u32 id;         /* 1..n_entries, dense per slot, in key-byte order */
 	__u32 cand_first; /* "cands" (within the slot): the terms this entry */
@@ -226,6 +233,17 @@ struct pal_exact {
 	__u32 len; /* path bytes, <= PAL_MATCH_PATH_MAX */
 	__u32 pad;
 	__u64 path[PAL_EXACT_WORDS]; /* the bytes, zero past len */
+};
+
+/* Key of map "values" (hash): one whole value of a value field (a port,
+ * a /128 or IPv4 /32 address, a protocol, a family, an id, an access
+ * mask), by its bytes. The kernel looks the event's value up here first
+ * and in "atoms" (the longest true prefix) only when it is not here. */
+struct pal_value_key {
+	__u32 slot;
+	__u32 field; /* PAL_FIELD_ACCESS .. PAL_FIELD_PID */
+	__u8 value[PAL_VALUE_MAX]; /* the value's bytes, most significant
+				    * first, zero past the field's width */
 };
 
 /* Key of map "held" (hash): present when `atom` holds for every value whose
@@ -335,6 +353,12 @@ struct pal_slot {
 	 * kernel skips the lookups (and the cgroup walk) of the others, which
 	 * have no entries to find. */
 	__u32 fields;
+	/* Bit (1 << PAL_FIELD_*) per value field (access included) with an
+	 * entry in "values", and per value field with an entry in "atoms" (a
+	 * range's block, a CIDR): a value lookup skips the map that holds
+	 * nothing of its field, so a miss costs one lookup, not two. */
+	__u32 value_fields;
+	__u32 prefix_fields;
 };
 
 /* ---- canonical paths by inode (docs/abi.md "Canonical paths") ---------
@@ -525,8 +549,9 @@ PAL_ASSERT_SIZE(struct pal_glob_key, 8);
 PAL_ASSERT_SIZE(struct pal_glob, 16 + 48 + 8 * 256 + PAL_LPM_DATA);
 PAL_ASSERT(PAL_FIELDS < (PAL_LIT_GLOB & 0xff) + 256, "the glob flag is above any field");
 PAL_ASSERT_SIZE(struct pal_exact_key, 16);
+PAL_ASSERT_SIZE(struct pal_value_key, 8 + PAL_VALUE_MAX);
 PAL_ASSERT_SIZE(struct pal_exact, 16 + 8 + 8 * PAL_EXACT_WORDS);
-PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS + 8);
+PAL_ASSERT_SIZE(struct pal_slot, 24 + 8 + 8 * 4 * PAL_PATH_FIELDS + 8 + 8);
 PAL_ASSERT_OFF(struct pal_slot, hash_seed, 24);
 PAL_ASSERT(PAL_EXACT_WORDS * 8 >= PAL_MATCH_PATH_MAX, "exact paths fit");
 PAL_ASSERT(PAL_MATCH_PATH_MAX < 64 * 4, "exact_lens has a bit per length");

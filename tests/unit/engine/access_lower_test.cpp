@@ -1,4 +1,4 @@
-// Lowering of file events: one "atoms" entry per access mask an access
+// Lowering of file events: one "values" entry per access mask an access
 // atom meets, the fail-closed list per (policy, event), exact rename
 // targets.
 #include <gtest/gtest.h>
@@ -64,7 +64,7 @@ TEST(AccessEntries, EveryMaskAnAtomMeetsHoldsExactlyTheAtomsMet) {
   EXPECT_TRUE(access_entries({atoms[0]}, 0).empty());
 }
 
-TEST(AccessEntries, AreTrieEntriesWithCandidatesOfTheirMask) {
+TEST(AccessEntries, AreValueEntriesWithCandidatesOfTheirMask) {
   json j = canonical(R"(policy "p" mode enforce {
     deny open when access == "write" and access != "truncate"
     audit open when access == "read" and path under "/etc"
@@ -76,6 +76,7 @@ TEST(AccessEntries, AreTrieEntriesWithCandidatesOfTheirMask) {
   EXPECT_EQ(access.count("create"), 0u);
   const json &rw = access.at("read|write");
   EXPECT_EQ(rw["match"], "mask");
+  EXPECT_EQ(rw["map"], "values"); // a whole value: hashed, not in the trie
   EXPECT_EQ(rw["prefixlen"], PAL_ACCESS_KEY_BITS);
   EXPECT_EQ(rw["held"], json::parse("[0, 2]"));
   EXPECT_EQ(access.at("truncate")["held"], json::parse("[1]"));
@@ -151,8 +152,10 @@ TEST(CanonicalJson, RejectsAnAccessKeyThatIsNotOneMask) {
     deny open when access == "write"
   })");
   EXPECT_NO_THROW(to_canonical_json(c));
-  auto &key = c.image.maps.at("atoms").at(0).key;
-  key[offsetof(pal_lpm_key, prefixlen)] = 32; // the mask and a byte more
+  auto &key = c.image.maps.at("values").at(0).key;
+  key[offsetof(pal_value_key, value)] = 0x10; // no intent has this bit
+  EXPECT_THROW(to_canonical_json(c), std::runtime_error);
+  key[offsetof(pal_value_key, value)] = 0; // no intent at all
   EXPECT_THROW(to_canonical_json(c), std::runtime_error);
 }
 

@@ -402,7 +402,7 @@ TEST(CanonicalJson, DecodesTheBytes) {
   CompiledPolicy c = two_policies_compiled();
   auto j = nlohmann::json::parse(to_canonical_json(c));
   EXPECT_EQ(j["n_rules"], 5);
-  EXPECT_EQ(j["entries"][1], nlohmann::json::parse(R"({"id":2,"field":"path",
+  EXPECT_EQ(j["entries"][1], nlohmann::json::parse(R"({"id":2,"map":"exact","field":"path",
       "match":"exact","value":"/b","held":[0,1],
       "candidates":["rule 2 term 0"]})"));
   EXPECT_EQ(j["rules"][0],

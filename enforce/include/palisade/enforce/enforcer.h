@@ -43,11 +43,11 @@ public:
     // Ring buffer size in bytes: a power of two, at least one page; 0 keeps
     // PAL_RINGBUF_BYTES. Small values make loss easy to provoke in tests.
     uint32_t ring_bytes = 0;
-    // Capacity of the "held" and "exact" hashes (both slots), whose bucket
-    // tables are allocated up front: 0 keeps the ABI's full size (12 MB).
-    // sized_for() fits them to a policy; a later, bigger apply then fails
-    // cleanly and the running policy stays.
-    uint32_t held_entries = 0, exact_entries = 0;
+    // Capacity of the "held", "exact" and "values" hashes (both slots),
+    // whose bucket tables are allocated up front: 0 keeps the ABI's full
+    // size (16 MB). sized_for() fits them to a policy; a later, bigger
+    // apply then fails cleanly and the running policy stays.
+    uint32_t held_entries = 0, exact_entries = 0, value_entries = 0;
     void sized_for(const engine::CompiledPolicy &compiled);
   };
 

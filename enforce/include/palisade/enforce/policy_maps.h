@@ -23,6 +23,7 @@ struct PolicyMapSet {
   bpf_map *slots = nullptr;
   bpf_map *atoms = nullptr;
   bpf_map *exact = nullptr;
+  bpf_map *values = nullptr;
   bpf_map *held = nullptr;
   bpf_map *cands = nullptr;
   bpf_map *rules = nullptr;
@@ -36,11 +37,11 @@ struct PolicyMapSet {
 
 // The policy maps of a libbpf skeleton that includes bpf/lib/maps.h.
 template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
-  return {s->maps.pal_config, s->maps.pal_slots, s->maps.pal_atoms,
-          s->maps.pal_exact,  s->maps.pal_held,  s->maps.pal_cands,
-          s->maps.pal_rules,  s->maps.pal_terms, s->maps.pal_lits,
-          s->maps.pal_policies, s->maps.pal_inodes, s->maps.pal_inode_slots,
-          s->maps.pal_globs};
+  return {s->maps.pal_config, s->maps.pal_slots,  s->maps.pal_atoms,
+          s->maps.pal_exact,  s->maps.pal_values, s->maps.pal_held,
+          s->maps.pal_cands,  s->maps.pal_rules,  s->maps.pal_terms,
+          s->maps.pal_lits,   s->maps.pal_policies, s->maps.pal_inodes,
+          s->maps.pal_inode_slots, s->maps.pal_globs};
 }
 
 class PolicyMaps {
