@@ -126,6 +126,15 @@ struct {
 	__type(value, struct pal_lpm_key);
 } pal_keybuf SEC(".maps");
 
+/* Per-CPU room for one "values" key: off the stack, which a glob check's
+ * nested bpf_loop callbacks need (6.1 allows 512 bytes over all frames). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_value_key);
+} pal_vkeybuf SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PAL_RINGBUF_BYTES);

@@ -235,18 +235,23 @@ static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 
 					     __u32 slot, const struct pal_slot *hdr,
 					     __u32 *entry, struct pal_list *l)
 {
-	struct pal_value_key vk = { .slot = slot, .field = field };
+	struct pal_value_key *vk;
 	struct pal_lpm_key *key;
 	struct pal_entry *e;
 	__u32 zero = 0;
 
+	vk = bpf_map_lookup_elem(&pal_vkeybuf, &zero);
+	if (!vk)
+		return;
 	if (len > PAL_VALUE_MAX)
 		len = PAL_VALUE_MAX;
+	vk->slot = slot;
+	vk->field = field;
 #pragma unroll
 	for (int i = 0; i < PAL_VALUE_MAX; i++)
-		vk.value[i] = i < len ? val[i] : 0;
+		vk->value[i] = i < len ? val[i] : 0;
 	if (hdr->value_fields & (1u << field)) {
-		e = bpf_map_lookup_elem(&pal_values, &vk);
+		e = bpf_map_lookup_elem(&pal_values, vk);
 		if (e) {
 			pal_take_entry(e, entry, l);
 			return;
@@ -262,7 +267,7 @@ static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 
 	key->data[1] = field;
 #pragma unroll
 	for (int i = 0; i < PAL_VALUE_MAX; i++)
-		key->data[PAL_LPM_HDR + i] = vk.value[i];
+		key->data[PAL_LPM_HDR + i] = vk->value[i];
 	e = bpf_map_lookup_elem(&pal_atoms, key);
 	if (e)
 		pal_take_entry(e, entry, l);
