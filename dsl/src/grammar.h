@@ -19,7 +19,7 @@
 //   value       = STRING | NUMBER | RANGE ;
 //   NAME        = ( letter | "_" ) { letter | digit | "_" } ;  (not a keyword)
 //   LABEL       = ( letter | "_" ) { letter | digit | "_" | "-" } ;
-//                 (no space before its ":"; a keyword is a LABEL too)
+//                 (no space before its ":"; not a keyword)
 //   NUMBER      = digit { digit } ;   (decimal, at most 20 digits, at most
 //                                      2^64-1, no leading 0 but 0 itself)
 //   RANGE       = NUMBER ".." NUMBER ;  (no space around "..", first <= last)
@@ -191,7 +191,8 @@ struct expr : seq<or_expr> {};
 
 // ---- rule: [LABEL:] action EVENT [when expr] [STRING]
 struct label_action {}; // raise<> target: `no_nc:` with no action after it
-struct label_name : seq<identifier_first,
+// Not a keyword: `when:` after a rule would read as its `when` clause.
+struct label_name : seq<not_at<keyword, one<':'>>, identifier_first,
                         star<sor<identifier_other, one<'-'>>>> {};
 // Only a word glued to a ':' is a label; ':' appears nowhere else.
 struct rule_label : seq<label_name, one<':'>> {};

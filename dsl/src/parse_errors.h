@@ -188,8 +188,12 @@ inline void refine<g::event_name>(SyntaxError &err, const ErrorSite &at) {
   const std::string word = keyword(at.state.rule.action);
   err.message = "expected an event name after '" + word + "', found " +
                 describe(at.found);
-  err.hints.push_back("write, e.g.: " + word +
-                      " exec when path == \"/usr/bin/nc\"");
+  if (at.found.text == ":") // `deny: deny exec`
+    err.hints.push_back("a label is not a keyword: rename it, e.g. " + word +
+                        "-rule:");
+  else
+    err.hints.push_back("write, e.g.: " + word +
+                        " exec when path == \"/usr/bin/nc\"");
 }
 
 template <>

@@ -101,7 +101,7 @@ TEST(ParseAccept, RuleWithListAndMessage) {
 TEST(ParseAccept, Labels) {
   PolicyFile f = parse_ok("policy \"p\" mode enforce {\n"
                           "  no-nc: deny exec \"m\"\n"
-                          "  deny: audit exec\n"   // a keyword is a label too
+                          "  deny-x: audit exec\n" // a keyword starts it
                           "  kill exec\n}\n");
   const auto &rules = f.policies.at(0).rules;
   ASSERT_EQ(rules.size(), 3u);
@@ -111,7 +111,7 @@ TEST(ParseAccept, Labels) {
   EXPECT_EQ(span(rules[0].loc), "2:3-2:23"); // from the label
   EXPECT_EQ(rules[0].action, Action::Deny);
   ASSERT_TRUE(rules[1].label);
-  EXPECT_EQ(rules[1].label->name, "deny");
+  EXPECT_EQ(rules[1].label->name, "deny-x");
   EXPECT_EQ(rules[1].action, Action::Audit);
   EXPECT_FALSE(rules[2].label);
 }

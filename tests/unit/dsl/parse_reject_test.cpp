@@ -46,6 +46,17 @@ hint: write a label with no space before its ':', e.g. no-netcat: deny exec ...
 )");
 }
 
+TEST(ParseReject, KeywordAsLabel) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  deny: deny exec
+})"),
+            R"(test.rules:2:7: error: expected an event name after 'deny', found ':'
+  deny: deny exec
+      ^
+hint: a label is not a keyword: rename it, e.g. deny-rule:
+)");
+}
+
 TEST(ParseReject, LabelledRuleOutsidePolicy) {
   EXPECT_EQ(parse_fail("no-nc: deny exec\n"),
             R"(test.rules:1:1: error: a rule must be inside a policy
