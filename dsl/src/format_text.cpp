@@ -85,7 +85,8 @@ std::string condition_text(const Expr &e) {
 }
 
 std::string rule_text(const Rule &rule) {
-  std::string out = keyword(rule.action);
+  std::string out = rule.label ? rule.label->name + ": " : "";
+  out += keyword(rule.action);
   out += ' ';
   out += rule.event;
   if (rule.condition) {

@@ -21,7 +21,7 @@ std::string list_text(const std::vector<StringLit> &values);
 // only the parentheses precedence needs.
 std::string condition_text(const Expr &e);
 
-// ACTION EVENT [when CONDITION], without the message.
+// [LABEL: ]ACTION EVENT [when CONDITION], without the message.
 std::string rule_text(const Rule &rule);
 
 // The message as a literal, "" if the rule has none.

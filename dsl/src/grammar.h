@@ -4,7 +4,7 @@
 //   let         = "let" NAME "=" ( list | value ) ;
 //   policy      = "policy" STRING "mode" ( "enforce" | "audit" )
 //                 "{" { rule } "}" ;
-//   rule        = action NAME [ "when" expr ] [ STRING ] ;
+//   rule        = [ LABEL ":" ] action NAME [ "when" expr ] [ STRING ] ;
 //   action      = "allow" | "audit" | "deny" | "kill" ;
 //   expr        = and_expr { "or" and_expr } ;
 //   and_expr    = not_expr { "and" not_expr } ;
@@ -20,6 +20,8 @@
 //   list        = "[" [ value { "," value } [ "," ] ] "]" ;
 //   value       = STRING | NUMBER | RANGE ;
 //   NAME        = ( letter | "_" ) { letter | digit | "_" } ;  (not a keyword)
+//   LABEL       = ( letter | "_" ) { letter | digit | "_" | "-" } ;
+//                 (no space before its ":"; not a keyword)
 //   NUMBER      = digit { digit } ;   (decimal, at most 20 digits, at most
 //                                      2^64-1, no leading 0 but 0 itself)
 //   RANGE       = NUMBER ".." NUMBER ;  (no space around "..", first <= last)
@@ -201,7 +203,13 @@ struct or_rhs : seq<and_expr> {};
 struct or_expr : seq<and_expr, star<ws, kw_or, ws, must<or_rhs>>> {};
 struct expr : seq<or_expr> {};
 
-// ---- rule: action EVENT [when expr] [STRING]
+// ---- rule: [LABEL:] action EVENT [when expr] [STRING]
+struct label_action {}; // raise<> target: `no_nc:` with no action after it
+// Not a keyword: `when:` after a rule would read as its `when` clause.
+struct label_name : seq<not_at<keyword, one<':'>>, identifier_first,
+                        star<sor<identifier_other, one<'-'>>>> {};
+// Only a word glued to a ':' is a label; ':' appears nowhere else.
+struct rule_label : seq<label_name, one<':'>> {};
 struct action_allow : seq<kw_allow> {};
 struct action_audit : seq<kw_audit> {};
 struct action_deny : seq<kw_deny> {};
@@ -213,8 +221,11 @@ struct when_clause : seq<kw_when, ws, must<condition>> {};
 struct rule_message : seq<string_lit> {};
 struct policy_close : one<'}'> {};
 // After a rule comes the next rule, the policy's '}' (or, wrongly, the end).
-struct rule_end : at<ws, sor<policy_close, rule_action, eof>> {};
-struct rule : seq<rule_action, ws, must<event_name>, opt<ws, when_clause>,
+struct rule_end : at<ws, sor<policy_close, rule_label, rule_action, eof>> {};
+struct labelled_action : seq<rule_label, ws,
+                             sor<rule_action, raise<label_action>>> {};
+struct rule_start : sor<labelled_action, rule_action> {};
+struct rule : seq<rule_start, ws, must<event_name>, opt<ws, when_clause>,
                   opt<ws, rule_message>, must<rule_end>> {};
 
 // ---- policy "name" mode enforce|audit { rules }
@@ -236,7 +247,8 @@ struct policy_decl : seq<kw_policy, ws, must<policy_name>, ws, must<policy_mode_
 struct rule_outside_policy {};  // raise<> target: a rule at the top level
 struct top_item_expected {};    // raise<> target: neither let nor policy
 struct top_item : sor<let_decl, policy_decl,
-                      raise_at<rule_action, rule_outside_policy>,
+                      raise_at<sor<rule_label, rule_action>,
+                               rule_outside_policy>,
                       raise<top_item_expected>> {};
 struct file : seq<ws, until<eof, top_item, ws>> {};
 

@@ -294,6 +294,17 @@ template <> struct action<g::action_audit> : set_action<Action::Audit> {};
 template <> struct action<g::action_deny> : set_action<Action::Deny> {};
 template <> struct action<g::action_kill> : set_action<Action::Kill> {};
 
+// On rule_label, not label_name: a word before a missing ':' is no label.
+template <> struct action<g::rule_label> {
+  template <typename ActionInput>
+  static void apply(const ActionInput &in, ParseState &st) {
+    const size_t begin = st.offset(in.begin());
+    const size_t end = st.offset(in.end()) - 1; // the ':'
+    st.rule.label = RuleLabel{std::string(st.text.substr(begin, end - begin)),
+                              st.lines.span(begin, end)};
+  }
+};
+
 template <> struct action<g::event_name> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {

@@ -5,6 +5,7 @@
 // what was found or on the construct being parsed.
 #pragma once
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -41,6 +42,7 @@ template <> inline constexpr ErrorText error_message<g::mode_value> = {"expected
 template <> inline constexpr ErrorText error_message<g::policy_open> = {"expected '{' after the policy mode"};
 template <> inline constexpr ErrorText error_message<g::policy_unclosed> = {"expected '}' to close the policy"};
 template <> inline constexpr ErrorText error_message<g::rule_expected> = {"expected a rule or '}'"};
+template <> inline constexpr ErrorText error_message<g::label_action> = {"expected an action after the label"};
 template <> inline constexpr ErrorText error_message<g::event_name> = {"expected an event name after the action"};
 template <> inline constexpr ErrorText error_message<g::rule_end> = {"expected the end of the rule"};
 template <> inline constexpr ErrorText error_message<g::condition> = {"expected a condition after 'when'", "a condition compares a field, e.g.: path == \"/usr/bin/nc\""};
@@ -138,10 +140,39 @@ inline void refine<g::top_item_expected>(SyntaxError &err,
   spaced_range_hint(err, at); // let low = 0 ..1023
 }
 
+// `no_nc :`: a label's ':' follows it with no space between.
+// Returns the label's length, 0 if the text there is no such label.
+inline size_t spaced_label(std::string_view text, size_t offset,
+                           const Token &word) {
+  if (word.kind != TokenKind::Word)
+    return 0;
+  size_t after = offset + word.text.size();
+  while (after < text.size() && (text[after] == '-' || text[after] == '_' ||
+                                 std::isalnum((unsigned char)text[after])))
+    ++after;
+  const size_t colon = text.find_first_not_of(" \t", after);
+  return colon != text.npos && colon > after && text[colon] == ':'
+             ? after - offset
+             : 0;
+}
+
 template <>
 inline void refine<g::rule_expected>(SyntaxError &err, const ErrorSite &at) {
-  if (at.found.kind == TokenKind::Word)
+  if (const size_t n = spaced_label(at.state.text, at.offset, at.found))
+    err.hints.push_back("write a label with no space before its ':', e.g. " +
+                        std::string(at.state.text.substr(at.offset, n)) +
+                        ": deny exec ...");
+  else if (at.found.kind == TokenKind::Word)
     err.hints.push_back("an action is one of allow, audit, deny, kill");
+}
+
+template <>
+inline void refine<g::label_action>(SyntaxError &err, const ErrorSite &at) {
+  const std::string label = at.state.rule.label->name;
+  err.message = "expected an action after the label '" + label + "', found " +
+                describe(at.found);
+  err.hints.push_back("write, e.g.: " + label +
+                      ": deny exec when path == \"/usr/bin/nc\"");
 }
 
 template <>
@@ -158,8 +189,12 @@ inline void refine<g::event_name>(SyntaxError &err, const ErrorSite &at) {
   const std::string word = keyword(at.state.rule.action);
   err.message = "expected an event name after '" + word + "', found " +
                 describe(at.found);
-  err.hints.push_back("write, e.g.: " + word +
-                      " exec when path == \"/usr/bin/nc\"");
+  if (at.found.text == ":") // `deny: deny exec`
+    err.hints.push_back("a label is not a keyword: rename it, e.g. " + word +
+                        "-rule:");
+  else
+    err.hints.push_back("write, e.g.: " + word +
+                        " exec when path == \"/usr/bin/nc\"");
 }
 
 template <>

@@ -55,7 +55,10 @@ bool same_condition(const ExprPtr &a, const ExprPtr &b) {
 
 bool same_rule(const Rule &a, const Rule &b) {
   if (a.action != b.action || a.event != b.event ||
-      a.message.has_value() != b.message.has_value())
+      a.message.has_value() != b.message.has_value() ||
+      a.label.has_value() != b.label.has_value())
+    return false;
+  if (a.label && a.label->name != b.label->name)
     return false;
   if (a.message && a.message->value != b.message->value)
     return false;

@@ -117,6 +117,8 @@ nlohmann::json RecordDecoder::rule_json(const Catalog &c, uint32_t policy,
     j["file"] = info.loc.file_name();
     j["line"] = info.loc.line;
     j["text"] = info.source_text;
+    if (!info.label.empty())
+      j["label"] = info.label;
     if (!info.message.empty())
       j["message"] = info.message;
   }
@@ -287,6 +289,8 @@ std::string rule_ref(const nlohmann::json &rule) {
   std::string s = rule.value("policy", "?");
   if (rule.contains("line"))
     s += ":" + std::to_string(rule["line"].get<uint32_t>());
+  if (rule.contains("label"))
+    s += " [" + rule["label"].get<std::string>() + "]";
   if (rule.contains("message"))
     s += " \"" + rule["message"].get<std::string>() + "\"";
   return s;

@@ -222,14 +222,18 @@ json decode_policies(const CompiledPolicy &c) {
 
 json rule_info(const CompiledPolicy &c) {
   json out = json::array();
-  for (const auto &r : c.rules)
-    out.push_back({{"rule_id", r.rule_id},
-                   {"policy", r.policy_index},
-                   {"file", r.loc.file_name()},
-                   {"line", r.loc.line},
-                   {"col", r.loc.column},
-                   {"message", r.message},
-                   {"text", r.source_text}});
+  for (const auto &r : c.rules) {
+    json j = {{"rule_id", r.rule_id},
+              {"policy", r.policy_index},
+              {"file", r.loc.file_name()},
+              {"line", r.loc.line},
+              {"col", r.loc.column},
+              {"message", r.message},
+              {"text", r.source_text}};
+    if (!r.label.empty()) // only labelled rules: other goldens keep their text
+      j["label"] = r.label;
+    out.push_back(std::move(j));
+  }
   return out;
 }
 

@@ -90,6 +90,7 @@ RuleExplanation explain_rule(uint32_t index, const pal_rule &r,
     out.column = info.loc.column;
     out.text = info.source_text;
     out.message = info.message;
+    out.label = info.label;
   }
   return out;
 }

@@ -26,12 +26,15 @@ json rule_json(const RuleExplanation &r) {
   json terms = json::array();
   for (const auto &t : r.terms)
     terms.push_back(term_json(t));
-  return {{"index", r.index},     {"rule_id", r.rule_id},
-          {"action", action_name(r.action)},
-          {"holds", r.holds},     {"fail_closed", r.fail_closed},
-          {"file", r.file},       {"line", r.line},
-          {"col", r.column},      {"text", r.text},
-          {"message", r.message}, {"terms", terms}};
+  json j = {{"index", r.index},     {"rule_id", r.rule_id},
+            {"action", action_name(r.action)},
+            {"holds", r.holds},     {"fail_closed", r.fail_closed},
+            {"file", r.file},       {"line", r.line},
+            {"col", r.column},      {"text", r.text},
+            {"message", r.message}, {"terms", terms}};
+  if (!r.label.empty()) // as in events: only a labelled rule has one
+    j["label"] = r.label;
+  return j;
 }
 
 json rules_json(const std::vector<RuleExplanation> &rules) {
@@ -113,6 +116,8 @@ json decision_json(const Explanation &e, uint32_t action, uint32_t policy,
       d["line"] = p.decided_by->line;
       d["col"] = p.decided_by->column;
       d["message"] = p.decided_by->message;
+      if (!p.decided_by->label.empty())
+        d["label"] = p.decided_by->label;
     }
   return d;
 }

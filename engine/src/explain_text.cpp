@@ -21,13 +21,16 @@ std::string policy_name(const Explanation &e, uint32_t index) {
   return p ? quoted(p->name) : "#" + std::to_string(index);
 }
 
-// ` rule at f:1:3 "message"` for the rule that decided policy `index`.
+// ` rule at f:1:3 [label] "message"` for the rule that decided policy
+// `index`.
 std::string rule_ref(const Explanation &e, uint32_t index) {
   const PolicyExplanation *p = policy_at(e, index);
   if (!p || !p->decided_by)
     return "";
   const RuleExplanation &r = *p->decided_by;
   std::string s = " rule at " + r.location();
+  if (!r.label.empty())
+    s += " [" + r.label + "]";
   if (!r.message.empty())
     s += " " + quoted(r.message);
   return s;
@@ -173,7 +176,8 @@ std::string policy_head(const PolicyExplanation &p) {
   if (!p.decided_by)
     return s + "no rule holds\n";
   const RuleExplanation &r = *p.decided_by;
-  std::string by = " by the rule at " + r.location() + "\n";
+  std::string by = " by the rule at " + r.location() +
+                   (r.label.empty() ? "" : " [" + r.label + "]") + "\n";
   if (r.action == PAL_ACT_ALLOW)
     return s + "allow (an exception: no action from this policy)" + by;
   if (p.mode == PAL_MODE_AUDIT)

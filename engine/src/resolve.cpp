@@ -93,6 +93,7 @@ public:
         out.policies.push_back(
             {PolicyInfo{policy.name, policy.mode, index, policy.loc},
              policy.name_loc});
+        check_labels(policy);
         for (const auto &rule : policy.rules)
           resolve_rule(rule, index, out);
       }
@@ -115,6 +116,23 @@ private:
                              where(it->second->name_loc));
       else
         let_names_.push_back(let.name);
+    }
+  }
+
+  // A label names one rule of its policy; other policies may reuse it.
+  void check_labels(const dsl::Policy &policy) {
+    std::map<std::string, const dsl::RuleLabel *> seen;
+    for (const auto &rule : policy.rules) {
+      if (!rule.label)
+        continue;
+      auto [it, fresh] = seen.emplace(rule.label->name, &*rule.label);
+      if (!fresh)
+        diags_
+            .error(rule.label->loc, "label '" + rule.label->name +
+                                        "' is already used in policy '" +
+                                        policy.name + "'")
+            .hints.push_back("first used at " + where(it->second->loc) +
+                             "; labels are unique within a policy");
     }
   }
 
@@ -149,6 +167,7 @@ private:
     info.action = rule.action;
     info.event = rule.event;
     info.message = rule.message ? rule.message->value : "";
+    info.label = rule.label ? rule.label->name : "";
     info.loc = rule.loc;
     info.source_text = span_text(rule.loc);
     out.rule_info.push_back(std::move(info));

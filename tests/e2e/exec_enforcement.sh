@@ -36,7 +36,7 @@ ln "$W/bin/nc" "$W/cwd/nc-older-link" # a hard link made before the policy
 cat > "$W/policy.rules" <<EOF
 # Written by tests/e2e/exec_enforcement.sh
 policy "e2e" mode enforce {
-  deny exec when path == "$W/bin/nc" "no raw network tools"
+  no-netcat: deny exec when path == "$W/bin/nc" "no raw network tools"
   kill exec when path under "$W/deny"
   allow exec when path under "$W/deny" and binary == "$W/launcher"
   deny exec when parent.binary == "$W/spawner" and path == "$W/bin/child" "not from spawner"
@@ -166,6 +166,9 @@ n=$(lines_with "\"path\":\"$W/bin/nc\"" '"path_by_inode"' '"action":"deny"')
 n=$(lines_with "\"path\":\"$W/bin/nc\"" "\"mechanism\":\"$EXPECT\"" '"message":"no raw network tools"')
 [ "$n" -ge 6 ] && pass "events carry mechanism and rule message" ||
 	fail "events lack mechanism/message ($n)"
+n=$(lines_with "\"path\":\"$W/bin/nc\"" '"action":"deny"' '"label":"no-netcat"')
+[ "$n" -ge 6 ] && pass "events carry the rule's label" ||
+	fail "denied execs of nc lack label no-netcat ($n)"
 n=$(lines_with "\"path\":\"$W/deny/miner\"" '"action":"kill"' '"policy":"e2e"')
 [ "$n" -ge 2 ] && pass "trail has the kill decisions" || fail "kill decisions missing ($n)"
 n=$(lines_with "\"path\":\"$W/bin/wget\"" '"would":"deny"' '"outcome":"allowed"')

@@ -100,6 +100,16 @@ TEST(Format, RuleShapes) {
             "  deny exec when parent.binary not in []\n}\n");
 }
 
+TEST(Format, LabelsKept) {
+  const std::string out = "policy \"p\" mode enforce {\n"
+                          "  no-nc: deny exec when path == \"/usr/bin/nc\" \"m\"\n"
+                          "  _x9: allow exec\n}\n";
+  EXPECT_EQ(fmt("policy \"p\" mode enforce {no-nc:deny exec when path == "
+                "\"/usr/bin/nc\" \"m\" _x9:\n  allow exec}"),
+            out);
+  EXPECT_EQ(fmt(out), out);
+}
+
 TEST(Format, LongMessageGoesOnItsOwnLine) {
   const std::string rule = "  deny exec when path under \"/var/lib/something\"";
   const std::string msg = "\"a message that does not fit on the line\"";
@@ -337,6 +347,7 @@ TEST(SamePolicy, SeesEveryDifference) {
       "let a = [\"x\"] policy \"q\" mode audit { deny exec when path == \"/a\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode enforce { deny exec when path == \"/a\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { kill exec when path == \"/a\" \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { l: deny exec when path == \"/a\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny open when path == \"/a\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when path != \"/a\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when binary == \"/a\" \"m\" }",

@@ -98,6 +98,24 @@ TEST(ParseAccept, RuleWithListAndMessage) {
   EXPECT_EQ(text_at(e.loc), "path in [\"/usr/bin/nc\", \"/usr/bin/ncat\"]");
 }
 
+TEST(ParseAccept, Labels) {
+  PolicyFile f = parse_ok("policy \"p\" mode enforce {\n"
+                          "  no-nc: deny exec \"m\"\n"
+                          "  deny-x: audit exec\n" // a keyword starts it
+                          "  kill exec\n}\n");
+  const auto &rules = f.policies.at(0).rules;
+  ASSERT_EQ(rules.size(), 3u);
+  ASSERT_TRUE(rules[0].label);
+  EXPECT_EQ(rules[0].label->name, "no-nc");
+  EXPECT_EQ(span(rules[0].label->loc), "2:3-2:8");
+  EXPECT_EQ(span(rules[0].loc), "2:3-2:23"); // from the label
+  EXPECT_EQ(rules[0].action, Action::Deny);
+  ASSERT_TRUE(rules[1].label);
+  EXPECT_EQ(rules[1].label->name, "deny-x");
+  EXPECT_EQ(rules[1].action, Action::Audit);
+  EXPECT_FALSE(rules[2].label);
+}
+
 TEST(ParseAccept, OrOfUnder) {
   PolicyFile f = parse_ok(kExample);
   const Rule &r = f.policies[0].rules[1];

@@ -24,6 +24,48 @@ hint: an action is one of allow, audit, deny, kill
 )");
 }
 
+TEST(ParseReject, LabelWithoutAction) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  no-netcat: exec when path == "/usr/bin/nc"
+})"),
+            R"(test.rules:2:14: error: expected an action after the label 'no-netcat', found 'exec'
+  no-netcat: exec when path == "/usr/bin/nc"
+             ^~~~
+hint: write, e.g.: no-netcat: deny exec when path == "/usr/bin/nc"
+)");
+}
+
+TEST(ParseReject, LabelWithSpaceBeforeColon) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  no-netcat : deny exec
+})"),
+            R"(test.rules:2:3: error: expected a rule or '}', found 'no'
+  no-netcat : deny exec
+  ^~
+hint: write a label with no space before its ':', e.g. no-netcat: deny exec ...
+)");
+}
+
+TEST(ParseReject, KeywordAsLabel) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  deny: deny exec
+})"),
+            R"(test.rules:2:7: error: expected an event name after 'deny', found ':'
+  deny: deny exec
+      ^
+hint: a label is not a keyword: rename it, e.g. deny-rule:
+)");
+}
+
+TEST(ParseReject, LabelledRuleOutsidePolicy) {
+  EXPECT_EQ(parse_fail("no-nc: deny exec\n"),
+            R"(test.rules:1:1: error: a rule must be inside a policy
+no-nc: deny exec
+^~
+hint: write: policy "name" mode enforce { ... }
+)");
+}
+
 TEST(ParseReject, MissingMode) {
   EXPECT_EQ(parse_fail(R"(policy "baseline" {
   deny exec

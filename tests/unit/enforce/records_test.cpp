@@ -26,12 +26,14 @@ engine::CompiledPolicy catalog() {
   r0.action = dsl::Action::Deny;
   r0.event = "exec";
   r0.message = "no raw network tools";
+  r0.label = "no-nc";
   r0.loc = {file, 3, 3, 3, 40};
   r0.source_text = "deny exec when path == \"/usr/bin/nc\"";
   engine::RuleInfo r1 = r0;
   r1.rule_id = 1;
   r1.policy_index = 1;
   r1.message = "";
+  r1.label = "";
   r1.loc.line = 7;
   r1.source_text = "deny exec when path under \"/tmp\"";
   c.rules = {r0, r1};
@@ -86,11 +88,12 @@ TEST(RecordsTest, DeniedExecByLsmIsBlockedWithRule) {
   EXPECT_EQ((*ev)["rule"]["line"], 3);
   EXPECT_EQ((*ev)["rule"]["file"], "base.rules");
   EXPECT_EQ((*ev)["rule"]["message"], "no raw network tools");
+  EXPECT_EQ((*ev)["rule"]["label"], "no-nc");
   EXPECT_FALSE(ev->contains("would"));
   EXPECT_EQ((*ev)["time"], "2026-09-21T14:13:21.000000123Z");
   EXPECT_EQ(compact_line(*ev),
             "🛑 exec    /usr/bin/nc -l 4444 by bash(42)  DENY (blocked) "
-            "baseline:3 \"no raw network tools\" [lsm]");
+            "baseline:3 [no-nc] \"no raw network tools\" [lsm]");
 }
 
 TEST(RecordsTest, TracepointDenyIsReportedAsKilled) {
@@ -117,6 +120,7 @@ TEST(RecordsTest, AuditModeRecordsWouldAndAllows) {
   EXPECT_EQ((*ev)["would"], "deny");
   EXPECT_EQ((*ev)["would_rule"]["policy"], "trial");
   EXPECT_EQ((*ev)["would_rule"]["line"], 7);
+  EXPECT_FALSE((*ev)["would_rule"].contains("label")); // rule 1 has none
   EXPECT_FALSE(ev->contains("rule"));
   EXPECT_EQ(compact_line(*ev),
             "🚀 exec    /usr/bin/nc -l 4444 by bash(42)  allowed  would deny "
@@ -200,10 +204,11 @@ TEST(RecordsTest, DeniedRenameIntoProtectedDirShowsBothNames) {
   EXPECT_EQ((*ev)["outcome"], "blocked");
   EXPECT_EQ((*ev)["mechanism"], "fmod_ret");
   EXPECT_EQ((*ev)["rule"]["policy"], "baseline");
+  EXPECT_EQ((*ev)["rule"]["label"], "no-nc");
   EXPECT_FALSE(ev->contains("access"));
   EXPECT_EQ(compact_line(*ev),
             "🛑 rename  /home/u/key -> /etc/ssl/private/key by mv(77)  DENY "
-            "(blocked) baseline:3 \"no raw network tools\" [fmod_ret]");
+            "(blocked) baseline:3 [no-nc] \"no raw network tools\" [fmod_ret]");
 }
 
 TEST(RecordsTest, OpenShowsItsIntentsAndAuditOnlyWould) {
@@ -275,9 +280,10 @@ TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
   EXPECT_EQ((*ev)["port"], 4444);
   EXPECT_EQ((*ev)["protocol"], "tcp");
   EXPECT_EQ((*ev)["outcome"], "blocked+killed");
+  EXPECT_EQ((*ev)["rule"]["label"], "no-nc");
   EXPECT_EQ(compact_line(*ev),
             "💀 connect 10.1.2.3:4444 tcp by bash(77)  KILL (blocked+killed) "
-            "baseline:3 \"no raw network tools\" [cgroup]");
+            "baseline:3 [no-nc] \"no raw network tools\" [cgroup]");
 }
 
 // process.parent_binary: reported when the kernel resolved the parent's

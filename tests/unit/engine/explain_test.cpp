@@ -222,5 +222,29 @@ TEST(Explain, ShowsWhyAGlobMatched) {
       << ntext;
 }
 
+TEST(Explain, LabelsInTextAndJson) {
+  auto c = compile_text(R"(policy "base" mode enforce {
+  no-nc: deny exec when path == "/usr/bin/nc" "no netcat"
+  kill exec when path under "/dev/shm"
+}
+)",
+                        "l.rules");
+  const Explanation e = explain_event(c, exec("/usr/bin/nc"));
+  const std::string text = explanation_text(e);
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "verdict: deny (blocked) by policy \"base\" rule at l.rules:2:3 "
+            "[no-nc] \"no netcat\"");
+  EXPECT_NE(text.find("by the rule at l.rules:2:3 [no-nc]\n"),
+            std::string::npos)
+      << text;
+  auto j = nlohmann::json::parse(explanation_json(e));
+  EXPECT_EQ(j["decision"]["label"], "no-nc");
+  EXPECT_EQ(j["policies"][0]["decided_by"]["label"], "no-nc");
+  // An unlabelled rule has no "label" key, as in events.
+  auto k = nlohmann::json::parse(
+      explanation_json(explain_event(c, exec("/dev/shm/x"))));
+  EXPECT_FALSE(k["decision"].contains("label"));
+}
+
 } // namespace
 } // namespace palisade::engine

@@ -81,14 +81,22 @@ struct Expr {
   SourceLocation loc;            // whole sub-expression
 };
 
+// `no-netcat:` before a rule's action: a name for the rule, unique within
+// its policy, shown in events and explain output (not sent to the kernel).
+struct RuleLabel {
+  std::string name; // without the ':'
+  SourceLocation loc;
+};
+
 struct Rule {
+  std::optional<RuleLabel> label;
   Action action = Action::Deny;
   SourceLocation action_loc;
   std::string event; // "exec", ... resolved by the engine
   SourceLocation event_loc;
   ExprPtr condition; // null: the rule matches every event of its kind
   std::optional<StringLit> message;
-  SourceLocation loc; // from the action keyword to the end of the rule
+  SourceLocation loc; // from the label (or action keyword) to the rule's end
 };
 
 struct Policy {

@@ -45,6 +45,7 @@ struct RuleInfo {
   dsl::Action action = dsl::Action::Deny;
   std::string event;
   std::string message;      // the rule's message, may be empty
+  std::string label;        // the rule's label (`no-nc:`), may be empty
   dsl::SourceLocation loc;  // of the rule
   std::string source_text;  // the rule's source line(s), trimmed
 };

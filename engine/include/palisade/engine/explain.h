@@ -43,6 +43,7 @@ struct RuleExplanation {
   uint32_t line = 0, column = 0;
   std::string text;    // the rule's source, on one line
   std::string message; // may be empty
+  std::string label;   // the rule's label, may be empty
 
   std::string location() const; // "file:line:col"
   // The first term that holds, if any.
