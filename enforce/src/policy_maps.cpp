@@ -15,6 +15,16 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+// A test of a hash key's bytes: does the key (an abi.h key struct with a
+// `slot` member) belong to `slot`?
+template <typename Key> auto key_in_slot(uint32_t slot) {
+  return [slot](const uint8_t *k) {
+    Key key;
+    std::memcpy(&key, k, sizeof key);
+    return key.slot == slot;
+  };
+}
+
 // Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i.
 bool is_array(const std::string &name) {
   return name != "atoms" && name != "exact" && name != "values" &&
@@ -131,37 +141,17 @@ void PolicyMaps::clear_slot(uint32_t slot) {
   delete_keys(maps_.atoms, [slot](const uint8_t *k) {
     return k[offsetof(pal_lpm_key, data)] == slot;
   });
-  delete_keys(maps_.exact, [slot](const uint8_t *k) {
-    pal_exact_key xk;
-    std::memcpy(&xk, k, sizeof xk);
-    return xk.slot == slot;
-  });
-  delete_keys(maps_.values, [slot](const uint8_t *k) {
-    pal_value_key vk;
-    std::memcpy(&vk, k, sizeof vk);
-    return vk.slot == slot;
-  });
-  delete_keys(maps_.held, [slot](const uint8_t *k) {
-    pal_held_key hk;
-    std::memcpy(&hk, k, sizeof hk);
-    return hk.slot == slot;
-  });
+  delete_keys(maps_.exact, key_in_slot<pal_exact_key>(slot));
+  delete_keys(maps_.values, key_in_slot<pal_value_key>(slot));
+  delete_keys(maps_.held, key_in_slot<pal_held_key>(slot));
   if (maps_.inodes && maps_.inode_slots) {
     // The header first: a slot with count 0 is never looked up.
     pal_inode_slot empty{};
     __u32 key = slot;
     bpf_map_update_elem(bpf_map__fd(maps_.inode_slots), &key, &empty, BPF_ANY);
-    delete_keys(maps_.inodes, [slot](const uint8_t *k) {
-      pal_inode_key ik;
-      std::memcpy(&ik, k, sizeof ik);
-      return ik.slot == slot;
-    });
+    delete_keys(maps_.inodes, key_in_slot<pal_inode_key>(slot));
   }
-  delete_keys(maps_.globs, [slot](const uint8_t *k) {
-    pal_glob_key gk;
-    std::memcpy(&gk, k, sizeof gk);
-    return gk.slot == slot;
-  });
+  delete_keys(maps_.globs, key_in_slot<pal_glob_key>(slot));
 
   // The arrays: zeros over every element an image may have written.
   for (auto &[name, dirty] : dirty_[slot]) {
