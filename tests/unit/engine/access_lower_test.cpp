@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
+#include "canonical_entries.h"
 #include "compile_text.h"
 #include "lower.h"
 #include "passes.h"
@@ -18,18 +19,10 @@ namespace {
 
 using nlohmann::json;
 using test::compile_text;
+using test::entries_of;
 
 json canonical(const std::string &text) {
   return json::parse(to_canonical_json(compile_text(text)));
-}
-
-// The entries of one field in the canonical JSON, by value.
-std::map<std::string, json> entries_of(const json &j, const char *field) {
-  std::map<std::string, json> out;
-  for (const auto &e : j["entries"])
-    if (e["field"] == field)
-      out[e["value"].get<std::string>()] = e;
-  return out;
 }
 
 TEST(AccessKey, IsSlotFieldAndTheWholeMask) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
+#include "canonical_entries.h"
 #include "compile_text.h"
 #include "image_decode.h"
 #include "lower.h"
@@ -24,6 +25,7 @@ namespace {
 
 using nlohmann::json;
 using test::compile_text;
+using test::entries_of;
 using test::connect_to;
 
 constexpr const char *kPolicy = R"(policy "p" mode enforce {
@@ -33,15 +35,6 @@ constexpr const char *kPolicy = R"(policy "p" mode enforce {
     deny connect when address in ["10.0.0.0/8"] and protocol == "tcp"
     kill connect when uid == 1000 and family == "ipv6"
   })";
-
-// The canonical JSON's entries of `field`, by value text.
-std::map<std::string, json> entries_of(const json &j, const char *field) {
-  std::map<std::string, json> out;
-  for (const auto &e : j["entries"])
-    if (e["field"] == field)
-      out[e["value"].get<std::string>()] = e;
-  return out;
-}
 
 pal_value_key value_key_at(const MapImage &image, size_t i) {
   pal_value_key k;
