@@ -156,9 +156,47 @@ inline size_t spaced_label(std::string_view text, size_t offset,
              : 0;
 }
 
+inline std::string keyword_label_hint(std::string_view word) {
+  return "a label is not a keyword: rename it, e.g. " + std::string(word) +
+         "-rule:";
+}
+
+// `when:` on the line after a rule: a label spelt as a keyword. The rule
+// before reads `when` (`and`, `or`) as its own clause and stops at
+// the ':'. True when the ':' at the error follows `word` with no space.
+inline bool keyword_glued_before(const ErrorSite &at, std::string_view word) {
+  return at.found.text == ":" && at.offset >= word.size() &&
+         at.state.text.substr(at.offset - word.size(), word.size()) == word;
+}
+
+// A clause keyword that was the first word of a label: the hint says so
+// instead of asking for a condition.
+inline void keyword_label_refine(SyntaxError &err, const ErrorSite &at,
+                                 std::string_view word) {
+  if (keyword_glued_before(at, word))
+    err.hints = {keyword_label_hint(word)};
+}
+
+template <>
+inline void refine<g::condition>(SyntaxError &err, const ErrorSite &at) {
+  keyword_label_refine(err, at, "when");
+}
+template <>
+inline void refine<g::and_rhs>(SyntaxError &err, const ErrorSite &at) {
+  keyword_label_refine(err, at, "and");
+}
+template <>
+inline void refine<g::or_rhs>(SyntaxError &err, const ErrorSite &at) {
+  keyword_label_refine(err, at, "or");
+}
+
 template <>
 inline void refine<g::rule_expected>(SyntaxError &err, const ErrorSite &at) {
-  if (const size_t n = spaced_label(at.state.text, at.offset, at.found))
+  const size_t after = at.offset + at.found.text.size();
+  if (at.found.kind == TokenKind::Word && after < at.state.text.size() &&
+      at.state.text[after] == ':') // `in: deny ...`: a keyword as a label
+    err.hints.push_back(keyword_label_hint(at.found.text));
+  else if (const size_t n = spaced_label(at.state.text, at.offset, at.found))
     err.hints.push_back("write a label with no space before its ':', e.g. " +
                         std::string(at.state.text.substr(at.offset, n)) +
                         ": deny exec ...");
@@ -190,8 +228,7 @@ inline void refine<g::event_name>(SyntaxError &err, const ErrorSite &at) {
   err.message = "expected an event name after '" + word + "', found " +
                 describe(at.found);
   if (at.found.text == ":") // `deny: deny exec`
-    err.hints.push_back("a label is not a keyword: rename it, e.g. " + word +
-                        "-rule:");
+    err.hints.push_back(keyword_label_hint(word));
   else
     err.hints.push_back("write, e.g.: " + word +
                         " exec when path == \"/usr/bin/nc\"");
@@ -333,7 +370,8 @@ inline void refine<g::pattern_value>(SyntaxError &err, const ErrorSite &at) {
   err.message =
       "expected a string after '" + op + "', found " + describe(at.found);
   if (at.found.text == "[")
-    err.hints.push_back("'" + op + "' takes one string; write one comparison "
+    err.hints.push_back("'" + op +
+                        "' takes one string; write one comparison "
                         "per value, joined by 'or'");
 }
 
@@ -363,27 +401,28 @@ inline void refine<g::number_end>(SyntaxError &err, const ErrorSite &at) {
     err.hints.push_back("put a space between " + digits + " and '" + tail +
                         "'");
   else
-    err.hints.push_back("to compare with text, quote it: \"" + digits +
-                        tail + "\"");
+    err.hints.push_back("to compare with text, quote it: \"" + digits + tail +
+                        "\"");
 }
 
 template <>
 inline void refine<g::number_dot>(SyntaxError &err, const ErrorSite &at) {
   // The run of digits, dots and slashes around the '.', e.g. 10.0.0.0/8.
   const std::string_view text = at.state.text;
-  const auto in_run = [](char c) { return is_digit(c) || c == '.' || c == '/'; };
+  const auto in_run = [](char c) {
+    return is_digit(c) || c == '.' || c == '/';
+  };
   size_t start = at.offset, end = at.offset;
   while (start > 0 && in_run(text[start - 1]))
     --start;
   while (end < text.size() && in_run(text[end]))
     ++end;
   const std::string_view run = text.substr(start, end - start);
-  const bool address = run.find("..") == run.npos &&
-                       (run.find('/') != run.npos ||
-                        run.find('.') != run.rfind('.'));
+  const bool address =
+      run.find("..") == run.npos &&
+      (run.find('/') != run.npos || run.find('.') != run.rfind('.'));
   if (address)
-    err.hints.push_back("an address is a string: \"" + std::string(run) +
-                        "\"");
+    err.hints.push_back("an address is a string: \"" + std::string(run) + "\"");
   else
     err.hints.push_back(
         "numbers are whole; a range is first..last, e.g. 6000..6063");
@@ -402,8 +441,8 @@ inline void refine<g::number_leading_zero>(SyntaxError &err,
       digits.size() <= 21) { // 8^21 = 2^63 fits
     const uint64_t octal = std::stoull(std::string(digits), nullptr, 8);
     if (std::to_string(octal) != plain)
-      hint += std::to_string(octal) + " for octal " + std::string(digits) +
-              ", or ";
+      hint +=
+          std::to_string(octal) + " for octal " + std::string(digits) + ", or ";
   }
   err.hints.push_back(hint + std::string(plain));
 }
@@ -435,9 +474,9 @@ inline void refine<g::range_empty>(SyntaxError &err, const ErrorSite &at) {
   err.length = range.size();
   err.message = "empty range " + std::string(range) + ": its first number " +
                 "is greater than its last";
-  err.hints.push_back("write the smaller number first: " +
-                      std::string(range.substr(dots + 2)) + ".." +
-                      std::string(range.substr(0, dots)));
+  err.hints.push_back(
+      "write the smaller number first: " + std::string(range.substr(dots + 2)) +
+      ".." + std::string(range.substr(0, dots)));
 }
 
 template <>
@@ -474,8 +513,8 @@ inline void refine<g::bound_range>(SyntaxError &err, const ErrorSite &at) {
   const std::string_view range = text.substr(start, size);
   const bool whole = range.size() > range.find("..") + 2;
   err.hints.push_back("to test a range, write: " + at.state.cmp.field +
-                      " in [" +
-                      (whole ? std::string(range) : "first..last") + "]");
+                      " in [" + (whole ? std::string(range) : "first..last") +
+                      "]");
 }
 
 template <>

@@ -57,6 +57,44 @@ hint: a label is not a keyword: rename it, e.g. deny-rule:
 )");
 }
 
+// A keyword label on the line after a rule: the rule before reads `when`
+// or `and` as its own clause; the hint names the label, not the clause.
+TEST(ParseReject, WhenAsLabelAfterRuleWithoutCondition) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  deny exec
+  when: deny exec when path == "/usr/bin/nc"
+})"),
+            R"(test.rules:3:7: error: expected a condition after 'when', found ':'
+  when: deny exec when path == "/usr/bin/nc"
+      ^
+hint: a label is not a keyword: rename it, e.g. when-rule:
+)");
+}
+
+TEST(ParseReject, AndAsLabelAfterCondition) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  deny exec when path == "/usr/bin/nc"
+  and: deny exec
+})"),
+            R"(test.rules:3:6: error: expected a condition after 'and', found ':'
+  and: deny exec
+     ^
+hint: a label is not a keyword: rename it, e.g. and-rule:
+)");
+}
+
+TEST(ParseReject, KeywordAsLabelAfterMessage) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforce {
+  deny exec "no exec"
+  in: deny exec
+})"),
+            R"(test.rules:3:3: error: expected a rule or '}', found 'in'
+  in: deny exec
+  ^~
+hint: a label is not a keyword: rename it, e.g. in-rule:
+)");
+}
+
 TEST(ParseReject, LabelledRuleOutsidePolicy) {
   EXPECT_EQ(parse_fail("no-nc: deny exec\n"),
             R"(test.rules:1:1: error: a rule must be inside a policy
