@@ -1,7 +1,8 @@
 // libFuzzer target for the .rules parser. Besides crashes, leaks and
 // sanitizer reports it checks the parser's contract:
 //   - parse_rules() never throws;
-//   - it fails exactly when it reports an error, and then with at least one;
+//   - it fails exactly when it reports an error, and then with at least one
+//     and at most kMaxSyntaxErrors (recovery after a syntax error ends);
 //   - every diagnostic points inside the input and renders.
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     violated("the result and the diagnostics disagree");
   if (!file && diags.error_count() == 0)
     violated("failed without an error");
+  if (diags.error_count() > palisade::dsl::kMaxSyntaxErrors)
+    violated("more syntax errors than the parser reports");
 
   size_t lines = 1;
   for (char c : text)

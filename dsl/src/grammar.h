@@ -252,6 +252,11 @@ struct top_item : sor<let_decl, policy_decl,
                       raise<top_item_expected>> {};
 struct file : seq<ws, until<eof, top_item, ws>> {};
 
+// Where parsing resumes after a syntax error (recovery.h): the rules of
+// the policy the error was in, up to its '}', then the rest of the file.
+struct policy_rest : seq<until<policy_close, policy_item, ws>, ws,
+                         until<eof, top_item, ws>> {};
+
 // clang-format on
 
 } // namespace palisade::dsl::grammar

@@ -350,6 +350,15 @@ template <Mode M> struct set_mode {
 template <> struct action<g::mode_enforce> : set_mode<Mode::Enforce> {};
 template <> struct action<g::mode_audit> : set_mode<Mode::Audit> {};
 
+template <> struct action<g::policy_open> {
+  static void apply0(ParseState &st) { st.in_policy = true; }
+};
+
+// Also the end of a policy_rest (recovery), which has no policy_decl.
+template <> struct action<g::policy_close> {
+  static void apply0(ParseState &st) { st.in_policy = false; }
+};
+
 template <> struct action<g::policy_decl> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {

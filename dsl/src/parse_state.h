@@ -44,6 +44,7 @@ struct ParseState {
   size_t number_start = 0;         // offset of the last number's first digit
   std::vector<size_t> open_parens; // offsets of the '(' being parsed
   size_t depth = 0;                // parentheses + `not`s open
+  bool in_policy = false; // between a policy's braces (for error recovery)
 
   // End offset of the last comment recorded. Rules that backtrack (`opt<ws,
   // when_clause>`, `star<ws, kw_and, ...>`) match the same blanks again, so

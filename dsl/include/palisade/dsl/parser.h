@@ -1,6 +1,7 @@
 // The .rules frontend: text in, AST and diagnostics out. Never throws.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -9,8 +10,12 @@
 
 namespace palisade::dsl {
 
+// Syntax errors reported per file at most: after the first, the parser
+// starts again at the next line that begins a rule, a `policy` or a `let`.
+inline constexpr size_t kMaxSyntaxErrors = 20;
+
 // Parses `text` (named `name` in diagnostics). On any syntax error returns
-// nullopt and at least one error in `diags`.
+// nullopt and between one and kMaxSyntaxErrors errors in `diags`.
 std::optional<PolicyFile> parse_rules(std::string name, std::string text,
                                       Diagnostics &diags);
 
