@@ -222,29 +222,18 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-// The entries of one map. Every key is written once by construction (array
-// indexes, distinct hashes, distinct (entry, atom) pairs), so appending and
-// sorting once gives what a std::map would, without a tree insert per
-// entry: this is most of a 10k-rule compile.
-class Entries {
-public:
-  Bytes &operator[](Bytes key) {
-    list_.push_back(MapEntry{std::move(key), {}});
-    return list_.back().value;
-  }
-  std::vector<MapEntry> sorted() && {
-    std::sort(list_.begin(), list_.end(),
-              [](const MapEntry &a, const MapEntry &b) { return a.key < b.key; });
-    assert(std::adjacent_find(list_.begin(), list_.end(),
-                              [](const MapEntry &a, const MapEntry &b) {
-                                return a.key == b.key;
-                              }) == list_.end());
-    return std::move(list_);
-  }
-
-private:
-  std::vector<MapEntry> list_;
-};
+// One map of the image, its keys in key-byte order. Every key is written
+// once by construction (array indexes, distinct hashes, distinct (entry,
+// atom) pairs), so appending and sorting once gives what a std::map
+// would, without a tree insert per entry.
+MapEntries sorted(MapEntries entries) {
+  entries.sort_by_key();
+  assert(std::adjacent_find(entries.begin(), entries.end(),
+                            [](const ConstMapEntry &a, const ConstMapEntry &b) {
+                              return std::ranges::equal(a.key, b.key);
+                            }) == entries.end());
+  return entries;
+}
 
 std::string field_text(uint8_t field) {
   const FieldSpec *f = find_field(field);
@@ -674,8 +663,29 @@ void Lowering::plan_hash_seed() {
 MapImage Lowering::emit() const {
   MapImage image;
   image.slot = slot;
-  Entries rules, term_map, lit_map, cands, atoms, exact, values, held,
+  MapEntries rules, term_map, lit_map, cands, atoms, exact, values, held,
       policies, slots, globs;
+  // Each map's entries are counted up front so its two buffers are
+  // allocated once, at their final size.
+  size_t n_lits = 0, n_cands = always.size() + closed.size(), n_exact = 0,
+         n_values = 0, n_held = 0;
+  for (const TermPlan &t : terms)
+    n_lits += t.must.size() + t.must_not.size();
+  for (const EntryPlan &e : entries) {
+    n_cands += e.cands.size();
+    n_held += e.closure.size();
+    n_exact += e.exact();
+    n_values += !e.exact() && is_whole_value(e.key);
+  }
+  lit_map.reserve(n_lits, sizeof(uint32_t), sizeof(pal_lit));
+  term_map.reserve(terms.size(), sizeof(uint32_t), sizeof(pal_term));
+  rules.reserve(order.size(), sizeof(uint32_t), sizeof(pal_rule));
+  cands.reserve(n_cands, sizeof(uint32_t), sizeof(pal_cand));
+  exact.reserve(n_exact, sizeof(pal_exact_key), sizeof(pal_exact));
+  values.reserve(n_values, sizeof(pal_value_key), sizeof(pal_entry));
+  atoms.reserve(entries.size() - n_exact - n_values, sizeof(pal_lpm_key),
+                sizeof(pal_entry));
+  held.reserve(n_held, sizeof(pal_held_key), sizeof(uint32_t));
 
   uint32_t lit_count = 0;
   for (uint32_t ti = 0; ti < terms.size(); ++ti) {
@@ -688,12 +698,11 @@ MapImage Lowering::emit() const {
     v.anchor_field = t.anchor_field;
     for (const auto *list : {&t.must, &t.must_not})
       for (const pal_lit &l : *list) {
-        lit_map[bytes_of(uint32_t{slot * PAL_SLOT_LITS + lit_count++})] =
-            bytes_of(l);
+        lit_map.add(uint32_t{slot * PAL_SLOT_LITS + lit_count++}, l);
         if (l.field != t.anchor_field)
           v.n_checks++;
       }
-    term_map[bytes_of(uint32_t{slot * PAL_SLOT_TERMS + ti})] = bytes_of(v);
+    term_map.add(uint32_t{slot * PAL_SLOT_TERMS + ti}, v);
   }
 
   uint32_t term_first = 0;
@@ -708,7 +717,7 @@ MapImage Lowering::emit() const {
     v.n_terms = static_cast<uint32_t>(r.terms.size());
     v.term_first = term_first;
     term_first += v.n_terms;
-    rules[bytes_of(uint32_t{slot * PAL_MAX_RULES + i})] = bytes_of(v);
+    rules.add(uint32_t{slot * PAL_MAX_RULES + i}, v);
   }
 
   // "cands": the always list, the fail-closed list, then each entry's.
@@ -716,7 +725,7 @@ MapImage Lowering::emit() const {
   auto put = [&](const std::vector<pal_cand> &list) {
     uint32_t first = next;
     for (const pal_cand &c : list)
-      cands[bytes_of(uint32_t{slot * PAL_SLOT_CANDS + next++})] = bytes_of(c);
+      cands.add(uint32_t{slot * PAL_SLOT_CANDS + next++}, c);
     return first;
   };
   pal_slot hdr;
@@ -753,16 +762,16 @@ MapImage Lowering::emit() const {
       x.entry = v;
       x.len = static_cast<uint32_t>(path.size());
       std::memcpy(x.path, path.data(), path.size());
-      exact[bytes_of(k)] = bytes_of(x);
+      exact.add(k, x);
       hdr.exact_lens[entry.field() - 1][path.size() / 64] |=
           uint64_t{1} << (path.size() % 64);
     } else if (is_whole_value(entry.key)) {
       // One value: a hash lookup of its bytes, flat in the number of
       // values (the trie's lookup deepens with every key it holds).
-      values[bytes_of(whole_value_key(entry.key))] = bytes_of(v);
+      values.add(whole_value_key(entry.key), v);
       hdr.value_fields |= 1u << entry.field();
     } else {
-      atoms[bytes_of(entry.key)] = bytes_of(v);
+      atoms.add(entry.key, v);
       if (value_width(entry.field()) != 0)
         hdr.prefix_fields |= 1u << entry.field(); // a range, a CIDR
     }
@@ -772,11 +781,11 @@ MapImage Lowering::emit() const {
       k.slot = slot;
       k.entry = v.id;
       k.atom = a;
-      held[bytes_of(k)] = bytes_of(uint32_t{1});
+      held.add(k, uint32_t{1});
     }
   }
 
-  slots[bytes_of(uint32_t{slot})] = bytes_of(hdr);
+  slots.add(uint32_t{slot}, hdr);
 
   for (AtomId id = 0; id < p.atoms.size(); ++id) {
     const Atom &a = p.atoms[id];
@@ -795,30 +804,29 @@ MapImage Lowering::emit() const {
     std::memset(&k, 0, sizeof k);
     k.slot = slot;
     k.atom = id;
-    globs[bytes_of(k)] = bytes_of(g);
+    globs.add(k, g);
   }
 
   for (const auto &pol : p.policies) {
     pal_policy v;
     std::memset(&v, 0, sizeof v);
     v.mode = abi_mode(pol.info.mode);
-    policies[bytes_of(uint32_t{slot * PAL_MAX_POLICIES + pol.info.index})] =
-        bytes_of(v);
+    policies.add(uint32_t{slot * PAL_MAX_POLICIES + pol.info.index}, v);
   }
 
-  image.maps["slots"] = std::move(slots).sorted();
-  image.maps["atoms"] = std::move(atoms).sorted();
-  image.maps["exact"] = std::move(exact).sorted();
-  image.maps["values"] = std::move(values).sorted();
-  image.maps["held"] = std::move(held).sorted();
-  image.maps["cands"] = std::move(cands).sorted();
-  image.maps["rules"] = std::move(rules).sorted();
-  image.maps["terms"] = std::move(term_map).sorted();
-  image.maps["lits"] = std::move(lit_map).sorted();
-  image.maps["policies"] = std::move(policies).sorted();
+  image.maps["slots"] = sorted(std::move(slots));
+  image.maps["atoms"] = sorted(std::move(atoms));
+  image.maps["exact"] = sorted(std::move(exact));
+  image.maps["values"] = sorted(std::move(values));
+  image.maps["held"] = sorted(std::move(held));
+  image.maps["cands"] = sorted(std::move(cands));
+  image.maps["rules"] = sorted(std::move(rules));
+  image.maps["terms"] = sorted(std::move(term_map));
+  image.maps["lits"] = sorted(std::move(lit_map));
+  image.maps["policies"] = sorted(std::move(policies));
   if (std::any_of(p.atoms.begin(), p.atoms.end(),
                   [](const Atom &a) { return is_residual(a.kind); }))
-    image.maps["globs"] = std::move(globs).sorted();
+    image.maps["globs"] = sorted(std::move(globs));
   return image;
 }
 
