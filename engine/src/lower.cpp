@@ -22,22 +22,49 @@
 
 namespace palisade::engine {
 
-pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
-                    const std::string &value) {
+pal_lpm_key KeyView::lpm() const {
   pal_lpm_key key;
   std::memset(&key, 0, sizeof key);
-  std::string bytes = value;
+  key.prefixlen = prefixlen;
+  std::memcpy(key.data, data.data(), data.size());
+  return key;
+}
+
+KeyView key_view(const pal_lpm_key &key) {
+  const uint32_t width = value_width(key.data[1]); // 0 for a path field
+  return {key.prefixlen,
+          {reinterpret_cast<const char *>(key.data),
+           width ? PAL_LPM_HDR + width : key.prefixlen / 8}};
+}
+
+std::string_view KeyStore::keep(std::string_view bytes) {
+  if (kBlock - used_ < bytes.size()) {
+    blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, bytes.size())));
+    used_ = 0;
+  }
+  char *at = blocks_.back().get() + used_;
+  std::memcpy(at, bytes.data(), bytes.size());
+  used_ += bytes.size();
+  return {at, bytes.size()};
+}
+
+void lpm_key_data(std::string &out, uint32_t slot, uint8_t field,
+                  MatchKind kind, const std::string &value) {
+  out.assign({static_cast<char>(slot), static_cast<char>(field)});
+  out += value;
   if (kind == MatchKind::Exact)
-    bytes.push_back('\0'); // the lookup key ends in NUL: only this path
+    out.push_back('\0'); // the lookup key ends in NUL: only this path
   else if (kind == MatchKind::Prefix)
     ; // a byte prefix: the key is the bytes themselves
-  else if (bytes != "/")
-    bytes.push_back('/'); // strictly below the directory
-  key.data[0] = static_cast<uint8_t>(slot);
-  key.data[1] = field;
-  std::memcpy(key.data + PAL_LPM_HDR, bytes.data(), bytes.size());
-  key.prefixlen = static_cast<uint32_t>(8 * (PAL_LPM_HDR + bytes.size()));
-  return key;
+  else if (value != "/")
+    out.push_back('/'); // strictly below the directory
+}
+
+pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
+                    const std::string &value) {
+  std::string data;
+  lpm_key_data(data, slot, field, kind, value);
+  return KeyView{static_cast<uint32_t>(8 * data.size()), data}.lpm();
 }
 
 pal_lpm_key access_key(uint32_t slot, uint32_t mask) {
@@ -127,27 +154,26 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
 }
 
 std::vector<std::vector<size_t>>
-prefix_parents(const std::vector<pal_lpm_key> &keys) {
+prefix_parents(const std::vector<KeyView> &keys) {
   // Only a key ending in '/' (a directory) or a `startswith` key can be a
   // proper prefix of another (an exact key ends in its NUL), so only the
   // prefixes that end at a '/' or have the length of a startswith key
   // need a look-up.
   std::unordered_map<std::string_view, size_t> by_bytes;
-  std::set<size_t> prefix_lens;
+  std::vector<bool> prefix_len(PAL_LPM_DATA + 1); // of a startswith key
+  by_bytes.reserve(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view data(reinterpret_cast<const char *>(keys[i].data),
-                          keys[i].prefixlen / 8);
+    std::string_view data = keys[i].data;
     by_bytes.emplace(data, i);
     if (data.back() != '/' && data.back() != '\0')
-      prefix_lens.insert(data.size());
+      prefix_len[data.size()] = true;
   }
   std::vector<std::vector<size_t>> out(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view data(reinterpret_cast<const char *>(keys[i].data),
-                          keys[i].prefixlen / 8);
+    std::string_view data = keys[i].data;
     // Shortest meaningful prefix: slot, field and one path byte.
     for (size_t len = PAL_LPM_HDR + 1; len < data.size(); ++len) {
-      if (data[len - 1] != '/' && !prefix_lens.count(len))
+      if (data[len - 1] != '/' && !prefix_len[len])
         continue;
       auto it = by_bytes.find(data.substr(0, len));
       if (it != by_bytes.end())
@@ -157,8 +183,27 @@ prefix_parents(const std::vector<pal_lpm_key> &keys) {
   return out;
 }
 
+static std::vector<KeyView> key_views(const std::vector<pal_lpm_key> &keys) {
+  std::vector<KeyView> out;
+  out.reserve(keys.size());
+  for (const pal_lpm_key &k : keys)
+    out.push_back(key_view(k));
+  return out;
+}
+
+std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<pal_lpm_key> &keys) {
+  return prefix_parents(key_views(keys));
+}
+
 std::vector<std::vector<AtomId>>
 close_over_prefixes(const std::vector<pal_lpm_key> &keys,
+                    const std::vector<std::vector<AtomId>> &own) {
+  return close_over_prefixes(key_views(keys), own);
+}
+
+std::vector<std::vector<AtomId>>
+close_over_prefixes(const std::vector<KeyView> &keys,
                     const std::vector<std::vector<AtomId>> &own) {
   auto parents = prefix_parents(keys);
   std::vector<std::vector<AtomId>> closed(keys.size());
@@ -255,22 +300,22 @@ struct TermPlan {
 // key is the LPM key it would have in the trie, whichever map holds it:
 // entry ids and prefix closures are computed over those keys.
 struct EntryPlan {
-  pal_lpm_key key;
+  KeyView key;
   std::vector<AtomId> own, closure; // sorted
   std::vector<pal_cand> cands;
 
-  uint8_t field() const { return key.data[1]; }
+  uint8_t field() const { return key.field(); }
   bool access() const { return field() == PAL_FIELD_ACCESS; }
   bool value_field() const { return is_value_field(field()); }
   // lpm_key() ends an exact path's key in NUL; an access key is a mask, a
   // value key a bit prefix.
   bool exact() const {
-    return !access() && !value_field() &&
-           key.data[key.prefixlen / 8 - 1] == '\0';
+    return !access() && !value_field() && key.data.back() == '\0';
   }
   ValueKey value_key() const {
     ValueKey k;
-    std::memcpy(k.bytes.data(), key.data + PAL_LPM_HDR, value_width(field()));
+    std::memcpy(k.bytes.data(), key.data.data() + PAL_LPM_HDR,
+                value_width(field()));
     k.bits = key.prefixlen - 8 * PAL_LPM_HDR;
     return k;
   }
@@ -278,14 +323,15 @@ struct EntryPlan {
   // key ("/tmp/"), except "/". The mask's intents for access: "read|write".
   std::string value() const {
     if (access())
-      return access_mask_text(key.data[PAL_LPM_HDR]);
+      return access_mask_text(static_cast<uint8_t>(key.data[PAL_LPM_HDR]));
     if (value_field())
       return value_key_text(field(), value_key());
-    std::string v(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
-                  key.prefixlen / 8 - PAL_LPM_HDR);
-    if (exact())
-      v.pop_back();
-    return v;
+    return std::string(path());
+  }
+  // A path entry's path, as value() says it.
+  std::string_view path() const {
+    return key.data.substr(PAL_LPM_HDR,
+                           key.data.size() - PAL_LPM_HDR - exact());
   }
   // Description for diagnostics: `path == "/x"`, `path under "/d"`,
   // `access mask read|write`.
@@ -311,6 +357,7 @@ struct Lowering {
 
   std::vector<const IrRule *> order;
   std::vector<TermPlan> terms;
+  KeyStore key_bytes; // what the entries' keys view
   std::vector<EntryPlan> entries; // id = index + 1
   std::vector<pal_cand> always, closed;
   uint64_t hash_seed = 0;
@@ -318,6 +365,8 @@ struct Lowering {
   bool order_rules();
   bool plan_terms();
   bool plan_entries();
+  bool plan_path_keys(std::vector<KeyView> &keys,
+                      std::vector<std::vector<AtomId>> &owns);
   bool plan_candidates();
   void plan_fail_closed();
   void plan_hash_seed();
@@ -405,6 +454,18 @@ bool Lowering::plan_terms() {
   return true;
 }
 
+// memcmp of two keys' data as pal_lpm_key holds it: zero past the bytes
+// a KeyView keeps.
+int compare_data(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  if (int c = std::memcmp(a.data(), b.data(), n))
+    return c;
+  auto nonzero_past_n = [n](std::string_view d) {
+    return d.find_first_not_of('\0', n) != std::string_view::npos;
+  };
+  return nonzero_past_n(a) ? 1 : nonzero_past_n(b) ? -1 : 0;
+}
+
 // Key bytes -> own atoms, as the keys (in key order) and their atoms.
 std::pair<std::vector<pal_lpm_key>, std::vector<std::vector<AtomId>>>
 split_keys(std::map<Bytes, std::vector<AtomId>> own) {
@@ -416,6 +477,83 @@ split_keys(std::map<Bytes, std::vector<AtomId>> own) {
     out.second.push_back(std::move(atoms));
   }
   return out;
+}
+
+// The order of pal_lpm_key bytes: prefixlen (as the host stores it), then
+// the data, zero past what is kept.
+bool lpm_bytes_less(const KeyView &a, const KeyView &b) {
+  if (int c = std::memcmp(&a.prefixlen, &b.prefixlen, sizeof a.prefixlen))
+    return c < 0;
+  return compare_data(a.data, b.data) < 0;
+}
+
+bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
+                              std::vector<std::vector<AtomId>> &owns) {
+  // Every (key, atom) a path value names, in the order of the key bytes,
+  // then of atom ids: equal keys are one entry owning those atoms.
+  struct Named {
+    KeyView key;
+    AtomId atom;
+  };
+  auto path_keyed = [](const Atom &atom) {
+    return atom.field != PAL_FIELD_ACCESS && // entries per mask, below
+           !is_value_field(atom.field) &&    // bit prefixes, below
+           !is_residual(atom.kind); // never looked up: "globs", below
+  };
+  size_t n_named = 0;
+  for (const Atom &atom : p.atoms)
+    n_named += path_keyed(atom) ? atom.values.size() : 0;
+  std::vector<Named> named;
+  named.reserve(n_named);
+  std::string data;
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &atom = p.atoms[id];
+    if (!path_keyed(atom))
+      continue;
+    for (const auto &value : atom.values) {
+      lpm_key_data(data, slot, atom.field, atom.kind, value);
+      named.push_back({{static_cast<uint32_t>(8 * data.size()),
+                        key_bytes.keep(data)},
+                       id});
+    }
+  }
+  std::sort(named.begin(), named.end(), [](const Named &a, const Named &b) {
+    if (lpm_bytes_less(a.key, b.key))
+      return true;
+    return !lpm_bytes_less(b.key, a.key) && a.atom < b.atom;
+  });
+  for (size_t i = 0; i < named.size(); ++i) {
+    if (i == 0 || named[i].key.data != named[i - 1].key.data) {
+      keys.push_back(named[i].key);
+      owns.emplace_back();
+    }
+    if (owns.back().empty() || owns.back().back() != named[i].atom)
+      owns.back().push_back(named[i].atom);
+  }
+  if (keys.size() <= kMaxAtomEntriesPerSlot)
+    return true;
+  // Too many: blame the atom whose value was the first key past the limit.
+  std::set<std::string> seen;
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &atom = p.atoms[id];
+    if (!path_keyed(atom))
+      continue;
+    for (const auto &value : atom.values) {
+      lpm_key_data(data, slot, atom.field, atom.kind, value);
+      if (seen.insert(data).second && seen.size() > kMaxAtomEntriesPerSlot) {
+        diags
+            .error(atom.loc, "the policies need more than " +
+                                 std::to_string(kMaxAtomEntriesPerSlot) +
+                                 " path entries")
+            .hints.push_back("the kernel's map holds " +
+                             std::to_string(PAL_LPM_MAX_ENTRIES) +
+                             " entries, shared by the live slot and the "
+                             "one being written");
+        return false;
+      }
+    }
+  }
+  return false; // not reached: the keys came from these values
 }
 
 bool Lowering::plan_entries() {
@@ -431,36 +569,15 @@ bool Lowering::plan_entries() {
                            "they say the same");
       return false;
     }
-  // Key bytes -> own atoms; std::map sorts by key bytes, which is the
-  // order entry ids are given in.
-  std::map<Bytes, std::vector<AtomId>> own;
-  for (AtomId id = 0; id < p.atoms.size(); ++id) {
-    const Atom &atom = p.atoms[id];
-    if (atom.field == PAL_FIELD_ACCESS)
-      continue; // entries per mask, below
-    if (is_value_field(atom.field))
-      continue; // bit prefixes, below
-    if (is_residual(atom.kind))
-      continue; // never looked up: "globs", below
-    for (const auto &value : atom.values) {
-      auto [it, fresh] = own.try_emplace(
-          bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
-      if (fresh && own.size() > kMaxAtomEntriesPerSlot) {
-        diags
-            .error(atom.loc, "the policies need more than " +
-                                 std::to_string(kMaxAtomEntriesPerSlot) +
-                                 " path entries")
-            .hints.push_back("the kernel's map holds " +
-                             std::to_string(PAL_LPM_MAX_ENTRIES) +
-                             " entries, shared by the live slot and the "
-                             "one being written");
-        return false;
-      }
-      if (it->second.empty() || it->second.back() != id)
-        it->second.push_back(id); // ids ascend: the vector stays sorted
-    }
-  }
-  auto [keys, owns] = split_keys(std::move(own));
+  std::vector<KeyView> keys;
+  std::vector<std::vector<AtomId>> owns;
+  if (!plan_path_keys(keys, owns))
+    return false;
+  auto kept = [&](const pal_lpm_key &key) {
+    KeyView v = key_view(key);
+    v.data = key_bytes.keep(v.data);
+    return v;
+  };
   auto closed = close_over_prefixes(keys, owns);
   // Value fields: each key of each value is an entry; its closure adds the
   // atoms of every shorter key of the field that covers it.
@@ -481,7 +598,7 @@ bool Lowering::plan_entries() {
     auto [vkeys, vowns] = split_keys(std::move(value_own));
     auto vclosed = close_over_value_prefixes(vkeys, vowns);
     for (size_t i = 0; i < vkeys.size(); ++i) {
-      keys.push_back(vkeys[i]);
+      keys.push_back(kept(vkeys[i]));
       owns.push_back(std::move(vowns[i]));
       closed.push_back(std::move(vclosed[i]));
     }
@@ -490,7 +607,7 @@ bool Lowering::plan_entries() {
   // atom meets is an entry holding exactly the atoms that hold for it; no
   // prefix closure (a mask is not a prefix of another).
   for (const auto &[key, atoms] : access_entries(p.atoms, slot)) {
-    keys.push_back(key);
+    keys.push_back(kept(key));
     owns.push_back(atoms);
     closed.push_back(atoms);
   }
@@ -502,6 +619,7 @@ bool Lowering::plan_entries() {
     return false;
   }
   size_t held = 0;
+  entries.reserve(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     held += closed[i].size();
     if (held > PAL_SLOT_HELD) {
@@ -523,7 +641,7 @@ bool Lowering::plan_entries() {
   // of the canonical JSON sees the entries in.
   std::sort(entries.begin(), entries.end(),
             [](const EntryPlan &a, const EntryPlan &b) {
-              int c = std::memcmp(a.key.data, b.key.data, PAL_LPM_DATA);
+              int c = compare_data(a.key.data, b.key.data);
               return c != 0 ? c < 0 : a.key.prefixlen < b.key.prefixlen;
             });
   return true;
@@ -648,14 +766,14 @@ void Lowering::plan_hash_seed() {
   // The first seed under which no two exact paths of one field share a
   // key; a collision with an event's path is harmless (the kernel compares
   // the path), one between two entries would hide one of them.
+  std::vector<std::pair<uint8_t, uint64_t>> keys;
   for (;; ++hash_seed) {
-    std::set<std::pair<uint8_t, uint64_t>> keys;
-    bool clash = false;
+    keys.clear();
     for (const EntryPlan &e : entries)
-      if (e.exact() &&
-          !keys.emplace(e.field(), path_hash(hash_seed, e.value())).second)
-        clash = true;
-    if (!clash)
+      if (e.exact())
+        keys.emplace_back(e.field(), path_hash(hash_seed, e.path()));
+    std::sort(keys.begin(), keys.end());
+    if (std::adjacent_find(keys.begin(), keys.end()) == keys.end())
       return;
   }
 }
@@ -675,7 +793,7 @@ MapImage Lowering::emit() const {
     n_cands += e.cands.size();
     n_held += e.closure.size();
     n_exact += e.exact();
-    n_values += !e.exact() && is_whole_value(e.key);
+    n_values += !e.exact() && is_whole_value(e.key.lpm());
   }
   lit_map.reserve(n_lits, sizeof(uint32_t), sizeof(pal_lit));
   term_map.reserve(terms.size(), sizeof(uint32_t), sizeof(pal_term));
@@ -751,7 +869,7 @@ MapImage Lowering::emit() const {
     v.cand_first = put(entry.cands);
     if (entry.exact()) {
       // An exact path: a hash lookup, and a bit for its length.
-      const std::string path = entry.value();
+      const std::string_view path = entry.path();
       pal_exact_key k;
       std::memset(&k, 0, sizeof k);
       k.slot = slot;
@@ -765,13 +883,14 @@ MapImage Lowering::emit() const {
       exact.add(k, x);
       hdr.exact_lens[entry.field() - 1][path.size() / 64] |=
           uint64_t{1} << (path.size() % 64);
-    } else if (is_whole_value(entry.key)) {
+    } else if (const pal_lpm_key key = entry.key.lpm();
+               is_whole_value(key)) {
       // One value: a hash lookup of its bytes, flat in the number of
       // values (the trie's lookup deepens with every key it holds).
-      values.add(whole_value_key(entry.key), v);
+      values.add(whole_value_key(key), v);
       hdr.value_fields |= 1u << entry.field();
     } else {
-      atoms.add(entry.key, v);
+      atoms.add(key, v);
       if (value_width(entry.field()) != 0)
         hdr.prefix_fields |= 1u << entry.field(); // a range, a CIDR
     }
@@ -848,7 +967,7 @@ std::optional<MapImage> lower(const Program &p, uint32_t slot,
   if (diags.error_count() != errors_before)
     return std::nullopt;
 
-  Lowering l{p, slot, diags, {}, {}, {}, {}, {}};
+  Lowering l{p, slot, diags, {}, {}, {}, {}, {}, {}, {}};
   if (!l.order_rules() || !l.plan_terms() || !l.plan_entries())
     return std::nullopt;
   l.plan_fail_closed();

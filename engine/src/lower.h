@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <palisade/abi.h>
@@ -22,6 +25,38 @@ template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
   std::memcpy(out.data(), &v, sizeof(T));
   return out;
 }
+
+// An LPM key as its prefixlen and the bytes of its data the key functions
+// below can set (pal_lpm_key holds zeros past them): a path's bytes up to
+// prefixlen, a value field's whole width. A path key is a few dozen bytes
+// this way rather than 260; the bytes live elsewhere (KeyStore).
+struct KeyView {
+  uint32_t prefixlen = 0;
+  std::string_view data; // slot, field, then path or value bytes
+
+  uint8_t field() const { return static_cast<uint8_t>(data[1]); }
+  pal_lpm_key lpm() const; // the whole key, zero past `data`
+};
+
+// The KeyView of `key`, viewing key.data.
+KeyView key_view(const pal_lpm_key &key);
+
+// Storage for key bytes that never moves what it keeps, so the views into
+// it stay valid while it grows.
+class KeyStore {
+public:
+  std::string_view keep(std::string_view bytes);
+
+private:
+  static constexpr size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = kBlock; // of the last block
+};
+
+// The bytes of lpm_key()'s data up to its prefixlen, into `out`: slot,
+// field, the value and its NUL or '/'.
+void lpm_key_data(std::string &out, uint32_t slot, uint8_t field,
+                  MatchKind kind, const std::string &value);
 
 // The LPM key of one value of an atom (see docs/abi.md "Keys"):
 // exact "/a/b" -> [slot, field, "/a/b", 0]; under "/a" -> [slot, field,
@@ -66,11 +101,16 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
 // it (same slot and field: both are in the prefix), shortest first. Keys
 // must cover whole bytes, as lpm_key() makes them.
 std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<KeyView> &keys);
+std::vector<std::vector<size_t>>
 prefix_parents(const std::vector<pal_lpm_key> &keys);
 
 // The prefix closure: each key's own atoms with those of every key that is
 // its proper prefix, sorted and unique. One longest-prefix lookup then
 // tells every atom that holds for a value.
+std::vector<std::vector<AtomId>>
+close_over_prefixes(const std::vector<KeyView> &keys,
+                    const std::vector<std::vector<AtomId>> &own);
 std::vector<std::vector<AtomId>>
 close_over_prefixes(const std::vector<pal_lpm_key> &keys,
                     const std::vector<std::vector<AtomId>> &own);
