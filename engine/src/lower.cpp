@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -288,8 +289,10 @@ std::string field_text(uint8_t field) {
 // One term as the kernel will see it.
 struct TermPlan {
   const IrRule *rule = nullptr;
-  uint32_t rule_index = 0;             // in slot order
-  std::vector<pal_lit> must, must_not; // each sorted by (field, atom)
+  uint32_t rule_index = 0; // in slot order
+  // Views into Lowering::lits (one buffer for every term's literals, not
+  // two vectors per term), each sorted by (field, atom).
+  std::span<const pal_lit> must, must_not;
   bool anchored = false;
   AtomId anchor = 0;
   uint8_t anchor_field = 0;
@@ -301,7 +304,7 @@ struct TermPlan {
 // entry ids and prefix closures are computed over those keys.
 struct EntryPlan {
   KeyView key;
-  std::vector<AtomId> own, closure; // sorted
+  std::vector<AtomId> closure; // sorted: its own atoms and its prefixes'
   std::vector<pal_cand> cands;
 
   uint8_t field() const { return key.field(); }
@@ -357,6 +360,7 @@ struct Lowering {
 
   std::vector<const IrRule *> order;
   std::vector<TermPlan> terms;
+  std::vector<pal_lit> lits; // what the terms' must and must_not view
   KeyStore key_bytes; // what the entries' keys view
   std::vector<EntryPlan> entries; // id = index + 1
   std::vector<pal_cand> always, closed;
@@ -388,12 +392,19 @@ bool Lowering::order_rules() {
 
 bool Lowering::plan_terms() {
   size_t n_lits = 0;
+  std::vector<pal_lit> must, must_not; // of one term
+  struct Span {
+    size_t first, n_must, n_must_not; // in lits
+  };
+  std::vector<Span> spans; // of each term, set as views once lits is whole
   for (uint32_t i = 0; i < order.size(); ++i) {
     const IrRule &r = *order[i];
     for (const Term &t : r.terms) {
       TermPlan plan;
       plan.rule = &r;
       plan.rule_index = i;
+      must.clear();
+      must_not.clear();
       for (const Literal &lit : t) {
         const Atom &atom = p.atoms.at(lit.atom);
         pal_lit l{};
@@ -407,23 +418,22 @@ bool Lowering::plan_terms() {
           if (!lit.negated && atom.anchor &&
               std::find(t.begin(), t.end(), Literal{*atom.anchor, false}) ==
                   t.end())
-            plan.must.push_back(pal_lit{atom.field, *atom.anchor});
+            must.push_back(pal_lit{atom.field, *atom.anchor});
         }
-        (lit.negated ? plan.must_not : plan.must).push_back(l);
+        (lit.negated ? must_not : must).push_back(l);
       }
       auto by_field = [](const pal_lit &a, const pal_lit &b) {
         return std::tie(a.field, a.atom) < std::tie(b.field, b.atom);
       };
-      std::sort(plan.must.begin(), plan.must.end(), by_field);
-      plan.must.erase(std::unique(plan.must.begin(), plan.must.end(),
-                                  [](const pal_lit &a, const pal_lit &b) {
-                                    return a.field == b.field &&
-                                           a.atom == b.atom;
-                                  }),
-                      plan.must.end());
-      std::sort(plan.must_not.begin(), plan.must_not.end(), by_field);
-      if (plan.must.size() > PAL_MAX_TERM_LITS ||
-          plan.must_not.size() > PAL_MAX_TERM_LITS) {
+      std::sort(must.begin(), must.end(), by_field);
+      must.erase(std::unique(must.begin(), must.end(),
+                             [](const pal_lit &a, const pal_lit &b) {
+                               return a.field == b.field && a.atom == b.atom;
+                             }),
+                 must.end());
+      std::sort(must_not.begin(), must_not.end(), by_field);
+      if (must.size() > PAL_MAX_TERM_LITS ||
+          must_not.size() > PAL_MAX_TERM_LITS) {
         // normalize() reports this at the condition; a hand-built
         // program can still get here.
         diags.error(r.loc, "an alternative of this condition has more than " +
@@ -431,8 +441,11 @@ bool Lowering::plan_terms() {
                                " comparisons of one polarity");
         return false;
       }
-      n_lits += plan.must.size() + plan.must_not.size();
-      terms.push_back(std::move(plan));
+      n_lits += must.size() + must_not.size();
+      spans.push_back({lits.size(), must.size(), must_not.size()});
+      lits.insert(lits.end(), must.begin(), must.end());
+      lits.insert(lits.end(), must_not.begin(), must_not.end());
+      terms.push_back(plan);
       if (terms.size() > PAL_SLOT_TERMS) {
         diags
             .error(r.loc, "the conditions expand to more than " +
@@ -450,6 +463,11 @@ bool Lowering::plan_terms() {
         return false;
       }
     }
+  }
+  for (size_t ti = 0; ti < terms.size(); ++ti) {
+    const pal_lit *first = lits.data() + spans[ti].first;
+    terms[ti].must = {first, spans[ti].n_must};
+    terms[ti].must_not = {first + spans[ti].n_must, spans[ti].n_must_not};
   }
   return true;
 }
@@ -634,8 +652,7 @@ bool Lowering::plan_entries() {
                            "it");
       return false;
     }
-    entries.push_back(EntryPlan{keys[i], std::move(owns[i]),
-                                std::move(closed[i]), {}});
+    entries.push_back(EntryPlan{keys[i], std::move(closed[i]), {}});
   }
   // Ids follow the key data (slot, field, path bytes): the order a reader
   // of the canonical JSON sees the entries in.
@@ -675,6 +692,7 @@ bool Lowering::plan_candidates() {
                          "directory counts for every path named below it");
     return false;
   };
+  std::vector<AtomId> must; // of one term, found by a lookup
   for (uint32_t ti = 0; ti < terms.size(); ++ti) {
     TermPlan &t = terms[ti];
     const pal_cand cand{t.rule_index, ti};
@@ -698,7 +716,7 @@ bool Lowering::plan_candidates() {
         return too_many(t);
       continue;
     }
-    std::vector<AtomId> must;
+    must.clear();
     for (const pal_lit &l : t.must)
       if (!(l.field & PAL_LIT_GLOB)) // never found by a lookup
         must.push_back(l.atom);
@@ -814,8 +832,8 @@ MapImage Lowering::emit() const {
     v.n_must = static_cast<__u8>(t.must.size());
     v.n_must_not = static_cast<__u8>(t.must_not.size());
     v.anchor_field = t.anchor_field;
-    for (const auto *list : {&t.must, &t.must_not})
-      for (const pal_lit &l : *list) {
+    for (const auto list : {t.must, t.must_not})
+      for (const pal_lit &l : list) {
         lit_map.add(uint32_t{slot * PAL_SLOT_LITS + lit_count++}, l);
         if (l.field != t.anchor_field)
           v.n_checks++;

@@ -54,27 +54,27 @@ void MapEntries::sort_by_key() {
     sorted = std::memcmp(key(i - 1), key(i), ks) <= 0;
   if (sorted)
     return;
-  // Sorted as (first 8 key bytes read big-endian, index): integer compares
-  // order the 4- to 16-byte keys that are most of an image; only keys
-  // that share those bytes compare the rest.
-  struct Item {
-    uint64_t head;
-    uint32_t index;
-  };
-  std::vector<Item> items(n);
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t head = 0;
-    for (size_t b = 0; b < 8; ++b)
-      head = head << 8 | (b < ks ? key(i)[b] : 0);
-    items[i] = {head, static_cast<uint32_t>(i)};
+  // A radix sort of entry indexes, least significant key byte first (so
+  // the result is memcmp order): a few passes over small arrays, where a
+  // comparison sort calls memcmp n log n times. A byte every key shares
+  // (a slot's high index bytes, padding) needs no pass.
+  std::vector<uint32_t> order(n), next(n);
+  for (size_t i = 0; i < n; ++i)
+    order[i] = static_cast<uint32_t>(i);
+  for (size_t b = ks; b-- > 0;) {
+    size_t first[257] = {}; // of each byte value in `next`, from counts
+    for (size_t i = 0; i < n; ++i)
+      first[key(i)[b] + 1]++;
+    if (first[key(0)[b] + 1] == n)
+      continue;
+    for (size_t v = 1; v < 257; ++v)
+      first[v] += first[v - 1];
+    for (uint32_t i : order)
+      next[first[key(i)[b]]++] = i;
+    order.swap(next);
   }
-  std::sort(items.begin(), items.end(), [&](const Item &a, const Item &b) {
-    if (a.head != b.head)
-      return a.head < b.head;
-    return ks > 8 && std::memcmp(key(a.index) + 8, key(b.index) + 8, ks - 8) < 0;
-  });
-  // Entry items[i].index belongs at i. Moved cycle by cycle through one
-  // spare entry, so sorting never holds a second copy of the map.
+  // Entry order[i] belongs at i. Moved cycle by cycle through one spare
+  // entry, so sorting never holds a second copy of the map.
   std::vector<uint8_t> spare(ks + vs);
   auto move = [&](uint8_t *kto, uint8_t *vto, const uint8_t *kfrom,
                   const uint8_t *vfrom) {
@@ -82,20 +82,20 @@ void MapEntries::sort_by_key() {
     std::memcpy(vto, vfrom, vs);
   };
   for (size_t start = 0; start < n; ++start) {
-    if (items[start].index == start)
+    if (order[start] == start)
       continue;
     move(spare.data(), spare.data() + ks, key(start),
          values_.data() + start * vs);
     size_t at = start;
-    while (items[at].index != start) {
-      const size_t from = items[at].index;
+    while (order[at] != start) {
+      const size_t from = order[at];
       move(key(at), values_.data() + at * vs, key(from),
            values_.data() + from * vs);
-      items[at].index = static_cast<uint32_t>(at);
+      order[at] = static_cast<uint32_t>(at);
       at = from;
     }
     move(key(at), values_.data() + at * vs, spare.data(), spare.data() + ks);
-    items[at].index = static_cast<uint32_t>(at);
+    order[at] = static_cast<uint32_t>(at);
   }
 }
 
