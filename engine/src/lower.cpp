@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstring>
 #include <map>
+#include <numeric>
 #include <set>
 #include <span>
 #include <string_view>
@@ -156,30 +157,26 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
 
 std::vector<std::vector<size_t>>
 prefix_parents(const std::vector<KeyView> &keys) {
-  // Only a key ending in '/' (a directory) or a `startswith` key can be a
-  // proper prefix of another (an exact key ends in its NUL), so only the
-  // prefixes that end at a '/' or have the length of a startswith key
-  // need a look-up.
-  std::unordered_map<std::string_view, size_t> by_bytes;
-  std::vector<bool> prefix_len(PAL_LPM_DATA + 1); // of a startswith key
-  by_bytes.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view data = keys[i].data;
-    by_bytes.emplace(data, i);
-    if (data.back() != '/' && data.back() != '\0')
-      prefix_len[data.size()] = true;
-  }
+  // In byte order a key's proper prefixes come before it, and every key
+  // between a prefix and it has that prefix too. So one walk in that
+  // order, keeping the stack of keys that are prefixes of the last one,
+  // finds them all: shortest at the bottom. An exact key (ending in its
+  // NUL; a path has no other) is never a prefix of another path.
+  std::vector<size_t> by_bytes(keys.size());
+  std::iota(by_bytes.begin(), by_bytes.end(), size_t{0});
+  auto less = [&](size_t a, size_t b) { return keys[a].data < keys[b].data; };
+  if (!std::is_sorted(by_bytes.begin(), by_bytes.end(), less))
+    std::sort(by_bytes.begin(), by_bytes.end(), less);
   std::vector<std::vector<size_t>> out(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view data = keys[i].data;
+  std::vector<size_t> stack;
+  for (size_t i : by_bytes) {
+    const std::string_view data = keys[i].data;
+    while (!stack.empty() && !data.starts_with(keys[stack.back()].data))
+      stack.pop_back();
+    out[i] = stack;
     // Shortest meaningful prefix: slot, field and one path byte.
-    for (size_t len = PAL_LPM_HDR + 1; len < data.size(); ++len) {
-      if (data[len - 1] != '/' && !prefix_len[len])
-        continue;
-      auto it = by_bytes.find(data.substr(0, len));
-      if (it != by_bytes.end())
-        out[i].push_back(it->second);
-    }
+    if (data.size() > PAL_LPM_HDR && data.back() != '\0')
+      stack.push_back(i);
   }
   return out;
 }
@@ -370,7 +367,8 @@ struct Lowering {
   bool plan_terms();
   bool plan_entries();
   bool plan_path_keys(std::vector<KeyView> &keys,
-                      std::vector<std::vector<AtomId>> &owns);
+                      std::vector<std::vector<AtomId>> &owns,
+                      std::vector<std::vector<AtomId>> &closed);
   bool plan_candidates();
   void plan_fail_closed();
   void plan_hash_seed();
@@ -397,6 +395,13 @@ bool Lowering::plan_terms() {
     size_t first, n_must, n_must_not; // in lits
   };
   std::vector<Span> spans; // of each term, set as views once lits is whole
+  size_t n_terms = 0, n_literals = 0;
+  for (const IrRule *r : order)
+    for (const Term &t : r->terms)
+      n_terms++, n_literals += t.size();
+  terms.reserve(n_terms);
+  spans.reserve(n_terms);
+  lits.reserve(n_literals); // and the anchors of globs, if any
   for (uint32_t i = 0; i < order.size(); ++i) {
     const IrRule &r = *order[i];
     for (const Term &t : r.terms) {
@@ -497,17 +502,10 @@ split_keys(std::map<Bytes, std::vector<AtomId>> own) {
   return out;
 }
 
-// The order of pal_lpm_key bytes: prefixlen (as the host stores it), then
-// the data, zero past what is kept.
-bool lpm_bytes_less(const KeyView &a, const KeyView &b) {
-  if (int c = std::memcmp(&a.prefixlen, &b.prefixlen, sizeof a.prefixlen))
-    return c < 0;
-  return compare_data(a.data, b.data) < 0;
-}
-
 bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
-                              std::vector<std::vector<AtomId>> &owns) {
-  // Every (key, atom) a path value names, in the order of the key bytes,
+                              std::vector<std::vector<AtomId>> &owns,
+                              std::vector<std::vector<AtomId>> &closed) {
+  // Every (key, atom) a path value names, in the order of the key's data,
   // then of atom ids: equal keys are one entry owning those atoms.
   struct Named {
     KeyView key;
@@ -536,20 +534,39 @@ bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
     }
   }
   std::sort(named.begin(), named.end(), [](const Named &a, const Named &b) {
-    if (lpm_bytes_less(a.key, b.key))
-      return true;
-    return !lpm_bytes_less(b.key, a.key) && a.atom < b.atom;
+    return std::tie(a.key.data, a.atom) < std::tie(b.key.data, b.atom);
   });
+  std::vector<KeyView> by_data;
+  std::vector<std::vector<AtomId>> own_by_data;
   for (size_t i = 0; i < named.size(); ++i) {
     if (i == 0 || named[i].key.data != named[i - 1].key.data) {
-      keys.push_back(named[i].key);
-      owns.emplace_back();
+      by_data.push_back(named[i].key);
+      own_by_data.emplace_back();
     }
-    if (owns.back().empty() || owns.back().back() != named[i].atom)
-      owns.back().push_back(named[i].atom);
+    auto &own = own_by_data.back();
+    if (own.empty() || own.back() != named[i].atom)
+      own.push_back(named[i].atom);
   }
-  if (keys.size() <= kMaxAtomEntriesPerSlot)
+  if (by_data.size() <= kMaxAtomEntriesPerSlot) {
+    auto closed_by_data = close_over_prefixes(by_data, own_by_data);
+    // Handed on in the order of whole pal_lpm_key bytes (prefixlen first),
+    // the order the limits below have always been checked and blamed in.
+    std::vector<uint32_t> order(by_data.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return std::memcmp(&by_data[a].prefixlen, &by_data[b].prefixlen,
+                         sizeof(uint32_t)) < 0;
+    });
+    keys.reserve(order.size());
+    owns.reserve(order.size());
+    closed.reserve(order.size());
+    for (uint32_t i : order) {
+      keys.push_back(by_data[i]);
+      owns.push_back(std::move(own_by_data[i]));
+      closed.push_back(std::move(closed_by_data[i]));
+    }
     return true;
+  }
   // Too many: blame the atom whose value was the first key past the limit.
   std::set<std::string> seen;
   for (AtomId id = 0; id < p.atoms.size(); ++id) {
@@ -588,15 +605,14 @@ bool Lowering::plan_entries() {
       return false;
     }
   std::vector<KeyView> keys;
-  std::vector<std::vector<AtomId>> owns;
-  if (!plan_path_keys(keys, owns))
+  std::vector<std::vector<AtomId>> owns, closed;
+  if (!plan_path_keys(keys, owns, closed))
     return false;
   auto kept = [&](const pal_lpm_key &key) {
     KeyView v = key_view(key);
     v.data = key_bytes.keep(v.data);
     return v;
   };
-  auto closed = close_over_prefixes(keys, owns);
   // Value fields: each key of each value is an entry; its closure adds the
   // atoms of every shorter key of the field that covers it.
   std::map<Bytes, std::vector<AtomId>> value_own;

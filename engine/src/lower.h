@@ -99,7 +99,7 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
 
 // For each key, the indexes of the other keys that are a proper prefix of
 // it (same slot and field: both are in the prefix), shortest first. Keys
-// must cover whole bytes, as lpm_key() makes them.
+// must be distinct and cover whole bytes, as lpm_key() makes them.
 std::vector<std::vector<size_t>>
 prefix_parents(const std::vector<KeyView> &keys);
 std::vector<std::vector<size_t>>
