@@ -682,13 +682,28 @@ bool Lowering::plan_entries() {
 
 bool Lowering::plan_candidates() {
   // Which entries' closures hold each atom, and how many terms need it.
-  std::vector<std::vector<uint32_t>> reach(p.atoms.size());
-  for (uint32_t e = 0; e < entries.size(); ++e)
-    for (AtomId a : entries[e].closure)
-      reach.at(a).push_back(e);
+  // One array, atom by atom (counted first): reach_first[a] is where atom
+  // a's entries start, ascending, and reach_first[a + 1] where they end.
+  std::vector<uint32_t> reach_first(p.atoms.size() + 1);
+  for (const EntryPlan &entry : entries)
+    for (AtomId a : entry.closure)
+      reach_first.at(a + 1)++;
+  std::partial_sum(reach_first.begin(), reach_first.end(),
+                   reach_first.begin());
+  std::vector<uint32_t> reach_all(reach_first.back());
+  {
+    std::vector<uint32_t> next(reach_first.begin(), reach_first.end() - 1);
+    for (uint32_t e = 0; e < entries.size(); ++e)
+      for (AtomId a : entries[e].closure)
+        reach_all[next[a]++] = e;
+  }
+  auto reach = [&](AtomId a) {
+    return std::span<const uint32_t>(reach_all.data() + reach_first[a],
+                                     reach_first[a + 1] - reach_first[a]);
+  };
   std::vector<AnchorCost> cost(p.atoms.size());
   for (AtomId a = 0; a < p.atoms.size(); ++a) {
-    cost[a].reach = reach[a].size();
+    cost[a].reach = reach(a).size();
     cost[a].kind = p.atoms[a].kind;
   }
   for (const TermPlan &t : terms)
@@ -743,7 +758,7 @@ bool Lowering::plan_candidates() {
     // satisfies the term's other literals of the anchor's field: those
     // the kernel then need not check. A suffix or glob literal has the
     // PAL_LIT_GLOB bit in its field, so it is never one of them.
-    for (uint32_t e : reach[t.anchor]) {
+    for (uint32_t e : reach(t.anchor)) {
       EntryPlan &entry = entries[e];
       auto holds = [&](const pal_lit &l) {
         return std::binary_search(entry.closure.begin(), entry.closure.end(),
