@@ -155,29 +155,41 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
   return closed;
 }
 
-std::vector<std::vector<size_t>>
-prefix_parents(const std::vector<KeyView> &keys) {
-  // In byte order a key's proper prefixes come before it, and every key
-  // between a prefix and it has that prefix too. So one walk in that
-  // order, keeping the stack of keys that are prefixes of the last one,
-  // finds them all: shortest at the bottom. An exact key (ending in its
-  // NUL; a path has no other) is never a prefix of another path.
+namespace {
+
+// Calls visit(i, prefixes) for every key, with the indexes of the keys
+// that are its proper prefixes, shortest first. In byte order a key's
+// proper prefixes come before it, and every key between a prefix and it
+// has that prefix too. So one walk in that order, keeping the stack of
+// keys that are prefixes of the last one, finds them all. An exact key
+// (ending in its NUL; a path has no other) is never a prefix of another.
+template <typename Visit>
+void walk_prefixes(const std::vector<KeyView> &keys, Visit visit) {
   std::vector<size_t> by_bytes(keys.size());
   std::iota(by_bytes.begin(), by_bytes.end(), size_t{0});
   auto less = [&](size_t a, size_t b) { return keys[a].data < keys[b].data; };
   if (!std::is_sorted(by_bytes.begin(), by_bytes.end(), less))
     std::sort(by_bytes.begin(), by_bytes.end(), less);
-  std::vector<std::vector<size_t>> out(keys.size());
   std::vector<size_t> stack;
   for (size_t i : by_bytes) {
     const std::string_view data = keys[i].data;
     while (!stack.empty() && !data.starts_with(keys[stack.back()].data))
       stack.pop_back();
-    out[i] = stack;
+    visit(i, std::span<const size_t>(stack));
     // Shortest meaningful prefix: slot, field and one path byte.
     if (data.size() > PAL_LPM_HDR && data.back() != '\0')
       stack.push_back(i);
   }
+}
+
+} // namespace
+
+std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<KeyView> &keys) {
+  std::vector<std::vector<size_t>> out(keys.size());
+  walk_prefixes(keys, [&](size_t i, std::span<const size_t> parents) {
+    out[i].assign(parents.begin(), parents.end());
+  });
   return out;
 }
 
@@ -203,16 +215,15 @@ close_over_prefixes(const std::vector<pal_lpm_key> &keys,
 std::vector<std::vector<AtomId>>
 close_over_prefixes(const std::vector<KeyView> &keys,
                     const std::vector<std::vector<AtomId>> &own) {
-  auto parents = prefix_parents(keys);
   std::vector<std::vector<AtomId>> closed(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
+  walk_prefixes(keys, [&](size_t i, std::span<const size_t> parents) {
     closed[i] = own[i];
-    for (size_t p : parents[i])
+    for (size_t p : parents)
       closed[i].insert(closed[i].end(), own[p].begin(), own[p].end());
     std::sort(closed[i].begin(), closed[i].end());
     closed[i].erase(std::unique(closed[i].begin(), closed[i].end()),
                     closed[i].end());
-  }
+  });
   return closed;
 }
 
@@ -366,9 +377,14 @@ struct Lowering {
   bool order_rules();
   bool plan_terms();
   bool plan_entries();
+  // Every (key, atom) a path value names, grouped: the distinct keys in
+  // the order of their data, each with the atoms naming it, ascending.
+  void group_path_keys(std::vector<KeyView> &keys,
+                       std::vector<std::vector<AtomId>> &owns);
   bool plan_path_keys(std::vector<KeyView> &keys,
                       std::vector<std::vector<AtomId>> &owns,
-                      std::vector<std::vector<AtomId>> &closed);
+                      std::vector<std::vector<AtomId>> &closed,
+                      std::vector<uint32_t> &check_order);
   bool plan_candidates();
   void plan_fail_closed();
   void plan_hash_seed();
@@ -502,19 +518,18 @@ split_keys(std::map<Bytes, std::vector<AtomId>> own) {
   return out;
 }
 
-bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
-                              std::vector<std::vector<AtomId>> &owns,
-                              std::vector<std::vector<AtomId>> &closed) {
-  // Every (key, atom) a path value names, in the order of the key's data,
-  // then of atom ids: equal keys are one entry owning those atoms.
+// An atom whose values are path keys: not access (entries per mask), a
+// value field (bit prefixes) or a suffix or glob (never looked up).
+bool path_keyed(const Atom &atom) {
+  return atom.field != PAL_FIELD_ACCESS && !is_value_field(atom.field) &&
+         !is_residual(atom.kind);
+}
+
+void Lowering::group_path_keys(std::vector<KeyView> &keys,
+                               std::vector<std::vector<AtomId>> &owns) {
   struct Named {
     KeyView key;
     AtomId atom;
-  };
-  auto path_keyed = [](const Atom &atom) {
-    return atom.field != PAL_FIELD_ACCESS && // entries per mask, below
-           !is_value_field(atom.field) &&    // bit prefixes, below
-           !is_residual(atom.kind); // never looked up: "globs", below
   };
   size_t n_named = 0;
   for (const Atom &atom : p.atoms)
@@ -536,38 +551,42 @@ bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
   std::sort(named.begin(), named.end(), [](const Named &a, const Named &b) {
     return std::tie(a.key.data, a.atom) < std::tie(b.key.data, b.atom);
   });
-  std::vector<KeyView> by_data;
-  std::vector<std::vector<AtomId>> own_by_data;
+  keys.reserve(named.size()); // at most: pages past the last key stay
+  owns.reserve(named.size()); // untouched
   for (size_t i = 0; i < named.size(); ++i) {
     if (i == 0 || named[i].key.data != named[i - 1].key.data) {
-      by_data.push_back(named[i].key);
-      own_by_data.emplace_back();
+      keys.push_back(named[i].key);
+      owns.emplace_back();
     }
-    auto &own = own_by_data.back();
+    auto &own = owns.back();
     if (own.empty() || own.back() != named[i].atom)
       own.push_back(named[i].atom);
   }
-  if (by_data.size() <= kMaxAtomEntriesPerSlot) {
-    auto closed_by_data = close_over_prefixes(by_data, own_by_data);
-    // Handed on in the order of whole pal_lpm_key bytes (prefixlen first),
-    // the order the limits below have always been checked and blamed in.
-    std::vector<uint32_t> order(by_data.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return std::memcmp(&by_data[a].prefixlen, &by_data[b].prefixlen,
-                         sizeof(uint32_t)) < 0;
-    });
-    keys.reserve(order.size());
-    owns.reserve(order.size());
-    closed.reserve(order.size());
-    for (uint32_t i : order) {
-      keys.push_back(by_data[i]);
-      owns.push_back(std::move(own_by_data[i]));
-      closed.push_back(std::move(closed_by_data[i]));
-    }
+}
+
+// The path entries in the order of their key bytes, their own atoms and
+// their closures; and their indexes in the order of whole pal_lpm_key
+// bytes (prefixlen first), which the limits are checked and blamed in.
+bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
+                              std::vector<std::vector<AtomId>> &owns,
+                              std::vector<std::vector<AtomId>> &closed,
+                              std::vector<uint32_t> &check_order) {
+  group_path_keys(keys, owns);
+  if (keys.size() <= kMaxAtomEntriesPerSlot) {
+    closed = close_over_prefixes(keys, owns);
+    check_order.resize(keys.size());
+    std::iota(check_order.begin(), check_order.end(), 0u);
+    // Equal prefixlens keep the order of their data, as memcmp would.
+    std::stable_sort(check_order.begin(), check_order.end(),
+                     [&](uint32_t a, uint32_t b) {
+                       return std::memcmp(&keys[a].prefixlen,
+                                          &keys[b].prefixlen,
+                                          sizeof(uint32_t)) < 0;
+                     });
     return true;
   }
   // Too many: blame the atom whose value was the first key past the limit.
+  std::string data;
   std::set<std::string> seen;
   for (AtomId id = 0; id < p.atoms.size(); ++id) {
     const Atom &atom = p.atoms[id];
@@ -606,7 +625,8 @@ bool Lowering::plan_entries() {
     }
   std::vector<KeyView> keys;
   std::vector<std::vector<AtomId>> owns, closed;
-  if (!plan_path_keys(keys, owns, closed))
+  std::vector<uint32_t> check_order; // of the path keys, then the others
+  if (!plan_path_keys(keys, owns, closed, check_order))
     return false;
   auto kept = [&](const pal_lpm_key &key) {
     KeyView v = key_view(key);
@@ -645,6 +665,10 @@ bool Lowering::plan_entries() {
     owns.push_back(atoms);
     closed.push_back(atoms);
   }
+  for (size_t i = check_order.size(); i < keys.size(); ++i)
+    check_order.push_back(static_cast<uint32_t>(i));
+  // The path keys alone fit (plan_path_keys), so the last key is a value
+  // or access one: as last in check order.
   if (keys.size() > kMaxAtomEntriesPerSlot) {
     diags.error(p.atoms.at(owns.back().front()).loc,
                 "the policies need more than " +
@@ -653,8 +677,7 @@ bool Lowering::plan_entries() {
     return false;
   }
   size_t held = 0;
-  entries.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (uint32_t i : check_order) {
     held += closed[i].size();
     if (held > PAL_SLOT_HELD) {
       diags
@@ -668,8 +691,10 @@ bool Lowering::plan_entries() {
                            "it");
       return false;
     }
-    entries.push_back(EntryPlan{keys[i], std::move(closed[i]), {}});
   }
+  entries.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i)
+    entries.push_back(EntryPlan{keys[i], std::move(closed[i]), {}});
   // Ids follow the key data (slot, field, path bytes): the order a reader
   // of the canonical JSON sees the entries in.
   std::sort(entries.begin(), entries.end(),
