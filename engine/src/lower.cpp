@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <span>
@@ -39,6 +40,20 @@ KeyView key_view(const pal_lpm_key &key) {
            width ? PAL_LPM_HDR + width : key.prefixlen / 8}};
 }
 
+namespace {
+
+// Storage for key bytes that never moves what it keeps, so the views into
+// it stay valid while it grows.
+class KeyStore {
+public:
+  std::string_view keep(std::string_view bytes);
+
+private:
+  static constexpr size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = kBlock; // of the last block
+};
+
 std::string_view KeyStore::keep(std::string_view bytes) {
   if (kBlock - used_ < bytes.size()) {
     blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, bytes.size())));
@@ -50,6 +65,8 @@ std::string_view KeyStore::keep(std::string_view bytes) {
   return {at, bytes.size()};
 }
 
+// The bytes of lpm_key()'s data up to its prefixlen, into `out`: slot,
+// field, the value and its NUL or '/'.
 void lpm_key_data(std::string &out, uint32_t slot, uint8_t field,
                   MatchKind kind, const std::string &value) {
   out.assign({static_cast<char>(slot), static_cast<char>(field)});
@@ -61,6 +78,8 @@ void lpm_key_data(std::string &out, uint32_t slot, uint8_t field,
   else if (value != "/")
     out.push_back('/'); // strictly below the directory
 }
+
+} // namespace
 
 pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
                     const std::string &value) {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +28,7 @@ template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
 // An LPM key as its prefixlen and the bytes of its data the key functions
 // below can set (pal_lpm_key holds zeros past them): a path's bytes up to
 // prefixlen, a value field's whole width. A path key is a few dozen bytes
-// this way rather than 260; the bytes live elsewhere (KeyStore).
+// this way rather than 260; the bytes live elsewhere.
 struct KeyView {
   uint32_t prefixlen = 0;
   std::string_view data; // slot, field, then path or value bytes
@@ -40,23 +39,6 @@ struct KeyView {
 
 // The KeyView of `key`, viewing key.data.
 KeyView key_view(const pal_lpm_key &key);
-
-// Storage for key bytes that never moves what it keeps, so the views into
-// it stay valid while it grows.
-class KeyStore {
-public:
-  std::string_view keep(std::string_view bytes);
-
-private:
-  static constexpr size_t kBlock = 64 * 1024;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  size_t used_ = kBlock; // of the last block
-};
-
-// The bytes of lpm_key()'s data up to its prefixlen, into `out`: slot,
-// field, the value and its NUL or '/'.
-void lpm_key_data(std::string &out, uint32_t slot, uint8_t field,
-                  MatchKind kind, const std::string &value);
 
 // The LPM key of one value of an atom (see docs/abi.md "Keys"):
 // exact "/a/b" -> [slot, field, "/a/b", 0]; under "/a" -> [slot, field,
