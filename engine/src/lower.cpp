@@ -301,10 +301,8 @@ using Bytes = std::vector<uint8_t>;
 // would, without a tree insert per entry.
 MapEntries sorted(MapEntries entries) {
   entries.sort_by_key();
-  assert(std::adjacent_find(entries.begin(), entries.end(),
-                            [](const ConstMapEntry &a, const ConstMapEntry &b) {
-                              return std::ranges::equal(a.key, b.key);
-                            }) == entries.end());
+  for (size_t i = 1; i < entries.size(); ++i)
+    assert(!std::ranges::equal(entries[i - 1].key, entries[i].key));
   return entries;
 }
 
