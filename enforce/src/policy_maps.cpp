@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include <bpf/bpf.h>
@@ -33,8 +34,8 @@ bool is_array(const std::string &name) {
 
 // Writes n elements (keys and values each contiguous) with as few system
 // calls as the kernel allows: batches where the map supports them.
-bool update_many(bpf_map *map, const std::vector<uint8_t> &keys,
-                 const std::vector<uint8_t> &values, std::string &error) {
+bool update_many(bpf_map *map, std::span<const uint8_t> keys,
+                 std::span<const uint8_t> values, std::string &error) {
   const size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
   const size_t n = keys.size() / ks;
   const int fd = bpf_map__fd(map);
@@ -179,17 +180,16 @@ bool PolicyMaps::write_image(const engine::MapImage &image,
       error = "compiled image has unknown map '" + name + "'";
       return false;
     }
-    const size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
-    const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
-    std::vector<uint8_t> keys, values;
-    keys.reserve(entries.size() * ks);
-    values.reserve(entries.size() * vs);
-    for (const auto &e : entries) {
-      if (e.key.size() != ks || e.value.size() != vs) {
-        error = "compiled entry for map '" + name + "' has the wrong size";
-        return false;
-      }
-      if (is_array(name)) {
+    if (entries.empty())
+      continue;
+    if (entries.key_size() != bpf_map__key_size(map) ||
+        entries.value_size() != bpf_map__value_size(map)) {
+      error = "compiled entry for map '" + name + "' has the wrong size";
+      return false;
+    }
+    if (is_array(name)) {
+      const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
+      for (const auto &e : entries) {
         __u32 idx;
         std::memcpy(&idx, e.key.data(), sizeof idx);
         if (idx / per_slot != image.slot) {
@@ -201,10 +201,9 @@ bool PolicyMaps::write_image(const engine::MapImage &image,
         uint32_t &dirty = dirty_[image.slot][name];
         dirty = std::max(dirty, idx % per_slot + 1);
       }
-      keys.insert(keys.end(), e.key.begin(), e.key.end());
-      values.insert(values.end(), e.value.begin(), e.value.end());
     }
-    if (!update_many(map, keys, values, error))
+    // The image holds each map's keys and values back to back already.
+    if (!update_many(map, entries.keys(), entries.values(), error))
       return false;
   }
   return true;

@@ -37,7 +37,7 @@ public:
     for (const auto &[name, entries] : image.maps)
       if (array_max_entries(name) != 0)
         for (const auto &e : entries)
-          index_[name][decode<uint32_t>(e.key, name.c_str())] = &e.value;
+          index_[name][decode<uint32_t>(e.key, name.c_str())] = e.value;
   }
   // Reading an unwritten element means a list or index points past what
   // the engine wrote.
@@ -46,7 +46,7 @@ public:
     if (m != index_.end()) {
       auto it = m->second.find(index);
       if (it != m->second.end())
-        return decode<T>(*it->second, map);
+        return decode<T>(it->second, map);
     }
     throw std::runtime_error(std::string("reference to an unwritten ") + map +
                              " element");
@@ -54,7 +54,7 @@ public:
 
 private:
   std::map<std::string,
-           std::unordered_map<uint32_t, const std::vector<uint8_t> *>>
+           std::unordered_map<uint32_t, std::span<const uint8_t>>>
       index_;
 };
 

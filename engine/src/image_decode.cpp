@@ -10,9 +10,8 @@
 
 namespace palisade::engine {
 
-const std::vector<MapEntry> &map_entries(const MapImage &image,
-                                         const char *map) {
-  static const std::vector<MapEntry> none;
+const MapEntries &map_entries(const MapImage &image, const char *map) {
+  static const MapEntries none;
   auto it = image.maps.find(map);
   return it == image.maps.end() ? none : it->second;
 }
@@ -45,7 +44,7 @@ uint64_t path_hash(uint64_t seed, std::string_view path) {
   return h;
 }
 
-AtomEntry decode_exact_entry(const MapEntry &e) {
+AtomEntry decode_exact_entry(const ConstMapEntry &e) {
   auto key = decode<pal_exact_key>(e.key, "exact key");
   auto value = decode<pal_exact>(e.value, "exact value");
   if (value.len > PAL_MATCH_PATH_MAX)
@@ -140,13 +139,13 @@ AtomEntry describe_lpm_entry(const pal_lpm_key &key, const pal_entry &entry,
 
 } // namespace
 
-AtomEntry decode_atom_entry(const MapEntry &e) {
+AtomEntry decode_atom_entry(const ConstMapEntry &e) {
   return describe_lpm_entry(decode<pal_lpm_key>(e.key, "atoms key"),
                             decode<pal_entry>(e.value, "atoms value"),
                             "atoms");
 }
 
-AtomEntry decode_value_entry(const MapEntry &e) {
+AtomEntry decode_value_entry(const ConstMapEntry &e) {
   auto key = decode<pal_value_key>(e.key, "values key");
   const uint32_t width = value_width(static_cast<uint8_t>(key.field));
   if (key.field > PAL_FIELDS || width == 0)
@@ -187,7 +186,7 @@ ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
     } else if (name == "values") {
       for (const auto &e : entries) {
         decode<pal_value_key>(e.key, "values key");
-        values_[e.key] = decode<pal_entry>(e.value, "values value");
+        values_[{e.key.begin(), e.key.end()}] = decode<pal_entry>(e.value, "values value");
       }
     } else if (name == "held") {
       for (const auto &e : entries) {
@@ -203,7 +202,7 @@ ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
     } else if (array_max_entries(name) != 0) {
       auto &index = arrays_[name];
       for (const auto &e : entries)
-        index[decode<uint32_t>(e.key, name.c_str())] = &e.value;
+        index[decode<uint32_t>(e.key, name.c_str())] = e.value;
     } else {
       throw std::runtime_error("unknown map '" + name + "' in the image");
     }

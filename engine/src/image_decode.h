@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,7 +27,7 @@ namespace palisade::engine {
 // The struct stored in `bytes`; throws if the size is not the struct's
 // (the kernel map would refuse such an entry).
 template <typename T>
-T decode(const std::vector<uint8_t> &bytes, const char *what) {
+T decode(std::span<const uint8_t> bytes, const char *what) {
   if (bytes.size() != sizeof(T))
     throw std::runtime_error(std::string("bad size of ") + what);
   T v;
@@ -35,8 +36,7 @@ T decode(const std::vector<uint8_t> &bytes, const char *what) {
 }
 
 // The entries of one map of the image; none if the image lacks the map.
-const std::vector<MapEntry> &map_entries(const MapImage &image,
-                                         const char *map);
+const MapEntries &map_entries(const MapImage &image, const char *map);
 
 // Elements of an array map of the image (both slots), as the BPF objects
 // declare them; 0 for a name that is not an array map.
@@ -65,9 +65,9 @@ struct AtomEntry {
   uint64_t hash = 0;      // "exact" only: the key's
   pal_entry entry{};      // the value's
 };
-AtomEntry decode_atom_entry(const MapEntry &e);
-AtomEntry decode_exact_entry(const MapEntry &e);
-AtomEntry decode_value_entry(const MapEntry &e);
+AtomEntry decode_atom_entry(const ConstMapEntry &e);
+AtomEntry decode_exact_entry(const ConstMapEntry &e);
+AtomEntry decode_value_entry(const ConstMapEntry &e);
 
 // Every entry of the image ("atoms", "exact", then "values").
 std::vector<AtomEntry> decode_entries(const MapImage &image);
@@ -91,7 +91,7 @@ public:
     if (m != arrays_.end()) {
       auto it = m->second.find(index);
       if (it != m->second.end())
-        return decode<T>(*it->second, map);
+        return decode<T>(it->second, map);
     }
     T zero;
     std::memset(&zero, 0, sizeof zero);
@@ -125,7 +125,7 @@ public:
 private:
   uint32_t slot_ = 0;
   std::map<std::string,
-           std::unordered_map<uint32_t, const std::vector<uint8_t> *>>
+           std::unordered_map<uint32_t, std::span<const uint8_t>>>
       arrays_;
   std::vector<std::pair<pal_lpm_key, pal_entry>> trie_;
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, pal_exact> exact_;

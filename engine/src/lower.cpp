@@ -9,7 +9,10 @@
 #include <cassert>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <numeric>
 #include <set>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -22,22 +25,67 @@
 
 namespace palisade::engine {
 
-pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
-                    const std::string &value) {
+pal_lpm_key KeyView::lpm() const {
   pal_lpm_key key;
   std::memset(&key, 0, sizeof key);
-  std::string bytes = value;
+  key.prefixlen = prefixlen;
+  std::memcpy(key.data, data.data(), data.size());
+  return key;
+}
+
+KeyView key_view(const pal_lpm_key &key) {
+  const uint32_t width = value_width(key.data[1]); // 0 for a path field
+  return {key.prefixlen,
+          {reinterpret_cast<const char *>(key.data),
+           width ? PAL_LPM_HDR + width : key.prefixlen / 8}};
+}
+
+namespace {
+
+// Storage for key bytes that never moves what it keeps, so the views into
+// it stay valid while it grows.
+class KeyStore {
+public:
+  std::string_view keep(std::string_view bytes);
+
+private:
+  static constexpr size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = kBlock; // of the last block
+};
+
+std::string_view KeyStore::keep(std::string_view bytes) {
+  if (kBlock - used_ < bytes.size()) {
+    blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, bytes.size())));
+    used_ = 0;
+  }
+  char *at = blocks_.back().get() + used_;
+  std::memcpy(at, bytes.data(), bytes.size());
+  used_ += bytes.size();
+  return {at, bytes.size()};
+}
+
+// The bytes of lpm_key()'s data up to its prefixlen, into `out`: slot,
+// field, the value and its NUL or '/'.
+void lpm_key_data(std::string &out, uint32_t slot, uint8_t field,
+                  MatchKind kind, const std::string &value) {
+  out.assign({static_cast<char>(slot), static_cast<char>(field)});
+  out += value;
   if (kind == MatchKind::Exact)
-    bytes.push_back('\0'); // the lookup key ends in NUL: only this path
+    out.push_back('\0'); // the lookup key ends in NUL: only this path
   else if (kind == MatchKind::Prefix)
     ; // a byte prefix: the key is the bytes themselves
-  else if (bytes != "/")
-    bytes.push_back('/'); // strictly below the directory
-  key.data[0] = static_cast<uint8_t>(slot);
-  key.data[1] = field;
-  std::memcpy(key.data + PAL_LPM_HDR, bytes.data(), bytes.size());
-  key.prefixlen = static_cast<uint32_t>(8 * (PAL_LPM_HDR + bytes.size()));
-  return key;
+  else if (value != "/")
+    out.push_back('/'); // strictly below the directory
+}
+
+} // namespace
+
+pal_lpm_key lpm_key(uint32_t slot, uint8_t field, MatchKind kind,
+                    const std::string &value) {
+  std::string data;
+  lpm_key_data(data, slot, field, kind, value);
+  return KeyView{static_cast<uint32_t>(8 * data.size()), data}.lpm();
 }
 
 pal_lpm_key access_key(uint32_t slot, uint32_t mask) {
@@ -126,50 +174,75 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
   return closed;
 }
 
+namespace {
+
+// Calls visit(i, prefixes) for every key, with the indexes of the keys
+// that are its proper prefixes, shortest first. In byte order a key's
+// proper prefixes come before it, and every key between a prefix and it
+// has that prefix too. So one walk in that order, keeping the stack of
+// keys that are prefixes of the last one, finds them all. An exact key
+// (ending in its NUL; a path has no other) is never a prefix of another.
+template <typename Visit>
+void walk_prefixes(const std::vector<KeyView> &keys, Visit visit) {
+  std::vector<size_t> by_bytes(keys.size());
+  std::iota(by_bytes.begin(), by_bytes.end(), size_t{0});
+  auto less = [&](size_t a, size_t b) { return keys[a].data < keys[b].data; };
+  if (!std::is_sorted(by_bytes.begin(), by_bytes.end(), less))
+    std::sort(by_bytes.begin(), by_bytes.end(), less);
+  std::vector<size_t> stack;
+  for (size_t i : by_bytes) {
+    const std::string_view data = keys[i].data;
+    while (!stack.empty() && !data.starts_with(keys[stack.back()].data))
+      stack.pop_back();
+    visit(i, std::span<const size_t>(stack));
+    // Shortest meaningful prefix: slot, field and one path byte.
+    if (data.size() > PAL_LPM_HDR && data.back() != '\0')
+      stack.push_back(i);
+  }
+}
+
+} // namespace
+
+std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<KeyView> &keys) {
+  std::vector<std::vector<size_t>> out(keys.size());
+  walk_prefixes(keys, [&](size_t i, std::span<const size_t> parents) {
+    out[i].assign(parents.begin(), parents.end());
+  });
+  return out;
+}
+
+static std::vector<KeyView> key_views(const std::vector<pal_lpm_key> &keys) {
+  std::vector<KeyView> out;
+  out.reserve(keys.size());
+  for (const pal_lpm_key &k : keys)
+    out.push_back(key_view(k));
+  return out;
+}
+
 std::vector<std::vector<size_t>>
 prefix_parents(const std::vector<pal_lpm_key> &keys) {
-  // Only a key ending in '/' (a directory) or a `startswith` key can be a
-  // proper prefix of another (an exact key ends in its NUL), so only the
-  // prefixes that end at a '/' or have the length of a startswith key
-  // need a look-up.
-  std::unordered_map<std::string_view, size_t> by_bytes;
-  std::set<size_t> prefix_lens;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view data(reinterpret_cast<const char *>(keys[i].data),
-                          keys[i].prefixlen / 8);
-    by_bytes.emplace(data, i);
-    if (data.back() != '/' && data.back() != '\0')
-      prefix_lens.insert(data.size());
-  }
-  std::vector<std::vector<size_t>> out(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view data(reinterpret_cast<const char *>(keys[i].data),
-                          keys[i].prefixlen / 8);
-    // Shortest meaningful prefix: slot, field and one path byte.
-    for (size_t len = PAL_LPM_HDR + 1; len < data.size(); ++len) {
-      if (data[len - 1] != '/' && !prefix_lens.count(len))
-        continue;
-      auto it = by_bytes.find(data.substr(0, len));
-      if (it != by_bytes.end())
-        out[i].push_back(it->second);
-    }
-  }
-  return out;
+  return prefix_parents(key_views(keys));
 }
 
 std::vector<std::vector<AtomId>>
 close_over_prefixes(const std::vector<pal_lpm_key> &keys,
                     const std::vector<std::vector<AtomId>> &own) {
-  auto parents = prefix_parents(keys);
+  return close_over_prefixes(key_views(keys), own);
+}
+
+std::vector<std::vector<AtomId>>
+close_over_prefixes(const std::vector<KeyView> &keys,
+                    const std::vector<std::vector<AtomId>> &own) {
   std::vector<std::vector<AtomId>> closed(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
+  walk_prefixes(keys, [&](size_t i, std::span<const size_t> parents) {
     closed[i] = own[i];
-    for (size_t p : parents[i])
+    for (size_t p : parents)
       closed[i].insert(closed[i].end(), own[p].begin(), own[p].end());
     std::sort(closed[i].begin(), closed[i].end());
     closed[i].erase(std::unique(closed[i].begin(), closed[i].end()),
                     closed[i].end());
-  }
+  });
   return closed;
 }
 
@@ -222,29 +295,16 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-// The entries of one map. Every key is written once by construction (array
-// indexes, distinct hashes, distinct (entry, atom) pairs), so appending and
-// sorting once gives what a std::map would, without a tree insert per
-// entry: this is most of a 10k-rule compile.
-class Entries {
-public:
-  Bytes &operator[](Bytes key) {
-    list_.push_back(MapEntry{std::move(key), {}});
-    return list_.back().value;
-  }
-  std::vector<MapEntry> sorted() && {
-    std::sort(list_.begin(), list_.end(),
-              [](const MapEntry &a, const MapEntry &b) { return a.key < b.key; });
-    assert(std::adjacent_find(list_.begin(), list_.end(),
-                              [](const MapEntry &a, const MapEntry &b) {
-                                return a.key == b.key;
-                              }) == list_.end());
-    return std::move(list_);
-  }
-
-private:
-  std::vector<MapEntry> list_;
-};
+// One map of the image, its keys in key-byte order. Every key is written
+// once by construction (array indexes, distinct hashes, distinct (entry,
+// atom) pairs), so appending and sorting once gives what a std::map
+// would, without a tree insert per entry.
+MapEntries sorted(MapEntries entries) {
+  entries.sort_by_key();
+  for (size_t i = 1; i < entries.size(); ++i)
+    assert(!std::ranges::equal(entries[i - 1].key, entries[i].key));
+  return entries;
+}
 
 std::string field_text(uint8_t field) {
   const FieldSpec *f = find_field(field);
@@ -254,8 +314,10 @@ std::string field_text(uint8_t field) {
 // One term as the kernel will see it.
 struct TermPlan {
   const IrRule *rule = nullptr;
-  uint32_t rule_index = 0;             // in slot order
-  std::vector<pal_lit> must, must_not; // each sorted by (field, atom)
+  uint32_t rule_index = 0; // in slot order
+  // Views into Lowering::lits (one buffer for every term's literals, not
+  // two vectors per term), each sorted by (field, atom).
+  std::span<const pal_lit> must, must_not;
   bool anchored = false;
   AtomId anchor = 0;
   uint8_t anchor_field = 0;
@@ -266,22 +328,22 @@ struct TermPlan {
 // key is the LPM key it would have in the trie, whichever map holds it:
 // entry ids and prefix closures are computed over those keys.
 struct EntryPlan {
-  pal_lpm_key key;
-  std::vector<AtomId> own, closure; // sorted
+  KeyView key;
+  std::vector<AtomId> closure; // sorted: its own atoms and its prefixes'
   std::vector<pal_cand> cands;
 
-  uint8_t field() const { return key.data[1]; }
+  uint8_t field() const { return key.field(); }
   bool access() const { return field() == PAL_FIELD_ACCESS; }
   bool value_field() const { return is_value_field(field()); }
   // lpm_key() ends an exact path's key in NUL; an access key is a mask, a
   // value key a bit prefix.
   bool exact() const {
-    return !access() && !value_field() &&
-           key.data[key.prefixlen / 8 - 1] == '\0';
+    return !access() && !value_field() && key.data.back() == '\0';
   }
   ValueKey value_key() const {
     ValueKey k;
-    std::memcpy(k.bytes.data(), key.data + PAL_LPM_HDR, value_width(field()));
+    std::memcpy(k.bytes.data(), key.data.data() + PAL_LPM_HDR,
+                value_width(field()));
     k.bits = key.prefixlen - 8 * PAL_LPM_HDR;
     return k;
   }
@@ -289,14 +351,15 @@ struct EntryPlan {
   // key ("/tmp/"), except "/". The mask's intents for access: "read|write".
   std::string value() const {
     if (access())
-      return access_mask_text(key.data[PAL_LPM_HDR]);
+      return access_mask_text(static_cast<uint8_t>(key.data[PAL_LPM_HDR]));
     if (value_field())
       return value_key_text(field(), value_key());
-    std::string v(reinterpret_cast<const char *>(key.data + PAL_LPM_HDR),
-                  key.prefixlen / 8 - PAL_LPM_HDR);
-    if (exact())
-      v.pop_back();
-    return v;
+    return std::string(path());
+  }
+  // A path entry's path, as value() says it.
+  std::string_view path() const {
+    return key.data.substr(PAL_LPM_HDR,
+                           key.data.size() - PAL_LPM_HDR - exact());
   }
   // Description for diagnostics: `path == "/x"`, `path under "/d"`,
   // `access mask read|write`.
@@ -322,6 +385,8 @@ struct Lowering {
 
   std::vector<const IrRule *> order;
   std::vector<TermPlan> terms;
+  std::vector<pal_lit> lits; // what the terms' must and must_not view
+  KeyStore key_bytes; // what the entries' keys view
   std::vector<EntryPlan> entries; // id = index + 1
   std::vector<pal_cand> always, closed;
   uint64_t hash_seed = 0;
@@ -329,6 +394,14 @@ struct Lowering {
   bool order_rules();
   bool plan_terms();
   bool plan_entries();
+  // Every (key, atom) a path value names, grouped: the distinct keys in
+  // the order of their data, each with the atoms naming it, ascending.
+  void group_path_keys(std::vector<KeyView> &keys,
+                       std::vector<std::vector<AtomId>> &owns);
+  bool plan_path_keys(std::vector<KeyView> &keys,
+                      std::vector<std::vector<AtomId>> &owns,
+                      std::vector<std::vector<AtomId>> &closed,
+                      std::vector<uint32_t> &check_order);
   bool plan_candidates();
   void plan_fail_closed();
   void plan_hash_seed();
@@ -350,12 +423,26 @@ bool Lowering::order_rules() {
 
 bool Lowering::plan_terms() {
   size_t n_lits = 0;
+  std::vector<pal_lit> must, must_not; // of one term
+  struct Span {
+    size_t first, n_must, n_must_not; // in lits
+  };
+  std::vector<Span> spans; // of each term, set as views once lits is whole
+  size_t n_terms = 0, n_literals = 0;
+  for (const IrRule *r : order)
+    for (const Term &t : r->terms)
+      n_terms++, n_literals += t.size();
+  terms.reserve(n_terms);
+  spans.reserve(n_terms);
+  lits.reserve(n_literals); // and the anchors of globs, if any
   for (uint32_t i = 0; i < order.size(); ++i) {
     const IrRule &r = *order[i];
     for (const Term &t : r.terms) {
       TermPlan plan;
       plan.rule = &r;
       plan.rule_index = i;
+      must.clear();
+      must_not.clear();
       for (const Literal &lit : t) {
         const Atom &atom = p.atoms.at(lit.atom);
         pal_lit l{};
@@ -369,23 +456,22 @@ bool Lowering::plan_terms() {
           if (!lit.negated && atom.anchor &&
               std::find(t.begin(), t.end(), Literal{*atom.anchor, false}) ==
                   t.end())
-            plan.must.push_back(pal_lit{atom.field, *atom.anchor});
+            must.push_back(pal_lit{atom.field, *atom.anchor});
         }
-        (lit.negated ? plan.must_not : plan.must).push_back(l);
+        (lit.negated ? must_not : must).push_back(l);
       }
       auto by_field = [](const pal_lit &a, const pal_lit &b) {
         return std::tie(a.field, a.atom) < std::tie(b.field, b.atom);
       };
-      std::sort(plan.must.begin(), plan.must.end(), by_field);
-      plan.must.erase(std::unique(plan.must.begin(), plan.must.end(),
-                                  [](const pal_lit &a, const pal_lit &b) {
-                                    return a.field == b.field &&
-                                           a.atom == b.atom;
-                                  }),
-                      plan.must.end());
-      std::sort(plan.must_not.begin(), plan.must_not.end(), by_field);
-      if (plan.must.size() > PAL_MAX_TERM_LITS ||
-          plan.must_not.size() > PAL_MAX_TERM_LITS) {
+      std::sort(must.begin(), must.end(), by_field);
+      must.erase(std::unique(must.begin(), must.end(),
+                             [](const pal_lit &a, const pal_lit &b) {
+                               return a.field == b.field && a.atom == b.atom;
+                             }),
+                 must.end());
+      std::sort(must_not.begin(), must_not.end(), by_field);
+      if (must.size() > PAL_MAX_TERM_LITS ||
+          must_not.size() > PAL_MAX_TERM_LITS) {
         // normalize() reports this at the condition; a hand-built
         // program can still get here.
         diags.error(r.loc, "an alternative of this condition has more than " +
@@ -393,8 +479,11 @@ bool Lowering::plan_terms() {
                                " comparisons of one polarity");
         return false;
       }
-      n_lits += plan.must.size() + plan.must_not.size();
-      terms.push_back(std::move(plan));
+      n_lits += must.size() + must_not.size();
+      spans.push_back({lits.size(), must.size(), must_not.size()});
+      lits.insert(lits.end(), must.begin(), must.end());
+      lits.insert(lits.end(), must_not.begin(), must_not.end());
+      terms.push_back(plan);
       if (terms.size() > PAL_SLOT_TERMS) {
         diags
             .error(r.loc, "the conditions expand to more than " +
@@ -413,7 +502,24 @@ bool Lowering::plan_terms() {
       }
     }
   }
+  for (size_t ti = 0; ti < terms.size(); ++ti) {
+    const pal_lit *first = lits.data() + spans[ti].first;
+    terms[ti].must = {first, spans[ti].n_must};
+    terms[ti].must_not = {first + spans[ti].n_must, spans[ti].n_must_not};
+  }
   return true;
+}
+
+// memcmp of two keys' data as pal_lpm_key holds it: zero past the bytes
+// a KeyView keeps.
+int compare_data(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  if (int c = std::memcmp(a.data(), b.data(), n))
+    return c;
+  auto nonzero_past_n = [n](std::string_view d) {
+    return d.find_first_not_of('\0', n) != std::string_view::npos;
+  };
+  return nonzero_past_n(a) ? 1 : nonzero_past_n(b) ? -1 : 0;
 }
 
 // Key bytes -> own atoms, as the keys (in key order) and their atoms.
@@ -429,6 +535,98 @@ split_keys(std::map<Bytes, std::vector<AtomId>> own) {
   return out;
 }
 
+// An atom whose values are path keys: not access (entries per mask), a
+// value field (bit prefixes) or a suffix or glob (never looked up).
+bool path_keyed(const Atom &atom) {
+  return atom.field != PAL_FIELD_ACCESS && !is_value_field(atom.field) &&
+         !is_residual(atom.kind);
+}
+
+void Lowering::group_path_keys(std::vector<KeyView> &keys,
+                               std::vector<std::vector<AtomId>> &owns) {
+  struct Named {
+    KeyView key;
+    AtomId atom;
+  };
+  size_t n_named = 0;
+  for (const Atom &atom : p.atoms)
+    n_named += path_keyed(atom) ? atom.values.size() : 0;
+  std::vector<Named> named;
+  named.reserve(n_named);
+  std::string data;
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &atom = p.atoms[id];
+    if (!path_keyed(atom))
+      continue;
+    for (const auto &value : atom.values) {
+      lpm_key_data(data, slot, atom.field, atom.kind, value);
+      named.push_back({{static_cast<uint32_t>(8 * data.size()),
+                        key_bytes.keep(data)},
+                       id});
+    }
+  }
+  std::sort(named.begin(), named.end(), [](const Named &a, const Named &b) {
+    return std::tie(a.key.data, a.atom) < std::tie(b.key.data, b.atom);
+  });
+  keys.reserve(named.size()); // at most: pages past the last key stay
+  owns.reserve(named.size()); // untouched
+  for (size_t i = 0; i < named.size(); ++i) {
+    if (i == 0 || named[i].key.data != named[i - 1].key.data) {
+      keys.push_back(named[i].key);
+      owns.emplace_back();
+    }
+    auto &own = owns.back();
+    if (own.empty() || own.back() != named[i].atom)
+      own.push_back(named[i].atom);
+  }
+}
+
+// The path entries in the order of their key bytes, their own atoms and
+// their closures; and their indexes in the order of whole pal_lpm_key
+// bytes (prefixlen first), which the limits are checked and blamed in.
+bool Lowering::plan_path_keys(std::vector<KeyView> &keys,
+                              std::vector<std::vector<AtomId>> &owns,
+                              std::vector<std::vector<AtomId>> &closed,
+                              std::vector<uint32_t> &check_order) {
+  group_path_keys(keys, owns);
+  if (keys.size() <= kMaxAtomEntriesPerSlot) {
+    closed = close_over_prefixes(keys, owns);
+    check_order.resize(keys.size());
+    std::iota(check_order.begin(), check_order.end(), 0u);
+    // Equal prefixlens keep the order of their data, as memcmp would.
+    std::stable_sort(check_order.begin(), check_order.end(),
+                     [&](uint32_t a, uint32_t b) {
+                       return std::memcmp(&keys[a].prefixlen,
+                                          &keys[b].prefixlen,
+                                          sizeof(uint32_t)) < 0;
+                     });
+    return true;
+  }
+  // Too many: blame the atom whose value was the first key past the limit.
+  std::string data;
+  std::set<std::string> seen;
+  for (AtomId id = 0; id < p.atoms.size(); ++id) {
+    const Atom &atom = p.atoms[id];
+    if (!path_keyed(atom))
+      continue;
+    for (const auto &value : atom.values) {
+      lpm_key_data(data, slot, atom.field, atom.kind, value);
+      if (seen.insert(data).second && seen.size() > kMaxAtomEntriesPerSlot) {
+        diags
+            .error(atom.loc, "the policies need more than " +
+                                 std::to_string(kMaxAtomEntriesPerSlot) +
+                                 " path entries")
+            .hints.push_back("the kernel's map holds " +
+                             std::to_string(PAL_LPM_MAX_ENTRIES) +
+                             " entries, shared by the live slot and the "
+                             "one being written");
+        return false;
+      }
+    }
+  }
+  return false; // not reached: the keys came from these values
+}
+
 bool Lowering::plan_entries() {
   size_t n_globs = 0;
   for (const Atom &atom : p.atoms)
@@ -442,37 +640,16 @@ bool Lowering::plan_entries() {
                            "they say the same");
       return false;
     }
-  // Key bytes -> own atoms; std::map sorts by key bytes, which is the
-  // order entry ids are given in.
-  std::map<Bytes, std::vector<AtomId>> own;
-  for (AtomId id = 0; id < p.atoms.size(); ++id) {
-    const Atom &atom = p.atoms[id];
-    if (atom.field == PAL_FIELD_ACCESS)
-      continue; // entries per mask, below
-    if (is_value_field(atom.field))
-      continue; // bit prefixes, below
-    if (is_residual(atom.kind))
-      continue; // never looked up: "globs", below
-    for (const auto &value : atom.values) {
-      auto [it, fresh] = own.try_emplace(
-          bytes_of(lpm_key(slot, atom.field, atom.kind, value)));
-      if (fresh && own.size() > kMaxAtomEntriesPerSlot) {
-        diags
-            .error(atom.loc, "the policies need more than " +
-                                 std::to_string(kMaxAtomEntriesPerSlot) +
-                                 " path entries")
-            .hints.push_back("the kernel's map holds " +
-                             std::to_string(PAL_LPM_MAX_ENTRIES) +
-                             " entries, shared by the live slot and the "
-                             "one being written");
-        return false;
-      }
-      if (it->second.empty() || it->second.back() != id)
-        it->second.push_back(id); // ids ascend: the vector stays sorted
-    }
-  }
-  auto [keys, owns] = split_keys(std::move(own));
-  auto closed = close_over_prefixes(keys, owns);
+  std::vector<KeyView> keys;
+  std::vector<std::vector<AtomId>> owns, closed;
+  std::vector<uint32_t> check_order; // of the path keys, then the others
+  if (!plan_path_keys(keys, owns, closed, check_order))
+    return false;
+  auto kept = [&](const pal_lpm_key &key) {
+    KeyView v = key_view(key);
+    v.data = key_bytes.keep(v.data);
+    return v;
+  };
   // Value fields: each key of each value is an entry; its closure adds the
   // atoms of every shorter key of the field that covers it.
   std::map<Bytes, std::vector<AtomId>> value_own;
@@ -492,7 +669,7 @@ bool Lowering::plan_entries() {
     auto [vkeys, vowns] = split_keys(std::move(value_own));
     auto vclosed = close_over_value_prefixes(vkeys, vowns);
     for (size_t i = 0; i < vkeys.size(); ++i) {
-      keys.push_back(vkeys[i]);
+      keys.push_back(kept(vkeys[i]));
       owns.push_back(std::move(vowns[i]));
       closed.push_back(std::move(vclosed[i]));
     }
@@ -501,10 +678,14 @@ bool Lowering::plan_entries() {
   // atom meets is an entry holding exactly the atoms that hold for it; no
   // prefix closure (a mask is not a prefix of another).
   for (const auto &[key, atoms] : access_entries(p.atoms, slot)) {
-    keys.push_back(key);
+    keys.push_back(kept(key));
     owns.push_back(atoms);
     closed.push_back(atoms);
   }
+  for (size_t i = check_order.size(); i < keys.size(); ++i)
+    check_order.push_back(static_cast<uint32_t>(i));
+  // The path keys alone fit (plan_path_keys), so the last key is a value
+  // or access one: as last in check order.
   if (keys.size() > kMaxAtomEntriesPerSlot) {
     diags.error(p.atoms.at(owns.back().front()).loc,
                 "the policies need more than " +
@@ -513,7 +694,7 @@ bool Lowering::plan_entries() {
     return false;
   }
   size_t held = 0;
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (uint32_t i : check_order) {
     held += closed[i].size();
     if (held > PAL_SLOT_HELD) {
       diags
@@ -527,14 +708,15 @@ bool Lowering::plan_entries() {
                            "it");
       return false;
     }
-    entries.push_back(EntryPlan{keys[i], std::move(owns[i]),
-                                std::move(closed[i]), {}});
   }
+  entries.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i)
+    entries.push_back(EntryPlan{keys[i], std::move(closed[i]), {}});
   // Ids follow the key data (slot, field, path bytes): the order a reader
   // of the canonical JSON sees the entries in.
   std::sort(entries.begin(), entries.end(),
             [](const EntryPlan &a, const EntryPlan &b) {
-              int c = std::memcmp(a.key.data, b.key.data, PAL_LPM_DATA);
+              int c = compare_data(a.key.data, b.key.data);
               return c != 0 ? c < 0 : a.key.prefixlen < b.key.prefixlen;
             });
   return true;
@@ -542,13 +724,28 @@ bool Lowering::plan_entries() {
 
 bool Lowering::plan_candidates() {
   // Which entries' closures hold each atom, and how many terms need it.
-  std::vector<std::vector<uint32_t>> reach(p.atoms.size());
-  for (uint32_t e = 0; e < entries.size(); ++e)
-    for (AtomId a : entries[e].closure)
-      reach.at(a).push_back(e);
+  // One array, atom by atom (counted first): reach_first[a] is where atom
+  // a's entries start, ascending, and reach_first[a + 1] where they end.
+  std::vector<uint32_t> reach_first(p.atoms.size() + 1);
+  for (const EntryPlan &entry : entries)
+    for (AtomId a : entry.closure)
+      reach_first.at(a + 1)++;
+  std::partial_sum(reach_first.begin(), reach_first.end(),
+                   reach_first.begin());
+  std::vector<uint32_t> reach_all(reach_first.back());
+  {
+    std::vector<uint32_t> next(reach_first.begin(), reach_first.end() - 1);
+    for (uint32_t e = 0; e < entries.size(); ++e)
+      for (AtomId a : entries[e].closure)
+        reach_all[next[a]++] = e;
+  }
+  auto reach = [&](AtomId a) {
+    return std::span<const uint32_t>(reach_all.data() + reach_first[a],
+                                     reach_first[a + 1] - reach_first[a]);
+  };
   std::vector<AnchorCost> cost(p.atoms.size());
   for (AtomId a = 0; a < p.atoms.size(); ++a) {
-    cost[a].reach = reach[a].size();
+    cost[a].reach = reach(a).size();
     cost[a].kind = p.atoms[a].kind;
   }
   for (const TermPlan &t : terms)
@@ -568,6 +765,7 @@ bool Lowering::plan_candidates() {
                          "directory counts for every path named below it");
     return false;
   };
+  std::vector<AtomId> must; // of one term, found by a lookup
   for (uint32_t ti = 0; ti < terms.size(); ++ti) {
     TermPlan &t = terms[ti];
     const pal_cand cand{t.rule_index, ti};
@@ -591,7 +789,7 @@ bool Lowering::plan_candidates() {
         return too_many(t);
       continue;
     }
-    std::vector<AtomId> must;
+    must.clear();
     for (const pal_lit &l : t.must)
       if (!(l.field & PAL_LIT_GLOB)) // never found by a lookup
         must.push_back(l.atom);
@@ -602,7 +800,7 @@ bool Lowering::plan_candidates() {
     // satisfies the term's other literals of the anchor's field: those
     // the kernel then need not check. A suffix or glob literal has the
     // PAL_LIT_GLOB bit in its field, so it is never one of them.
-    for (uint32_t e : reach[t.anchor]) {
+    for (uint32_t e : reach(t.anchor)) {
       EntryPlan &entry = entries[e];
       auto holds = [&](const pal_lit &l) {
         return std::binary_search(entry.closure.begin(), entry.closure.end(),
@@ -659,14 +857,14 @@ void Lowering::plan_hash_seed() {
   // The first seed under which no two exact paths of one field share a
   // key; a collision with an event's path is harmless (the kernel compares
   // the path), one between two entries would hide one of them.
+  std::vector<std::pair<uint8_t, uint64_t>> keys;
   for (;; ++hash_seed) {
-    std::set<std::pair<uint8_t, uint64_t>> keys;
-    bool clash = false;
+    keys.clear();
     for (const EntryPlan &e : entries)
-      if (e.exact() &&
-          !keys.emplace(e.field(), path_hash(hash_seed, e.value())).second)
-        clash = true;
-    if (!clash)
+      if (e.exact())
+        keys.emplace_back(e.field(), path_hash(hash_seed, e.path()));
+    std::sort(keys.begin(), keys.end());
+    if (std::adjacent_find(keys.begin(), keys.end()) == keys.end())
       return;
   }
 }
@@ -674,8 +872,29 @@ void Lowering::plan_hash_seed() {
 MapImage Lowering::emit() const {
   MapImage image;
   image.slot = slot;
-  Entries rules, term_map, lit_map, cands, atoms, exact, values, held,
+  MapEntries rules, term_map, lit_map, cands, atoms, exact, values, held,
       policies, slots, globs;
+  // Each map's entries are counted up front so its two buffers are
+  // allocated once, at their final size.
+  size_t n_lits = 0, n_cands = always.size() + closed.size(), n_exact = 0,
+         n_values = 0, n_held = 0;
+  for (const TermPlan &t : terms)
+    n_lits += t.must.size() + t.must_not.size();
+  for (const EntryPlan &e : entries) {
+    n_cands += e.cands.size();
+    n_held += e.closure.size();
+    n_exact += e.exact();
+    n_values += !e.exact() && is_whole_value(e.key.lpm());
+  }
+  lit_map.reserve(n_lits, sizeof(uint32_t), sizeof(pal_lit));
+  term_map.reserve(terms.size(), sizeof(uint32_t), sizeof(pal_term));
+  rules.reserve(order.size(), sizeof(uint32_t), sizeof(pal_rule));
+  cands.reserve(n_cands, sizeof(uint32_t), sizeof(pal_cand));
+  exact.reserve(n_exact, sizeof(pal_exact_key), sizeof(pal_exact));
+  values.reserve(n_values, sizeof(pal_value_key), sizeof(pal_entry));
+  atoms.reserve(entries.size() - n_exact - n_values, sizeof(pal_lpm_key),
+                sizeof(pal_entry));
+  held.reserve(n_held, sizeof(pal_held_key), sizeof(uint32_t));
 
   uint32_t lit_count = 0;
   for (uint32_t ti = 0; ti < terms.size(); ++ti) {
@@ -686,14 +905,13 @@ MapImage Lowering::emit() const {
     v.n_must = static_cast<__u8>(t.must.size());
     v.n_must_not = static_cast<__u8>(t.must_not.size());
     v.anchor_field = t.anchor_field;
-    for (const auto *list : {&t.must, &t.must_not})
-      for (const pal_lit &l : *list) {
-        lit_map[bytes_of(uint32_t{slot * PAL_SLOT_LITS + lit_count++})] =
-            bytes_of(l);
+    for (const auto list : {t.must, t.must_not})
+      for (const pal_lit &l : list) {
+        lit_map.add(uint32_t{slot * PAL_SLOT_LITS + lit_count++}, l);
         if (l.field != t.anchor_field)
           v.n_checks++;
       }
-    term_map[bytes_of(uint32_t{slot * PAL_SLOT_TERMS + ti})] = bytes_of(v);
+    term_map.add(uint32_t{slot * PAL_SLOT_TERMS + ti}, v);
   }
 
   uint32_t term_first = 0;
@@ -708,7 +926,7 @@ MapImage Lowering::emit() const {
     v.n_terms = static_cast<uint32_t>(r.terms.size());
     v.term_first = term_first;
     term_first += v.n_terms;
-    rules[bytes_of(uint32_t{slot * PAL_MAX_RULES + i})] = bytes_of(v);
+    rules.add(uint32_t{slot * PAL_MAX_RULES + i}, v);
   }
 
   // "cands": the always list, the fail-closed list, then each entry's.
@@ -716,7 +934,7 @@ MapImage Lowering::emit() const {
   auto put = [&](const std::vector<pal_cand> &list) {
     uint32_t first = next;
     for (const pal_cand &c : list)
-      cands[bytes_of(uint32_t{slot * PAL_SLOT_CANDS + next++})] = bytes_of(c);
+      cands.add(uint32_t{slot * PAL_SLOT_CANDS + next++}, c);
     return first;
   };
   pal_slot hdr;
@@ -742,7 +960,7 @@ MapImage Lowering::emit() const {
     v.cand_first = put(entry.cands);
     if (entry.exact()) {
       // An exact path: a hash lookup, and a bit for its length.
-      const std::string path = entry.value();
+      const std::string_view path = entry.path();
       pal_exact_key k;
       std::memset(&k, 0, sizeof k);
       k.slot = slot;
@@ -753,16 +971,17 @@ MapImage Lowering::emit() const {
       x.entry = v;
       x.len = static_cast<uint32_t>(path.size());
       std::memcpy(x.path, path.data(), path.size());
-      exact[bytes_of(k)] = bytes_of(x);
+      exact.add(k, x);
       hdr.exact_lens[entry.field() - 1][path.size() / 64] |=
           uint64_t{1} << (path.size() % 64);
-    } else if (is_whole_value(entry.key)) {
+    } else if (const pal_lpm_key key = entry.key.lpm();
+               is_whole_value(key)) {
       // One value: a hash lookup of its bytes, flat in the number of
       // values (the trie's lookup deepens with every key it holds).
-      values[bytes_of(whole_value_key(entry.key))] = bytes_of(v);
+      values.add(whole_value_key(key), v);
       hdr.value_fields |= 1u << entry.field();
     } else {
-      atoms[bytes_of(entry.key)] = bytes_of(v);
+      atoms.add(key, v);
       if (value_width(entry.field()) != 0)
         hdr.prefix_fields |= 1u << entry.field(); // a range, a CIDR
     }
@@ -772,11 +991,11 @@ MapImage Lowering::emit() const {
       k.slot = slot;
       k.entry = v.id;
       k.atom = a;
-      held[bytes_of(k)] = bytes_of(uint32_t{1});
+      held.add(k, uint32_t{1});
     }
   }
 
-  slots[bytes_of(uint32_t{slot})] = bytes_of(hdr);
+  slots.add(uint32_t{slot}, hdr);
 
   for (AtomId id = 0; id < p.atoms.size(); ++id) {
     const Atom &a = p.atoms[id];
@@ -795,30 +1014,29 @@ MapImage Lowering::emit() const {
     std::memset(&k, 0, sizeof k);
     k.slot = slot;
     k.atom = id;
-    globs[bytes_of(k)] = bytes_of(g);
+    globs.add(k, g);
   }
 
   for (const auto &pol : p.policies) {
     pal_policy v;
     std::memset(&v, 0, sizeof v);
     v.mode = abi_mode(pol.info.mode);
-    policies[bytes_of(uint32_t{slot * PAL_MAX_POLICIES + pol.info.index})] =
-        bytes_of(v);
+    policies.add(uint32_t{slot * PAL_MAX_POLICIES + pol.info.index}, v);
   }
 
-  image.maps["slots"] = std::move(slots).sorted();
-  image.maps["atoms"] = std::move(atoms).sorted();
-  image.maps["exact"] = std::move(exact).sorted();
-  image.maps["values"] = std::move(values).sorted();
-  image.maps["held"] = std::move(held).sorted();
-  image.maps["cands"] = std::move(cands).sorted();
-  image.maps["rules"] = std::move(rules).sorted();
-  image.maps["terms"] = std::move(term_map).sorted();
-  image.maps["lits"] = std::move(lit_map).sorted();
-  image.maps["policies"] = std::move(policies).sorted();
+  image.maps["slots"] = sorted(std::move(slots));
+  image.maps["atoms"] = sorted(std::move(atoms));
+  image.maps["exact"] = sorted(std::move(exact));
+  image.maps["values"] = sorted(std::move(values));
+  image.maps["held"] = sorted(std::move(held));
+  image.maps["cands"] = sorted(std::move(cands));
+  image.maps["rules"] = sorted(std::move(rules));
+  image.maps["terms"] = sorted(std::move(term_map));
+  image.maps["lits"] = sorted(std::move(lit_map));
+  image.maps["policies"] = sorted(std::move(policies));
   if (std::any_of(p.atoms.begin(), p.atoms.end(),
                   [](const Atom &a) { return is_residual(a.kind); }))
-    image.maps["globs"] = std::move(globs).sorted();
+    image.maps["globs"] = sorted(std::move(globs));
   return image;
 }
 
@@ -840,7 +1058,7 @@ std::optional<MapImage> lower(const Program &p, uint32_t slot,
   if (diags.error_count() != errors_before)
     return std::nullopt;
 
-  Lowering l{p, slot, diags, {}, {}, {}, {}, {}};
+  Lowering l{p, slot, diags, {}, {}, {}, {}, {}, {}, {}};
   if (!l.order_rules() || !l.plan_terms() || !l.plan_entries())
     return std::nullopt;
   l.plan_fail_closed();

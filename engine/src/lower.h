@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <palisade/abi.h>
@@ -22,6 +24,21 @@ template <typename T> std::vector<uint8_t> bytes_of(const T &v) {
   std::memcpy(out.data(), &v, sizeof(T));
   return out;
 }
+
+// An LPM key as its prefixlen and the bytes of its data the key functions
+// below can set (pal_lpm_key holds zeros past them): a path's bytes up to
+// prefixlen, a value field's whole width. A path key is a few dozen bytes
+// this way rather than 260; the bytes live elsewhere.
+struct KeyView {
+  uint32_t prefixlen = 0;
+  std::string_view data; // slot, field, then path or value bytes
+
+  uint8_t field() const { return static_cast<uint8_t>(data[1]); }
+  pal_lpm_key lpm() const; // the whole key, zero past `data`
+};
+
+// The KeyView of `key`, viewing key.data.
+KeyView key_view(const pal_lpm_key &key);
 
 // The LPM key of one value of an atom (see docs/abi.md "Keys"):
 // exact "/a/b" -> [slot, field, "/a/b", 0]; under "/a" -> [slot, field,
@@ -64,13 +81,18 @@ close_over_value_prefixes(const std::vector<pal_lpm_key> &keys,
 
 // For each key, the indexes of the other keys that are a proper prefix of
 // it (same slot and field: both are in the prefix), shortest first. Keys
-// must cover whole bytes, as lpm_key() makes them.
+// must be distinct and cover whole bytes, as lpm_key() makes them.
+std::vector<std::vector<size_t>>
+prefix_parents(const std::vector<KeyView> &keys);
 std::vector<std::vector<size_t>>
 prefix_parents(const std::vector<pal_lpm_key> &keys);
 
 // The prefix closure: each key's own atoms with those of every key that is
 // its proper prefix, sorted and unique. One longest-prefix lookup then
 // tells every atom that holds for a value.
+std::vector<std::vector<AtomId>>
+close_over_prefixes(const std::vector<KeyView> &keys,
+                    const std::vector<std::vector<AtomId>> &own);
 std::vector<std::vector<AtomId>>
 close_over_prefixes(const std::vector<pal_lpm_key> &keys,
                     const std::vector<std::vector<AtomId>> &own);

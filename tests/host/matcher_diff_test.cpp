@@ -231,7 +231,7 @@ void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
 // the first seed without a collision, so 0 nearly always): the kernel
 // must use the slot's seed, not assume one.
 void reseed(engine::MapImage &image, uint64_t seed) {
-  for (auto &e : image.maps["exact"]) {
+  for (auto e : image.maps["exact"]) { // a view: writes go to the image
     pal_exact_key k;
     pal_exact x;
     std::memcpy(&k, e.key.data(), sizeof k);
@@ -240,11 +240,8 @@ void reseed(engine::MapImage &image, uint64_t seed) {
         seed, std::string_view(reinterpret_cast<const char *>(x.path), x.len));
     std::memcpy(e.key.data(), &k, sizeof k);
   }
-  std::sort(image.maps["exact"].begin(), image.maps["exact"].end(),
-            [](const engine::MapEntry &a, const engine::MapEntry &b) {
-              return a.key < b.key;
-            });
-  for (auto &e : image.maps["slots"]) {
+  image.maps["exact"].sort_by_key();
+  for (auto e : image.maps["slots"]) {
     pal_slot hdr;
     std::memcpy(&hdr, e.value.data(), sizeof hdr);
     hdr.hash_seed = seed;
@@ -552,7 +549,8 @@ Contents image_contents(const engine::MapImage &image) {
   for (const auto &[name, entries] : image.maps)
     for (const auto &e : entries)
       if (std::any_of(e.value.begin(), e.value.end(), [](uint8_t b) { return b; }))
-        out[{name, e.key}] = e.value;
+        out[{name, {e.key.begin(), e.key.end()}}] = {e.value.begin(),
+                                                     e.value.end()};
   return out;
 }
 

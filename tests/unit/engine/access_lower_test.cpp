@@ -145,7 +145,7 @@ TEST(CanonicalJson, RejectsAnAccessKeyThatIsNotOneMask) {
     deny open when access == "write"
   })");
   EXPECT_NO_THROW(to_canonical_json(c));
-  auto &key = c.image.maps.at("values").at(0).key;
+  auto key = c.image.maps.at("values").at(0).key;
   key[offsetof(pal_value_key, value)] = 0x10; // no intent has this bit
   EXPECT_THROW(to_canonical_json(c), std::runtime_error);
   key[offsetof(pal_value_key, value)] = 0; // no intent at all

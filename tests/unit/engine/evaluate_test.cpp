@@ -329,21 +329,20 @@ MapImage image_with_rule(const std::vector<Hand> &entries) {
   hdr.n_rules = 1;
   hdr.n_entries = static_cast<uint32_t>(entries.size());
   MapImage image;
-  image.maps["rules"] = {{bytes_of(uint32_t{0}), bytes_of(r)}};
-  image.maps["terms"] = {{bytes_of(uint32_t{0}), bytes_of(t)}};
-  image.maps["lits"] = {{bytes_of(uint32_t{0}), bytes_of(lit)}};
-  image.maps["cands"] = {{bytes_of(uint32_t{0}), bytes_of(cand)}};
-  image.maps["policies"] = {{bytes_of(uint32_t{0}), bytes_of(pol)}};
-  image.maps["slots"] = {{bytes_of(uint32_t{0}), bytes_of(hdr)}};
+  image.maps["rules"].add(uint32_t{0}, r);
+  image.maps["terms"].add(uint32_t{0}, t);
+  image.maps["lits"].add(uint32_t{0}, lit);
+  image.maps["cands"].add(uint32_t{0}, cand);
+  image.maps["policies"].add(uint32_t{0}, pol);
+  image.maps["slots"].add(uint32_t{0}, hdr);
   for (const Hand &h : entries) {
     pal_entry e;
     std::memset(&e, 0, sizeof e);
     e.id = h.id;
     e.cand_count = h.candidate ? 1 : 0;
-    image.maps["atoms"].push_back({bytes_of(h.key), bytes_of(e)});
+    image.maps["atoms"].add(h.key, e);
     for (uint32_t a : h.held)
-      image.maps["held"].push_back(
-          {bytes_of(pal_held_key{0, h.id, a}), bytes_of(uint32_t{1})});
+      image.maps["held"].add(pal_held_key{0, h.id, a}, uint32_t{1});
   }
   return image;
 }
@@ -386,24 +385,24 @@ TEST(Evaluate, TheTermIsCheckedOnlyOnItsOtherFields) {
   auto image = image_with_rule(
       {{1, lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/"), true, {0}}});
   pal_lit binary{PAL_FIELD_BINARY, 7};
-  image.maps["lits"].push_back({bytes_of(uint32_t{1}), bytes_of(binary)});
+  image.maps["lits"].add(uint32_t{1}, binary);
   pal_term t;
   std::memset(&t, 0, sizeof t);
   t.n_must = 2;
   t.anchor_field = PAL_FIELD_PATH;
   t.n_checks = 1;
-  image.maps["terms"][0].value = bytes_of(t);
+  std::memcpy(image.maps["terms"][0].value.data(), &t, sizeof t);
   Verdict v = evaluate(image, exec("/x"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.considered, 1u);
   // ... but not the anchor field's literals, which the compiler checked:
   // anchored on the binary, only the (held) path atom is looked at.
   t.anchor_field = PAL_FIELD_BINARY;
-  image.maps["terms"][0].value = bytes_of(t);
+  std::memcpy(image.maps["terms"][0].value.data(), &t, sizeof t);
   EXPECT_EQ(evaluate(image, exec("/x")).action, PAL_ACT_DENY);
   t.anchor_field = PAL_FIELD_PATH;
   t.n_checks = 0; // nothing to check: the candidate holds
-  image.maps["terms"][0].value = bytes_of(t);
+  std::memcpy(image.maps["terms"][0].value.data(), &t, sizeof t);
   EXPECT_EQ(evaluate(image, exec("/x")).action, PAL_ACT_DENY);
 }
 

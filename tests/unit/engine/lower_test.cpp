@@ -427,7 +427,7 @@ TEST(CanonicalJson, RejectsBytesTheKernelWouldMisread) {
     dsl::Diagnostics diags;
     c.image = *lower(with_under(), 0, diags);
     EXPECT_NO_THROW(to_canonical_json(c));
-    auto &key = c.image.maps["atoms"].at(0).key;
+    auto key = c.image.maps["atoms"].at(0).key;
     key[key.size() - 1] = 'x'; // garbage past prefixlen
     EXPECT_THROW(to_canonical_json(c), std::runtime_error);
   }
@@ -452,7 +452,7 @@ TEST(CanonicalJson, RejectsBytesTheKernelWouldMisread) {
   {
     CompiledPolicy c = two_policies_compiled();
     // A candidate list that reaches past what was written.
-    auto &v = c.image.maps["exact"].at(0).value;
+    auto v = c.image.maps["exact"].at(0).value;
     v[offsetof(pal_exact, entry) + offsetof(pal_entry, cand_count)] = 9;
     EXPECT_THROW(to_canonical_json(c), std::runtime_error);
   }

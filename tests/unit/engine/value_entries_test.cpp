@@ -90,7 +90,7 @@ TEST(ValueEntries, TheSlotSaysWhichMapsHoldAField) {
   EXPECT_EQ(hdr.prefix_fields,
             (1u << PAL_FIELD_PORT) | (1u << PAL_FIELD_ADDRESS));
   // A clear bit would make the kernel skip entries that are there.
-  auto &bytes = c.image.maps.at("slots").at(0).value;
+  auto bytes = c.image.maps.at("slots").at(0).value;
   hdr.prefix_fields &= ~(1u << PAL_FIELD_PORT);
   std::memcpy(bytes.data(), &hdr, sizeof hdr);
   EXPECT_THROW(to_canonical_json(c), std::runtime_error);
@@ -132,12 +132,13 @@ TEST(CanonicalJson, RejectsAWholeValueInTheTrie) {
   ValueKey v;
   std::memcpy(v.bytes.data(), k.value, 2);
   v.bits = 16;
-  MapEntry moved = c.image.maps.at("values").at(0);
-  moved.key = bytes_of(value_lpm_key(k.slot, PAL_FIELD_PORT, v));
+  pal_entry entry;
+  std::memcpy(&entry, c.image.maps.at("values").at(0).value.data(),
+              sizeof entry);
   c.image.maps["values"].clear();
-  c.image.maps["atoms"].push_back(moved);
+  c.image.maps["atoms"].add(value_lpm_key(k.slot, PAL_FIELD_PORT, v), entry);
   pal_slot hdr; // its bits as if the entry were meant to be there
-  auto &slot = c.image.maps.at("slots").at(0).value;
+  auto slot = c.image.maps.at("slots").at(0).value;
   std::memcpy(&hdr, slot.data(), sizeof hdr);
   hdr.value_fields = 0;
   hdr.prefix_fields = 1u << PAL_FIELD_PORT;
@@ -154,7 +155,7 @@ TEST(CanonicalJson, RejectsStrayBytesInAValuesKey) {
   auto c = compile_text(R"(policy "p" mode enforce {
     deny connect when port == 22
   })");
-  auto &key = c.image.maps.at("values").at(0).key;
+  auto key = c.image.maps.at("values").at(0).key;
   key[offsetof(pal_value_key, value) + 2] = 1; // past the port's bytes
   EXPECT_THROW(to_canonical_json(c), std::runtime_error);
   key[offsetof(pal_value_key, value) + 2] = 0;
