@@ -14,6 +14,7 @@
 #include "palisade/dsl/ast.h"
 #include "palisade/engine/compile.h"
 #include "value_keys.h"
+#include "value_list.h"
 
 namespace palisade::engine {
 
@@ -40,8 +41,8 @@ inline bool is_residual(MatchKind k) {
 struct Match {
   uint8_t field = 0; // PAL_FIELD_*
   MatchKind kind = MatchKind::Exact;
-  std::vector<std::string> values; // canonical, sorted, unique, non-empty
-  bool negated = false;            // != and `not in`
+  ValueList values;        // canonical, sorted, unique, non-empty; shared
+  bool negated = false;    // != and `not in`
   dsl::SourceLocation loc;         // the whole comparison
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "access.h"
 #include "field_catalog.h"
@@ -47,12 +49,12 @@ std::string span_text(const dsl::SourceLocation &loc) {
       to = std::min<size_t>(to, loc.end_column - 1);
     if (from > to)
       from = to;
-    std::string piece(strip_comment(text.substr(from, to - from)));
-    auto not_space = [](unsigned char c) { return !std::isspace(c); };
-    piece.erase(piece.begin(),
-                std::find_if(piece.begin(), piece.end(), not_space));
-    piece.erase(std::find_if(piece.rbegin(), piece.rend(), not_space).base(),
-                piece.end());
+    std::string_view piece = strip_comment(text.substr(from, to - from));
+    auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)); };
+    while (!piece.empty() && space(piece.front()))
+      piece.remove_prefix(1);
+    while (!piece.empty() && space(piece.back()))
+      piece.remove_suffix(1);
     if (piece.empty())
       continue;
     if (!out.empty())
@@ -182,6 +184,7 @@ private:
              : e.kind == dsl::Expr::Kind::Or ? Cond::Kind::Or
                                              : Cond::Kind::Not;
     bool ok = true;
+    c.children.reserve(e.children.size());
     for (const auto &child : e.children) {
       auto r = child ? resolve_expr(*child, event) : std::nullopt;
       if (r)
@@ -237,13 +240,17 @@ private:
     return nullptr;
   }
 
-  // The literals a comparison tests: inline, or the `let` it names.
-  const std::vector<dsl::StringLit> *literals_of(const dsl::Comparison &cmp) {
+  // The literals a comparison tests: inline, or those of the `let` it
+  // names (then `*let` is set).
+  const std::vector<dsl::StringLit> *literals_of(const dsl::Comparison &cmp,
+                                                 const dsl::Let **let) {
     if (!cmp.set_name)
       return &cmp.values;
     auto it = lets_.find(*cmp.set_name);
-    if (it != lets_.end())
+    if (it != lets_.end()) {
+      *let = it->second;
       return &it->second->values;
+    }
     auto &d = diags_.error(cmp.set_loc, "unknown set '" + *cmp.set_name + "'");
     if (auto guess = closest_name(*cmp.set_name, let_names_))
       d.hints.push_back("did you mean '" + *guess + "'?");
@@ -254,16 +261,14 @@ private:
 
   // Canonical, sorted, unique values. A `let` is checked once per type, so
   // a bad value in a set used by ten rules is reported once.
-  std::optional<std::vector<std::string>>
-  check_values(const dsl::Comparison &cmp,
-               const std::vector<dsl::StringLit> &lits,
-               const FieldSpec &field) {
-    std::optional<std::vector<std::string>> *cached = nullptr;
-    if (cmp.set_name) {
-      auto key = std::make_pair(*cmp.set_name, field.type);
-      auto [it, fresh] = set_values_.try_emplace(key);
+  std::optional<ValueList> check_values(const dsl::Let *let,
+                                        const std::vector<dsl::StringLit> &lits,
+                                        const FieldSpec &field) {
+    std::optional<ValueList> *cached = nullptr;
+    if (let) {
+      auto [it, fresh] = set_values_.try_emplace({let, field.type});
       if (!fresh)
-        return it->second;
+        return it->second; // shares the list: no string is copied
       cached = &it->second;
     }
     std::vector<std::string> values;
@@ -277,12 +282,22 @@ private:
     }
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::optional<std::vector<std::string>> result;
+    std::optional<ValueList> result;
     if (ok)
-      result = std::move(values);
+      result = shared_list(std::move(values));
     if (cached)
       *cached = result;
     return result;
+  }
+
+  // The one list of this content (made on first use).
+  ValueList shared_list(std::vector<std::string> values) {
+    const size_t hash = ValueList::hash_of(values);
+    auto [from, to] = lists_.equal_range(hash);
+    for (auto it = from; it != to; ++it)
+      if (it->second == values)
+        return it->second;
+    return lists_.emplace(hash, ValueList(std::move(values)))->second;
   }
 
   // One literal of `field`, canonical, or nullopt after one error at it.
@@ -432,7 +447,8 @@ private:
                                       const EventSpec *event) {
     const dsl::Comparison &cmp = e.cmp;
     const FieldSpec *field = resolve_field(cmp, event);
-    const std::vector<dsl::StringLit> *lits = literals_of(cmp);
+    const dsl::Let *let = nullptr;
+    const std::vector<dsl::StringLit> *lits = literals_of(cmp, &let);
     if (!field || !lits)
       return std::nullopt;
     if (field->type == FieldType::Access &&
@@ -477,7 +493,7 @@ private:
       c.match.kind = cmp.op == dsl::CompareOp::StartsWith ? MatchKind::Prefix
                      : cmp.op == dsl::CompareOp::EndsWith ? MatchKind::Suffix
                                                           : MatchKind::Glob;
-      c.match.values = {std::move(*value)};
+      c.match.values = shared_list({std::move(*value)});
       c.match.loc = e.loc;
       return c;
     }
@@ -493,7 +509,7 @@ private:
                            "'>=' apply to port, uid, gid, euid and pid");
       return std::nullopt;
     }
-    std::optional<std::vector<std::string>> values;
+    std::optional<ValueList> values;
     if (ordering) {
       // The parser gives an ordering operator exactly one number.
       if (lits->size() != 1 || lits->front().kind != dsl::ValueKind::Number) {
@@ -502,9 +518,9 @@ private:
         return std::nullopt;
       }
       if (auto range = ordering_range(cmp, lits->front(), field->abi_id))
-        values = std::vector<std::string>{std::move(*range)};
+        values = shared_list({std::move(*range)});
     } else {
-      values = check_values(cmp, *lits, *field);
+      values = check_values(let, *lits, *field);
     }
     if (!values)
       return std::nullopt;
@@ -531,11 +547,15 @@ private:
 
   dsl::Diagnostics &diags_;
   // The `let`s of the file being resolved.
-  std::map<std::string, const dsl::Let *> lets_;
+  // Views into the file's own `let` names.
+  std::unordered_map<std::string_view, const dsl::Let *> lets_;
   std::vector<std::string> let_names_; // in definition order, for hints
-  std::map<std::pair<std::string, FieldType>,
-           std::optional<std::vector<std::string>>>
+  // A set's checked values per field type (nullopt: it had a bad value).
+  std::map<std::pair<const dsl::Let *, FieldType>, std::optional<ValueList>>
       set_values_;
+  // Every distinct list of values, by ValueList::hash(), so that equal
+  // lists are one shared list (value_list.h).
+  std::unordered_multimap<size_t, ValueList> lists_;
 };
 
 } // namespace
