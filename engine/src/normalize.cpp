@@ -48,7 +48,7 @@ std::optional<AtomId> AtomTable::find(uint8_t field, MatchKind kind,
   auto [from, to] = ids_.equal_range(hash);
   for (auto it = from; it != to; ++it) {
     const Atom &a = atoms_[it->second];
-    if (a.field == field && a.kind == kind && lists_[it->second] == values)
+    if (a.field == field && a.kind == kind && a.values == values)
       return it->second;
   }
   return std::nullopt;
@@ -78,7 +78,6 @@ std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
                         is_value_field(m.field) ? value_keys(m.field, m.values)
                                                 : std::vector<ValueKey>{},
                         std::nullopt});
-  lists_.push_back(m.values);
   ids_.emplace(hash, id);
   if (anchor) // the prefix a term that needs this atom is indexed by
     atoms_[id].anchor = intern(*anchor, limit);

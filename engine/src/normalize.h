@@ -37,7 +37,6 @@ private:
                         const ValueList &values);
 
   std::vector<Atom> atoms_;
-  std::vector<ValueList> lists_; // by AtomId: the values, shared
   // By hash of (field, kind, values): looking up an atom compares the
   // lists only on a hash match, and lists the resolver shares by pointer.
   std::unordered_multimap<size_t, AtomId> ids_;

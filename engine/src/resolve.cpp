@@ -272,6 +272,7 @@ private:
       cached = &it->second;
     }
     std::vector<std::string> values;
+    values.reserve(lits.size());
     bool ok = true;
     for (const auto &lit : lits) {
       auto v = check_value(lit, field);
