@@ -141,9 +141,53 @@ Cond::Kind dual(Cond::Kind k) {
 
 } // namespace
 
+namespace {
+
+// Whether the condition (negated when `negate`) is a plain conjunction of
+// comparisons: an `and` of comparisons, `not`s of them and nested `and`s,
+// with no `or` and no constant.
+bool is_conjunction(const Cond &c, bool negate) {
+  switch (negate ? dual(c.kind) : c.kind) {
+  case Cond::Kind::Match:
+    return true;
+  case Cond::Kind::Not:
+    return is_conjunction(c.children.at(0), !negate);
+  case Cond::Kind::And:
+    return std::all_of(c.children.begin(), c.children.end(),
+                       [&](const Cond &k) { return is_conjunction(k, negate); });
+  default:
+    return false;
+  }
+}
+
+// Appends the literals of a conjunction, in the order to_dnf() visits them.
+void collect_literals(const Cond &c,
+                      const std::function<AtomId(const Match &)> &atom_of,
+                      bool negate, Term &out) {
+  if (c.kind == Cond::Kind::Match)
+    out.push_back(Literal{atom_of(c.match), c.match.negated != negate});
+  else if (c.kind == Cond::Kind::Not)
+    collect_literals(c.children.at(0), atom_of, !negate, out);
+  else
+    for (const auto &child : c.children)
+      collect_literals(child, atom_of, negate, out);
+}
+
+} // namespace
+
 Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
            bool negate) {
   Dnf out;
+  if ((negate ? dual(c.kind) : c.kind) == Cond::Kind::And &&
+      is_conjunction(c, negate)) {
+    // Most conditions: one term of all their literals, built in place
+    // rather than as a product of one-term alternatives (same result).
+    Term t;
+    collect_literals(c, atom_of, negate, t);
+    out.terms.push_back(std::move(t));
+    simplify(out.terms);
+    return out;
+  }
   switch (negate ? dual(c.kind) : c.kind) {
   case Cond::Kind::True:
     out.terms.push_back({});

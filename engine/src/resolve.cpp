@@ -21,6 +21,8 @@ namespace {
 // Cuts a `# comment` off a line of rule text; a '#' inside a string (which
 // never spans lines) is not one.
 std::string_view strip_comment(std::string_view line) {
+  if (line.find('#') == std::string_view::npos)
+    return line; // the usual line: nothing to scan for
   bool in_string = false;
   for (size_t i = 0; i < line.size(); ++i) {
     if (in_string && line[i] == '\\')
@@ -271,6 +273,16 @@ private:
         return it->second; // shares the list: no string is copied
       cached = &it->second;
     }
+    // `path == "/x"`: a string literal many rules repeat is checked once.
+    // Only good values are remembered, so a bad one is reported at each
+    // place it is written.
+    const bool single = !let && lits.size() == 1 &&
+                        lits[0].kind == dsl::ValueKind::String;
+    const LiteralKey key{field.abi_id, single ? std::string_view(lits[0].value)
+                                              : std::string_view()};
+    if (single)
+      if (auto it = literal_values_.find(key); it != literal_values_.end())
+        return it->second;
     std::vector<std::string> values;
     values.reserve(lits.size());
     bool ok = true;
@@ -288,6 +300,8 @@ private:
       result = shared_list(std::move(values));
     if (cached)
       *cached = result;
+    if (single && result)
+      literal_values_.emplace(key, *result);
     return result;
   }
 
@@ -557,6 +571,19 @@ private:
   // Every distinct list of values, by ValueList::hash(), so that equal
   // lists are one shared list (value_list.h).
   std::unordered_multimap<size_t, ValueList> lists_;
+  // A field and the text of one string literal (a view into the AST).
+  struct LiteralKey {
+    uint8_t field;
+    std::string_view text;
+    bool operator==(const LiteralKey &) const = default;
+  };
+  struct LiteralKeyHash {
+    size_t operator()(const LiteralKey &k) const {
+      return std::hash<std::string_view>{}(k.text) * 31 + k.field;
+    }
+  };
+  // The checked values of `field == "text"` (or !=, under), when good.
+  std::unordered_map<LiteralKey, ValueList, LiteralKeyHash> literal_values_;
 };
 
 } // namespace
