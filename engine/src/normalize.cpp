@@ -145,16 +145,18 @@ namespace {
 
 // Whether the condition (negated when `negate`) is a plain conjunction of
 // comparisons: an `and` of comparisons, `not`s of them and nested `and`s,
-// with no `or` and no constant.
-bool is_conjunction(const Cond &c, bool negate) {
+// with no `or` and no constant. Counts its comparisons into `n`.
+bool is_conjunction(const Cond &c, bool negate, size_t &n) {
   switch (negate ? dual(c.kind) : c.kind) {
   case Cond::Kind::Match:
+    ++n;
     return true;
   case Cond::Kind::Not:
-    return is_conjunction(c.children.at(0), !negate);
+    return is_conjunction(c.children.at(0), !negate, n);
   case Cond::Kind::And:
-    return std::all_of(c.children.begin(), c.children.end(),
-                       [&](const Cond &k) { return is_conjunction(k, negate); });
+    return std::all_of(
+        c.children.begin(), c.children.end(),
+        [&](const Cond &k) { return is_conjunction(k, negate, n); });
   default:
     return false;
   }
@@ -178,11 +180,13 @@ void collect_literals(const Cond &c,
 Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
            bool negate) {
   Dnf out;
+  size_t n = 0;
   if ((negate ? dual(c.kind) : c.kind) == Cond::Kind::And &&
-      is_conjunction(c, negate)) {
+      is_conjunction(c, negate, n)) {
     // Most conditions: one term of all their literals, built in place
     // rather than as a product of one-term alternatives (same result).
     Term t;
+    t.reserve(n);
     collect_literals(c, atom_of, negate, t);
     out.terms.push_back(std::move(t));
     simplify(out.terms);

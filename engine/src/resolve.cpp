@@ -111,7 +111,8 @@ private:
   void collect_lets(const dsl::PolicyFile &file) {
     lets_.clear();
     let_names_.clear();
-    set_values_.clear();
+    lets_begin_ = file.lets.data();
+    set_values_.assign(file.lets.size() * kFieldTypes, SetValues{});
     for (const auto &let : file.lets) {
       auto [it, fresh] = lets_.emplace(let.name, &let);
       if (!fresh)
@@ -268,10 +269,13 @@ private:
                                         const FieldSpec &field) {
     std::optional<ValueList> *cached = nullptr;
     if (let) {
-      auto [it, fresh] = set_values_.try_emplace({let, field.type});
-      if (!fresh)
-        return it->second; // shares the list: no string is copied
-      cached = &it->second;
+      SetValues &set = set_values_[static_cast<size_t>(let - lets_begin_) *
+                                       kFieldTypes +
+                                   static_cast<size_t>(field.type)];
+      if (set.checked)
+        return set.values; // shares the list: no string is copied
+      set.checked = true;
+      cached = &set.values;
     }
     // `path == "/x"`: a string literal many rules repeat is checked once.
     // Only good values are remembered, so a bad one is reported at each
@@ -565,9 +569,16 @@ private:
   // Views into the file's own `let` names.
   std::unordered_map<std::string_view, const dsl::Let *> lets_;
   std::vector<std::string> let_names_; // in definition order, for hints
-  // A set's checked values per field type (nullopt: it had a bad value).
-  std::map<std::pair<const dsl::Let *, FieldType>, std::optional<ValueList>>
-      set_values_;
+  // A set's checked values per field type (nullopt: it had a bad value),
+  // at [index of the let * kFieldTypes + type]: an array, as every `in
+  // SET` of every rule looks here.
+  static constexpr size_t kFieldTypes = static_cast<size_t>(FieldType::Id) + 1;
+  struct SetValues {
+    bool checked = false;
+    std::optional<ValueList> values;
+  };
+  const dsl::Let *lets_begin_ = nullptr; // the file's lets
+  std::vector<SetValues> set_values_;
   // Every distinct list of values, by ValueList::hash(), so that equal
   // lists are one shared list (value_list.h).
   std::unordered_multimap<size_t, ValueList> lists_;
