@@ -208,7 +208,8 @@ Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
       Dnf d = to_dnf(child, atom_of, negate);
       if (d.overflow)
         return d;
-      out.terms.insert(out.terms.end(), std::make_move_iterator(d.terms.begin()),
+      out.terms.insert(out.terms.end(),
+                       std::make_move_iterator(d.terms.begin()),
                        std::make_move_iterator(d.terms.end()));
       simplify(out.terms);
       if (out.terms.size() > kDnfExpansionCap) {
@@ -327,7 +328,8 @@ std::optional<Program> normalize(const Resolved &resolved,
     // to_dnf() visits the comparisons in the order intern_all() did: the
     // next id is the next comparison's, without looking it up again.
     size_t next = 0;
-    Dnf dnf = to_dnf(rule.condition, [&](const Match &) { return ids.at(next++); });
+    Dnf dnf = to_dnf(rule.condition,
+                     [&](const Match &) { return ids.at(next++); });
     if (dnf.overflow || dnf.terms.size() > PAL_MAX_TERMS) {
       std::string n = dnf.overflow
                           ? "more than " + std::to_string(kDnfExpansionCap)

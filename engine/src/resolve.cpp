@@ -52,7 +52,9 @@ std::string span_text(const dsl::SourceLocation &loc) {
     if (from > to)
       from = to;
     std::string_view piece = strip_comment(text.substr(from, to - from));
-    auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)); };
+    auto space = [](char c) {
+      return std::isspace(static_cast<unsigned char>(c));
+    };
     while (!piece.empty() && space(piece.front()))
       piece.remove_prefix(1);
     while (!piece.empty() && space(piece.back()))

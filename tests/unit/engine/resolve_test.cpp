@@ -188,7 +188,8 @@ TEST(Resolve, EqualValueListsAreOneSharedList) {
           test::rules(b.rule(Action::Deny, "exec", b.in_set("path", "s")),
                       b.rule(Action::Deny, "exec", b.in_set("binary", "s")),
                       b.rule(Action::Deny, "exec", b.eq("path", "/tmp/x")),
-                      b.rule(Action::Deny, "exec", b.eq("binary", "/tmp/x/"))))));
+                      b.rule(Action::Deny, "exec",
+                             b.eq("binary", "/tmp/x/"))))));
   dsl::Diagnostics diags;
   auto r = resolve(test::files(std::move(f)), diags);
   ASSERT_TRUE(r) << diags.render();
