@@ -12,6 +12,7 @@
 namespace palisade::engine {
 
 // How a field's values are written and compared.
+// resolve.cpp sizes a per-type cache by the last type (Id).
 enum class FieldType {
   Path,     // canonical absolute paths, exact or `under`
   Access,   // open intents (access.h): holds when any named intent is there

@@ -14,6 +14,7 @@
 #include "palisade/dsl/ast.h"
 #include "palisade/engine/compile.h"
 #include "value_keys.h"
+#include "value_list.h"
 
 namespace palisade::engine {
 
@@ -37,16 +38,17 @@ inline bool is_residual(MatchKind k) {
 // ---- after resolve --------------------------------------------------------
 
 // One comparison, resolved: `field <kind> any of values`, maybe negated.
+// The one-byte members first: a Cond holds a Match in every node.
 struct Match {
   uint8_t field = 0; // PAL_FIELD_*
   MatchKind kind = MatchKind::Exact;
-  std::vector<std::string> values; // canonical, sorted, unique, non-empty
-  bool negated = false;            // != and `not in`
-  dsl::SourceLocation loc;         // the whole comparison
+  bool negated = false;    // != and `not in`
+  ValueList values;        // canonical, sorted, unique, non-empty; shared
+  dsl::SourceLocation loc; // the whole comparison
 };
 
 struct Cond {
-  enum class Kind { True, False, Match, And, Or, Not };
+  enum class Kind : uint8_t { True, False, Match, And, Or, Not };
   Kind kind = Kind::True;
   Match match;                // Kind::Match
   std::vector<Cond> children; // And/Or: two or more; Not: one
@@ -80,7 +82,7 @@ struct Resolved {
 struct Atom {
   uint8_t field = 0;
   MatchKind kind = MatchKind::Exact;
-  std::vector<std::string> values;
+  ValueList values;        // shared with the comparisons that test it
   dsl::SourceLocation loc; // first comparison that produced it
   // A value field's (port, address, protocol, family): the keys of all
   // values, sorted (value_keys.h); filled by normalize.

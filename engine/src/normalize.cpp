@@ -37,37 +37,56 @@ Cond to_nnf(const Cond &c, bool negate) {
   return out;
 }
 
+size_t AtomTable::hash_of(uint8_t field, MatchKind kind,
+                          const ValueList &values) {
+  return values.hash() * 31 + field * 8 + static_cast<size_t>(kind);
+}
+
+std::optional<AtomId> AtomTable::find(uint8_t field, MatchKind kind,
+                                      const ValueList &values,
+                                      size_t hash) const {
+  auto [from, to] = ids_.equal_range(hash);
+  for (auto it = from; it != to; ++it) {
+    const Atom &a = atoms_[it->second];
+    if (a.field == field && a.kind == kind && a.values == values)
+      return it->second;
+  }
+  return std::nullopt;
+}
+
 std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
-  // Looked up by reference: every comparison of every rule comes here, and
-  // copying its values for the key was the pass's main cost.
-  auto it = ids_.find(std::tie(m.field, m.kind, m.values));
-  if (it != ids_.end())
-    return it->second;
+  const size_t hash = hash_of(m.field, m.kind, m.values);
+  if (auto id = find(m.field, m.kind, m.values, hash))
+    return id;
   // A suffix or glob brings its anchor prefix (below): room for both.
   std::optional<Match> anchor;
   if (is_residual(m.kind)) {
-    anchor = m;
+    anchor.emplace();
+    anchor->field = m.field;
     anchor->kind = MatchKind::Prefix;
     anchor->values = {glob_anchor_prefix(m.kind == MatchKind::Suffix,
                                          m.values.front())};
+    anchor->loc = m.loc;
   }
   const bool anchor_new =
-      anchor && !ids_.count(std::tie(anchor->field, anchor->kind,
-                                     anchor->values));
+      anchor && !find(anchor->field, anchor->kind, anchor->values,
+                      hash_of(anchor->field, anchor->kind, anchor->values));
   if (atoms_.size() + (anchor_new ? 1 : 0) >= limit)
     return std::nullopt;
   AtomId id = static_cast<AtomId>(atoms_.size());
   atoms_.push_back(Atom{m.field, m.kind, m.values, m.loc,
                         is_value_field(m.field) ? value_keys(m.field, m.values)
-                                                : std::vector<ValueKey>{}});
-  ids_.emplace(std::make_tuple(m.field, m.kind, m.values), id);
+                                                : std::vector<ValueKey>{},
+                        std::nullopt});
+  ids_.emplace(hash, id);
   if (anchor) // the prefix a term that needs this atom is indexed by
     atoms_[id].anchor = intern(*anchor, limit);
   return id;
 }
 
 void simplify(std::vector<Term> &terms) {
-  std::vector<Term> kept;
+  // In place: this runs for every node of every condition.
+  size_t n = 0;
   for (auto &t : terms) {
     std::sort(t.begin(), t.end());
     t.erase(std::unique(t.begin(), t.end()), t.end());
@@ -75,26 +94,36 @@ void simplify(std::vector<Term> &terms) {
     for (size_t i = 1; i < t.size(); ++i)
       if (t[i].atom == t[i - 1].atom) // same atom, both polarities
         contradiction = true;
-    if (!contradiction)
-      kept.push_back(std::move(t));
+    if (!contradiction) {
+      if (&terms[n] != &t)
+        terms[n] = std::move(t);
+      ++n;
+    }
   }
+  terms.resize(n);
+  if (n < 2)
+    return;
   // A term that includes all literals of another is implied by it.
-  std::vector<Term> out;
-  for (size_t i = 0; i < kept.size(); ++i) {
-    bool redundant = false;
-    for (size_t j = 0; j < kept.size() && !redundant; ++j) {
+  std::vector<bool> redundant(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n && !redundant[i]; ++j) {
       if (i == j)
         continue;
-      bool subset = std::includes(kept[i].begin(), kept[i].end(),
-                                  kept[j].begin(), kept[j].end());
+      bool subset = std::includes(terms[i].begin(), terms[i].end(),
+                                  terms[j].begin(), terms[j].end());
       // Equal terms: keep only the first.
-      if (subset && (kept[i].size() > kept[j].size() || j < i))
-        redundant = true;
+      if (subset && (terms[i].size() > terms[j].size() || j < i))
+        redundant[i] = true;
     }
-    if (!redundant)
-      out.push_back(kept[i]);
   }
-  terms = std::move(out);
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (!redundant[i]) {
+      if (kept != i)
+        terms[kept] = std::move(terms[i]);
+      ++kept;
+    }
+  terms.resize(kept);
 }
 
 namespace {
@@ -112,9 +141,57 @@ Cond::Kind dual(Cond::Kind k) {
 
 } // namespace
 
+namespace {
+
+// Whether the condition (negated when `negate`) is a plain conjunction of
+// comparisons: an `and` of comparisons, `not`s of them and nested `and`s,
+// with no `or` and no constant. Counts its comparisons into `n`.
+bool is_conjunction(const Cond &c, bool negate, size_t &n) {
+  switch (negate ? dual(c.kind) : c.kind) {
+  case Cond::Kind::Match:
+    ++n;
+    return true;
+  case Cond::Kind::Not:
+    return is_conjunction(c.children.at(0), !negate, n);
+  case Cond::Kind::And:
+    return std::all_of(
+        c.children.begin(), c.children.end(),
+        [&](const Cond &k) { return is_conjunction(k, negate, n); });
+  default:
+    return false;
+  }
+}
+
+// Appends the literals of a conjunction, in the order to_dnf() visits them.
+void collect_literals(const Cond &c,
+                      const std::function<AtomId(const Match &)> &atom_of,
+                      bool negate, Term &out) {
+  if (c.kind == Cond::Kind::Match)
+    out.push_back(Literal{atom_of(c.match), c.match.negated != negate});
+  else if (c.kind == Cond::Kind::Not)
+    collect_literals(c.children.at(0), atom_of, !negate, out);
+  else
+    for (const auto &child : c.children)
+      collect_literals(child, atom_of, negate, out);
+}
+
+} // namespace
+
 Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
            bool negate) {
   Dnf out;
+  size_t n = 0;
+  if ((negate ? dual(c.kind) : c.kind) == Cond::Kind::And &&
+      is_conjunction(c, negate, n)) {
+    // Most conditions: one term of all their literals, built in place
+    // rather than as a product of one-term alternatives (same result).
+    Term t;
+    t.reserve(n);
+    collect_literals(c, atom_of, negate, t);
+    out.terms.push_back(std::move(t));
+    simplify(out.terms);
+    return out;
+  }
   switch (negate ? dual(c.kind) : c.kind) {
   case Cond::Kind::True:
     out.terms.push_back({});
@@ -131,7 +208,9 @@ Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
       Dnf d = to_dnf(child, atom_of, negate);
       if (d.overflow)
         return d;
-      out.terms.insert(out.terms.end(), d.terms.begin(), d.terms.end());
+      out.terms.insert(out.terms.end(),
+                       std::make_move_iterator(d.terms.begin()),
+                       std::make_move_iterator(d.terms.end()));
       simplify(out.terms);
       if (out.terms.size() > kDnfExpansionCap) {
         out.overflow = true;
@@ -149,10 +228,20 @@ Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
         out.overflow = true;
         return out;
       }
+      if (d.terms.size() == 1) {
+        // The product with one alternative (the usual `a and b`): append
+        // it to every term in place.
+        for (Term &t : out.terms)
+          t.insert(t.end(), d.terms[0].begin(), d.terms[0].end());
+        simplify(out.terms);
+        continue;
+      }
       std::vector<Term> product;
       for (const auto &a : out.terms) {
         for (const auto &b : d.terms) {
-          Term t = a;
+          Term t;
+          t.reserve(a.size() + b.size());
+          t.insert(t.end(), a.begin(), a.end());
           t.insert(t.end(), b.begin(), b.end());
           product.push_back(std::move(t));
         }
@@ -168,11 +257,16 @@ Dnf to_dnf(const Cond &c, const std::function<AtomId(const Match &)> &atom_of,
 namespace {
 
 // Interns a condition's atoms in source order, so atom ids follow the text
-// rather than the expansion. False when the atom limit was hit.
-bool intern_all(const Cond &c, AtomTable &table, dsl::Diagnostics &diags) {
+// rather than the expansion, and appends each comparison's id to `ids` in
+// that order (the order to_dnf() visits them in). False when the atom
+// limit was hit.
+bool intern_all(const Cond &c, AtomTable &table, std::vector<AtomId> &ids,
+                dsl::Diagnostics &diags) {
   if (c.kind == Cond::Kind::Match) {
-    if (table.intern(c.match, PAL_MAX_ATOMS))
+    if (auto id = table.intern(c.match, PAL_MAX_ATOMS)) {
+      ids.push_back(*id);
       return true;
+    }
     diags
         .error(c.match.loc, "too many distinct comparisons: the limit is " +
                                 std::to_string(PAL_MAX_ATOMS) +
@@ -182,7 +276,7 @@ bool intern_all(const Cond &c, AtomTable &table, dsl::Diagnostics &diags) {
     return false;
   }
   for (const auto &child : c.children)
-    if (!intern_all(child, table, diags))
+    if (!intern_all(child, table, ids, diags))
       return false;
   return true;
 }
@@ -222,15 +316,20 @@ std::optional<Program> normalize(const Resolved &resolved,
   bool atoms_ok = true;
   Program program;
   program.policies = resolved.policies;
+  program.rules.reserve(resolved.rules.size());
+  std::vector<AtomId> ids; // of the rule's comparisons, in source order
   for (const auto &rule : resolved.rules) {
+    ids.clear();
     if (atoms_ok)
-      atoms_ok = intern_all(rule.condition, table, diags);
+      atoms_ok = intern_all(rule.condition, table, ids, diags);
     if (!atoms_ok)
       continue; // the limit is reported once; ids are unusable after it
 
-    Dnf dnf = to_dnf(rule.condition, [&](const Match &m) {
-      return *table.intern(m, PAL_MAX_ATOMS);
-    });
+    // to_dnf() visits the comparisons in the order intern_all() did: the
+    // next id is the next comparison's, without looking it up again.
+    size_t next = 0;
+    Dnf dnf = to_dnf(rule.condition,
+                     [&](const Match &) { return ids.at(next++); });
     if (dnf.overflow || dnf.terms.size() > PAL_MAX_TERMS) {
       std::string n = dnf.overflow
                           ? "more than " + std::to_string(kDnfExpansionCap)

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <functional>
-#include <map>
+#include <unordered_map>
 #include <optional>
 
 #include "ir.h"
@@ -30,10 +30,16 @@ public:
   std::vector<Atom> take() { return std::move(atoms_); }
 
 private:
+  // The id of the atom (field, kind, values), or nullopt.
+  std::optional<AtomId> find(uint8_t field, MatchKind kind,
+                             const ValueList &values, size_t hash) const;
+  static size_t hash_of(uint8_t field, MatchKind kind,
+                        const ValueList &values);
+
   std::vector<Atom> atoms_;
-  std::map<std::tuple<uint8_t, MatchKind, std::vector<std::string>>, AtomId,
-           std::less<>>
-      ids_;
+  // By hash of (field, kind, values): looking up an atom compares the
+  // lists only on a hash match, and lists the resolver shares by pointer.
+  std::unordered_multimap<size_t, AtomId> ids_;
 };
 
 // Sorts and dedups each term, drops contradictory terms (a and not a),

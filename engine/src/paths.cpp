@@ -1,5 +1,7 @@
 #include "paths.h"
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include <palisade/abi.h>
@@ -7,8 +9,9 @@
 namespace palisade::engine {
 namespace {
 
-std::vector<std::string> split_components(const std::string &path) {
-  std::vector<std::string> out;
+// Views into `path`.
+std::vector<std::string_view> split_components(std::string_view path) {
+  std::vector<std::string_view> out;
   size_t start = 1; // after the leading '/'
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
@@ -20,11 +23,29 @@ std::vector<std::string> split_components(const std::string &path) {
   return out;
 }
 
+// The first component of an absolute path that a resolved path never has
+// (empty, "." or ".."), without splitting it: every literal path of every
+// rule comes here.
+std::optional<std::string_view> first_unresolved_component(
+    std::string_view path) {
+  size_t start = 1; // after the leading '/'
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos)
+      slash = path.size();
+    std::string_view c = path.substr(start, slash - start);
+    if (c.empty() || c == "." || c == "..")
+      return c;
+    start = slash + 1;
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::string lexically_clean(const std::string &path) {
-  std::vector<std::string> kept;
-  for (auto &c : split_components(path)) {
+  std::vector<std::string_view> kept;
+  for (auto c : split_components(path)) {
     if (c.empty() || c == ".")
       continue;
     if (c == "..") {
@@ -35,8 +56,10 @@ std::string lexically_clean(const std::string &path) {
     kept.push_back(c);
   }
   std::string out;
-  for (auto &c : kept)
-    out += "/" + c;
+  for (auto c : kept) {
+    out += '/';
+    out += c;
+  }
   return out.empty() ? "/" : out;
 }
 
@@ -61,14 +84,9 @@ std::optional<std::string> check_path(const dsl::StringLit &lit,
   if (path.size() > 1 && path.back() == '/')
     path.pop_back();
   if (path.size() > 1) {
-    for (const auto &c : split_components(path)) {
-      std::string what;
-      if (c.empty())
-        what = "an empty component";
-      else if (c == "." || c == "..")
-        what = "a '" + c + "' component";
-      else
-        continue;
+    if (auto c = first_unresolved_component(path)) {
+      std::string what = c->empty() ? "an empty component"
+                                    : "a '" + std::string(*c) + "' component";
       diags.error(lit.loc, "path '" + lit.value + "' has " + what)
           .hints.push_back("the kernel matches resolved paths, which never "
                            "have one; write '" +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "access.h"
 #include "field_catalog.h"
@@ -19,6 +21,8 @@ namespace {
 // Cuts a `# comment` off a line of rule text; a '#' inside a string (which
 // never spans lines) is not one.
 std::string_view strip_comment(std::string_view line) {
+  if (line.find('#') == std::string_view::npos)
+    return line; // the usual line: nothing to scan for
   bool in_string = false;
   for (size_t i = 0; i < line.size(); ++i) {
     if (in_string && line[i] == '\\')
@@ -47,12 +51,14 @@ std::string span_text(const dsl::SourceLocation &loc) {
       to = std::min<size_t>(to, loc.end_column - 1);
     if (from > to)
       from = to;
-    std::string piece(strip_comment(text.substr(from, to - from)));
-    auto not_space = [](unsigned char c) { return !std::isspace(c); };
-    piece.erase(piece.begin(),
-                std::find_if(piece.begin(), piece.end(), not_space));
-    piece.erase(std::find_if(piece.rbegin(), piece.rend(), not_space).base(),
-                piece.end());
+    std::string_view piece = strip_comment(text.substr(from, to - from));
+    auto space = [](char c) {
+      return std::isspace(static_cast<unsigned char>(c));
+    };
+    while (!piece.empty() && space(piece.front()))
+      piece.remove_prefix(1);
+    while (!piece.empty() && space(piece.back()))
+      piece.remove_suffix(1);
     if (piece.empty())
       continue;
     if (!out.empty())
@@ -107,7 +113,8 @@ private:
   void collect_lets(const dsl::PolicyFile &file) {
     lets_.clear();
     let_names_.clear();
-    set_values_.clear();
+    lets_begin_ = file.lets.data();
+    set_values_.assign(file.lets.size() * kFieldTypes, SetValues{});
     for (const auto &let : file.lets) {
       auto [it, fresh] = lets_.emplace(let.name, &let);
       if (!fresh)
@@ -182,6 +189,7 @@ private:
              : e.kind == dsl::Expr::Kind::Or ? Cond::Kind::Or
                                              : Cond::Kind::Not;
     bool ok = true;
+    c.children.reserve(e.children.size());
     for (const auto &child : e.children) {
       auto r = child ? resolve_expr(*child, event) : std::nullopt;
       if (r)
@@ -237,13 +245,17 @@ private:
     return nullptr;
   }
 
-  // The literals a comparison tests: inline, or the `let` it names.
-  const std::vector<dsl::StringLit> *literals_of(const dsl::Comparison &cmp) {
+  // The literals a comparison tests: inline, or those of the `let` it
+  // names (then `*let` is set).
+  const std::vector<dsl::StringLit> *literals_of(const dsl::Comparison &cmp,
+                                                 const dsl::Let **let) {
     if (!cmp.set_name)
       return &cmp.values;
     auto it = lets_.find(*cmp.set_name);
-    if (it != lets_.end())
+    if (it != lets_.end()) {
+      *let = it->second;
       return &it->second->values;
+    }
     auto &d = diags_.error(cmp.set_loc, "unknown set '" + *cmp.set_name + "'");
     if (auto guess = closest_name(*cmp.set_name, let_names_))
       d.hints.push_back("did you mean '" + *guess + "'?");
@@ -254,19 +266,31 @@ private:
 
   // Canonical, sorted, unique values. A `let` is checked once per type, so
   // a bad value in a set used by ten rules is reported once.
-  std::optional<std::vector<std::string>>
-  check_values(const dsl::Comparison &cmp,
-               const std::vector<dsl::StringLit> &lits,
-               const FieldSpec &field) {
-    std::optional<std::vector<std::string>> *cached = nullptr;
-    if (cmp.set_name) {
-      auto key = std::make_pair(*cmp.set_name, field.type);
-      auto [it, fresh] = set_values_.try_emplace(key);
-      if (!fresh)
-        return it->second;
-      cached = &it->second;
+  std::optional<ValueList> check_values(const dsl::Let *let,
+                                        const std::vector<dsl::StringLit> &lits,
+                                        const FieldSpec &field) {
+    std::optional<ValueList> *cached = nullptr;
+    if (let) {
+      SetValues &set = set_values_[static_cast<size_t>(let - lets_begin_) *
+                                       kFieldTypes +
+                                   static_cast<size_t>(field.type)];
+      if (set.checked)
+        return set.values; // shares the list: no string is copied
+      set.checked = true;
+      cached = &set.values;
     }
+    // `path == "/x"`: a string literal many rules repeat is checked once.
+    // Only good values are remembered, so a bad one is reported at each
+    // place it is written.
+    const bool single = !let && lits.size() == 1 &&
+                        lits[0].kind == dsl::ValueKind::String;
+    const LiteralKey key{field.abi_id, single ? std::string_view(lits[0].value)
+                                              : std::string_view()};
+    if (single)
+      if (auto it = literal_values_.find(key); it != literal_values_.end())
+        return it->second;
     std::vector<std::string> values;
+    values.reserve(lits.size());
     bool ok = true;
     for (const auto &lit : lits) {
       auto v = check_value(lit, field);
@@ -277,12 +301,24 @@ private:
     }
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::optional<std::vector<std::string>> result;
+    std::optional<ValueList> result;
     if (ok)
-      result = std::move(values);
+      result = shared_list(std::move(values));
     if (cached)
       *cached = result;
+    if (single && result)
+      literal_values_.emplace(key, *result);
     return result;
+  }
+
+  // The one list of this content (made on first use).
+  ValueList shared_list(std::vector<std::string> values) {
+    const size_t hash = ValueList::hash_of(values);
+    auto [from, to] = lists_.equal_range(hash);
+    for (auto it = from; it != to; ++it)
+      if (it->second == values)
+        return it->second;
+    return lists_.emplace(hash, ValueList(std::move(values)))->second;
   }
 
   // One literal of `field`, canonical, or nullopt after one error at it.
@@ -432,7 +468,8 @@ private:
                                       const EventSpec *event) {
     const dsl::Comparison &cmp = e.cmp;
     const FieldSpec *field = resolve_field(cmp, event);
-    const std::vector<dsl::StringLit> *lits = literals_of(cmp);
+    const dsl::Let *let = nullptr;
+    const std::vector<dsl::StringLit> *lits = literals_of(cmp, &let);
     if (!field || !lits)
       return std::nullopt;
     if (field->type == FieldType::Access &&
@@ -477,7 +514,7 @@ private:
       c.match.kind = cmp.op == dsl::CompareOp::StartsWith ? MatchKind::Prefix
                      : cmp.op == dsl::CompareOp::EndsWith ? MatchKind::Suffix
                                                           : MatchKind::Glob;
-      c.match.values = {std::move(*value)};
+      c.match.values = shared_list({std::move(*value)});
       c.match.loc = e.loc;
       return c;
     }
@@ -493,7 +530,7 @@ private:
                            "'>=' apply to port, uid, gid, euid and pid");
       return std::nullopt;
     }
-    std::optional<std::vector<std::string>> values;
+    std::optional<ValueList> values;
     if (ordering) {
       // The parser gives an ordering operator exactly one number.
       if (lits->size() != 1 || lits->front().kind != dsl::ValueKind::Number) {
@@ -502,9 +539,9 @@ private:
         return std::nullopt;
       }
       if (auto range = ordering_range(cmp, lits->front(), field->abi_id))
-        values = std::vector<std::string>{std::move(*range)};
+        values = shared_list({std::move(*range)});
     } else {
-      values = check_values(cmp, *lits, *field);
+      values = check_values(let, *lits, *field);
     }
     if (!values)
       return std::nullopt;
@@ -531,11 +568,35 @@ private:
 
   dsl::Diagnostics &diags_;
   // The `let`s of the file being resolved.
-  std::map<std::string, const dsl::Let *> lets_;
+  // Views into the file's own `let` names.
+  std::unordered_map<std::string_view, const dsl::Let *> lets_;
   std::vector<std::string> let_names_; // in definition order, for hints
-  std::map<std::pair<std::string, FieldType>,
-           std::optional<std::vector<std::string>>>
-      set_values_;
+  // A set's checked values per field type (nullopt: it had a bad value),
+  // at [index of the let * kFieldTypes + type]: an array, as every `in
+  // SET` of every rule looks here.
+  static constexpr size_t kFieldTypes = static_cast<size_t>(FieldType::Id) + 1;
+  struct SetValues {
+    bool checked = false;
+    std::optional<ValueList> values;
+  };
+  const dsl::Let *lets_begin_ = nullptr; // the file's lets
+  std::vector<SetValues> set_values_;
+  // Every distinct list of values, by ValueList::hash(), so that equal
+  // lists are one shared list (value_list.h).
+  std::unordered_multimap<size_t, ValueList> lists_;
+  // A field and the text of one string literal (a view into the AST).
+  struct LiteralKey {
+    uint8_t field;
+    std::string_view text;
+    bool operator==(const LiteralKey &) const = default;
+  };
+  struct LiteralKeyHash {
+    size_t operator()(const LiteralKey &k) const {
+      return std::hash<std::string_view>{}(k.text) * 31 + k.field;
+    }
+  };
+  // The checked values of `field == "text"` (or !=, under), when good.
+  std::unordered_map<LiteralKey, ValueList, LiteralKeyHash> literal_values_;
 };
 
 } // namespace

@@ -96,7 +96,9 @@ private:
 
   // Keeps the terms that can hold; a rule left with none never matches.
   void never_matching() {
-    live_.resize(program_.rules.size());
+    live_from_.reserve(program_.rules.size() + 1);
+    live_terms_.reserve(program_.rules.size());
+    live_from_.push_back(0);
     for (size_t i = 0; i < program_.rules.size(); ++i) {
       const IrRule &r = program_.rules[i];
       std::vector<std::string> why;
@@ -104,9 +106,10 @@ private:
         if (auto c = contradiction(program_.atoms, t))
           why.push_back(explain(*c));
         else
-          live_[i].push_back(&t);
+          live_terms_.push_back(&t);
       }
-      if (!live_[i].empty() || has_false_constant(resolved_.rules[i].condition))
+      live_from_.push_back(static_cast<uint32_t>(live_terms_.size()));
+      if (!live(i).empty() || has_false_constant(resolved_.rules[i].condition))
         continue;
       if (r.terms.empty()) // simplify() dropped every `a and not a`
         why.push_back("it needs a comparison both to hold and not to hold");
@@ -150,17 +153,18 @@ private:
   // rule of the same policy implies. Walks each (policy, event) in decision
   // order, indexing the terms of the rules that may decide.
   void never_deciding() {
-    std::vector<uint32_t> order(program_.rules.size());
-    for (uint32_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    auto sort_key = [&](uint32_t i) {
+    // The sort keys, made once: comparing them then reads no rule.
+    std::vector<std::tuple<uint32_t, uint32_t, int, uint32_t>> keys;
+    keys.reserve(program_.rules.size());
+    for (uint32_t i = 0; i < program_.rules.size(); ++i) {
       const IrRule &r = program_.rules[i];
-      return std::make_tuple(r.policy_index, r.event, decision_rank(r.action),
-                             i);
-    };
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return sort_key(a) < sort_key(b);
-    });
+      keys.emplace_back(r.policy_index, r.event, decision_rank(r.action), i);
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<uint32_t> order;
+    order.reserve(keys.size());
+    for (const auto &k : keys)
+      order.push_back(std::get<3>(k));
 
     for (size_t begin = 0; begin < order.size();) {
       const IrRule &head = program_.rules[order[begin]];
@@ -179,7 +183,7 @@ private:
     std::unordered_multimap<size_t, uint32_t> seen; // see same_as_earlier
     for (uint32_t i : rules) {
       const IrRule &r = program_.rules[i];
-      if (found_[i] || live_[i].empty())
+      if (found_[i] || live(i).empty())
         continue; // never matches, so it shadows nothing
       if (auto first = same_as_earlier(i, seen)) {
         found_[i] =
@@ -197,7 +201,7 @@ private:
           found_[i]->hints.push_back(shadow_hint(r, program_.rules[s]));
         continue;
       }
-      for (const Term *t : live_[i])
+      for (const Term *t : live(i))
         index.add(*t, i);
     }
   }
@@ -231,7 +235,7 @@ private:
   std::optional<std::vector<uint32_t>> shadowing_rules(uint32_t i,
                                                        const TermIndex &index) {
     std::vector<uint32_t> by;
-    for (const Term *t : live_[i]) {
+    for (const Term *t : live(i)) {
       auto owner = index.find_implied(*t);
       if (!owner)
         return std::nullopt;
@@ -248,7 +252,14 @@ private:
 
   const Resolved &resolved_;
   const Program &program_;
-  std::vector<std::vector<const Term *>> live_; // by rule: terms that can hold
+  // The terms that can hold, rule by rule: rule i's are live_terms_
+  // [live_from_[i], live_from_[i + 1]) (one array, not one per rule).
+  std::span<const Term *const> live(size_t i) const {
+    return {live_terms_.data() + live_from_[i],
+            live_terms_.data() + live_from_[i + 1]};
+  }
+  std::vector<const Term *> live_terms_;
+  std::vector<uint32_t> live_from_;
   std::vector<std::optional<Finding>> found_;   // by rule: its warning
 };
 

@@ -62,7 +62,7 @@ void TermIndex::add(const Term &term, uint32_t owner) {
   entries_.push_back(Entry{&term, owner});
   auto anchor = anchor_of(atoms_, term);
   if (!anchor) {
-    unfiled_.push_back(n);
+    file(unfiled_, n);
     return;
   }
   const Atom &a = atoms_[anchor->atom];
@@ -71,14 +71,24 @@ void TermIndex::add(const Term &term, uint32_t owner) {
     // one of these: filed under each key, found by the query's prefixes.
     for (const auto &k : keys_of(a)) {
       key_texts_.push_back(key_text(k, k.bits));
-      auto &b = buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}];
-      if (b.empty() || b.back() != n)
-        b.push_back(n);
+      file(buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}], n);
     }
     return;
   }
   for (const auto &v : a.values)
-    buckets_[Key{a.field, a.kind, v}].push_back(n);
+    file(buckets_[Key{a.field, a.kind, v}], n);
+}
+
+void TermIndex::file(Bucket &b, uint32_t n) {
+  if (b.last != kNoLink && links_[b.last].entry == n)
+    return;
+  const uint32_t link = static_cast<uint32_t>(links_.size());
+  links_.push_back(Link{n, kNoLink});
+  if (b.last == kNoLink)
+    b.first = link;
+  else
+    links_[b.last].next = link;
+  b.last = link;
 }
 
 const TermIndex::Bucket *TermIndex::bucket(const Key &k) const {
@@ -87,7 +97,8 @@ const TermIndex::Bucket *TermIndex::bucket(const Key &k) const {
 }
 
 void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best) const {
-  for (uint32_t n : b) {
+  for (uint32_t l = b.first; l != kNoLink; l = links_[l].next) {
+    const uint32_t n = links_[l].entry;
     if (n >= best)
       return;
     if (term_implies(atoms_, term, *entries_[n].term)) {

@@ -33,7 +33,16 @@ private:
     const Term *term;
     uint32_t owner;
   };
-  using Bucket = std::vector<uint32_t>; // entry numbers, ascending
+  // Entry numbers, ascending, as a chain through links_: filing a term
+  // under a value allocates nothing but the link.
+  static constexpr uint32_t kNoLink = UINT32_MAX;
+  struct Link {
+    uint32_t entry;
+    uint32_t next; // kNoLink: the bucket's last
+  };
+  struct Bucket {
+    uint32_t first = kNoLink, last = kNoLink;
+  };
   // A value of an atom, or a directory above one: views into the atoms, so
   // neither filing nor looking up allocates.
   struct Key {
@@ -53,10 +62,13 @@ private:
   const Bucket *bucket(const Key &key) const;
   // Lowers `best` to the first entry of `b` below it that `term` implies.
   void scan(const Bucket &b, const Term &term, uint32_t &best) const;
+  // Appends entry `n` to `b` unless it is already the last one there.
+  void file(Bucket &b, uint32_t n);
 
   std::span<const Atom> atoms_;
   std::vector<Entry> entries_;
   std::unordered_map<Key, Bucket, KeyHash> buckets_;
+  std::vector<Link> links_;
   // A value field's anchor is filed under each of its key prefixes (as
   // MatchKind::Under, the bytes of key_text()); the texts live here.
   std::deque<std::string> key_texts_;

@@ -334,10 +334,10 @@ TEST(Lower, CandidateRecordsOfASlotAreBounded) {
   Program p;
   p.policies.push_back({PolicyInfo{"p", dsl::Mode::Enforce, 0, {}}, {}});
   p.atoms.push_back(Atom{PAL_FIELD_PATH, MatchKind::Under, {"/"}, {}});
-  Atom many{PAL_FIELD_PATH, MatchKind::Exact, {}, {}};
+  std::vector<std::string> files;
   for (size_t i = 0; i < 65536; ++i)
-    many.values.push_back("/f" + std::to_string(i));
-  p.atoms.push_back(many);
+    files.push_back("/f" + std::to_string(i));
+  p.atoms.push_back(Atom{PAL_FIELD_PATH, MatchKind::Exact, files, {}});
   for (uint32_t i = 0; i < 3; ++i) {
     p.rules.push_back(ir_rule(i, 0, dsl::Action::Deny, {{Literal{0, false}}}));
     p.rules.back().loc.line = 10 + i;
@@ -360,10 +360,10 @@ TEST(Lower, CandidateRecordsOfASlotAreBounded) {
 TEST(Lower, AtomEntriesMustLeaveRoomForTheOtherSlot) {
   Program p;
   p.policies.push_back({PolicyInfo{"p", dsl::Mode::Enforce, 0, {}}, {}});
-  Atom big{PAL_FIELD_PATH, MatchKind::Exact, {}, {}};
+  std::vector<std::string> files;
   for (size_t i = 0; i < kMaxAtomEntriesPerSlot; ++i)
-    big.values.push_back("/f" + std::to_string(i));
-  p.atoms.push_back(big);
+    files.push_back("/f" + std::to_string(i));
+  p.atoms.push_back(Atom{PAL_FIELD_PATH, MatchKind::Exact, files, {}});
   dsl::Diagnostics ok;
   EXPECT_TRUE(lower(p, 0, ok)) << ok.render();
 

@@ -103,6 +103,25 @@ TEST(Dnf, DropsContradictionsAndAbsorbedTerms) {
   EXPECT_EQ(dnf_of(any({atom("b"), atom("a"), atom("b")}), table), "b | a");
 }
 
+TEST(Dnf, ConjunctionsBecomeOneSortedTerm) {
+  AtomTable table;
+  for (auto v : {"a", "b", "c", "d"})
+    table.intern(atom(v).match, 100);
+  // b and not (c or d) and (a and b): nested, negated and repeated.
+  EXPECT_EQ(dnf_of(all({atom("b"), negate(any({atom("c"), atom("d")})),
+                        all({atom("a"), atom("b")})}),
+                   table),
+            "a & b & !c & !d");
+  EXPECT_EQ(dnf_of(all({atom("b"), all({atom("a"), negate(atom("b"))})}),
+                   table),
+            "false");
+  // Atom ids follow the comparisons' order, however deep they sit.
+  AtomTable fresh;
+  Dnf d = to_dnf(all({negate(any({atom("y"), atom("x")})), atom("z")}),
+                 [&](const Match &m) { return *fresh.intern(m, 100); });
+  EXPECT_EQ(show(d.terms, fresh), "!y & !x & z");
+}
+
 TEST(Dnf, ConstantsFold) {
   AtomTable table;
   table.intern(atom("a").match, 100);

@@ -153,6 +153,55 @@ TEST(Resolve, BadValueInASetIsReportedOnceAtTheSet) {
   EXPECT_EQ(d.loc.line, bad_line);
 }
 
+// A literal many rules repeat is checked once, but only good values are
+// remembered: a bad one is reported wherever it is written.
+TEST(Resolve, BadLiteralIsReportedInEveryRuleThatWritesIt) {
+  AstBuilder b;
+  auto first_cmp = b.eq("path", "relative");
+  uint32_t first_line = first_cmp->cmp.values.at(0).loc.line;
+  auto first = b.rule(Action::Deny, "exec", std::move(first_cmp));
+  auto second_cmp = b.eq("path", "relative");
+  uint32_t second_line = second_cmp->cmp.values.at(0).loc.line;
+  auto second = b.rule(Action::Deny, "exec", std::move(second_cmp));
+  dsl::Diagnostics diags;
+  EXPECT_FALSE(resolve(test::files(b.file(
+                           {}, test::policies(b.policy(
+                                   "p", Mode::Enforce,
+                                   test::rules(std::move(first),
+                                               std::move(second)))))),
+                       diags));
+  ASSERT_EQ(diags.error_count(), 2u) << diags.render();
+  EXPECT_EQ(diags.all()[0].message, "path 'relative' is not absolute");
+  EXPECT_EQ(diags.all()[0].loc.line, first_line);
+  EXPECT_EQ(diags.all()[1].message, "path 'relative' is not absolute");
+  EXPECT_EQ(diags.all()[1].loc.line, second_line);
+}
+
+// Rules that name one set, or write the same literal, hold one list of
+// canonical values rather than a copy each.
+TEST(Resolve, EqualValueListsAreOneSharedList) {
+  AstBuilder b;
+  auto f = b.file(
+      {b.let("s", {"/b", "/a/"})},
+      test::policies(b.policy(
+          "p", Mode::Enforce,
+          test::rules(b.rule(Action::Deny, "exec", b.in_set("path", "s")),
+                      b.rule(Action::Deny, "exec", b.in_set("binary", "s")),
+                      b.rule(Action::Deny, "exec", b.eq("path", "/tmp/x")),
+                      b.rule(Action::Deny, "exec",
+                             b.eq("binary", "/tmp/x/"))))));
+  dsl::Diagnostics diags;
+  auto r = resolve(test::files(std::move(f)), diags);
+  ASSERT_TRUE(r) << diags.render();
+  auto values = [&](size_t i) -> const ValueList & {
+    return r->rules.at(i).condition.match.values;
+  };
+  EXPECT_EQ(values(0), (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_EQ(&values(0).get(), &values(1).get());
+  EXPECT_EQ(values(2), std::vector<std::string>{"/tmp/x"});
+  EXPECT_EQ(&values(2).get(), &values(3).get());
+}
+
 TEST(Resolve, EmptyListsBecomeConstantsWithAWarning) {
   AstBuilder b;
   auto f = b.file(
