@@ -183,10 +183,9 @@ template <> struct action<g::set_ref> {
 template <> struct action<g::comparison> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    auto e = std::make_unique<Expr>();
-    e->kind = Expr::Kind::Compare;
-    e->cmp = std::move(st.cmp);
-    e->cmp.values = st.take_strings();
+    auto e = std::make_unique<CompareExpr>();
+    e->comparison = std::move(st.cmp);
+    e->comparison.values = st.take_strings();
     e->loc = span_of(in, st);
     st.operands.push_back(std::move(e));
     st.cmp = {};
@@ -241,9 +240,8 @@ template <> struct action<g::paren_expr> : depth_limit<g::paren_open> {
 template <> struct action<g::negation> : depth_limit<g::kw_not> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    auto e = std::make_unique<Expr>();
-    e->kind = Expr::Kind::Not;
-    e->children.push_back(st.take_operand());
+    auto e = std::make_unique<LogicalExpr>(Expr::Kind::Not);
+    e->operands.push_back(st.take_operand());
     e->loc = span_of(in, st);
     st.operands.push_back(std::move(e));
   }
@@ -264,10 +262,10 @@ template <Expr::Kind Kind> struct flatten : pegtl::maybe_nothing {
       return false;
     if constexpr (A == pegtl::apply_mode::action) {
       if (st.operands.size() - first > 1) {
-        auto e = std::make_unique<Expr>();
-        e->kind = Kind;
+        auto e = std::make_unique<LogicalExpr>(Kind);
+        e->operands.reserve(st.operands.size() - first);
         for (size_t i = first; i < st.operands.size(); ++i)
-          e->children.push_back(std::move(st.operands[i]));
+          e->operands.push_back(std::move(st.operands[i]));
         st.operands.resize(first);
         e->loc = st.lines.span(st.offset(begin), st.offset(in.current()));
         st.operands.push_back(std::move(e));
@@ -325,7 +323,7 @@ template <> struct action<g::rule> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
     st.rule.loc = span_of(in, st);
-    st.policy.rules.push_back(std::move(st.rule));
+    st.rules.push_back(std::move(st.rule));
     st.rule = {};
   }
 };
@@ -363,6 +361,9 @@ template <> struct action<g::policy_decl> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
     st.policy.loc = span_of(in, st);
+    st.policy.rules.assign(std::make_move_iterator(st.rules.begin()),
+                           std::make_move_iterator(st.rules.end()));
+    st.rules.clear();
     st.result.policies.push_back(std::move(st.policy));
     st.policy = {};
   }

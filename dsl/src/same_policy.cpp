@@ -30,10 +30,10 @@ bool same_expr(const Expr &a, const Expr &b) {
     return false;
   switch (a.kind) {
   case Expr::Kind::Compare:
-    return same_comparison(a.cmp, b.cmp);
+    return same_comparison(a.cmp(), b.cmp());
   case Expr::Kind::Not:
-    return a.children.size() == 1 && b.children.size() == 1 &&
-           same_expr(*a.children[0], *b.children[0]);
+    return a.children().size() == 1 && b.children().size() == 1 &&
+           same_expr(*a.children()[0], *b.children()[0]);
   case Expr::Kind::And:
   case Expr::Kind::Or: {
     std::vector<const Expr *> xs, ys;

@@ -182,7 +182,7 @@ private:
              : e.kind == dsl::Expr::Kind::Or ? Cond::Kind::Or
                                              : Cond::Kind::Not;
     bool ok = true;
-    for (const auto &child : e.children) {
+    for (const auto &child : e.children()) {
       auto r = child ? resolve_expr(*child, event) : std::nullopt;
       if (r)
         c.children.push_back(std::move(*r));
@@ -430,7 +430,7 @@ private:
 
   std::optional<Cond> resolve_compare(const dsl::Expr &e,
                                       const EventSpec *event) {
-    const dsl::Comparison &cmp = e.cmp;
+    const dsl::Comparison &cmp = e.cmp();
     const FieldSpec *field = resolve_field(cmp, event);
     const std::vector<dsl::StringLit> *lits = literals_of(cmp);
     if (!field || !lits)
