@@ -175,7 +175,7 @@ template <> struct action<g::op_ge> : set_op<CompareOp::Ge> {};
 template <> struct action<g::set_ref> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    st.cmp.set_name = in.string();
+    st.cmp.set_name = std::make_unique<std::string>(in.string());
     st.cmp.set_loc = span_of(in, st);
   }
 };
@@ -298,8 +298,9 @@ template <> struct action<g::rule_label> {
   static void apply(const ActionInput &in, ParseState &st) {
     const size_t begin = st.offset(in.begin());
     const size_t end = st.offset(in.end()) - 1; // the ':'
-    st.rule.label = RuleLabel{std::string(st.text.substr(begin, end - begin)),
-                              st.lines.span(begin, end)};
+    st.rule.label = std::make_unique<RuleLabel>(
+        RuleLabel{std::string(st.text.substr(begin, end - begin)),
+                  st.lines.span(begin, end)});
   }
 };
 
@@ -316,7 +317,9 @@ template <> struct action<g::condition> {
 };
 
 template <> struct action<g::rule_message> {
-  static void apply0(ParseState &st) { st.rule.message = st.take_string(); }
+  static void apply0(ParseState &st) {
+    st.rule.message = std::make_unique<StringLit>(st.take_string());
+  }
 };
 
 template <> struct action<g::rule> {

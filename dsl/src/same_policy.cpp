@@ -20,8 +20,14 @@ bool same_values(const std::vector<StringLit> &a,
                     });
 }
 
+bool same_set_name(const Comparison &a, const Comparison &b) {
+  if (!a.set_name || !b.set_name)
+    return !a.set_name && !b.set_name;
+  return *a.set_name == *b.set_name;
+}
+
 bool same_comparison(const Comparison &a, const Comparison &b) {
-  return a.field == b.field && a.op == b.op && a.set_name == b.set_name &&
+  return a.field == b.field && a.op == b.op && same_set_name(a, b) &&
          same_values(a.values, b.values);
 }
 
@@ -55,8 +61,7 @@ bool same_condition(const ExprPtr &a, const ExprPtr &b) {
 
 bool same_rule(const Rule &a, const Rule &b) {
   if (a.action != b.action || a.event != b.event ||
-      a.message.has_value() != b.message.has_value() ||
-      a.label.has_value() != b.label.has_value())
+      !a.message != !b.message || !a.label != !b.label)
     return false;
   if (a.label && a.label->name != b.label->name)
     return false;

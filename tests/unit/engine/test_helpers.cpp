@@ -35,7 +35,7 @@ dsl::ExprPtr AstBuilder::in_set(std::string field, std::string set,
                                 bool negated) {
   auto e = cmp(std::move(field),
                negated ? dsl::CompareOp::NotIn : dsl::CompareOp::In, {});
-  e->cmp().set_name = std::move(set);
+  e->cmp().set_name = std::make_unique<std::string>(std::move(set));
   e->cmp().set_loc = next_loc();
   return e;
 }
@@ -72,7 +72,8 @@ dsl::Rule AstBuilder::rule(dsl::Action action, std::string event,
   r.event_loc = r.loc;
   r.condition = std::move(cond);
   if (!message.empty())
-    r.message = dsl::StringLit{std::move(message), r.loc};
+    r.message = std::make_unique<dsl::StringLit>(
+        dsl::StringLit{std::move(message), r.loc});
   return r;
 }
 

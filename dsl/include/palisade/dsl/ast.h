@@ -67,7 +67,9 @@ struct Comparison {
   CompareOp op = CompareOp::Eq;
   SourceLocation op_loc;
   std::vector<StringLit> values;
-  std::optional<std::string> set_name; // `in shells`
+  // `in shells`. A pointer rather than an optional: few comparisons name a
+  // set, and an optional<string> would cost every one of them 40 bytes.
+  std::unique_ptr<std::string> set_name;
   SourceLocation set_loc;
 };
 
@@ -128,14 +130,16 @@ struct RuleLabel {
   SourceLocation loc;
 };
 
+// `label` and `message` are pointers rather than optionals: most rules have
+// neither, and as optionals they were half the size of every Rule.
 struct Rule {
-  std::optional<RuleLabel> label;
+  std::unique_ptr<RuleLabel> label; // null: no label
   Action action = Action::Deny;
   SourceLocation action_loc;
   std::string event; // "exec", ... resolved by the engine
   SourceLocation event_loc;
   ExprPtr condition; // null: the rule matches every event of its kind
-  std::optional<StringLit> message;
+  std::unique_ptr<StringLit> message; // null: no message
   SourceLocation loc; // from the label (or action keyword) to the rule's end
 };
 
