@@ -463,7 +463,8 @@ TEST(ParseAccept, StringsStayStringsNextToNumbers) {
   EXPECT_EQ(addr.values[0].lo, 0u);
   EXPECT_EQ(*child(e, 1).cmp().set_name, "admin_ports");
   // A number in quotes is a string.
-  const Comparison &q = condition_of(parse_condition("port == \"22\"")).cmp();
+  const PolicyFile quoted = parse_condition("port == \"22\"");
+  const Comparison &q = condition_of(quoted).cmp();
   EXPECT_EQ(q.values.at(0).kind, ValueKind::String);
 }
 
