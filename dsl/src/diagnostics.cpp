@@ -5,15 +5,29 @@
 namespace palisade::dsl {
 
 Diagnostic &Diagnostics::error(SourceLocation loc, std::string message) {
-  list_.push_back(
-      Diagnostic{Severity::Error, std::move(loc), std::move(message), {}});
-  return list_.back();
+  return add(Severity::Error, loc, std::move(message));
 }
 
 Diagnostic &Diagnostics::warning(SourceLocation loc, std::string message) {
-  list_.push_back(
-      Diagnostic{Severity::Warning, std::move(loc), std::move(message), {}});
+  return add(Severity::Warning, loc, std::move(message));
+}
+
+Diagnostic &Diagnostics::add(Severity severity, SourceLocation loc,
+                             std::string message) {
+  keep(loc.file);
+  list_.push_back(Diagnostic{severity, loc, std::move(message), {}});
   return list_.back();
+}
+
+void Diagnostics::keep(const SourceFile *file) {
+  if (!file)
+    return;
+  // A handful of files at most: a linear search is enough.
+  for (const auto &kept : files_)
+    if (kept.get() == file)
+      return;
+  if (auto owner = file->weak_from_this().lock())
+    files_.push_back(std::move(owner));
 }
 
 bool Diagnostics::ok() const { return error_count() == 0; }
@@ -26,6 +40,8 @@ size_t Diagnostics::error_count() const {
 }
 
 void Diagnostics::append(const Diagnostics &other) {
+  for (const auto &file : other.files_)
+    keep(file.get());
   list_.insert(list_.end(), other.list_.begin(), other.list_.end());
 }
 

@@ -11,7 +11,7 @@ namespace palisade::dsl {
 // spliced in: (a and b) and c has the operands a, b, c. The parser builds
 // one flat node per chain, but a parenthesised chain stays a child.
 inline void chain_operands(const Expr &e, std::vector<const Expr *> &out) {
-  for (const ExprPtr &child : e.children) {
+  for (const ExprPtr &child : e.children()) {
     if (child->kind == e.kind)
       chain_operands(*child, out);
     else

@@ -35,12 +35,15 @@ bool is_chain(const Expr &e) {
 void append_expr(const Expr &e, std::string &out) {
   switch (e.kind) {
   case Expr::Kind::Compare:
-    append_comparison(e.cmp, out);
+    append_comparison(e.cmp(), out);
     return;
   case Expr::Kind::Not:
     // `not` binds tighter than and/or: not (a and b) needs its parentheses.
     out += "not ";
-    append_operand(*e.children.front(), is_chain(*e.children.front()), out);
+    {
+      const Expr &operand = *e.children().front();
+      append_operand(operand, is_chain(operand), out);
+    }
     return;
   case Expr::Kind::And:
   case Expr::Kind::Or: {

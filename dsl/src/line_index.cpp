@@ -4,8 +4,8 @@
 
 namespace palisade::dsl {
 
-LineIndex::LineIndex(std::shared_ptr<const SourceFile> file)
-    : file_(std::move(file)), line_starts_(file_->line_starts) {}
+LineIndex::LineIndex(const SourceFile &file)
+    : file_(&file), line_starts_(file.line_starts) {}
 
 void LineIndex::position(size_t offset, uint32_t &line,
                          uint32_t &column) const {

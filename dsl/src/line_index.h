@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <vector>
 
 #include "palisade/dsl/source.h"
@@ -14,18 +13,18 @@ namespace palisade::dsl {
 class LineIndex {
 public:
   // `file` must have its lines indexed (SourceFile::index_lines()).
-  explicit LineIndex(std::shared_ptr<const SourceFile> file);
+  explicit LineIndex(const SourceFile &file);
 
   // The span [begin, end) of the text; end is exclusive.
   SourceLocation span(size_t begin, size_t end) const;
   SourceLocation point(size_t offset) const { return span(offset, offset); }
 
-  const std::shared_ptr<const SourceFile> &file() const { return file_; }
+  const SourceFile *file() const { return file_; }
 
 private:
   void position(size_t offset, uint32_t &line, uint32_t &column) const;
 
-  std::shared_ptr<const SourceFile> file_;
+  const SourceFile *file_;
   const std::vector<size_t> &line_starts_; // the file's, from index_lines()
   mutable size_t last_line_ = 0;           // 0-based, of the last position()
 };

@@ -175,7 +175,7 @@ template <> struct action<g::op_ge> : set_op<CompareOp::Ge> {};
 template <> struct action<g::set_ref> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    st.cmp.set_name = in.string();
+    st.cmp.set_name = std::make_unique<std::string>(in.string());
     st.cmp.set_loc = span_of(in, st);
   }
 };
@@ -183,10 +183,9 @@ template <> struct action<g::set_ref> {
 template <> struct action<g::comparison> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    auto e = std::make_unique<Expr>();
-    e->kind = Expr::Kind::Compare;
-    e->cmp = std::move(st.cmp);
-    e->cmp.values = st.take_strings();
+    auto e = std::make_unique<CompareExpr>();
+    e->comparison = std::move(st.cmp);
+    e->comparison.values = st.take_strings();
     e->loc = span_of(in, st);
     st.operands.push_back(std::move(e));
     st.cmp = {};
@@ -241,9 +240,8 @@ template <> struct action<g::paren_expr> : depth_limit<g::paren_open> {
 template <> struct action<g::negation> : depth_limit<g::kw_not> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
-    auto e = std::make_unique<Expr>();
-    e->kind = Expr::Kind::Not;
-    e->children.push_back(st.take_operand());
+    auto e = std::make_unique<LogicalExpr>(Expr::Kind::Not);
+    e->operands.push_back(st.take_operand());
     e->loc = span_of(in, st);
     st.operands.push_back(std::move(e));
   }
@@ -264,10 +262,10 @@ template <Expr::Kind Kind> struct flatten : pegtl::maybe_nothing {
       return false;
     if constexpr (A == pegtl::apply_mode::action) {
       if (st.operands.size() - first > 1) {
-        auto e = std::make_unique<Expr>();
-        e->kind = Kind;
+        auto e = std::make_unique<LogicalExpr>(Kind);
+        e->operands.reserve(st.operands.size() - first);
         for (size_t i = first; i < st.operands.size(); ++i)
-          e->children.push_back(std::move(st.operands[i]));
+          e->operands.push_back(std::move(st.operands[i]));
         st.operands.resize(first);
         e->loc = st.lines.span(st.offset(begin), st.offset(in.current()));
         st.operands.push_back(std::move(e));
@@ -300,8 +298,9 @@ template <> struct action<g::rule_label> {
   static void apply(const ActionInput &in, ParseState &st) {
     const size_t begin = st.offset(in.begin());
     const size_t end = st.offset(in.end()) - 1; // the ':'
-    st.rule.label = RuleLabel{std::string(st.text.substr(begin, end - begin)),
-                              st.lines.span(begin, end)};
+    st.rule.label = std::make_unique<RuleLabel>(
+        RuleLabel{std::string(st.text.substr(begin, end - begin)),
+                  st.lines.span(begin, end)});
   }
 };
 
@@ -318,14 +317,16 @@ template <> struct action<g::condition> {
 };
 
 template <> struct action<g::rule_message> {
-  static void apply0(ParseState &st) { st.rule.message = st.take_string(); }
+  static void apply0(ParseState &st) {
+    st.rule.message = std::make_unique<StringLit>(st.take_string());
+  }
 };
 
 template <> struct action<g::rule> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
     st.rule.loc = span_of(in, st);
-    st.policy.rules.push_back(std::move(st.rule));
+    st.rules.push_back(std::move(st.rule));
     st.rule = {};
   }
 };
@@ -363,6 +364,9 @@ template <> struct action<g::policy_decl> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {
     st.policy.loc = span_of(in, st);
+    st.policy.rules.assign(std::make_move_iterator(st.rules.begin()),
+                           std::make_move_iterator(st.rules.end()));
+    st.rules.clear();
     st.result.policies.push_back(std::move(st.policy));
     st.policy = {};
   }

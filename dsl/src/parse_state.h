@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -21,7 +23,7 @@ inline constexpr size_t kMaxNumberDigits = 20;
 
 struct ParseState {
   explicit ParseState(std::shared_ptr<const SourceFile> file)
-      : lines(file), text(file->text) {
+      : lines(*file), text(file->text) {
     result.source = std::move(file);
   }
 
@@ -34,6 +36,10 @@ struct ParseState {
   Policy policy;
   Rule rule;
   Comparison cmp;
+  // The current policy's rules until its '}': then they move into a vector
+  // of exactly their number (a Rule is big; growing policy.rules itself
+  // would leave up to half its capacity unused).
+  std::vector<Rule> rules;
   std::vector<StringLit> strings; // literals not yet taken by their owner
   std::vector<uint64_t> numbers;  // a number's or a range's ends, until its
                                   // literal is pushed onto `strings`
@@ -61,8 +67,11 @@ struct ParseState {
     return s;
   }
 
+  // Exactly as many as there are: `strings` keeps its capacity for the
+  // next owner, so lists do not each grow a vector of their own.
   std::vector<StringLit> take_strings() {
-    std::vector<StringLit> all = std::move(strings);
+    std::vector<StringLit> all(std::make_move_iterator(strings.begin()),
+                               std::make_move_iterator(strings.end()));
     strings.clear();
     return all;
   }

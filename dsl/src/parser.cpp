@@ -133,8 +133,8 @@ std::optional<PolicyFile> parse_rules_file(const std::string &path,
     auto file = std::make_shared<SourceFile>();
     file->name = path;
     SourceLocation loc; // no line: render() prints just "path: error: ..."
-    loc.file = std::move(file);
-    diags.error(std::move(loc),
+    loc.file = file.get(); // diags keeps the file alive
+    diags.error(loc,
                 std::string("cannot read the file: ") + std::strerror(err));
     return std::nullopt;
   }

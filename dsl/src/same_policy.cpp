@@ -20,8 +20,14 @@ bool same_values(const std::vector<StringLit> &a,
                     });
 }
 
+bool same_set_name(const Comparison &a, const Comparison &b) {
+  if (!a.set_name || !b.set_name)
+    return !a.set_name && !b.set_name;
+  return *a.set_name == *b.set_name;
+}
+
 bool same_comparison(const Comparison &a, const Comparison &b) {
-  return a.field == b.field && a.op == b.op && a.set_name == b.set_name &&
+  return a.field == b.field && a.op == b.op && same_set_name(a, b) &&
          same_values(a.values, b.values);
 }
 
@@ -30,10 +36,10 @@ bool same_expr(const Expr &a, const Expr &b) {
     return false;
   switch (a.kind) {
   case Expr::Kind::Compare:
-    return same_comparison(a.cmp, b.cmp);
+    return same_comparison(a.cmp(), b.cmp());
   case Expr::Kind::Not:
-    return a.children.size() == 1 && b.children.size() == 1 &&
-           same_expr(*a.children[0], *b.children[0]);
+    return a.children().size() == 1 && b.children().size() == 1 &&
+           same_expr(*a.children()[0], *b.children()[0]);
   case Expr::Kind::And:
   case Expr::Kind::Or: {
     std::vector<const Expr *> xs, ys;
@@ -55,8 +61,7 @@ bool same_condition(const ExprPtr &a, const ExprPtr &b) {
 
 bool same_rule(const Rule &a, const Rule &b) {
   if (a.action != b.action || a.event != b.event ||
-      a.message.has_value() != b.message.has_value() ||
-      a.label.has_value() != b.label.has_value())
+      !a.message != !b.message || !a.label != !b.label)
     return false;
   if (a.label && a.label->name != b.label->name)
     return false;

@@ -1,9 +1,13 @@
 #include "palisade/dsl/source.h"
 
+#include <algorithm>
+
 namespace palisade::dsl {
 
 void SourceFile::index_lines() {
-  line_starts.assign(1, 0);
+  line_starts.clear();
+  line_starts.reserve(std::count(text.begin(), text.end(), '\n') + 1);
+  line_starts.push_back(0);
   for (size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n')
       line_starts.push_back(i + 1);

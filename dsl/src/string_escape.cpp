@@ -18,6 +18,10 @@ int hex_value(char c) {
 
 std::string decode_string_literal(std::string_view quoted) {
   std::string_view body = quoted.substr(1, quoted.size() - 2);
+  // Most literals have no escape: copied whole, their heap block (if any)
+  // is their exact size; reserve() would round it up to a growth step.
+  if (body.find('\\') == std::string_view::npos)
+    return std::string(body);
   std::string out;
   out.reserve(body.size());
   for (size_t i = 0; i < body.size(); ++i) {

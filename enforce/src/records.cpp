@@ -103,7 +103,8 @@ RecordDecoder::RecordDecoder()
 
 void RecordDecoder::set_catalog(uint32_t slot,
                                 const engine::CompiledPolicy &compiled) {
-  catalogs_[slot & 1] = Catalog{compiled.policies, compiled.rules};
+  catalogs_[slot & 1] = Catalog{compiled.policies, compiled.rules,
+                                  compiled.sources};
 }
 
 nlohmann::json RecordDecoder::rule_json(const Catalog &c, uint32_t policy,

@@ -31,11 +31,11 @@ void check_value(const dsl::StringLit &lit, dsl::Diagnostics &diags) {
 
 void check_expr(const dsl::Expr &e, dsl::Diagnostics &diags) {
   if (e.kind == dsl::Expr::Kind::Compare) {
-    for (const auto &v : e.cmp.values)
+    for (const auto &v : e.cmp().values)
       check_value(v, diags);
     return;
   }
-  for (const auto &child : e.children)
+  for (const auto &child : e.children())
     check_expr(*child, diags);
 }
 

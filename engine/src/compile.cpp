@@ -27,6 +27,8 @@ std::optional<CompiledPolicy> compile(const std::vector<dsl::PolicyFile> &files,
   for (const auto &p : resolved->policies)
     out.policies.push_back(p.info);
   out.rules = std::move(resolved->rule_info);
+  for (const auto &file : files)
+    out.sources.push_back(file.source);
   return out;
 }
 

@@ -189,8 +189,8 @@ private:
              : e.kind == dsl::Expr::Kind::Or ? Cond::Kind::Or
                                              : Cond::Kind::Not;
     bool ok = true;
-    c.children.reserve(e.children.size());
-    for (const auto &child : e.children) {
+    c.children.reserve(e.children().size());
+    for (const auto &child : e.children()) {
       auto r = child ? resolve_expr(*child, event) : std::nullopt;
       if (r)
         c.children.push_back(std::move(*r));
@@ -466,7 +466,7 @@ private:
 
   std::optional<Cond> resolve_compare(const dsl::Expr &e,
                                       const EventSpec *event) {
-    const dsl::Comparison &cmp = e.cmp;
+    const dsl::Comparison &cmp = e.cmp();
     const FieldSpec *field = resolve_field(cmp, event);
     const dsl::Let *let = nullptr;
     const std::vector<dsl::StringLit> *lits = literals_of(cmp, &let);

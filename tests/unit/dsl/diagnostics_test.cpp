@@ -14,9 +14,10 @@ std::shared_ptr<const SourceFile> make_file(std::string name,
   return file;
 }
 
-SourceLocation at(std::shared_ptr<const SourceFile> file, uint32_t line,
-                  uint32_t column, uint32_t end_line, uint32_t end_column) {
-  return SourceLocation{std::move(file), line, column, end_line, end_column};
+SourceLocation at(const std::shared_ptr<const SourceFile> &file,
+                  uint32_t line, uint32_t column, uint32_t end_line,
+                  uint32_t end_column) {
+  return SourceLocation{file.get(), line, column, end_line, end_column};
 }
 
 TEST(SourceFile, LineText) {
@@ -93,12 +94,33 @@ TEST(Diagnostics, CaretAfterTheEndOfTheLine) {
 }
 
 TEST(Diagnostics, WithoutPositionOnlyTheMessage) {
+  const auto file = make_file("/etc/x.rules", "");
   SourceLocation loc;
-  loc.file = make_file("/etc/x.rules", "");
+  loc.file = file.get();
   Diagnostic d{Severity::Error, loc, "cannot read the file", {}};
   EXPECT_EQ(render(d), "/etc/x.rules: error: cannot read the file\n");
   Diagnostic no_file{Severity::Warning, SourceLocation{}, "no file", {}};
   EXPECT_EQ(render(no_file), "<input>: warning: no file\n");
+}
+
+// A location does not own its file: the diagnostics keep it, so they
+// still render the line after everything else let go of the file.
+TEST(Diagnostics, KeepTheFilesTheyPointInto) {
+  Diagnostics joined;
+  {
+    Diagnostics diags;
+    {
+      auto file = make_file("t.rules", "deny exec when\n");
+      diags.error(at(file, 1, 6, 1, 10), "bad event");
+    }
+    joined.append(diags);
+    EXPECT_EQ(diags.render(), "t.rules:1:6: error: bad event\n"
+                              "deny exec when\n"
+                              "     ^~~~\n");
+  }
+  EXPECT_EQ(joined.render(), "t.rules:1:6: error: bad event\n"
+                             "deny exec when\n"
+                             "     ^~~~\n");
 }
 
 TEST(Diagnostics, CountsAndJoins) {

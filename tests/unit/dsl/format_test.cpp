@@ -417,10 +417,10 @@ TEST(Format, AstWithoutSourceNumbers) {
   p.name = "p";
   Rule &r = p.rules.emplace_back();
   r.event = "bind";
-  r.condition = std::make_unique<Expr>();
-  r.condition->cmp.field = "port";
-  r.condition->cmp.op = CompareOp::Lt;
-  r.condition->cmp.values.push_back(
+  r.condition = std::make_unique<CompareExpr>();
+  r.condition->cmp().field = "port";
+  r.condition->cmp().op = CompareOp::Lt;
+  r.condition->cmp().values.push_back(
       StringLit{"1024", {}, ValueKind::Number, 1024, 1024});
   f.policies.push_back(std::move(p));
   EXPECT_EQ(format_rules(f), "let ports = [22, 1..9, \"22\"]\n\n"

@@ -25,7 +25,7 @@ policy "baseline" mode enforce {
 policy "trial" mode audit { deny exec when path == "/usr/bin/wget" }
 )";
 
-const Expr &child(const Expr &e, size_t i) { return *e.children.at(i); }
+const Expr &child(const Expr &e, size_t i) { return *e.children().at(i); }
 
 std::vector<std::string> values(const Comparison &c) {
   std::vector<std::string> out;
@@ -88,12 +88,12 @@ TEST(ParseAccept, RuleWithListAndMessage) {
   ASSERT_TRUE(r.condition);
   const Expr &e = *r.condition;
   EXPECT_EQ(e.kind, Expr::Kind::Compare);
-  EXPECT_EQ(e.cmp.field, "path");
-  EXPECT_EQ(span(e.cmp.field_loc), "5:19-5:23");
-  EXPECT_EQ(e.cmp.op, CompareOp::In);
-  EXPECT_EQ(text_at(e.cmp.op_loc), "in");
-  EXPECT_FALSE(e.cmp.set_name);
-  EXPECT_EQ(values(e.cmp),
+  EXPECT_EQ(e.cmp().field, "path");
+  EXPECT_EQ(span(e.cmp().field_loc), "5:19-5:23");
+  EXPECT_EQ(e.cmp().op, CompareOp::In);
+  EXPECT_EQ(text_at(e.cmp().op_loc), "in");
+  EXPECT_FALSE(e.cmp().set_name);
+  EXPECT_EQ(values(e.cmp()),
             (std::vector<std::string>{"/usr/bin/nc", "/usr/bin/ncat"}));
   EXPECT_EQ(text_at(e.loc), "path in [\"/usr/bin/nc\", \"/usr/bin/ncat\"]");
 }
@@ -125,34 +125,34 @@ TEST(ParseAccept, OrOfUnder) {
             "kill  exec when path under \"/tmp\" or path under \"/dev/shm\"");
   const Expr &e = *r.condition;
   ASSERT_EQ(e.kind, Expr::Kind::Or);
-  ASSERT_EQ(e.children.size(), 2u);
+  ASSERT_EQ(e.children().size(), 2u);
   EXPECT_EQ(text_at(e.loc), "path under \"/tmp\" or path under \"/dev/shm\"");
-  EXPECT_EQ(child(e, 0).cmp.op, CompareOp::Under);
-  EXPECT_EQ(text_at(child(e, 0).cmp.op_loc), "under");
-  EXPECT_EQ(values(child(e, 1).cmp), std::vector<std::string>{"/dev/shm"});
-  EXPECT_EQ(text_at(child(e, 1).cmp.values[0].loc), "\"/dev/shm\"");
+  EXPECT_EQ(child(e, 0).cmp().op, CompareOp::Under);
+  EXPECT_EQ(text_at(child(e, 0).cmp().op_loc), "under");
+  EXPECT_EQ(values(child(e, 1).cmp()), std::vector<std::string>{"/dev/shm"});
+  EXPECT_EQ(text_at(child(e, 1).cmp().values[0].loc), "\"/dev/shm\"");
 }
 
 TEST(ParseAccept, SetNameAndNot) {
   PolicyFile f = parse_ok(kExample);
   const Expr &e = *f.policies[0].rules[2].condition;
   ASSERT_EQ(e.kind, Expr::Kind::And);
-  ASSERT_EQ(e.children.size(), 2u);
+  ASSERT_EQ(e.children().size(), 2u);
   const Expr &in_set = child(e, 0);
-  EXPECT_EQ(in_set.cmp.op, CompareOp::In);
-  ASSERT_TRUE(in_set.cmp.set_name);
-  EXPECT_EQ(*in_set.cmp.set_name, "shells");
-  EXPECT_EQ(span(in_set.cmp.set_loc), "7:27-7:33");
-  EXPECT_TRUE(in_set.cmp.values.empty());
+  EXPECT_EQ(in_set.cmp().op, CompareOp::In);
+  ASSERT_TRUE(in_set.cmp().set_name);
+  EXPECT_EQ(*in_set.cmp().set_name, "shells");
+  EXPECT_EQ(span(in_set.cmp().set_loc), "7:27-7:33");
+  EXPECT_TRUE(in_set.cmp().values.empty());
 
   const Expr &negated = child(e, 1);
   ASSERT_EQ(negated.kind, Expr::Kind::Not);
-  ASSERT_EQ(negated.children.size(), 1u);
+  ASSERT_EQ(negated.children().size(), 1u);
   EXPECT_EQ(text_at(negated.loc), "not binary == \"/usr/sbin/sshd\"");
   const Expr &eq = child(negated, 0);
-  EXPECT_EQ(eq.cmp.field, "binary");
-  EXPECT_EQ(eq.cmp.op, CompareOp::Eq);
-  EXPECT_EQ(text_at(eq.cmp.op_loc), "==");
+  EXPECT_EQ(eq.cmp().field, "binary");
+  EXPECT_EQ(eq.cmp().op, CompareOp::Eq);
+  EXPECT_EQ(text_at(eq.cmp().op_loc), "==");
   EXPECT_EQ(text_at(eq.loc), "binary == \"/usr/sbin/sshd\"");
 }
 
@@ -179,18 +179,18 @@ TEST(ParseAccept, ParenthesesGroupAndSpanTheirText) {
   ASSERT_EQ(group.kind, Expr::Kind::Or);
   EXPECT_EQ(text_at(group.loc), "(path == \"/a\" or path == \"/b\")");
   EXPECT_EQ(text_at(child(group, 0).loc), "path == \"/a\"");
-  EXPECT_EQ(child(e, 1).cmp.op, CompareOp::Ne);
-  EXPECT_EQ(text_at(child(e, 1).cmp.op_loc), "!=");
+  EXPECT_EQ(child(e, 1).cmp().op, CompareOp::Ne);
+  EXPECT_EQ(text_at(child(e, 1).cmp().op_loc), "!=");
 }
 
 TEST(ParseAccept, NotIn) {
   PolicyFile f = parse_ok(kExample);
   const Expr &e = *f.policies[0].rules[6].condition;
   EXPECT_EQ(e.kind, Expr::Kind::Compare);
-  EXPECT_EQ(e.cmp.op, CompareOp::NotIn);
-  EXPECT_EQ(text_at(e.cmp.op_loc), "not in");
-  EXPECT_EQ(*e.cmp.set_name, "shells");
-  EXPECT_EQ(text_at(e.cmp.set_loc), "shells");
+  EXPECT_EQ(e.cmp().op, CompareOp::NotIn);
+  EXPECT_EQ(text_at(e.cmp().op_loc), "not in");
+  EXPECT_EQ(*e.cmp().set_name, "shells");
+  EXPECT_EQ(text_at(e.cmp().set_loc), "shells");
 }
 
 const Expr &condition_of(const PolicyFile &f) {
@@ -207,14 +207,14 @@ TEST(ParseAccept, ChainsAreFlat) {
       R"(path == "a" and path == "b" and path == "c" and path == "d")");
   const Expr &e = condition_of(f);
   ASSERT_EQ(e.kind, Expr::Kind::And);
-  ASSERT_EQ(e.children.size(), 4u);
-  for (const ExprPtr &c : e.children)
+  ASSERT_EQ(e.children().size(), 4u);
+  for (const ExprPtr &c : e.children())
     EXPECT_EQ(c->kind, Expr::Kind::Compare);
 
   PolicyFile g =
       parse_condition(R"(path == "a" or path == "b" or path == "c")");
   ASSERT_EQ(condition_of(g).kind, Expr::Kind::Or);
-  EXPECT_EQ(condition_of(g).children.size(), 3u);
+  EXPECT_EQ(condition_of(g).children().size(), 3u);
 }
 
 TEST(ParseAccept, PrecedenceOrAndNot) {
@@ -224,7 +224,7 @@ TEST(ParseAccept, PrecedenceOrAndNot) {
                                  R"( path == "c" and not path == "d")");
   const Expr &e = condition_of(f);
   ASSERT_EQ(e.kind, Expr::Kind::Or);
-  ASSERT_EQ(e.children.size(), 2u);
+  ASSERT_EQ(e.children().size(), 2u);
   const Expr &left = child(e, 0);
   ASSERT_EQ(left.kind, Expr::Kind::And);
   EXPECT_EQ(child(left, 0).kind, Expr::Kind::Not);
@@ -239,7 +239,7 @@ TEST(ParseAccept, ParenthesesAreNotFlattened) {
       parse_condition(R"((path == "a" and path == "b") and path == "c")");
   const Expr &e = condition_of(f);
   ASSERT_EQ(e.kind, Expr::Kind::And);
-  ASSERT_EQ(e.children.size(), 2u);
+  ASSERT_EQ(e.children().size(), 2u);
   EXPECT_EQ(child(e, 0).kind, Expr::Kind::And);
 }
 
@@ -251,23 +251,23 @@ TEST(ParseAccept, DoubleNegationAndNestedGroups) {
   const Expr &inner = child(child(e, 0), 0);
   EXPECT_EQ(inner.kind, Expr::Kind::Compare);
   EXPECT_EQ(text_at(inner.loc), "((path == \"a\"))");
-  EXPECT_EQ(text_at(inner.cmp.field_loc), "path");
+  EXPECT_EQ(text_at(inner.cmp().field_loc), "path");
 }
 
 TEST(ParseAccept, KeywordPrefixesAreNames) {
   PolicyFile f = parse_condition(R"(notary == "a" and android in inner)");
   const Expr &e = condition_of(f);
   ASSERT_EQ(e.kind, Expr::Kind::And);
-  EXPECT_EQ(child(e, 0).cmp.field, "notary");
-  EXPECT_EQ(child(e, 1).cmp.field, "android");
-  EXPECT_EQ(*child(e, 1).cmp.set_name, "inner");
+  EXPECT_EQ(child(e, 0).cmp().field, "notary");
+  EXPECT_EQ(child(e, 1).cmp().field, "android");
+  EXPECT_EQ(*child(e, 1).cmp().set_name, "inner");
 }
 
 TEST(ParseAccept, DottedField) {
   PolicyFile f = parse_condition(R"(parent.binary under "/usr/sbin")");
   const Expr &e = condition_of(f);
-  EXPECT_EQ(e.cmp.field, "parent.binary");
-  EXPECT_EQ(text_at(e.cmp.field_loc), "parent.binary");
+  EXPECT_EQ(e.cmp().field, "parent.binary");
+  EXPECT_EQ(text_at(e.cmp().field_loc), "parent.binary");
 }
 
 TEST(ParseAccept, Escapes) {
@@ -314,9 +314,9 @@ policy # name follows
 )");
   ASSERT_EQ(f.policies.size(), 1u);
   const Rule &r = f.policies[0].rules.at(0);
-  EXPECT_EQ(r.condition->cmp.op, CompareOp::NotIn);
-  EXPECT_EQ(values(r.condition->cmp), (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(span(r.condition->cmp.op_loc), "12:7-13:9");
+  EXPECT_EQ(r.condition->cmp().op, CompareOp::NotIn);
+  EXPECT_EQ(values(r.condition->cmp()), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(span(r.condition->cmp().op_loc), "12:7-13:9");
   EXPECT_EQ(r.message->value, "msg");
   EXPECT_EQ(span(r.loc), "8:3-18:12");
 }
@@ -343,9 +343,9 @@ policy "three" mode enforce { allow exec when path in a deny exec "m" }
 TEST(ParseAccept, TrailingCommaAndEmptyList) {
   PolicyFile f = parse_condition(R"(path in ["a", "b",] or path in [])");
   const Expr &e = condition_of(f);
-  EXPECT_EQ(values(child(e, 0).cmp), (std::vector<std::string>{"a", "b"}));
-  EXPECT_TRUE(child(e, 1).cmp.values.empty());
-  EXPECT_FALSE(child(e, 1).cmp.set_name);
+  EXPECT_EQ(values(child(e, 0).cmp()), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(child(e, 1).cmp().values.empty());
+  EXPECT_FALSE(child(e, 1).cmp().set_name);
 }
 
 TEST(ParseAccept, EventNameIsKeptAsWritten) {
@@ -388,7 +388,7 @@ const Expr &rule_condition(const PolicyFile &f, size_t rule) {
 
 TEST(ParseAccept, NumberEquals) {
   PolicyFile f = parse_ok(kNumbers);
-  const Comparison &c = rule_condition(f, 0).cmp;
+  const Comparison &c = rule_condition(f, 0).cmp();
   EXPECT_EQ(c.field, "port");
   EXPECT_EQ(c.op, CompareOp::Eq);
   ASSERT_EQ(c.values.size(), 1u);
@@ -402,7 +402,7 @@ TEST(ParseAccept, NumberEquals) {
 
 TEST(ParseAccept, NumbersAndRangesInAList) {
   PolicyFile f = parse_ok(kNumbers);
-  const Comparison &c = rule_condition(f, 1).cmp;
+  const Comparison &c = rule_condition(f, 1).cmp();
   EXPECT_EQ(c.op, CompareOp::In);
   ASSERT_EQ(c.values.size(), 3u);
   EXPECT_EQ(c.values[0].kind, ValueKind::Number);
@@ -419,51 +419,52 @@ TEST(ParseAccept, OrderingOperators) {
   PolicyFile f = parse_ok(kNumbers);
   const Expr &bind = rule_condition(f, 2);
   ASSERT_EQ(bind.kind, Expr::Kind::And);
-  const Comparison &lt = child(bind, 0).cmp;
+  const Comparison &lt = child(bind, 0).cmp();
   EXPECT_EQ(lt.op, CompareOp::Lt);
   EXPECT_EQ(text_at(lt.op_loc), "<");
   ASSERT_EQ(lt.values.size(), 1u);
   EXPECT_EQ(lt.values[0].kind, ValueKind::Number);
   EXPECT_EQ(lt.values[0].lo, 1024u);
-  EXPECT_EQ(child(bind, 1).cmp.op, CompareOp::Ne);
-  EXPECT_EQ(child(bind, 1).cmp.values[0].lo, 0u);
+  EXPECT_EQ(child(bind, 1).cmp().op, CompareOp::Ne);
+  EXPECT_EQ(child(bind, 1).cmp().values[0].lo, 0u);
 
-  const Comparison &ge = rule_condition(f, 3).cmp;
+  const Comparison &ge = rule_condition(f, 3).cmp();
   EXPECT_EQ(ge.op, CompareOp::Ge);
   EXPECT_EQ(text_at(ge.op_loc), ">=");
   EXPECT_EQ(ge.values.at(0).value, "1000");
 
   const Expr &more = rule_condition(f, 5);
   ASSERT_EQ(more.kind, Expr::Kind::Or);
-  EXPECT_EQ(child(more, 0).cmp.op, CompareOp::Le);
-  EXPECT_EQ(text_at(child(more, 0).cmp.op_loc), "<=");
-  EXPECT_EQ(child(more, 1).cmp.op, CompareOp::Gt);
+  EXPECT_EQ(child(more, 0).cmp().op, CompareOp::Le);
+  EXPECT_EQ(text_at(child(more, 0).cmp().op_loc), "<=");
+  EXPECT_EQ(child(more, 1).cmp().op, CompareOp::Gt);
   EXPECT_EQ(text_at(child(more, 1).loc), "b > 18446744073709551615");
-  EXPECT_EQ(child(more, 1).cmp.values.at(0).lo, UINT64_MAX);
+  EXPECT_EQ(child(more, 1).cmp().values.at(0).lo, UINT64_MAX);
 }
 
 TEST(ParseAccept, RangesAfterEqualsAndNotEquals) {
   PolicyFile f = parse_ok(kNumbers);
   const Expr &e = rule_condition(f, 5);
-  const StringLit &one = child(e, 2).cmp.values.at(0); // a range of one
+  const StringLit &one = child(e, 2).cmp().values.at(0); // a range of one
   EXPECT_EQ(one.kind, ValueKind::Range);
   EXPECT_EQ(one.lo, 0u);
   EXPECT_EQ(one.hi, 0u);
-  EXPECT_EQ(child(e, 3).cmp.op, CompareOp::Ne);
-  EXPECT_EQ(child(e, 3).cmp.values.at(0).value, "7..9");
+  EXPECT_EQ(child(e, 3).cmp().op, CompareOp::Ne);
+  EXPECT_EQ(child(e, 3).cmp().values.at(0).value, "7..9");
 }
 
 TEST(ParseAccept, StringsStayStringsNextToNumbers) {
   PolicyFile f = parse_ok(kNumbers);
   const Expr &e = rule_condition(f, 4);
-  const Comparison &addr = child(e, 0).cmp;
+  const Comparison &addr = child(e, 0).cmp();
   ASSERT_EQ(addr.values.size(), 2u);
   EXPECT_EQ(addr.values[0].kind, ValueKind::String);
   EXPECT_EQ(addr.values[0].value, "10.0.0.0/8");
   EXPECT_EQ(addr.values[0].lo, 0u);
-  EXPECT_EQ(*child(e, 1).cmp.set_name, "admin_ports");
+  EXPECT_EQ(*child(e, 1).cmp().set_name, "admin_ports");
   // A number in quotes is a string.
-  const Comparison &q = condition_of(parse_condition("port == \"22\"")).cmp;
+  const PolicyFile quoted = parse_condition("port == \"22\"");
+  const Comparison &q = condition_of(quoted).cmp();
   EXPECT_EQ(q.values.at(0).kind, ValueKind::String);
 }
 
@@ -501,26 +502,26 @@ TEST(ParseAccept, NumberEdges) {
       "c == 10000000000000000000# comment\n and d < 1 \"msg\"");
   const Expr &e = condition_of(f);
   ASSERT_EQ(e.kind, Expr::Kind::And);
-  ASSERT_EQ(e.children.size(), 4u);
-  EXPECT_EQ(child(e, 0).cmp.values.at(0).lo, 0u);
-  const std::vector<StringLit> &b = child(e, 1).cmp.values;
+  ASSERT_EQ(e.children().size(), 4u);
+  EXPECT_EQ(child(e, 0).cmp().values.at(0).lo, 0u);
+  const std::vector<StringLit> &b = child(e, 1).cmp().values;
   ASSERT_EQ(b.size(), 2u);
   EXPECT_EQ(b[0].lo, UINT64_MAX);
   EXPECT_EQ(b[1].lo, 0u);
   EXPECT_EQ(b[1].hi, UINT64_MAX);
-  EXPECT_EQ(child(e, 2).cmp.values.at(0).lo, 10000000000000000000u);
+  EXPECT_EQ(child(e, 2).cmp().values.at(0).lo, 10000000000000000000u);
   EXPECT_EQ(f.policies[0].rules[0].message->value, "msg");
 }
 
 TEST(ParseAccept, OperatorsNeedNoSpaces) {
   PolicyFile f = parse_condition("a<1 and b<=2 and c>3 and d>=4 and e==5");
   const Expr &e = condition_of(f);
-  ASSERT_EQ(e.children.size(), 5u);
+  ASSERT_EQ(e.children().size(), 5u);
   const CompareOp ops[] = {CompareOp::Lt, CompareOp::Le, CompareOp::Gt,
                            CompareOp::Ge, CompareOp::Eq};
   for (size_t i = 0; i < 5; ++i) {
-    EXPECT_EQ(child(e, i).cmp.op, ops[i]);
-    EXPECT_EQ(child(e, i).cmp.values.at(0).lo, i + 1);
+    EXPECT_EQ(child(e, i).cmp().op, ops[i]);
+    EXPECT_EQ(child(e, i).cmp().values.at(0).lo, i + 1);
   }
 }
 
@@ -529,7 +530,7 @@ TEST(ParseAccept, FileNameAndSourceAreShared) {
   auto f =
       parse_rules("/etc/palisade/policies.d/x.rules", "let a = \"b\"", diags);
   ASSERT_TRUE(f);
-  EXPECT_EQ(f->lets[0].loc.file, f->source);
+  EXPECT_EQ(f->lets[0].loc.file, f->source.get());
   EXPECT_EQ(f->lets[0].loc.file_name(), "/etc/palisade/policies.d/x.rules");
 }
 
@@ -540,16 +541,16 @@ TEST(ParseAccept, PatternOperators) {
 })");
   const Expr &e = *f.policies[0].rules[0].condition;
   ASSERT_EQ(e.kind, Expr::Kind::And);
-  EXPECT_EQ(child(e, 0).cmp.op, CompareOp::StartsWith);
-  EXPECT_EQ(text_at(child(e, 0).cmp.op_loc), "startswith");
-  EXPECT_EQ(values(child(e, 0).cmp), std::vector<std::string>{"/tmp/."});
+  EXPECT_EQ(child(e, 0).cmp().op, CompareOp::StartsWith);
+  EXPECT_EQ(text_at(child(e, 0).cmp().op_loc), "startswith");
+  EXPECT_EQ(values(child(e, 0).cmp()), std::vector<std::string>{"/tmp/."});
   const Expr &n = child(e, 1);
   ASSERT_EQ(n.kind, Expr::Kind::Not);
-  EXPECT_EQ(n.children[0]->cmp.op, CompareOp::EndsWith);
+  EXPECT_EQ(n.children()[0]->cmp().op, CompareOp::EndsWith);
   const Expr &m = *f.policies[0].rules[1].condition;
-  EXPECT_EQ(m.cmp.op, CompareOp::Matches);
-  EXPECT_EQ(m.cmp.field, "binary");
-  EXPECT_EQ(values(m.cmp), std::vector<std::string>{"/home/*/bin/**"});
+  EXPECT_EQ(m.cmp().op, CompareOp::Matches);
+  EXPECT_EQ(m.cmp().field, "binary");
+  EXPECT_EQ(values(m.cmp()), std::vector<std::string>{"/home/*/bin/**"});
 }
 
 TEST(ParseAccept, PatternKeywordsAreWholeWords) {
@@ -557,7 +558,7 @@ TEST(ParseAccept, PatternKeywordsAreWholeWords) {
   PolicyFile f = parse_ok(R"(policy "p" mode enforce {
   deny exec when matchesx == "/a"
 })");
-  EXPECT_EQ(f.policies[0].rules[0].condition->cmp.field, "matchesx");
+  EXPECT_EQ(f.policies[0].rules[0].condition->cmp().field, "matchesx");
 }
 
 } // namespace

@@ -66,7 +66,7 @@ TEST(ParseLimits, ExactlyTheLimitParses) {
   PolicyFile f = test::parse_ok(rule_with(nested_parens(256)));
   const Expr &e = *f.policies.at(0).rules.at(0).condition;
   EXPECT_EQ(e.kind, Expr::Kind::Compare);
-  EXPECT_EQ(e.cmp.field, "path");
+  EXPECT_EQ(e.cmp().field, "path");
 
   Diagnostics diags;
   EXPECT_FALSE(parse_rules("deep.rules", rule_with(nested_parens(257)), diags));
@@ -83,7 +83,7 @@ TEST(ParseLimits, DepthIsPerNestingNotPerRule) {
   text += "  deny exec when " + condition + "\n}\n";
   PolicyFile f = test::parse_ok(text);
   ASSERT_EQ(f.policies.at(0).rules.size(), 301u);
-  EXPECT_EQ(f.policies[0].rules.back().condition->children.size(), 1001u);
+  EXPECT_EQ(f.policies[0].rules.back().condition->children().size(), 1001u);
 }
 
 TEST(ParseLimits, LongFlatInputs) {
@@ -96,7 +96,7 @@ TEST(ParseLimits, LongFlatInputs) {
     chain += " and path == \"/b\"";
   PolicyFile f = test::parse_ok(list + rule_with(chain));
   EXPECT_EQ(f.lets.at(0).values.size(), 100000u);
-  EXPECT_EQ(f.policies.at(0).rules.at(0).condition->children.size(), 100001u);
+  EXPECT_EQ(f.policies.at(0).rules.at(0).condition->children().size(), 100001u);
 }
 
 TEST(ParseLimits, NeverThrowsOnGarbage) {

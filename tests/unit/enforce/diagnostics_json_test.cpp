@@ -55,7 +55,7 @@ TEST(DiagnosticsJson, MultiLineSpanEndsOnItsOwnLine) {
   dsl::Diagnostics diags;
   auto file = std::make_shared<dsl::SourceFile>();
   file->name = "m.rules";
-  diags.error({file, 2, 3, 4, 9}, "spans lines");
+  diags.error({file.get(), 2, 3, 4, 9}, "spans lines");
   EXPECT_EQ(diagnostics_json(diags),
             R"([{"file":"m.rules","line":2,"column":3,"end_line":4,)"
             R"("end_column":9,"severity":"error","message":"spans lines",)"
@@ -66,7 +66,8 @@ TEST(DiagnosticsJson, NoPositionAndBytesThatAreNotUtf8) {
   dsl::Diagnostics diags;
   auto file = std::make_shared<dsl::SourceFile>();
   file->name = "bad\xff.rules";
-  diags.error({file, 0, 0, 0, 0}, "cannot read the file: Permission denied");
+  diags.error({file.get(), 0, 0, 0, 0},
+              "cannot read the file: Permission denied");
   EXPECT_EQ(diagnostics_json(diags),
             "[{\"file\":\"bad\xef\xbf\xbd.rules\",\"line\":0,\"column\":0,"
             "\"end_line\":0,\"end_column\":0,\"severity\":\"error\","

@@ -27,7 +27,7 @@ engine::CompiledPolicy catalog() {
   r0.event = "exec";
   r0.message = "no raw network tools";
   r0.label = "no-nc";
-  r0.loc = {file, 3, 3, 3, 40};
+  r0.loc = {file.get(), 3, 3, 3, 40};
   r0.source_text = "deny exec when path == \"/usr/bin/nc\"";
   engine::RuleInfo r1 = r0;
   r1.rule_id = 1;
@@ -37,6 +37,7 @@ engine::CompiledPolicy catalog() {
   r1.loc.line = 7;
   r1.source_text = "deny exec when path under \"/tmp\"";
   c.rules = {r0, r1};
+  c.sources = {file}; // the rules' locations point into it
   return c;
 }
 

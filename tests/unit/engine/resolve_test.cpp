@@ -3,6 +3,7 @@
 
 #include <palisade/abi.h>
 
+#include "compile_text.h"
 #include "passes.h"
 #include "test_helpers.h"
 
@@ -51,9 +52,9 @@ TEST(Resolve, UnknownEventFarFromAnyListsThem) {
 TEST(Resolve, UnknownFieldAndSetAreBothReported) {
   AstBuilder b;
   auto field = b.eq("binry", "/bin/sh");
-  uint32_t field_line = field->cmp.field_loc.line;
+  uint32_t field_line = field->cmp().field_loc.line;
   auto set = b.in_set("path", "shels");
-  uint32_t set_line = set->cmp.set_loc.line;
+  uint32_t set_line = set->cmp().set_loc.line;
   dsl::Diagnostics diags;
   auto f =
       b.file({b.let("shells", {"/bin/sh"})},
@@ -158,10 +159,10 @@ TEST(Resolve, BadValueInASetIsReportedOnceAtTheSet) {
 TEST(Resolve, BadLiteralIsReportedInEveryRuleThatWritesIt) {
   AstBuilder b;
   auto first_cmp = b.eq("path", "relative");
-  uint32_t first_line = first_cmp->cmp.values.at(0).loc.line;
+  uint32_t first_line = first_cmp->cmp().values.at(0).loc.line;
   auto first = b.rule(Action::Deny, "exec", std::move(first_cmp));
   auto second_cmp = b.eq("path", "relative");
-  uint32_t second_line = second_cmp->cmp.values.at(0).loc.line;
+  uint32_t second_line = second_cmp->cmp().values.at(0).loc.line;
   auto second = b.rule(Action::Deny, "exec", std::move(second_cmp));
   dsl::Diagnostics diags;
   EXPECT_FALSE(resolve(test::files(b.file(
@@ -258,7 +259,7 @@ TEST(Resolve, SourceTextIsTrimmedOnOneLineWithoutComments) {
   src->text = "policy \"p\" mode enforce {\n  deny exec when  # why\n"
               "      path == \"/bin/#sh\"   \n}\n";
   auto r = b.rule(Action::Deny, "exec", nullptr);
-  r.loc = dsl::SourceLocation{src, 2, 3, 3, 25};
+  r.loc = dsl::SourceLocation{src.get(), 2, 3, 3, 25};
   auto f = b.file({}, test::policies(b.policy("p", Mode::Enforce,
                                               test::rules(std::move(r)))));
   dsl::Diagnostics diags;
@@ -266,6 +267,21 @@ TEST(Resolve, SourceTextIsTrimmedOnOneLineWithoutComments) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->rule_info[0].source_text,
             "deny exec when path == \"/bin/#sh\"");
+}
+
+// compile_text() drops the parsed files before it returns: the compiled
+// policy keeps what its rule locations point into (events and `run` quote
+// the file name and line long after the compile).
+TEST(Compile, RuleLocationsOutliveTheParsedFiles) {
+  const CompiledPolicy c = test::compile_text(
+      "policy \"p\" mode enforce {\n  deny exec when path == \"/bin/nc\"\n}\n",
+      "k.rules");
+  ASSERT_EQ(c.rules.size(), 1u);
+  const dsl::SourceLocation &loc = c.rules[0].loc;
+  ASSERT_NE(loc.file, nullptr);
+  EXPECT_EQ(loc.file_name(), "k.rules");
+  EXPECT_EQ(loc.file->line_text(loc.line),
+            "  deny exec when path == \"/bin/nc\"");
 }
 
 } // namespace

@@ -11,7 +11,7 @@ dsl::SourceLocation AstBuilder::next_loc() {
   ++line_;
   source_->text += "line " + std::to_string(line_) + "\n";
   dsl::SourceLocation loc;
-  loc.file = source_;
+  loc.file = source_.get();
   loc.line = loc.end_line = line_;
   loc.column = 1;
   loc.end_column = 5;
@@ -20,15 +20,14 @@ dsl::SourceLocation AstBuilder::next_loc() {
 
 dsl::ExprPtr AstBuilder::cmp(std::string field, dsl::CompareOp op,
                              std::initializer_list<std::string> values) {
-  auto e = std::make_unique<dsl::Expr>();
-  e->kind = dsl::Expr::Kind::Compare;
+  auto e = std::make_unique<dsl::CompareExpr>();
   e->loc = next_loc();
-  e->cmp.field = std::move(field);
-  e->cmp.field_loc = e->loc;
-  e->cmp.op = op;
-  e->cmp.op_loc = e->loc;
+  e->comparison.field = std::move(field);
+  e->comparison.field_loc = e->loc;
+  e->comparison.op = op;
+  e->comparison.op_loc = e->loc;
   for (const auto &v : values)
-    e->cmp.values.push_back(dsl::StringLit{v, next_loc()});
+    e->comparison.values.push_back(dsl::StringLit{v, next_loc()});
   return e;
 }
 
@@ -36,17 +35,16 @@ dsl::ExprPtr AstBuilder::in_set(std::string field, std::string set,
                                 bool negated) {
   auto e = cmp(std::move(field),
                negated ? dsl::CompareOp::NotIn : dsl::CompareOp::In, {});
-  e->cmp.set_name = std::move(set);
-  e->cmp.set_loc = next_loc();
+  e->cmp().set_name = std::make_unique<std::string>(std::move(set));
+  e->cmp().set_loc = next_loc();
   return e;
 }
 
 namespace {
 dsl::ExprPtr node(dsl::Expr::Kind kind, std::vector<dsl::ExprPtr> children,
                   dsl::SourceLocation loc) {
-  auto e = std::make_unique<dsl::Expr>();
-  e->kind = kind;
-  e->children = std::move(children);
+  auto e = std::make_unique<dsl::LogicalExpr>(kind);
+  e->operands = std::move(children);
   e->loc = std::move(loc);
   return e;
 }
@@ -74,7 +72,8 @@ dsl::Rule AstBuilder::rule(dsl::Action action, std::string event,
   r.event_loc = r.loc;
   r.condition = std::move(cond);
   if (!message.empty())
-    r.message = dsl::StringLit{std::move(message), r.loc};
+    r.message = std::make_unique<dsl::StringLit>(
+        dsl::StringLit{std::move(message), r.loc});
   return r;
 }
 

@@ -3,6 +3,7 @@
 // that one engine pass resolves them against one catalog for both.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -66,20 +67,61 @@ struct Comparison {
   CompareOp op = CompareOp::Eq;
   SourceLocation op_loc;
   std::vector<StringLit> values;
-  std::optional<std::string> set_name; // `in shells`
+  // `in shells`. A pointer rather than an optional: few comparisons name a
+  // set, and an optional<string> would cost every one of them 40 bytes.
+  std::unique_ptr<std::string> set_name;
   SourceLocation set_loc;
 };
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
+// A condition node: a CompareExpr (a comparison, most nodes) or a
+// LogicalExpr (and, or, not: only operands). Two types so that and/or/not
+// nodes do not carry an unused Comparison (three quarters of a node).
 struct Expr {
   enum class Kind { Compare, And, Or, Not };
-  Kind kind = Kind::Compare;
-  Comparison cmp;                // Kind::Compare
-  std::vector<ExprPtr> children; // And/Or: two or more; Not: exactly one
-  SourceLocation loc;            // whole sub-expression
+  const Kind kind;    // fixed: it says which of the two types this is
+  SourceLocation loc; // whole sub-expression
+
+  virtual ~Expr() = default;
+
+  // Kind::Compare only.
+  const Comparison &cmp() const;
+  Comparison &cmp();
+  // And/Or: two or more; Not: exactly one; Compare: none.
+  const std::vector<ExprPtr> &children() const;
+
+protected:
+  explicit Expr(Kind k) : kind(k) {}
 };
+
+struct CompareExpr final : Expr {
+  CompareExpr() : Expr(Kind::Compare) {}
+  Comparison comparison;
+};
+
+struct LogicalExpr final : Expr {
+  explicit LogicalExpr(Kind k) : Expr(k) {} // And, Or or Not
+  std::vector<ExprPtr> operands;
+};
+
+inline const Comparison &Expr::cmp() const {
+  assert(kind == Kind::Compare);
+  return static_cast<const CompareExpr &>(*this).comparison;
+}
+
+inline Comparison &Expr::cmp() {
+  assert(kind == Kind::Compare);
+  return static_cast<CompareExpr &>(*this).comparison;
+}
+
+inline const std::vector<ExprPtr> &Expr::children() const {
+  static const std::vector<ExprPtr> none;
+  if (kind == Kind::Compare)
+    return none;
+  return static_cast<const LogicalExpr &>(*this).operands;
+}
 
 // `no-netcat:` before a rule's action: a name for the rule, unique within
 // its policy, shown in events and explain output (not sent to the kernel).
@@ -88,14 +130,16 @@ struct RuleLabel {
   SourceLocation loc;
 };
 
+// `label` and `message` are pointers rather than optionals: most rules have
+// neither, and as optionals they were half the size of every Rule.
 struct Rule {
-  std::optional<RuleLabel> label;
+  std::unique_ptr<RuleLabel> label; // null: no label
   Action action = Action::Deny;
   SourceLocation action_loc;
   std::string event; // "exec", ... resolved by the engine
   SourceLocation event_loc;
   ExprPtr condition; // null: the rule matches every event of its kind
-  std::optional<StringLit> message;
+  std::unique_ptr<StringLit> message; // null: no message
   SourceLocation loc; // from the label (or action keyword) to the rule's end
 };
 
@@ -126,6 +170,7 @@ struct Comment {
 };
 
 struct PolicyFile {
+  // Owns the text every location of this AST points into.
   std::shared_ptr<const SourceFile> source;
   std::vector<Let> lets;
   std::vector<Policy> policies;

@@ -5,6 +5,7 @@
 //   hint: ...               (zero or more)
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct Diagnostic {
   std::vector<std::string> hints;
 };
 
+// Keeps alive every file its diagnostics point into (a location does not own
+// its file), so a failed parse or compile can still be rendered after its
+// PolicyFiles are gone. A file not held by a shared_ptr (a test's local
+// SourceFile) is not kept: its owner must outlive the diagnostics.
 class Diagnostics {
 public:
   Diagnostic &error(SourceLocation loc, std::string message);
@@ -35,7 +40,11 @@ public:
   std::string render() const;
 
 private:
+  Diagnostic &add(Severity severity, SourceLocation loc, std::string message);
+  void keep(const SourceFile *file);
+
   std::vector<Diagnostic> list_;
+  std::vector<std::shared_ptr<const SourceFile>> files_; // no duplicates
 };
 
 std::string render(const Diagnostic &d);

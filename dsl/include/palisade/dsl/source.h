@@ -10,9 +10,9 @@
 
 namespace palisade::dsl {
 
-// The text of one input file, kept alive by every location that points
-// into it so diagnostics can print the offending line.
-struct SourceFile {
+// The text of one input file. Locations point into it without owning it
+// (see SourceLocation); its owners hold it by shared_ptr.
+struct SourceFile : std::enable_shared_from_this<SourceFile> {
   std::string name; // as given by the user (printed in diagnostics)
   std::string text;
   // Offset of the first byte of each line, set by index_lines() (the parser
@@ -28,8 +28,15 @@ struct SourceFile {
 
 // A span in a source file. Lines and columns are 1-based; columns count
 // bytes. end_column is exclusive and only meaningful when end_line == line.
+//
+// `file` does not own the file: an AST has tens of thousands of locations,
+// and a refcounted pointer in each cost 8 more bytes and an atomic
+// increment per copy. Whatever keeps locations keeps their files alive:
+// PolicyFile::source for its AST, Diagnostics for every diagnostic it holds
+// (files made by std::make_shared; see Diagnostics), and
+// engine::CompiledPolicy::sources for its rule and policy locations.
 struct SourceLocation {
-  std::shared_ptr<const SourceFile> file;
+  const SourceFile *file = nullptr;
   uint32_t line = 0;
   uint32_t column = 0;
   uint32_t end_line = 0;

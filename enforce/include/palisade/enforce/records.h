@@ -32,6 +32,8 @@ private:
   struct Catalog {
     std::vector<engine::PolicyInfo> policies;
     std::vector<engine::RuleInfo> rules;
+    // What the rules' locations point into (they do not own it).
+    std::vector<std::shared_ptr<const dsl::SourceFile>> sources;
   };
   nlohmann::json rule_json(const Catalog &c, uint32_t policy,
                            uint32_t rule_id) const;

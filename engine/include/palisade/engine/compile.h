@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -140,6 +141,9 @@ struct CompiledPolicy {
   uint32_t n_rules = 0; // pal_slot.n_rules
   std::vector<PolicyInfo> policies;
   std::vector<RuleInfo> rules; // indexed by rule_id
+  // The files the locations above point into (a location does not own its
+  // file): whoever copies `policies` or `rules` keeps these with them.
+  std::vector<std::shared_ptr<const dsl::SourceFile>> sources;
 };
 
 // Compiles every policy of every file into one image for `slot`. Returns
