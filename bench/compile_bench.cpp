@@ -81,7 +81,11 @@ Times compile_once(std::string text, Phase last, Result &r) {
       files.push_back(std::move(*f));
     return f.has_value();
   });
-  step(kResolve, [&] { return !!(resolved = engine::resolve(files, diags)); });
+  step(kResolve, [&] {
+    resolved = engine::resolve(files, diags);
+    engine::release_syntax_trees(files); // as compile() does for enforcectl
+    return !!resolved;
+  });
   step(kNormalize,
        [&] { return !!(program = engine::normalize(*resolved, diags)); });
   step(kWarnings, [&] {

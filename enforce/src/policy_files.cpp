@@ -21,7 +21,7 @@ compile_policy_files(const std::vector<std::string> &paths,
   if (!parsed_all)
     return std::nullopt;
   warn_symlinked_values(files, diags);
-  return engine::compile(files, caps, slot, diags);
+  return engine::compile(std::move(files), caps, slot, diags);
 }
 
 } // namespace palisade::enforce

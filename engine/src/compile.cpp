@@ -6,13 +6,26 @@
 
 namespace palisade::engine {
 
-std::optional<CompiledPolicy> compile(const std::vector<dsl::PolicyFile> &files,
-                                      const TargetCaps &caps, uint32_t slot,
-                                      dsl::Diagnostics &diags) {
-  (void)caps; // exec is the only event yet and every mechanism supports it
+void release_syntax_trees(std::vector<dsl::PolicyFile> &files) {
+  for (auto &file : files) {
+    auto source = std::move(file.source); // locations point into its text
+    file = dsl::PolicyFile{};
+    file.source = std::move(source);
+  }
+}
+
+namespace {
+
+// `release`: the files whose syntax trees may go once resolved (the same
+// vector as `files`), or null to leave them.
+std::optional<CompiledPolicy>
+run_passes(const std::vector<dsl::PolicyFile> &files, uint32_t slot,
+           dsl::Diagnostics &diags, std::vector<dsl::PolicyFile> *release) {
   auto resolved = resolve(files, diags);
   if (!resolved)
     return std::nullopt;
+  if (release)
+    release_syntax_trees(*release); // nothing after resolve reads the AST
   auto program = normalize(*resolved, diags);
   if (!program)
     return std::nullopt;
@@ -30,6 +43,21 @@ std::optional<CompiledPolicy> compile(const std::vector<dsl::PolicyFile> &files,
   for (const auto &file : files)
     out.sources.push_back(file.source);
   return out;
+}
+
+} // namespace
+
+// `caps` is not read yet: every mechanism takes the same image.
+std::optional<CompiledPolicy> compile(const std::vector<dsl::PolicyFile> &files,
+                                      const TargetCaps &, uint32_t slot,
+                                      dsl::Diagnostics &diags) {
+  return run_passes(files, slot, diags, nullptr);
+}
+
+std::optional<CompiledPolicy> compile(std::vector<dsl::PolicyFile> &&files,
+                                      const TargetCaps &, uint32_t slot,
+                                      dsl::Diagnostics &diags) {
+  return run_passes(files, slot, diags, &files);
 }
 
 } // namespace palisade::engine

@@ -14,6 +14,11 @@ namespace palisade::engine {
 std::optional<Resolved> resolve(const std::vector<dsl::PolicyFile> &files,
                                 dsl::Diagnostics &diags);
 
+// Frees each file's AST and keeps its source text, which the locations of
+// every later form point into. compile() does this after resolve when its
+// caller hands the files over.
+void release_syntax_trees(std::vector<dsl::PolicyFile> &files);
+
 // Interns atoms and rewrites every condition into DNF within the limits.
 std::optional<Program> normalize(const Resolved &resolved,
                                  dsl::Diagnostics &diags);
