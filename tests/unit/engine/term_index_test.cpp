@@ -48,15 +48,18 @@ TEST(TermIndex, FindsValueTermsThroughKeyPrefixes) {
       atom(PAL_FIELD_PORT, {"0-99", "100-199"}), // 5
       atom(PAL_FIELD_PORT, {"64-127"}),          // 6
   };
+  // The index keeps pointers to the terms it files: they must outlive it.
+  const Term ports_1_100{{0, false}}, net_10{{3, false}},
+      ports_0_199{{5, false}};
   TermIndex index(atoms);
-  index.add(Term{{0, false}}, 20);
-  index.add(Term{{3, false}}, 21);
+  index.add(ports_1_100, 20);
+  index.add(net_10, 21);
   EXPECT_EQ(index.find_implied(Term{{1, false}}), 20u); // 50 in 1..100
   EXPECT_FALSE(index.find_implied(Term{{2, false}}));   // 101 is not
   EXPECT_EQ(index.find_implied(Term{{4, false}}), 21u); // host in the /8
   // A term covered only by the union of several keys of the anchor is
   // not found (documented: a missed warning, never a wrong one).
-  index.add(Term{{5, false}}, 22);
+  index.add(ports_0_199, 22);
   EXPECT_FALSE(index.find_implied(Term{{6, false}}));
   EXPECT_TRUE(term_implies(atoms, Term{{6, false}}, Term{{5, false}}));
 }
