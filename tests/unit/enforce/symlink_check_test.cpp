@@ -76,5 +76,32 @@ TEST_F(SymlinkCheckTest, CanonicalAndAbsentPathsAreQuiet) {
   EXPECT_TRUE(diags.all().empty()) << diags.render();
 }
 
+// Resolved paths are remembered, but every place a value is written still
+// gets its warning; a chain of links names its last target.
+TEST_F(SymlinkCheckTest, RepeatedValuesAndLinkChainsThroughLinkedDirectories) {
+  fs::create_symlink(dir_ / "bin" / "tool", dir_ / "real" / "alias");
+  auto diags = check("policy \"p\" mode enforce {\n"
+                     "  deny exec when path == \"" + root_ + "/bin/tool\"\n"
+                     "  deny open when path == \"" + root_ + "/bin/tool\"\n"
+                     "  deny exec when path == \"" + root_ + "/real/alias\"\n}\n");
+  ASSERT_EQ(diags.all().size(), 3u) << diags.render();
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(diags.all()[i].loc.line, i + 2);
+    EXPECT_NE(diags.all()[i].message.find("resolves to '" + root_ +
+                                          "/real/bin/tool.real'"),
+              std::string::npos)
+        << diags.all()[i].message;
+  }
+}
+
+// A component that is a file, not a directory, resolves nowhere (as
+// realpath says ENOTDIR): no warning.
+TEST_F(SymlinkCheckTest, PathsBelowAFileAreQuiet) {
+  auto diags = check("policy \"p\" mode enforce {\n"
+                     "  deny exec when path == \"" + root_ +
+                     "/real/bin/tool.real/x\"\n}\n");
+  EXPECT_TRUE(diags.all().empty()) << diags.render();
+}
+
 } // namespace
 } // namespace palisade::enforce
