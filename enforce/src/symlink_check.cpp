@@ -11,6 +11,13 @@
 namespace palisade::enforce {
 namespace {
 
+// "/tmp/" and "/tmp" are the same directory.
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/')
+    path.pop_back();
+  return path;
+}
+
 // realpath() that remembers what it resolved. The values of a big policy
 // share a few directories, and realpath() reads every component of every
 // value again (a readlink each): for 10k rules that was most of `check`.
@@ -21,8 +28,7 @@ public:
   // The canonical path of absolute `path`, nullopt when some component
   // does not exist (or is not a directory) on this machine.
   const std::optional<std::string> &resolve(std::string path) {
-    while (path.size() > 1 && path.back() == '/')
-      path.pop_back(); // "/tmp/" is "/tmp"
+    path = without_trailing_slashes(std::move(path));
     if (auto it = known_.find(path); it != known_.end())
       return it->second;
     std::optional<std::string> real = resolve_uncached(path);
@@ -63,14 +69,11 @@ void check_value(const dsl::StringLit &lit, PathResolver &paths,
                  dsl::Diagnostics &diags) {
   if (lit.value.empty() || lit.value[0] != '/')
     return; // relative values are the engine's error to report
-  const std::optional<std::string> &real = paths.resolve(lit.value);
+  const std::string value = without_trailing_slashes(lit.value);
+  const std::optional<std::string> &real = paths.resolve(value);
   if (!real)
     return; // not on this machine: nothing to say
   const std::string &target = *real;
-  // "/tmp/" and "/tmp" are the same directory.
-  std::string value = lit.value;
-  while (value.size() > 1 && value.back() == '/')
-    value.pop_back();
   if (target == value)
     return;
   auto &d = diags.warning(lit.loc, "'" + value + "' resolves to '" + target +
