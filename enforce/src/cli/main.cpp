@@ -4,6 +4,7 @@
 #include <string>
 
 #include "commands.h"
+#include "palisade/enforce/heap_pages.h"
 #include "palisade/enforce/libbpf_log.h"
 
 namespace {
@@ -41,6 +42,7 @@ const char kUsage[] =
 
 int main(int argc, char **argv) {
   using namespace palisade::enforce::cli;
+  palisade::enforce::prefer_huge_heap_pages(); // before anything grows it
   if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
