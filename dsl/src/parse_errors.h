@@ -5,11 +5,13 @@
 // what was found or on the construct being parsed.
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tao/pegtl.hpp>
 
@@ -211,6 +213,36 @@ inline void refine<g::label_action>(SyntaxError &err, const ErrorSite &at) {
                 describe(at.found);
   err.hints.push_back("write, e.g.: " + label +
                       ": deny exec when path == \"/usr/bin/nc\"");
+}
+
+// Edits (insert, delete, replace a byte) from `a` to `b`, for a
+// misspelt keyword; both are short.
+inline size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                         prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+template <>
+inline void refine<g::mode_value>(SyntaxError &err, const ErrorSite &at) {
+  if (at.found.kind != TokenKind::Word)
+    return;
+  for (const char *mode : {"enforce", "audit"})
+    if (edit_distance(at.found.text, mode) <= 2 ||
+        at.found.text.starts_with(std::string_view(mode).substr(0, 3))) {
+      err.hints.push_back(std::string("did you mean '") + mode + "'?");
+      return;
+    }
+  err.hints.push_back("'enforce' blocks what the rules deny; 'audit' only "
+                      "records what they would block");
 }
 
 template <>

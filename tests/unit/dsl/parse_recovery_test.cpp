@@ -50,6 +50,7 @@ hint: did you mean '=='?
 test.rules:7:17: error: expected 'enforce' or 'audit' after 'mode', found 'audt'
 policy "q" mode audt {
                 ^~~~
+hint: did you mean 'audit'?
 )");
 }
 // clang-format on

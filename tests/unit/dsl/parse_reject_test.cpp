@@ -120,6 +120,16 @@ TEST(ParseReject, UnknownMode) {
             R"(test.rules:1:24: error: expected 'enforce' or 'audit' after 'mode', found 'strict'
 policy "baseline" mode strict { deny exec }
                        ^~~~~~
+hint: 'enforce' blocks what the rules deny; 'audit' only records what they would block
+)");
+}
+
+TEST(ParseReject, MisspeltMode) {
+  EXPECT_EQ(parse_fail(R"(policy "baseline" mode enforcing { deny exec })"),
+            R"(test.rules:1:24: error: expected 'enforce' or 'audit' after 'mode', found 'enforcing'
+policy "baseline" mode enforcing { deny exec }
+                       ^~~~~~~~~
+hint: did you mean 'enforce'?
 )");
 }
 
