@@ -16,7 +16,7 @@ namespace {
 
 const char kUsage[] =
     "usage: enforcectl explain FILE... --event "
-    "'{\"kind\":\"exec\",\"path\":\"/usr/bin/nc\","
+    "'{\"event\":\"exec\",\"path\":\"/usr/bin/nc\","
     "\"binary\":\"/usr/bin/bash\"}' [--json]\n"
     "  (docs/explain.md describes the event and the output)\n";
 
