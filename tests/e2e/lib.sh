@@ -2,9 +2,10 @@
 # script's own directory; runs under bash and busybox sh.
 #   e2e_init NAME          root check (77 locally, failure in CI), work dir
 #                          $W, counters, cleanup on exit
-#   e2e_start_run ARGS...  `$ENFORCECTL run $W/policy.rules -o json` with
-#                          the audit trail in $W/audit.jsonl; waits until it
-#                          is enforcing, prints its banner
+#   e2e_start_run ARGS...  `$ENFORCECTL run $W/policy.rules -o json` (or
+#                          run $E2E_POLICY when set) with the audit trail
+#                          in $W/audit.jsonl; waits until it is enforcing,
+#                          prints its banner
 #   e2e_stop_run           SIGINT, checks it exits 0
 #   pass / fail MESSAGE    one result line; fail counts
 #   lines_with A B C       trail lines containing all three strings
@@ -33,7 +34,8 @@ fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 pass() { echo "ok: $*"; }
 
 e2e_start_run() {
-	"$ENFORCECTL" run "$W/policy.rules" -o json --audit-log "$W/audit.jsonl" \
+	rm -f "$W/ready" # a script may start several runs
+	"$ENFORCECTL" run "${E2E_POLICY:-$W/policy.rules}" -o json --audit-log "$W/audit.jsonl" \
 		--ready-file "$W/ready" "$@" >"$W/stdout" 2>"$W/stderr" &
 	RUN_PID=$!
 	i=0
