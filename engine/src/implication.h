@@ -24,6 +24,11 @@ bool holds_for(const Atom &atom, std::string_view path);
 // Every path that satisfies `narrow` satisfies `wide` (same field).
 bool covers(const Atom &wide, const Atom &narrow);
 
+// Every path that one value of a path or access atom of kind `kind`
+// names satisfies `wide` (a path field or access; not a value field):
+// covers() value by value, so that several atoms can cover one list.
+bool covers_value(const Atom &wide, MatchKind kind, std::string_view value);
+
 // No value satisfies both (same field); never for access atoms.
 bool disjoint(const Atom &a, const Atom &b);
 
