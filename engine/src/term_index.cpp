@@ -1,5 +1,6 @@
 #include "term_index.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "implication.h"
@@ -55,6 +56,22 @@ std::vector<ValueKey> keys_of(const Atom &a) {
   return a.keys.empty() ? value_keys(a.field, a.values) : a.keys;
 }
 
+// How many literals of `wide` no literal of `narrow` implies, counting
+// to two; `missing` is the last one counted. 0: term_implies().
+int unimplied(std::span<const Atom> atoms, const Term &narrow,
+              const Term &wide, Literal &missing) {
+  int count = 0;
+  for (Literal w : wide) {
+    if (std::any_of(narrow.begin(), narrow.end(),
+                    [&](Literal n) { return implies(atoms, n, w); }))
+      continue;
+    missing = w;
+    if (++count == 2)
+      break;
+  }
+  return count;
+}
+
 } // namespace
 
 void TermIndex::add(const Term &term, uint32_t owner) {
@@ -71,7 +88,9 @@ void TermIndex::add(const Term &term, uint32_t owner) {
     // one of these: filed under each key, found by the query's prefixes.
     for (const auto &k : keys_of(a)) {
       key_texts_.push_back(key_text(k, k.bits));
-      file(buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}], n);
+      Bucket &b = buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}];
+      file(b, n);
+      by_key_.emplace(std::pair{a.field, k}, &b);
     }
     return;
   }
@@ -96,57 +115,109 @@ const TermIndex::Bucket *TermIndex::bucket(const Key &k) const {
   return it == buckets_.end() ? nullptr : &it->second;
 }
 
-void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best) const {
+void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best,
+                     std::vector<Piece> *pieces) const {
   for (uint32_t l = b.first; l != kNoLink; l = links_[l].next) {
     const uint32_t n = links_[l].entry;
     if (n >= best)
       return;
-    if (term_implies(atoms_, term, *entries_[n].term)) {
+    if (!pieces) {
+      if (term_implies(atoms_, term, *entries_[n].term)) {
+        best = n;
+        return;
+      }
+      continue;
+    }
+    Literal missing;
+    const int count = unimplied(atoms_, term, *entries_[n].term, missing);
+    if (count == 0) {
       best = n;
       return;
     }
+    if (count == 1 && !missing.negated)
+      pieces->push_back(Piece{n, missing.atom});
+  }
+}
+
+void TermIndex::path_buckets(const Atom &a, std::string_view v,
+                             std::vector<const Bucket *> &out) const {
+  if (auto *b = bucket(Key{a.field,
+                           a.kind == MatchKind::Exact ? MatchKind::Exact
+                                                      : MatchKind::Under,
+                           v}))
+    out.push_back(b);
+  for (auto dir = parent_dir(v); dir; dir = parent_dir(*dir))
+    if (auto *b = bucket(Key{a.field, MatchKind::Under, *dir}))
+      out.push_back(b);
+}
+
+void TermIndex::key_buckets(uint8_t field, const ValueKey &k,
+                            std::vector<const Bucket *> &out) const {
+  for (uint32_t bits = 0; bits <= k.bits; ++bits)
+    if (auto *b = bucket(Key{field, MatchKind::Under, key_text(k, bits)}))
+      out.push_back(b);
+}
+
+bool TermIndex::inside_buckets(uint8_t field, const ValueKey &k,
+                               std::vector<const Bucket *> &out) const {
+  // Keys sort by their bytes, then length: those inside `k` follow it
+  // without a gap (any shorter key with the same bytes is above it).
+  size_t seen = 0;
+  for (auto it = by_key_.upper_bound({field, k});
+       it != by_key_.end() && it->first.first == field &&
+       key_covers(k, it->first.second);
+       ++it) {
+    if (++seen > kMaxInside)
+      return false;
+    out.push_back(it->second);
+  }
+  return true;
+}
+
+void TermIndex::scan_first_values(const Term &term, uint32_t &best,
+                                  std::vector<Piece> *pieces) const {
+  scan(unfiled_, term, best, pieces);
+  // A filed term's anchor can only be implied by a positive literal of
+  // `term` whose first value is one of the anchor's exact values, or lies
+  // at or below one of its directories.
+  std::vector<const Bucket *> buckets;
+  for (Literal l : term) {
+    const Atom &a = atoms_[l.atom];
+    if (l.negated)
+      continue;
+    buckets.clear();
+    if (is_value_field(a.field)) {
+      // Every key of `l` must lie within the anchor's values: look up
+      // every prefix of its first key. An anchor that covers that key
+      // only with several smaller keys together (`port in [0..99,
+      // 100..199]` over `port in [64..127]`) is found by cover_by_union.
+      auto keys = keys_of(a);
+      if (!keys.empty())
+        key_buckets(a.field, keys.front(), buckets);
+    } else {
+      path_buckets(a, a.values.front(), buckets);
+    }
+    for (const Bucket *b : buckets)
+      scan(*b, term, best, pieces);
   }
 }
 
 std::optional<uint32_t> TermIndex::find_implied(const Term &term) const {
   uint32_t best = std::numeric_limits<uint32_t>::max();
-  scan(unfiled_, term, best);
-  // A filed term's anchor can only be implied by a positive literal of
-  // `term` whose first value is one of the anchor's exact values, or lies
-  // at or below one of its directories.
-  for (Literal l : term) {
-    const Atom &a = atoms_[l.atom];
-    if (l.negated)
-      continue;
-    if (is_value_field(a.field)) {
-      // Every key of `l` must lie within the anchor's values: look up
-      // every prefix of its first key. An anchor that covers that key
-      // only with several smaller keys together (`port in [0..99,
-      // 100..199]` over `port in [64..127]`) is not found: a missed
-      // warning, never a wrong one.
-      auto keys = keys_of(a);
-      if (keys.empty())
-        continue;
-      const ValueKey &k = keys.front();
-      for (uint32_t bits = 0; bits <= k.bits; ++bits)
-        if (auto *b = bucket(Key{a.field, MatchKind::Under, key_text(k, bits)}))
-          scan(*b, term, best);
-      continue;
-    }
-    std::string_view v = a.values.front();
-    if (a.kind == MatchKind::Exact) {
-      if (auto *b = bucket(Key{a.field, MatchKind::Exact, v}))
-        scan(*b, term, best);
-    } else if (auto *b = bucket(Key{a.field, MatchKind::Under, v})) {
-      scan(*b, term, best);
-    }
-    for (auto dir = parent_dir(v); dir; dir = parent_dir(*dir))
-      if (auto *b = bucket(Key{a.field, MatchKind::Under, *dir}))
-        scan(*b, term, best);
-  }
+  scan_first_values(term, best, nullptr);
   if (best == std::numeric_limits<uint32_t>::max())
     return std::nullopt;
   return entries_[best].owner;
+}
+
+std::optional<std::vector<uint32_t>>
+TermIndex::find_covering(const Term &term) const {
+  uint32_t best = std::numeric_limits<uint32_t>::max();
+  std::vector<Piece> pieces;
+  scan_first_values(term, best, &pieces);
+  if (best != std::numeric_limits<uint32_t>::max())
+    return std::vector<uint32_t>{entries_[best].owner};
+  return cover_by_union(term, std::move(pieces));
 }
 
 } // namespace palisade::engine
