@@ -195,6 +195,20 @@ bool term_implies(std::span<const Atom> atoms, const Term &narrow,
   });
 }
 
+int unimplied(std::span<const Atom> atoms, const Term &narrow,
+              const Term &wide, Literal &missing) {
+  int count = 0;
+  for (Literal w : wide) {
+    if (std::any_of(narrow.begin(), narrow.end(),
+                    [&](Literal n) { return implies(atoms, n, w); }))
+      continue;
+    missing = w;
+    if (++count == 2)
+      break;
+  }
+  return count;
+}
+
 namespace {
 
 Literal negate(Literal l) { return Literal{l.atom, !l.negated}; }

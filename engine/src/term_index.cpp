@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <limits>
 
+#include <palisade/abi.h>
+
 #include "implication.h"
 #include "value_keys.h"
 
 namespace palisade::engine {
 namespace {
+
+static_assert(PAL_FIELDS < 16, "TermIndex::key_lengths_ has a set per field");
 
 // The positive literal a term is filed under: an exact one if any (it
 // names the fewest paths), else the deepest subtree. nullopt: none (a
@@ -40,36 +44,26 @@ std::optional<std::string_view> parent_dir(std::string_view path) {
 }
 
 // A value key cut to its first `bits` bits, as bytes: the bit count,
-// then the bytes that hold them (masked).
-std::string key_text(const ValueKey &k, uint32_t bits) {
-  std::string out(1, static_cast<char>(bits));
-  for (uint32_t i = 0; 8 * i < bits; ++i) {
-    uint32_t keep = std::min<uint32_t>(8, bits - 8 * i);
-    uint8_t mask = keep == 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - keep));
-    out.push_back(static_cast<char>(k.bytes[i] & mask));
+// then the bytes that hold them (masked). Written into a buffer, so that a
+// lookup allocates nothing.
+struct KeyText {
+  char bytes[17];
+  size_t size = 0;
+  KeyText(const ValueKey &k, uint32_t bits) {
+    bytes[size++] = static_cast<char>(bits);
+    for (uint32_t i = 0; 8 * i < bits; ++i) {
+      uint32_t keep = std::min<uint32_t>(8, bits - 8 * i);
+      uint8_t mask =
+          keep == 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - keep));
+      bytes[size++] = static_cast<char>(k.bytes[i] & mask);
+    }
   }
-  return out;
-}
+  std::string_view view() const { return {bytes, size}; }
+};
 
 // A value atom's keys (normalize fills them; a hand-built atom has none).
 std::vector<ValueKey> keys_of(const Atom &a) {
   return a.keys.empty() ? value_keys(a.field, a.values) : a.keys;
-}
-
-// How many literals of `wide` no literal of `narrow` implies, counting
-// to two; `missing` is the last one counted. 0: term_implies().
-int unimplied(std::span<const Atom> atoms, const Term &narrow,
-              const Term &wide, Literal &missing) {
-  int count = 0;
-  for (Literal w : wide) {
-    if (std::any_of(narrow.begin(), narrow.end(),
-                    [&](Literal n) { return implies(atoms, n, w); }))
-      continue;
-    missing = w;
-    if (++count == 2)
-      break;
-  }
-  return count;
 }
 
 } // namespace
@@ -87,7 +81,8 @@ void TermIndex::add(const Term &term, uint32_t owner) {
     // A value atom implies this one when each of its keys lies within
     // one of these: filed under each key, found by the query's prefixes.
     for (const auto &k : keys_of(a)) {
-      key_texts_.push_back(key_text(k, k.bits));
+      key_texts_.emplace_back(KeyText(k, k.bits).view());
+      key_lengths_[a.field].set(k.bits);
       Bucket &b = buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}];
       file(b, n);
       by_key_.emplace(std::pair{a.field, k}, &b);
@@ -153,9 +148,13 @@ void TermIndex::path_buckets(const Atom &a, std::string_view v,
 
 void TermIndex::key_buckets(uint8_t field, const ValueKey &k,
                             std::vector<const Bucket *> &out) const {
+  // Only the lengths some filed key of the field has.
+  const auto &lengths = key_lengths_[field];
   for (uint32_t bits = 0; bits <= k.bits; ++bits)
-    if (auto *b = bucket(Key{field, MatchKind::Under, key_text(k, bits)}))
-      out.push_back(b);
+    if (lengths.test(bits))
+      if (auto *b = bucket(Key{field, MatchKind::Under,
+                               KeyText(k, bits).view()}))
+        out.push_back(b);
 }
 
 bool TermIndex::inside_buckets(uint8_t field, const ValueKey &k,

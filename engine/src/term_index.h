@@ -6,6 +6,8 @@
 // policies of 100k rules.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <deque>
 #include <map>
 #include <optional>
@@ -112,6 +114,11 @@ private:
   std::optional<std::vector<uint32_t>>
   cover_values(const Term &term, const Atom &a,
                std::vector<Piece> &pieces) const;
+  // The first entry of `buckets` that holds whenever `term` does and
+  // value `v` of its path (or access) atom `a` is the field's.
+  std::optional<uint32_t> first_covering(
+      const std::vector<const Bucket *> &buckets, const Term &term,
+      const Atom &a, std::string_view v) const;
   // Scans `buckets` (each once) for more pieces; the entry `term`
   // implies outright, if one is there.
   std::optional<uint32_t> scan_more(std::vector<const Bucket *> &buckets,
@@ -136,6 +143,8 @@ private:
   // The same buckets by field and key, in key order, so that the keys
   // inside a key are one range (a bucket's address never changes).
   std::map<std::pair<uint8_t, ValueKey>, const Bucket *> by_key_;
+  // By field: the lengths of its filed keys (a lookup tries only those).
+  std::array<std::bitset<129>, 16> key_lengths_;
   Bucket unfiled_; // terms without a positive comparison
 };
 

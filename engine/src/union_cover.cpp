@@ -12,6 +12,7 @@
 // key space). Comparisons by startswith, endswith and matches in the term
 // are not covered this way (their values name infinitely many paths).
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include "implication.h"
@@ -57,30 +58,54 @@ TermIndex::scan_more(std::vector<const Bucket *> &buckets, const Term &term,
   return best;
 }
 
+std::optional<uint32_t>
+TermIndex::first_covering(const std::vector<const Bucket *> &buckets,
+                          const Term &term, const Atom &a,
+                          std::string_view v) const {
+  for (const Bucket *b : buckets)
+    for (uint32_t l = b->first; l != kNoLink; l = links_[l].next) {
+      const uint32_t n = links_[l].entry;
+      Literal missing;
+      const int count = unimplied(atoms_, term, *entries_[n].term, missing);
+      if (count == 0 ||
+          (count == 1 && !missing.negated &&
+           atoms_[missing.atom].field == a.field &&
+           covers_value(atoms_[missing.atom], a.kind, v)))
+        return n;
+    }
+  return std::nullopt;
+}
+
 std::optional<std::vector<uint32_t>>
 TermIndex::cover_paths(const Term &term, const Atom &a,
                        std::vector<Piece> &pieces) const {
   if (a.kind != MatchKind::Exact && a.kind != MatchKind::Under)
     return std::nullopt;
   // The first entry (in filing order) with a piece that covers `v`.
-  auto first_cover = [&](std::string_view v) -> std::optional<uint32_t> {
-    for (const Piece &p : pieces)
+  auto first_cover = [&](const std::vector<Piece> &from,
+                         std::string_view v) -> std::optional<uint32_t> {
+    for (const Piece &p : from)
       if (atoms_[p.atom].field == a.field &&
           covers_value(atoms_[p.atom], a.kind, v))
         return p.entry;
     return std::nullopt;
   };
   // The buckets of the first value are scanned: most terms stop here.
-  if (!first_cover(a.values.front()))
+  auto first = first_cover(pieces, a.values.front());
+  if (!first)
     return std::nullopt;
+  std::vector<uint32_t> entries{*first};
+  // Each other value by the first piece of its own buckets that covers
+  // it, else by those already found (terms filed under another field's
+  // value); the first value left uncovered ends the search. (A term that
+  // `term` implies outright would have been found by its first value.)
   std::vector<const Bucket *> buckets;
-  for (size_t i = 1; i < a.values.size(); ++i)
+  for (size_t i = 1; i < a.values.size(); ++i) {
+    buckets.clear();
     path_buckets(a, a.values[i], buckets);
-  if (auto implied = scan_more(buckets, term, pieces))
-    return std::vector<uint32_t>{*implied};
-  std::vector<uint32_t> entries;
-  for (const std::string &v : a.values) {
-    auto e = first_cover(v);
+    auto e = first_covering(buckets, term, a, a.values[i]);
+    if (!e)
+      e = first_cover(pieces, a.values[i]);
     if (!e)
       return std::nullopt;
     entries.push_back(*e);
@@ -97,66 +122,68 @@ TermIndex::cover_values(const Term &term, const Atom &a,
   if (want.empty())
     return std::nullopt;
   const uint32_t width = value_width(a.field);
-  // The keys of the pieces of each entry on this field that share a
-  // value with `want`, by entry in filing order.
-  auto by_entry = [&] {
-    std::vector<std::pair<uint32_t, std::vector<ValueKey>>> out;
-    for (const Piece &p : pieces) {
-      const Atom &b = atoms_[p.atom];
-      if (b.field != a.field)
-        continue;
-      std::vector<ValueKey> s;
-      for (const ValueKey &k : keys_of(b, s))
-        if (std::any_of(want.begin(), want.end(), [&](const ValueKey &w) {
-              return keys_overlap(k, w);
-            })) {
-          if (out.empty() || out.back().first != p.entry)
-            out.emplace_back(p.entry, std::vector<ValueKey>{});
-          out.back().second.push_back(k);
-        }
-    }
-    return out;
-  };
-  auto pool_of = [](const auto &groups) {
-    std::vector<ValueKey> pool;
-    for (const auto &g : groups)
-      pool.insert(pool.end(), g.second.begin(), g.second.end());
+  // The keys of the pieces on this field that share a value with `key`.
+  auto pool_for = [&](const ValueKey &key) {
+    std::vector<ValueKey> pool, s;
+    for (const Piece &p : pieces)
+      if (atoms_[p.atom].field == a.field)
+        for (const ValueKey &k : keys_of(atoms_[p.atom], s))
+          if (keys_overlap(k, key))
+            pool.push_back(k);
     return pool;
   };
 
-  // The first key, with the filed keys inside it: most terms stop here.
+  // Key by key, with the filed keys at, above and inside it (those above
+  // the first are scanned); the first key left uncovered ends the search.
   std::vector<const Bucket *> buckets;
-  if (!inside_buckets(a.field, want.front(), buckets))
-    return std::nullopt;
-  if (auto implied = scan_more(buckets, term, pieces))
-    return std::vector<uint32_t>{*implied};
-  if (!union_covers(pool_of(by_entry()), want.front(), width))
-    return std::nullopt;
-  buckets.clear();
-  for (size_t i = 1; i < want.size(); ++i) {
-    key_buckets(a.field, want[i], buckets);
+  for (size_t i = 0; i < want.size(); ++i) {
+    buckets.clear();
+    if (i > 0)
+      key_buckets(a.field, want[i], buckets);
     if (!inside_buckets(a.field, want[i], buckets))
       return std::nullopt;
+    if (auto implied = scan_more(buckets, term, pieces))
+      return std::vector<uint32_t>{*implied};
+    if (!union_covers(pool_for(want[i]), want[i], width))
+      return std::nullopt;
   }
-  if (auto implied = scan_more(buckets, term, pieces))
-    return std::vector<uint32_t>{*implied};
 
-  auto groups = by_entry();
-  if (groups.size() > kMaxUnion || !all_covered(want, pool_of(groups), width))
+  // The keys of each entry's pieces on this field that share a value with
+  // `want`, by entry in filing order.
+  std::vector<std::pair<uint32_t, std::vector<ValueKey>>> groups;
+  for (const Piece &p : pieces) {
+    if (atoms_[p.atom].field != a.field)
+      continue;
+    std::vector<ValueKey> s;
+    for (const ValueKey &k : keys_of(atoms_[p.atom], s))
+      if (std::any_of(want.begin(), want.end(),
+                      [&](const ValueKey &w) { return keys_overlap(k, w); })) {
+        if (groups.empty() || groups.back().first != p.entry)
+          groups.emplace_back(p.entry, std::vector<ValueKey>{});
+        groups.back().second.push_back(k);
+      }
+  }
+  if (groups.size() > kMaxUnion)
     return std::nullopt;
+  auto covered_by = [&](const auto &chosen, size_t skip) {
+    std::vector<ValueKey> pool;
+    for (size_t j = 0; j < chosen.size(); ++j)
+      if (j != skip)
+        pool.insert(pool.end(), chosen[j].second.begin(),
+                    chosen[j].second.end());
+    return all_covered(want, pool, width);
+  };
   // The earliest entries that cover, then without any that the others
   // make unnecessary: the hints name only rules that are needed.
   std::vector<std::pair<uint32_t, std::vector<ValueKey>>> chosen;
   for (auto &g : groups) {
     chosen.push_back(std::move(g));
-    if (all_covered(want, pool_of(chosen), width))
+    if (covered_by(chosen, SIZE_MAX))
       break;
   }
-  for (size_t i = 0; i < chosen.size();) {
-    auto rest = chosen;
-    rest.erase(rest.begin() + static_cast<ptrdiff_t>(i));
-    if (!rest.empty() && all_covered(want, pool_of(rest), width))
-      chosen = std::move(rest);
+  for (size_t i = 0; chosen.size() > 1 && i < chosen.size();) {
+    if (covered_by(chosen, i))
+      chosen.erase(chosen.begin() + static_cast<ptrdiff_t>(i));
     else
       ++i;
   }
