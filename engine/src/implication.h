@@ -43,8 +43,8 @@ bool term_implies(std::span<const Atom> atoms, const Term &narrow,
 // How many literals of `wide` no literal of `narrow` implies, counting
 // to two; `missing` is the last one counted. 0: term_implies(). 1 and
 // positive: `wide` holds whenever `narrow` and `missing` do.
-int unimplied(std::span<const Atom> atoms, const Term &narrow,
-              const Term &wide, Literal &missing);
+int unimplied(std::span<const Atom> atoms, const Term &narrow, const Term &wide,
+              Literal &missing);
 
 // Why a term can never hold. `second` unset: no value of `first` (an exact
 // atom) satisfies the term's other comparisons of its field.

@@ -136,10 +136,9 @@ void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best,
 
 void TermIndex::path_buckets(const Atom &a, std::string_view v,
                              std::vector<const Bucket *> &out) const {
-  if (auto *b = bucket(Key{a.field,
-                           a.kind == MatchKind::Exact ? MatchKind::Exact
-                                                      : MatchKind::Under,
-                           v}))
+  if (auto *b = bucket(Key{
+          a.field,
+          a.kind == MatchKind::Exact ? MatchKind::Exact : MatchKind::Under, v}))
     out.push_back(b);
   for (auto dir = parent_dir(v); dir; dir = parent_dir(*dir))
     if (auto *b = bucket(Key{a.field, MatchKind::Under, *dir}))
@@ -152,8 +151,8 @@ void TermIndex::key_buckets(uint8_t field, const ValueKey &k,
   const auto &lengths = key_lengths_[field];
   for (uint32_t bits = 0; bits <= k.bits; ++bits)
     if (lengths.test(bits))
-      if (auto *b = bucket(Key{field, MatchKind::Under,
-                               KeyText(k, bits).view()}))
+      if (auto *b =
+              bucket(Key{field, MatchKind::Under, KeyText(k, bits).view()}))
         out.push_back(b);
 }
 

@@ -110,15 +110,16 @@ private:
   // one entry `term` implies outright, found in the buckets its values
   // reach beyond those already scanned.
   std::optional<std::vector<uint32_t>>
-  cover_paths(const Term &term, const Atom &a, std::vector<Piece> &pieces) const;
+  cover_paths(const Term &term, const Atom &a,
+              std::vector<Piece> &pieces) const;
   std::optional<std::vector<uint32_t>>
   cover_values(const Term &term, const Atom &a,
                std::vector<Piece> &pieces) const;
   // The first entry of `buckets` that holds whenever `term` does and
   // value `v` of its path (or access) atom `a` is the field's.
-  std::optional<uint32_t> first_covering(
-      const std::vector<const Bucket *> &buckets, const Term &term,
-      const Atom &a, std::string_view v) const;
+  std::optional<uint32_t>
+  first_covering(const std::vector<const Bucket *> &buckets, const Term &term,
+                 const Atom &a, std::string_view v) const;
   // Scans `buckets` (each once) for more pieces; the entry `term`
   // implies outright, if one is there.
   std::optional<uint32_t> scan_more(std::vector<const Bucket *> &buckets,

@@ -67,10 +67,9 @@ TermIndex::first_covering(const std::vector<const Bucket *> &buckets,
       const uint32_t n = links_[l].entry;
       Literal missing;
       const int count = unimplied(atoms_, term, *entries_[n].term, missing);
-      if (count == 0 ||
-          (count == 1 && !missing.negated &&
-           atoms_[missing.atom].field == a.field &&
-           covers_value(atoms_[missing.atom], a.kind, v)))
+      if (count == 0 || (count == 1 && !missing.negated &&
+                         atoms_[missing.atom].field == a.field &&
+                         covers_value(atoms_[missing.atom], a.kind, v)))
         return n;
     }
   return std::nullopt;

@@ -75,16 +75,16 @@ Atom value_atom(uint8_t field, std::vector<std::string> values) {
 
 TEST(TermIndex, SeveralTermsCoverARangeTogether) {
   std::vector<Atom> atoms = {
-      value_atom(PAL_FIELD_PORT, {"1-100"}),      // 0
-      value_atom(PAL_FIELD_PORT, {"101-200"}),    // 1
-      value_atom(PAL_FIELD_PORT, {"50-150"}),     // 2
-      value_atom(PAL_FIELD_PORT, {"102-200"}),    // 3
-      value_atom(PAL_FIELD_PROTOCOL, {"tcp"}),    // 4
-      value_atom(PAL_FIELD_PORT, {"10", "150"}),  // 5
-      value_atom(PAL_FIELD_PORT, {"120-130"}),    // 6
+      value_atom(PAL_FIELD_PORT, {"1-100"}),     // 0
+      value_atom(PAL_FIELD_PORT, {"101-200"}),   // 1
+      value_atom(PAL_FIELD_PORT, {"50-150"}),    // 2
+      value_atom(PAL_FIELD_PORT, {"102-200"}),   // 3
+      value_atom(PAL_FIELD_PROTOCOL, {"tcp"}),   // 4
+      value_atom(PAL_FIELD_PORT, {"10", "150"}), // 5
+      value_atom(PAL_FIELD_PORT, {"120-130"}),   // 6
   };
-  const Term low{{0, false}}, high{{1, false}}, high_tcp{{1, false}, {4, false}},
-      gap_high{{3, false}};
+  const Term low{{0, false}}, high{{1, false}},
+      high_tcp{{1, false}, {4, false}}, gap_high{{3, false}};
   {
     TermIndex index(atoms);
     index.add(low, 1);
@@ -122,13 +122,13 @@ TEST(TermIndex, SeveralTermsCoverARangeTogether) {
 
 TEST(TermIndex, SeveralTermsCoverAListOfPaths) {
   std::vector<Atom> atoms = {
-      Atom{PAL_FIELD_PATH, MatchKind::Exact, {"/a"}, {}, {}, {}},        // 0
-      Atom{PAL_FIELD_PATH, MatchKind::Under, {"/srv"}, {}, {}, {}},      // 1
+      Atom{PAL_FIELD_PATH, MatchKind::Exact, {"/a"}, {}, {}, {}},           // 0
+      Atom{PAL_FIELD_PATH, MatchKind::Under, {"/srv"}, {}, {}, {}},         // 1
       Atom{PAL_FIELD_PATH, MatchKind::Exact, {"/a", "/srv/x"}, {}, {}, {}}, // 2
       Atom{PAL_FIELD_PATH, MatchKind::Exact, {"/a", "/srv"}, {}, {}, {}},   // 3
-      Atom{PAL_FIELD_PATH, MatchKind::Under, {"/srv/y"}, {}, {}, {}},    // 4
-      Atom{PAL_FIELD_PATH, MatchKind::Exact, {"/a", "/b"}, {}, {}, {}},  // 5
-      Atom{PAL_FIELD_BINARY, MatchKind::Exact, {"/bin/x"}, {}, {}, {}},  // 6
+      Atom{PAL_FIELD_PATH, MatchKind::Under, {"/srv/y"}, {}, {}, {}},       // 4
+      Atom{PAL_FIELD_PATH, MatchKind::Exact, {"/a", "/b"}, {}, {}, {}},     // 5
+      Atom{PAL_FIELD_BINARY, MatchKind::Exact, {"/bin/x"}, {}, {}, {}},     // 6
   };
   const Term a{{0, false}}, srv{{1, false}}, b_for_x{{5, false}, {6, false}};
   TermIndex index(atoms);
@@ -205,8 +205,7 @@ TEST(TermIndex, AgreesWithComparingEveryTerm) {
 // `value_of` (nullopt: no known value; then no atom of the field holds and
 // every negated one does).
 template <class ValueOf>
-bool holds(const std::vector<Atom> &atoms, const Term &term,
-           ValueOf value_of) {
+bool holds(const std::vector<Atom> &atoms, const Term &term, ValueOf value_of) {
   return std::all_of(term.begin(), term.end(), [&](Literal l) {
     auto v = value_of(atoms[l.atom]);
     return (v && holds_for(atoms[l.atom], *v)) != l.negated;
@@ -220,9 +219,11 @@ TEST(TermIndex, CoveringIsSoundOnPaths) {
   RandomTerms gen;
   const size_t singles = gen.atoms.size();
   for (uint8_t field : {PAL_FIELD_PATH, PAL_FIELD_BINARY})
-    for (std::vector<std::string> list :
-         {std::vector<std::string>{"/a", "/b"}, {"/a/b", "/c"},
-          {"/a/x", "/b/c", "/d"}, {"/a/b/c", "/b"}, {"/a/bc", "/c/d"}})
+    for (std::vector<std::string> list : {std::vector<std::string>{"/a", "/b"},
+                                          {"/a/b", "/c"},
+                                          {"/a/x", "/b/c", "/d"},
+                                          {"/a/b/c", "/b"},
+                                          {"/a/bc", "/c/d"}})
       gen.atoms.push_back(Atom{field, MatchKind::Exact, list, {}, {}, {}});
   std::mt19937 rng(4242);
   auto pick = [&](size_t from, size_t to) {
@@ -266,10 +267,9 @@ TEST(TermIndex, CoveringIsSoundOnPaths) {
         };
         if (!holds(gen.atoms, t, value_of))
           continue;
-        ASSERT_TRUE(std::any_of(owners->begin(), owners->end(),
-                                [&](uint32_t o) {
-                                  return holds(gen.atoms, filed[o], value_of);
-                                }))
+        ASSERT_TRUE(std::any_of(
+            owners->begin(), owners->end(),
+            [&](uint32_t o) { return holds(gen.atoms, filed[o], value_of); }))
             << "query " << q << " path " << path.value_or("-") << " binary "
             << binary.value_or("-");
       }
@@ -284,9 +284,9 @@ TEST(TermIndex, CoveringIsSoundOnPorts) {
     std::vector<std::string> ranges;
     for (int n = 1 + rng() % 3; n > 0; --n) {
       uint32_t lo = rng() % 60, hi = lo + rng() % 12;
-      ranges.push_back(lo == hi ? std::to_string(lo)
-                                : std::to_string(lo) + "-" +
-                                      std::to_string(hi));
+      ranges.push_back(lo == hi
+                           ? std::to_string(lo)
+                           : std::to_string(lo) + "-" + std::to_string(hi));
     }
     std::sort(ranges.begin(), ranges.end());
     ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
@@ -297,8 +297,8 @@ TEST(TermIndex, CoveringIsSoundOnPorts) {
   auto random_term = [&] {
     Term t;
     for (int n = 1 + rng() % 2; n > 0; --n)
-      t.push_back(Literal{static_cast<AtomId>(rng() % atoms.size()),
-                          rng() % 5 == 0});
+      t.push_back(
+          Literal{static_cast<AtomId>(rng() % atoms.size()), rng() % 5 == 0});
     std::sort(t.begin(), t.end());
     t.erase(std::unique(t.begin(), t.end()), t.end());
     return t;
@@ -314,9 +314,9 @@ TEST(TermIndex, CoveringIsSoundOnPorts) {
   auto holds_event = [&](const Term &t, uint32_t port, const char *proto) {
     return std::all_of(t.begin(), t.end(), [&](Literal l) {
       const Atom &a = atoms[l.atom];
-      auto v = value_keys(a.field, a.field == PAL_FIELD_PORT
-                                       ? std::to_string(port)
-                                       : std::string(proto));
+      auto v =
+          value_keys(a.field, a.field == PAL_FIELD_PORT ? std::to_string(port)
+                                                        : std::string(proto));
       bool in = union_covers(a.keys, v.front(), value_width(a.field));
       return in != l.negated;
     });
@@ -332,10 +332,9 @@ TEST(TermIndex, CoveringIsSoundOnPorts) {
       for (const char *proto : {"tcp", "udp"}) {
         if (!holds_event(t, port, proto))
           continue;
-        ASSERT_TRUE(std::any_of(owners->begin(), owners->end(),
-                                [&](uint32_t o) {
-                                  return holds_event(filed[o], port, proto);
-                                }))
+        ASSERT_TRUE(std::any_of(
+            owners->begin(), owners->end(),
+            [&](uint32_t o) { return holds_event(filed[o], port, proto); }))
             << "query " << q << " port " << port << " " << proto;
       }
   }
