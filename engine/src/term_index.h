@@ -115,31 +115,44 @@ private:
   std::optional<std::vector<uint32_t>>
   cover_values(const Term &term, const Atom &a,
                std::vector<Piece> &pieces) const;
-  // The first entry of `buckets` that holds whenever `term` does and
+  // One union search for one comparison of a query: what looking at more
+  // filed terms may still cost, and which literals the query implies,
+  // asked once each (filed terms share interned atoms).
+  struct Query {
+    const Term &term;
+    size_t budget = kMaxUnionScan;
+    std::unordered_map<uint64_t, bool> implied;
+  };
+  // unimplied() of the query and `wide`, through the query's memo.
+  int unimplied_by(Query &q, const Term &wide, Literal &missing) const;
+  // The first entry of `buckets` that holds whenever the query does and
   // value `v` of its path (or access) atom `a` is the field's.
   std::optional<uint32_t>
-  first_covering(const std::vector<const Bucket *> &buckets, const Term &term,
+  first_covering(const std::vector<const Bucket *> &buckets, Query &q,
                  const Atom &a, std::string_view v) const;
-  // Scans `buckets` (each once) for more pieces; the entry `term`
+  // Scans `buckets` (each once) for more pieces; the entry the query
   // implies outright, if one is there.
   std::optional<uint32_t> scan_more(std::vector<const Bucket *> &buckets,
-                                    const Term &term,
-                                    std::vector<Piece> &pieces) const;
+                                    Query &q, std::vector<Piece> &pieces) const;
   // Appends entry `n` to `b` unless it is already the last one there.
   void file(Bucket &b, uint32_t n);
 
-  // Bounds on the union search, so that no query costs more than a few
-  // hundred comparisons: the filed keys inside one key that are looked
-  // at, and the terms whose values one union may take.
+  // Bounds on the union search, so that one query costs at most a few
+  // thousand comparisons beyond find_implied()'s: the filed keys inside
+  // one key that are looked at; the terms whose values one union may
+  // take; the filed terms one comparison's values may look at
+  // (Query::budget: each spends one; when none is left the search ends
+  // with what it has found: a missed warning, never a wrong one).
   static constexpr size_t kMaxInside = 256;
   static constexpr size_t kMaxUnion = 64;
+  static constexpr size_t kMaxUnionScan = 1024;
 
   std::span<const Atom> atoms_;
   std::vector<Entry> entries_;
   std::unordered_map<Key, Bucket, KeyHash> buckets_;
   std::vector<Link> links_;
   // A value field's anchor is filed under each of its key prefixes (as
-  // MatchKind::Under, the bytes of key_text()); the texts live here.
+  // MatchKind::Under, the bytes of a KeyText); the texts live here.
   std::deque<std::string> key_texts_;
   // The same buckets by field and key, in key order, so that the keys
   // inside a key are one range (a bucket's address never changes).

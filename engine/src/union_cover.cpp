@@ -45,28 +45,53 @@ bool all_covered(const std::vector<ValueKey> &want,
 
 } // namespace
 
-std::optional<uint32_t>
-TermIndex::scan_more(std::vector<const Bucket *> &buckets, const Term &term,
-                     std::vector<Piece> &pieces) const {
-  sort_unique(buckets);
-  uint32_t best = std::numeric_limits<uint32_t>::max();
-  for (const Bucket *b : buckets)
-    scan(*b, term, best, &pieces);
-  sort_unique(pieces);
-  if (best == std::numeric_limits<uint32_t>::max())
-    return std::nullopt;
-  return best;
+int TermIndex::unimplied_by(Query &q, const Term &wide,
+                            Literal &missing) const {
+  int count = 0;
+  for (Literal w : wide) {
+    auto [it, fresh] = q.implied.try_emplace(uint64_t{w.atom} << 1 | w.negated);
+    if (fresh)
+      it->second = std::any_of(q.term.begin(), q.term.end(), [&](Literal n) {
+        return implies(atoms_, n, w);
+      });
+    if (it->second)
+      continue;
+    missing = w;
+    if (++count == 2)
+      break;
+  }
+  return count;
 }
 
 std::optional<uint32_t>
-TermIndex::first_covering(const std::vector<const Bucket *> &buckets,
-                          const Term &term, const Atom &a,
-                          std::string_view v) const {
+TermIndex::scan_more(std::vector<const Bucket *> &buckets, Query &q,
+                     std::vector<Piece> &pieces) const {
+  sort_unique(buckets);
+  std::optional<uint32_t> implied;
   for (const Bucket *b : buckets)
-    for (uint32_t l = b->first; l != kNoLink; l = links_[l].next) {
+    for (uint32_t l = b->first; l != kNoLink && q.budget > 0 && !implied;
+         l = links_[l].next, --q.budget) {
       const uint32_t n = links_[l].entry;
       Literal missing;
-      const int count = unimplied(atoms_, term, *entries_[n].term, missing);
+      const int count = unimplied_by(q, *entries_[n].term, missing);
+      if (count == 0)
+        implied = n;
+      else if (count == 1 && !missing.negated)
+        pieces.push_back(Piece{n, missing.atom});
+    }
+  sort_unique(pieces);
+  return implied;
+}
+
+std::optional<uint32_t>
+TermIndex::first_covering(const std::vector<const Bucket *> &buckets, Query &q,
+                          const Atom &a, std::string_view v) const {
+  for (const Bucket *b : buckets)
+    for (uint32_t l = b->first; l != kNoLink && q.budget > 0;
+         l = links_[l].next, --q.budget) {
+      const uint32_t n = links_[l].entry;
+      Literal missing;
+      const int count = unimplied_by(q, *entries_[n].term, missing);
       if (count == 0 || (count == 1 && !missing.negated &&
                          atoms_[missing.atom].field == a.field &&
                          covers_value(atoms_[missing.atom], a.kind, v)))
@@ -99,10 +124,11 @@ TermIndex::cover_paths(const Term &term, const Atom &a,
   // value); the first value left uncovered ends the search. (A term that
   // `term` implies outright would have been found by its first value.)
   std::vector<const Bucket *> buckets;
+  Query q{term};
   for (size_t i = 1; i < a.values.size(); ++i) {
     buckets.clear();
     path_buckets(a, a.values[i], buckets);
-    auto e = first_covering(buckets, term, a, a.values[i]);
+    auto e = first_covering(buckets, q, a, a.values[i]);
     if (!e)
       e = first_cover(pieces, a.values[i]);
     if (!e)
@@ -135,13 +161,14 @@ TermIndex::cover_values(const Term &term, const Atom &a,
   // Key by key, with the filed keys at, above and inside it (those above
   // the first are scanned); the first key left uncovered ends the search.
   std::vector<const Bucket *> buckets;
+  Query q{term};
   for (size_t i = 0; i < want.size(); ++i) {
     buckets.clear();
     if (i > 0)
       key_buckets(a.field, want[i], buckets);
     if (!inside_buckets(a.field, want[i], buckets))
       return std::nullopt;
-    if (auto implied = scan_more(buckets, term, pieces))
+    if (auto implied = scan_more(buckets, q, pieces))
       return std::vector<uint32_t>{*implied};
     if (!union_covers(pool_for(want[i]), want[i], width))
       return std::nullopt;
