@@ -120,25 +120,26 @@ bool covers_start(const Atom &wide, const std::string &start,
 
 } // namespace
 
+bool covers_value(const Atom &wide, MatchKind kind, std::string_view value) {
+  if (kind == MatchKind::Exact)
+    return holds_for(wide, value);
+  // A subtree or a prefix is infinite: only a subtree or prefix at or
+  // above it covers it. Suffixes and patterns are opaque here: only the
+  // same atom covers one (implies() checks that).
+  if (kind != MatchKind::Under && kind != MatchKind::Prefix)
+    return false;
+  return covers_start(wide, start_of(kind, std::string(value)),
+                      kind == MatchKind::Under);
+}
+
 bool covers(const Atom &wide, const Atom &narrow) {
   if (wide.field != narrow.field)
     return false;
   if (is_value(wide))
     return value_covers(wide, narrow);
-  if (narrow.kind == MatchKind::Exact)
-    return std::all_of(
-        narrow.values.begin(), narrow.values.end(),
-        [&](const std::string &v) { return holds_for(wide, v); });
-  // A subtree or a prefix is infinite: only a subtree or prefix at or
-  // above it covers it. Suffixes and patterns are opaque here: only the
-  // same atom covers one (implies() checks that).
-  if (narrow.kind != MatchKind::Under && narrow.kind != MatchKind::Prefix)
-    return false;
-  const bool longer = narrow.kind == MatchKind::Under;
   return std::all_of(
-      narrow.values.begin(), narrow.values.end(), [&](const std::string &v) {
-        return covers_start(wide, start_of(narrow.kind, v), longer);
-      });
+      narrow.values.begin(), narrow.values.end(),
+      [&](const std::string &v) { return covers_value(wide, narrow.kind, v); });
 }
 
 bool disjoint(const Atom &a, const Atom &b) {
@@ -192,6 +193,20 @@ bool term_implies(std::span<const Atom> atoms, const Term &narrow,
     return std::any_of(narrow.begin(), narrow.end(),
                        [&](Literal n) { return implies(atoms, n, w); });
   });
+}
+
+int unimplied(std::span<const Atom> atoms, const Term &narrow,
+              const Term &wide, Literal &missing) {
+  int count = 0;
+  for (Literal w : wide) {
+    if (std::any_of(narrow.begin(), narrow.end(),
+                    [&](Literal n) { return implies(atoms, n, w); }))
+      continue;
+    missing = w;
+    if (++count == 2)
+      break;
+  }
+  return count;
 }
 
 namespace {

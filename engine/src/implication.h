@@ -24,6 +24,11 @@ bool holds_for(const Atom &atom, std::string_view path);
 // Every path that satisfies `narrow` satisfies `wide` (same field).
 bool covers(const Atom &wide, const Atom &narrow);
 
+// Every path that one value of a path or access atom of kind `kind`
+// names satisfies `wide` (a path field or access; not a value field):
+// covers() value by value, so that several atoms can cover one list.
+bool covers_value(const Atom &wide, MatchKind kind, std::string_view value);
+
 // No value satisfies both (same field); never for access atoms.
 bool disjoint(const Atom &a, const Atom &b);
 
@@ -34,6 +39,12 @@ bool implies(std::span<const Atom> atoms, Literal a, Literal b);
 // each literal of `wide` is implied by one literal of `narrow`.
 bool term_implies(std::span<const Atom> atoms, const Term &narrow,
                   const Term &wide);
+
+// How many literals of `wide` no literal of `narrow` implies, counting
+// to two; `missing` is the last one counted. 0: term_implies(). 1 and
+// positive: `wide` holds whenever `narrow` and `missing` do.
+int unimplied(std::span<const Atom> atoms, const Term &narrow, const Term &wide,
+              Literal &missing);
 
 // Why a term can never hold. `second` unset: no value of `first` (an exact
 // atom) satisfies the term's other comparisons of its field.

@@ -150,7 +150,7 @@ private:
   }
 
   // Duplicates, and rules every alternative of which an earlier-deciding
-  // rule of the same policy implies. Walks each (policy, event) in decision
+  // rule of the same policy implies, or several cover together. Walks each (policy, event) in decision
   // order, indexing the terms of the rules that may decide.
   void never_deciding() {
     // The sort keys, made once: comparing them then reads no rule.
@@ -230,17 +230,19 @@ private:
     return std::nullopt;
   }
 
-  // The rules that together imply every live term of rule i, in decision
-  // order; nullopt when some term is implied by none.
+  // The rules that together cover every live term of rule i (one implies
+  // the term, or several cover it on one field), in decision order;
+  // nullopt when some term is covered by none.
   std::optional<std::vector<uint32_t>> shadowing_rules(uint32_t i,
                                                        const TermIndex &index) {
     std::vector<uint32_t> by;
     for (const Term *t : live(i)) {
-      auto owner = index.find_implied(*t);
-      if (!owner)
+      auto owners = index.find_covering(*t);
+      if (!owners)
         return std::nullopt;
-      if (std::find(by.begin(), by.end(), *owner) == by.end())
-        by.push_back(*owner);
+      for (uint32_t o : *owners)
+        if (std::find(by.begin(), by.end(), o) == by.end())
+          by.push_back(o);
     }
     auto rank = [&](uint32_t r) {
       return std::make_pair(decision_rank(program_.rules[r].action), r);

@@ -1,12 +1,17 @@
 #include "term_index.h"
 
+#include <algorithm>
 #include <limits>
+
+#include <palisade/abi.h>
 
 #include "implication.h"
 #include "value_keys.h"
 
 namespace palisade::engine {
 namespace {
+
+static_assert(PAL_FIELDS < 16, "TermIndex::key_lengths_ has a set per field");
 
 // The positive literal a term is filed under: an exact one if any (it
 // names the fewest paths), else the deepest subtree. nullopt: none (a
@@ -39,16 +44,22 @@ std::optional<std::string_view> parent_dir(std::string_view path) {
 }
 
 // A value key cut to its first `bits` bits, as bytes: the bit count,
-// then the bytes that hold them (masked).
-std::string key_text(const ValueKey &k, uint32_t bits) {
-  std::string out(1, static_cast<char>(bits));
-  for (uint32_t i = 0; 8 * i < bits; ++i) {
-    uint32_t keep = std::min<uint32_t>(8, bits - 8 * i);
-    uint8_t mask = keep == 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - keep));
-    out.push_back(static_cast<char>(k.bytes[i] & mask));
+// then the bytes that hold them (masked). Written into a buffer, so that a
+// lookup allocates nothing.
+struct KeyText {
+  char bytes[17];
+  size_t size = 0;
+  KeyText(const ValueKey &k, uint32_t bits) {
+    bytes[size++] = static_cast<char>(bits);
+    for (uint32_t i = 0; 8 * i < bits; ++i) {
+      uint32_t keep = std::min<uint32_t>(8, bits - 8 * i);
+      uint8_t mask =
+          keep == 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - keep));
+      bytes[size++] = static_cast<char>(k.bytes[i] & mask);
+    }
   }
-  return out;
-}
+  std::string_view view() const { return {bytes, size}; }
+};
 
 // A value atom's keys (normalize fills them; a hand-built atom has none).
 std::vector<ValueKey> keys_of(const Atom &a) {
@@ -70,8 +81,11 @@ void TermIndex::add(const Term &term, uint32_t owner) {
     // A value atom implies this one when each of its keys lies within
     // one of these: filed under each key, found by the query's prefixes.
     for (const auto &k : keys_of(a)) {
-      key_texts_.push_back(key_text(k, k.bits));
-      file(buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}], n);
+      key_texts_.emplace_back(KeyText(k, k.bits).view());
+      key_lengths_[a.field].set(k.bits);
+      Bucket &b = buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}];
+      file(b, n);
+      by_key_.emplace(std::pair{a.field, k}, &b);
     }
     return;
   }
@@ -96,57 +110,112 @@ const TermIndex::Bucket *TermIndex::bucket(const Key &k) const {
   return it == buckets_.end() ? nullptr : &it->second;
 }
 
-void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best) const {
+void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best,
+                     std::vector<Piece> *pieces) const {
   for (uint32_t l = b.first; l != kNoLink; l = links_[l].next) {
     const uint32_t n = links_[l].entry;
     if (n >= best)
       return;
-    if (term_implies(atoms_, term, *entries_[n].term)) {
+    if (!pieces) {
+      if (term_implies(atoms_, term, *entries_[n].term)) {
+        best = n;
+        return;
+      }
+      continue;
+    }
+    Literal missing;
+    const int count = unimplied(atoms_, term, *entries_[n].term, missing);
+    if (count == 0) {
       best = n;
       return;
     }
+    if (count == 1 && !missing.negated)
+      pieces->push_back(Piece{n, missing.atom});
+  }
+}
+
+void TermIndex::path_buckets(const Atom &a, std::string_view v,
+                             std::vector<const Bucket *> &out) const {
+  if (auto *b = bucket(Key{
+          a.field,
+          a.kind == MatchKind::Exact ? MatchKind::Exact : MatchKind::Under, v}))
+    out.push_back(b);
+  for (auto dir = parent_dir(v); dir; dir = parent_dir(*dir))
+    if (auto *b = bucket(Key{a.field, MatchKind::Under, *dir}))
+      out.push_back(b);
+}
+
+void TermIndex::key_buckets(uint8_t field, const ValueKey &k,
+                            std::vector<const Bucket *> &out) const {
+  // Only the lengths some filed key of the field has.
+  const auto &lengths = key_lengths_[field];
+  for (uint32_t bits = 0; bits <= k.bits; ++bits)
+    if (lengths.test(bits))
+      if (auto *b =
+              bucket(Key{field, MatchKind::Under, KeyText(k, bits).view()}))
+        out.push_back(b);
+}
+
+bool TermIndex::inside_buckets(uint8_t field, const ValueKey &k,
+                               std::vector<const Bucket *> &out) const {
+  // Keys sort by their bytes, then length: those inside `k` follow it
+  // without a gap (any shorter key with the same bytes is above it).
+  size_t seen = 0;
+  for (auto it = by_key_.upper_bound({field, k});
+       it != by_key_.end() && it->first.first == field &&
+       key_covers(k, it->first.second);
+       ++it) {
+    if (++seen > kMaxInside)
+      return false;
+    out.push_back(it->second);
+  }
+  return true;
+}
+
+void TermIndex::scan_first_values(const Term &term, uint32_t &best,
+                                  std::vector<Piece> *pieces) const {
+  scan(unfiled_, term, best, pieces);
+  // A filed term's anchor can only be implied by a positive literal of
+  // `term` whose first value is one of the anchor's exact values, or lies
+  // at or below one of its directories.
+  std::vector<const Bucket *> buckets;
+  for (Literal l : term) {
+    const Atom &a = atoms_[l.atom];
+    if (l.negated)
+      continue;
+    buckets.clear();
+    if (is_value_field(a.field)) {
+      // Every key of `l` must lie within the anchor's values: look up
+      // every prefix of its first key. An anchor that covers that key
+      // only with several smaller keys together (`port in [0..99,
+      // 100..199]` over `port in [64..127]`) is found by cover_by_union.
+      auto keys = keys_of(a);
+      if (!keys.empty())
+        key_buckets(a.field, keys.front(), buckets);
+    } else {
+      path_buckets(a, a.values.front(), buckets);
+    }
+    for (const Bucket *b : buckets)
+      scan(*b, term, best, pieces);
   }
 }
 
 std::optional<uint32_t> TermIndex::find_implied(const Term &term) const {
   uint32_t best = std::numeric_limits<uint32_t>::max();
-  scan(unfiled_, term, best);
-  // A filed term's anchor can only be implied by a positive literal of
-  // `term` whose first value is one of the anchor's exact values, or lies
-  // at or below one of its directories.
-  for (Literal l : term) {
-    const Atom &a = atoms_[l.atom];
-    if (l.negated)
-      continue;
-    if (is_value_field(a.field)) {
-      // Every key of `l` must lie within the anchor's values: look up
-      // every prefix of its first key. An anchor that covers that key
-      // only with several smaller keys together (`port in [0..99,
-      // 100..199]` over `port in [64..127]`) is not found: a missed
-      // warning, never a wrong one.
-      auto keys = keys_of(a);
-      if (keys.empty())
-        continue;
-      const ValueKey &k = keys.front();
-      for (uint32_t bits = 0; bits <= k.bits; ++bits)
-        if (auto *b = bucket(Key{a.field, MatchKind::Under, key_text(k, bits)}))
-          scan(*b, term, best);
-      continue;
-    }
-    std::string_view v = a.values.front();
-    if (a.kind == MatchKind::Exact) {
-      if (auto *b = bucket(Key{a.field, MatchKind::Exact, v}))
-        scan(*b, term, best);
-    } else if (auto *b = bucket(Key{a.field, MatchKind::Under, v})) {
-      scan(*b, term, best);
-    }
-    for (auto dir = parent_dir(v); dir; dir = parent_dir(*dir))
-      if (auto *b = bucket(Key{a.field, MatchKind::Under, *dir}))
-        scan(*b, term, best);
-  }
+  scan_first_values(term, best, nullptr);
   if (best == std::numeric_limits<uint32_t>::max())
     return std::nullopt;
   return entries_[best].owner;
+}
+
+std::optional<std::vector<uint32_t>>
+TermIndex::find_covering(const Term &term) const {
+  uint32_t best = std::numeric_limits<uint32_t>::max();
+  std::vector<Piece> pieces;
+  scan_first_values(term, best, &pieces);
+  if (best != std::numeric_limits<uint32_t>::max())
+    return std::vector<uint32_t>{entries_[best].owner};
+  return cover_by_union(term, std::move(pieces));
 }
 
 } // namespace palisade::engine

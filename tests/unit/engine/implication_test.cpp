@@ -55,6 +55,37 @@ TEST(Covers, SubtreesOnlyByAnEqualOrHigherSubtree) {
   EXPECT_FALSE(covers(exact({"/tmp/x"}), under("/tmp"))); // infinite vs finite
 }
 
+TEST(CoversValue, OneValueOfAListOrOneDirectory) {
+  // An exact path: equal to a value, or strictly below a directory.
+  EXPECT_TRUE(covers_value(exact({"/a", "/b"}), MatchKind::Exact, "/b"));
+  EXPECT_TRUE(covers_value(under("/srv"), MatchKind::Exact, "/srv/x"));
+  EXPECT_FALSE(covers_value(under("/srv"), MatchKind::Exact, "/srv"));
+  // A directory: only by one at or above it.
+  EXPECT_TRUE(covers_value(under("/srv"), MatchKind::Under, "/srv/x"));
+  EXPECT_TRUE(covers_value(under("/srv"), MatchKind::Under, "/srv"));
+  EXPECT_FALSE(covers_value(exact({"/srv/x"}), MatchKind::Under, "/srv"));
+  EXPECT_FALSE(covers_value(under("/srv/x"), MatchKind::Under, "/srv"));
+}
+
+TEST(Unimplied, CountsTheLiteralsLeftToTwo) {
+  std::vector<Atom> atoms = {exact({"/a"}), exact({"/b"}),
+                             exact({"/x"}, PAL_FIELD_BINARY),
+                             under("/srv")};
+  Literal missing;
+  // `path == "/a" and binary == "/x"` implies all of `binary == "/x"`.
+  EXPECT_EQ(unimplied(atoms, Term{{0, false}, {2, false}}, Term{{2, false}},
+                      missing),
+            0);
+  // ... all but `path == "/b"` of `path == "/b" and binary == "/x"`.
+  EXPECT_EQ(unimplied(atoms, Term{{0, false}, {2, false}},
+                      Term{{1, false}, {2, false}}, missing),
+            1);
+  EXPECT_EQ(missing, (Literal{1, false}));
+  EXPECT_EQ(unimplied(atoms, Term{{0, false}},
+                      Term{{1, false}, {2, false}, {3, false}}, missing),
+            2);
+}
+
 TEST(Disjoint, NoPathSatisfiesBoth) {
   EXPECT_TRUE(disjoint(exact({"/a"}), exact({"/b"})));
   EXPECT_FALSE(disjoint(exact({"/a", "/b"}), exact({"/b", "/c"})));
