@@ -193,9 +193,14 @@ private:
         continue;
       }
       if (auto by = shadowing_rules(i, index)) {
-        found_[i] = Finding{"rule never decides: an earlier-deciding rule of "
-                            "policy '" +
-                                policy_name(r) + "' matches whenever it does",
+        // Several rules: each covers a part, none the whole rule.
+        const std::string whose = by->size() == 1
+                                      ? "an earlier-deciding rule of policy '" +
+                                            policy_name(r) + "' matches"
+                                      : "earlier-deciding rules of policy '" +
+                                            policy_name(r) + "' match";
+        found_[i] = Finding{"rule never decides: " + whose +
+                                " whenever it does",
                             {}};
         for (uint32_t s : *by)
           found_[i]->hints.push_back(shadow_hint(r, program_.rules[s]));
