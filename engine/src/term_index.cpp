@@ -13,25 +13,13 @@ namespace {
 
 static_assert(PAL_FIELDS < 16, "TermIndex::key_lengths_ has a set per field");
 
-// The positive literal a term is filed under: an exact one if any (it
-// names the fewest paths), else the deepest subtree. nullopt: none (a
-// prefix, suffix or pattern is never an anchor: find_implied() looks
-// only for exact values and directories, so such a term is unfiled).
-std::optional<Literal> anchor_of(std::span<const Atom> atoms, const Term &t) {
-  std::optional<Literal> best;
-  auto rank = [&](Literal l) {
-    const Atom &a = atoms[l.atom];
-    return a.kind == MatchKind::Exact
-               ? std::numeric_limits<size_t>::max() - a.values.size()
-               : a.values.front().size();
-  };
-  for (Literal l : t)
-    if (!l.negated &&
-        (atoms[l.atom].kind == MatchKind::Exact ||
-         atoms[l.atom].kind == MatchKind::Under) &&
-        (!best || rank(l) > rank(*best)))
-      best = l;
-  return best;
+// Which of two literals that may anchor a term names fewer events: an
+// exact one (the fewer values the better) before a subtree (the deeper
+// the better). Breaks ties of TermIndex::crowding().
+size_t narrowness(const Atom &a) {
+  return a.kind == MatchKind::Exact
+             ? std::numeric_limits<size_t>::max() - a.values.size()
+             : a.values.front().size();
 }
 
 // "/a/b" -> "/a", "/"; "/" has none, nor has a value that is no path
@@ -61,17 +49,62 @@ struct KeyText {
   std::string_view view() const { return {bytes, size}; }
 };
 
-// A value atom's keys (normalize fills them; a hand-built atom has none).
-std::vector<ValueKey> keys_of(const Atom &a) {
-  return a.keys.empty() ? value_keys(a.field, a.values) : a.keys;
+} // namespace
+
+const std::vector<ValueKey> &atom_keys(const Atom &a,
+                                       std::vector<ValueKey> &scratch) {
+  if (!a.keys.empty())
+    return a.keys;
+  scratch = value_keys(a.field, a.values);
+  return scratch;
 }
 
-} // namespace
+size_t TermIndex::crowding(Literal l) const {
+  const Atom &a = atoms_[l.atom];
+  auto in = [&](const Key &k) {
+    const Bucket *b = bucket(k);
+    return size_t{1} + (b ? b->size : 0);
+  };
+  size_t cost = 0;
+  if (is_value_field(a.field)) {
+    std::vector<ValueKey> scratch;
+    for (const auto &k : atom_keys(a, scratch))
+      cost += in(Key{a.field, MatchKind::Under, KeyText(k, k.bits).view()});
+  } else {
+    for (const auto &v : a.values)
+      cost += in(Key{a.field, a.kind, v});
+  }
+  return cost;
+}
+
+// Any positive exact or subtree literal would do: find_implied() reaches a
+// term through whichever it is filed under. The least crowded one keeps
+// the scans short: with 5,000 rules `path under "/data/<n>" and binary in
+// readers` (200 binaries), filing each under its binaries put every rule
+// in the same 200 buckets, and `check` spent 1 s comparing each rule with
+// all earlier ones.
+std::optional<Literal> TermIndex::anchor_for(const Term &term) const {
+  std::optional<Literal> best;
+  size_t best_cost = 0;
+  for (Literal l : term) {
+    const Atom &a = atoms_[l.atom];
+    if (l.negated ||
+        (a.kind != MatchKind::Exact && a.kind != MatchKind::Under))
+      continue; // a prefix, suffix or pattern is never looked up
+    const size_t cost = crowding(l);
+    if (!best || cost < best_cost ||
+        (cost == best_cost && narrowness(a) > narrowness(atoms_[best->atom]))) {
+      best = l;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
 
 void TermIndex::add(const Term &term, uint32_t owner) {
   uint32_t n = static_cast<uint32_t>(entries_.size());
   entries_.push_back(Entry{&term, owner});
-  auto anchor = anchor_of(atoms_, term);
+  auto anchor = anchor_for(term);
   if (!anchor) {
     file(unfiled_, n);
     return;
@@ -80,7 +113,8 @@ void TermIndex::add(const Term &term, uint32_t owner) {
   if (is_value_field(a.field)) {
     // A value atom implies this one when each of its keys lies within
     // one of these: filed under each key, found by the query's prefixes.
-    for (const auto &k : keys_of(a)) {
+    std::vector<ValueKey> scratch;
+    for (const auto &k : atom_keys(a, scratch)) {
       key_texts_.emplace_back(KeyText(k, k.bits).view());
       key_lengths_[a.field].set(k.bits);
       Bucket &b = buckets_[Key{a.field, MatchKind::Under, key_texts_.back()}];
@@ -96,6 +130,7 @@ void TermIndex::add(const Term &term, uint32_t owner) {
 void TermIndex::file(Bucket &b, uint32_t n) {
   if (b.last != kNoLink && links_[b.last].entry == n)
     return;
+  ++b.size;
   const uint32_t link = static_cast<uint32_t>(links_.size());
   links_.push_back(Link{n, kNoLink});
   if (b.last == kNoLink)
@@ -116,6 +151,7 @@ void TermIndex::scan(const Bucket &b, const Term &term, uint32_t &best,
     const uint32_t n = links_[l].entry;
     if (n >= best)
       return;
+    ++compared_;
     if (!pieces) {
       if (term_implies(atoms_, term, *entries_[n].term)) {
         best = n;
@@ -189,7 +225,8 @@ void TermIndex::scan_first_values(const Term &term, uint32_t &best,
       // every prefix of its first key. An anchor that covers that key
       // only with several smaller keys together (`port in [0..99,
       // 100..199]` over `port in [64..127]`) is found by cover_by_union.
-      auto keys = keys_of(a);
+      std::vector<ValueKey> scratch;
+      const auto &keys = atom_keys(a, scratch);
       if (!keys.empty())
         key_buckets(a.field, keys.front(), buckets);
     } else {

@@ -21,6 +21,11 @@
 
 namespace palisade::engine {
 
+// A value atom's keys: normalize fills them; for a hand-built atom they
+// are made in `scratch`.
+const std::vector<ValueKey> &atom_keys(const Atom &a,
+                                       std::vector<ValueKey> &scratch);
+
 class TermIndex {
 public:
   // `atoms` must outlive the index.
@@ -37,6 +42,10 @@ public:
   // that cover it together on one field (union_cover.cpp), in the order
   // they were added; nullopt when neither is found.
   std::optional<std::vector<uint32_t>> find_covering(const Term &term) const;
+
+  // How many filed terms the queries so far compared with `term`: what
+  // keeps the warnings linear, for tests.
+  size_t terms_compared() const { return compared_; }
 
 private:
   struct Entry {
@@ -60,6 +69,7 @@ private:
   };
   struct Bucket {
     uint32_t first = kNoLink, last = kNoLink;
+    uint32_t size = 0; // entries filed
   };
   // A value of an atom, or a directory above one: views into the atoms, so
   // neither filing nor looking up allocates.
@@ -83,6 +93,12 @@ private:
   // only one positive literal.
   void scan(const Bucket &b, const Term &term, uint32_t &best,
             std::vector<Piece> *pieces = nullptr) const;
+  // The positive literal `term` is filed under (nullopt: none can be).
+  std::optional<Literal> anchor_for(const Term &term) const;
+  // What filing under `l` costs the queries to come: a link per value
+  // (key) and the entries already in those buckets, which every query that
+  // reaches them scans.
+  size_t crowding(Literal l) const;
   // Scans the buckets find_implied() looks in: the unfiled terms, and
   // those filed under what the first value of a positive literal of
   // `term` can reach.
@@ -160,6 +176,7 @@ private:
   // By field: the lengths of its filed keys (a lookup tries only those).
   std::array<std::bitset<129>, 16> key_lengths_;
   Bucket unfiled_; // terms without a positive comparison
+  mutable size_t compared_ = 0;
 };
 
 } // namespace palisade::engine

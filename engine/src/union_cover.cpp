@@ -27,14 +27,6 @@ template <class T> void sort_unique(std::vector<T> &v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-const std::vector<ValueKey> &keys_of(const Atom &a,
-                                     std::vector<ValueKey> &scratch) {
-  if (!a.keys.empty())
-    return a.keys;
-  scratch = value_keys(a.field, a.values);
-  return scratch;
-}
-
 // Every key of `want` lies in the union of `have`.
 bool all_covered(const std::vector<ValueKey> &want,
                  const std::vector<ValueKey> &have, uint32_t width) {
@@ -47,6 +39,7 @@ bool all_covered(const std::vector<ValueKey> &want,
 
 int TermIndex::unimplied_by(Query &q, const Term &wide,
                             Literal &missing) const {
+  ++compared_;
   int count = 0;
   for (Literal w : wide) {
     auto [it, fresh] = q.implied.try_emplace(uint64_t{w.atom} << 1 | w.negated);
@@ -143,7 +136,7 @@ std::optional<std::vector<uint32_t>>
 TermIndex::cover_values(const Term &term, const Atom &a,
                         std::vector<Piece> &pieces) const {
   std::vector<ValueKey> scratch;
-  const std::vector<ValueKey> want = keys_of(a, scratch);
+  const std::vector<ValueKey> want = atom_keys(a, scratch);
   if (want.empty())
     return std::nullopt;
   const uint32_t width = value_width(a.field);
@@ -152,7 +145,7 @@ TermIndex::cover_values(const Term &term, const Atom &a,
     std::vector<ValueKey> pool, s;
     for (const Piece &p : pieces)
       if (atoms_[p.atom].field == a.field)
-        for (const ValueKey &k : keys_of(atoms_[p.atom], s))
+        for (const ValueKey &k : atom_keys(atoms_[p.atom], s))
           if (keys_overlap(k, key))
             pool.push_back(k);
     return pool;
@@ -181,7 +174,7 @@ TermIndex::cover_values(const Term &term, const Atom &a,
     if (atoms_[p.atom].field != a.field)
       continue;
     std::vector<ValueKey> s;
-    for (const ValueKey &k : keys_of(atoms_[p.atom], s))
+    for (const ValueKey &k : atom_keys(atoms_[p.atom], s))
       if (std::any_of(want.begin(), want.end(),
                       [&](const ValueKey &w) { return keys_overlap(k, w); })) {
         if (groups.empty() || groups.back().first != p.entry)
