@@ -150,8 +150,9 @@ private:
   }
 
   // Duplicates, and rules every alternative of which an earlier-deciding
-  // rule of the same policy implies, or several cover together. Walks each (policy, event) in decision
-  // order, indexing the terms of the rules that may decide.
+  // rule of the same policy implies, or several cover together. Walks
+  // each (policy, event) in decision order, indexing the terms of the
+  // rules that may decide.
   void never_deciding() {
     // The sort keys, made once: comparing them then reads no rule.
     std::vector<std::tuple<uint32_t, uint32_t, int, uint32_t>> keys;

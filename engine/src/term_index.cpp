@@ -88,8 +88,7 @@ std::optional<Literal> TermIndex::anchor_for(const Term &term) const {
   size_t best_cost = 0;
   for (Literal l : term) {
     const Atom &a = atoms_[l.atom];
-    if (l.negated ||
-        (a.kind != MatchKind::Exact && a.kind != MatchKind::Under))
+    if (l.negated || (a.kind != MatchKind::Exact && a.kind != MatchKind::Under))
       continue; // a prefix, suffix or pattern is never looked up
     const size_t cost = crowding(l);
     if (!best || cost < best_cost ||

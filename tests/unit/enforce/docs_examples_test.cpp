@@ -32,8 +32,8 @@
 
 #include "palisade/dsl/format.h"
 #include "palisade/dsl/parser.h"
-#include "palisade/engine/compile.h"
 #include "palisade/enforce/diagnostics_json.h"
+#include "palisade/engine/compile.h"
 
 namespace palisade::enforce {
 namespace {
@@ -170,11 +170,10 @@ TEST_P(DocExamples, PoliciesCompileAsShown) {
     if (!is_policy_text(b.info))
       continue;
     const bool fragment = b.info == "rules fragment";
-    const std::string name =
-        b.info.starts_with("rules ") && !fragment ? b.info.substr(6)
-                                                  : "policy.rules";
-    const Checked got =
-        check(name, fragment ? as_fragment(b.text) : b.text);
+    const std::string name = b.info.starts_with("rules ") && !fragment
+                                 ? b.info.substr(6)
+                                 : "policy.rules";
+    const Checked got = check(name, fragment ? as_fragment(b.text) : b.text);
     const Block *after = next(i);
     if (after && after->info == "diagnostics")
       EXPECT_EQ(got.rendered, after->text) << where(*after);

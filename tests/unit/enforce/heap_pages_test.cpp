@@ -48,8 +48,9 @@ std::string vm_flags_of(const void *addr) {
   // so where the range starts hardly matters.
   std::string flags = vm_flags_of(static_cast<char *>(text) + (8 << 20));
   if (flags.find(" hg") == std::string::npos) {
-    std::fprintf(stderr, "a 16 MiB buffer is in a mapping without the "
-                         "advice: '%s'\n",
+    std::fprintf(stderr,
+                 "a 16 MiB buffer is in a mapping without the "
+                 "advice: '%s'\n",
                  flags.c_str());
     std::exit(1);
   }
