@@ -14,6 +14,8 @@ void append_comparison(const Comparison &c, std::string &out) {
   out += ' ';
   if (c.op == CompareOp::In || c.op == CompareOp::NotIn)
     out += c.set_name ? *c.set_name : list_text(c.values);
+  else if (c.set_name) // a one-value let: path == tmp
+    out += *c.set_name;
   else if (!c.values.empty()) // exactly one for the other operators
     out += value_text(c.values.front());
 }

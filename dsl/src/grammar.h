@@ -10,11 +10,13 @@
 //   and_expr    = not_expr { "and" not_expr } ;
 //   not_expr    = "not" not_expr | primary ;
 //   primary     = "(" expr ")" | comparison ;
-//   comparison  = field ( "==" value | "!=" value | "under" STRING
+//   comparison  = field ( "==" one | "!=" one | "under" STRING
 //                       | "startswith" STRING | "endswith" STRING
 //                       | "matches" STRING
-//                       | "<" NUMBER | "<=" NUMBER | ">" NUMBER | ">=" NUMBER
+//                       | "<" bound | "<=" bound | ">" bound | ">=" bound
 //                       | "in" set | "not" "in" set ) ;
+//   one         = value | NAME ;      (NAME: a let of one value)
+//   bound       = NUMBER | NAME ;     (NAME: a let of one number)
 //   set         = list | NAME ;
 //   field       = NAME { "." NAME } ;              (no space around ".")
 //   list        = "[" [ value { "," value } [ "," ] ] "]" ;
@@ -163,15 +165,18 @@ struct op_ge : string<'>', '='> {};
 struct op_gt : one<'>'> {};
 struct op_order : sor<op_le, op_lt, op_ge, op_gt> {};
 
-struct eq_value : seq<value> {};
-struct ne_value : seq<value> {};
+struct set_ref : name {};
+// A one-value `let` (let tmp = "/tmp") stands for its value after ==, !=
+// and the ordering operators; the engine refuses a list there.
+struct eq_value : sor<value, set_ref> {};
+struct ne_value : sor<value, set_ref> {};
 struct under_value : seq<string_lit> {};
 // The string after startswith, endswith or matches.
 struct pattern_value : seq<string_lit> {};
-struct set_ref : name {};
 struct in_value : sor<string_list, set_ref> {};
 struct bound_range {}; // raise<> target: port < 1..9
-struct bound_value : seq<number, raise_if<range_dots, bound_range>> {};
+struct bound_number : seq<number, raise_if<range_dots, bound_range>> {};
+struct bound_value : sor<bound_number, set_ref> {};
 
 struct compare_eq : seq<op_eq, ws, must<eq_value>> {};
 struct compare_ne : seq<op_ne, ws, must<ne_value>> {};

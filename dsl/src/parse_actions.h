@@ -93,7 +93,7 @@ struct number_literal {
   }
 };
 template <> struct action<g::number_value> : number_literal {};
-template <> struct action<g::bound_value> : number_literal {};
+template <> struct action<g::bound_number> : number_literal {};
 
 // ---- comments
 

@@ -56,8 +56,8 @@ template <> inline constexpr ErrorText error_message<g::paren_close> = {"expecte
 template <> inline constexpr ErrorText error_message<g::field_part> = {"expected a field name after '.'"};
 template <> inline constexpr ErrorText error_message<g::compare_op> = {"expected an operator (==, !=, in, not in, under, startswith, endswith, matches) after the field"};
 template <> inline constexpr ErrorText error_message<g::in_after_not> = {"expected 'in' after 'not'"};
-template <> inline constexpr ErrorText error_message<g::eq_value> = {"expected a string after '=='"};
-template <> inline constexpr ErrorText error_message<g::ne_value> = {"expected a string after '!='"};
+template <> inline constexpr ErrorText error_message<g::eq_value> = {"expected a value after '=='"};
+template <> inline constexpr ErrorText error_message<g::ne_value> = {"expected a value after '!='"};
 template <> inline constexpr ErrorText error_message<g::under_value> = {"expected a string after 'under'"};
 template <> inline constexpr ErrorText error_message<g::pattern_value> = {"expected a string after the operator"};
 template <> inline constexpr ErrorText error_message<g::in_value> = {"expected a list or a set name after 'in'"};
@@ -340,9 +340,6 @@ inline void refine<g::eq_value>(SyntaxError &err, const ErrorSite &at) {
   if (at.found.text == "[")
     err.hints.push_back("to match one of several values, write: " + field +
                         " in [...]");
-  else if (at.found.kind == TokenKind::Word)
-    err.hints.push_back("to match a named set, write: " + field + " in " +
-                        std::string(at.found.text));
   sign_hint(err, at);
 }
 
@@ -352,9 +349,6 @@ inline void refine<g::ne_value>(SyntaxError &err, const ErrorSite &at) {
   if (at.found.text == "[")
     err.hints.push_back("to match none of several values, write: " + field +
                         " not in [...]");
-  else if (at.found.kind == TokenKind::Word)
-    err.hints.push_back("to match outside a named set, write: " + field +
-                        " not in " + std::string(at.found.text));
   sign_hint(err, at);
 }
 

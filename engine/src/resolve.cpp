@@ -257,11 +257,45 @@ private:
       return &it->second->values;
     }
     auto &d = diags_.error(cmp.set_loc, "unknown set '" + *cmp.set_name + "'");
+    const bool ordering =
+        cmp.op == dsl::CompareOp::Lt || cmp.op == dsl::CompareOp::Le ||
+        cmp.op == dsl::CompareOp::Gt || cmp.op == dsl::CompareOp::Ge;
     if (auto guess = closest_name(*cmp.set_name, let_names_))
       d.hints.push_back("did you mean '" + *guess + "'?");
+    else if (ordering) // uid > root: names are not looked up
+      d.hints.push_back(std::string("'") + dsl::keyword(cmp.op) +
+                        "' compares with a number, e.g. " + cmp.field + " " +
+                        dsl::keyword(cmp.op) + " 1000, or a let of one: let " +
+                        *cmp.set_name + " = 1000");
+    else if (cmp.op == dsl::CompareOp::Eq || cmp.op == dsl::CompareOp::Ne)
+      d.hints.push_back("write the value in quotes, or define it: let " +
+                        *cmp.set_name + " = \"...\"");
     else
       d.hints.push_back("define it with: let " + *cmp.set_name + " = [...]");
     return nullptr;
+  }
+
+  // After ==, != and the ordering operators a `let` stands for its one
+  // value (`let tmp = "/tmp"`); a list there is an error that says which
+  // operator takes lists.
+  bool one_value_let(const dsl::Comparison &cmp, const dsl::Let &let) {
+    const bool equality =
+        cmp.op == dsl::CompareOp::Eq || cmp.op == dsl::CompareOp::Ne;
+    const bool ordering =
+        cmp.op == dsl::CompareOp::Lt || cmp.op == dsl::CompareOp::Le ||
+        cmp.op == dsl::CompareOp::Gt || cmp.op == dsl::CompareOp::Ge;
+    if ((!equality && !ordering) || !let.list)
+      return true;
+    auto &d = diags_.error(cmp.set_loc, "'" + let.name + "' is a list: '" +
+                                            dsl::keyword(cmp.op) +
+                                            "' compares with one value");
+    if (equality)
+      d.hints.push_back(std::string("write: ") + cmp.field +
+                        (cmp.op == dsl::CompareOp::Eq ? " in " : " not in ") +
+                        let.name);
+    else
+      d.hints.push_back("define it as one number: let " + let.name + " = 1024");
+    return false;
   }
 
   // Canonical, sorted, unique values. A `let` is checked once per type, so
@@ -471,6 +505,8 @@ private:
     const dsl::Let *let = nullptr;
     const std::vector<dsl::StringLit> *lits = literals_of(cmp, &let);
     if (!field || !lits)
+      return std::nullopt;
+    if (let && !one_value_let(cmp, *let))
       return std::nullopt;
     if (field->type == FieldType::Access &&
         cmp.op == dsl::CompareOp::Under) {

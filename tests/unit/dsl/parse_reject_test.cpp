@@ -259,20 +259,18 @@ TEST(ParseReject, ListAfterEquals) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
   deny exec when path == ["/a", "/b"]
 })"),
-            R"(test.rules:2:26: error: expected a string after '==', found '['
+            R"(test.rules:2:26: error: expected a value after '==', found '['
   deny exec when path == ["/a", "/b"]
                          ^
 hint: to match one of several values, write: path in [...]
 )");
 }
 
-TEST(ParseReject, EqualsWithSetName) {
-  EXPECT_EQ(parse_fail(R"(let s = ["/a"]
-policy "p" mode enforce { deny exec when path == s })"),
-            R"(test.rules:2:50: error: expected a string after '==', found 's'
-policy "p" mode enforce { deny exec when path == s }
-                                                 ^
-hint: to match a named set, write: path in s
+TEST(ParseReject, EqualsWithAKeyword) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce { deny exec when path == in })"),
+            R"(test.rules:1:50: error: expected a value after '==', found 'in'
+policy "p" mode enforce { deny exec when path == in }
+                                                 ^~
 )");
 }
 
@@ -505,17 +503,6 @@ hint: to match one of several values, write: port in [...]
 )");
 }
 
-TEST(ParseReject, OrderingWithAName) {
-  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
-  deny connect when uid > root
-})"),
-            R"(test.rules:2:27: error: expected a number after '>', found 'root'
-  deny connect when uid > root
-                          ^~~~
-hint: '>' compares with a number, e.g. uid > 1024
-)");
-}
-
 TEST(ParseReject, OrderingWithARange) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
   deny connect when port >= 1..9
@@ -554,7 +541,7 @@ TEST(ParseReject, NegativeNumberAfterEquals) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
   deny connect when uid == -1
 })"),
-            R"(test.rules:2:28: error: expected a string after '==', found '-'
+            R"(test.rules:2:28: error: expected a value after '==', found '-'
   deny connect when uid == -1
                            ^
 hint: numbers have no sign: they go from 0 to 18446744073709551615
