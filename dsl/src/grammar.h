@@ -10,11 +10,12 @@
 //   and_expr    = not_expr { "and" not_expr } ;
 //   not_expr    = "not" not_expr | primary ;
 //   primary     = "(" expr ")" | comparison ;
-//   comparison  = field ( "==" value | "!=" value | "under" STRING
-//                       | "startswith" STRING | "endswith" STRING
-//                       | "matches" STRING
+//   comparison  = field ( "==" value | "!=" value | "under" one_or_set
+//                       | "startswith" one_or_set | "endswith" one_or_set
+//                       | "matches" one_or_set
 //                       | "<" NUMBER | "<=" NUMBER | ">" NUMBER | ">=" NUMBER
 //                       | "in" set | "not" "in" set ) ;
+//   one_or_set  = STRING | set ;     (holds when it holds for any value)
 //   set         = list | NAME ;
 //   field       = NAME { "." NAME } ;              (no space around ".")
 //   list        = "[" [ value { "," value } [ "," ] ] "]" ;
@@ -165,11 +166,17 @@ struct op_order : sor<op_le, op_lt, op_ge, op_gt> {};
 
 struct eq_value : seq<value> {};
 struct ne_value : seq<value> {};
-struct under_value : seq<string_lit> {};
-// The string after startswith, endswith or matches.
-struct pattern_value : seq<string_lit> {};
 struct set_ref : name {};
 struct in_value : sor<string_list, set_ref> {};
+// A list after under or a pattern operator: its own rule, so the parser
+// notes it was written as [..] (the formatter prints it back so).
+struct any_of_list : seq<string_list> {};
+// What under, startswith, endswith and matches compare with: one string,
+// or a list or set of them (the comparison holds if it holds for any).
+struct one_or_set : sor<string_lit, any_of_list, set_ref> {};
+struct under_value : seq<one_or_set> {};
+// The value(s) after startswith, endswith or matches.
+struct pattern_value : seq<one_or_set> {};
 struct bound_range {}; // raise<> target: port < 1..9
 struct bound_value : seq<number, raise_if<range_dots, bound_range>> {};
 
