@@ -12,10 +12,13 @@ void append_comparison(const Comparison &c, std::string &out) {
   out += ' ';
   out += keyword(c.op);
   out += ' ';
-  if (c.op == CompareOp::In || c.op == CompareOp::NotIn)
-    out += c.set_name ? *c.set_name : list_text(c.values);
-  else if (c.set_name) // a one-value let: path == tmp
+  // As written: a set name, a list, or one value (under and the pattern
+  // operators take any of the three; in/not in never one value; ==, !=
+  // and the ordering operators one value or the name of a let of one).
+  if (c.set_name)
     out += *c.set_name;
+  else if (c.list || c.op == CompareOp::In || c.op == CompareOp::NotIn)
+    out += list_text(c.values);
   else if (!c.values.empty()) // exactly one for the other operators
     out += value_text(c.values.front());
 }

@@ -10,13 +10,14 @@
 //   and_expr    = not_expr { "and" not_expr } ;
 //   not_expr    = "not" not_expr | primary ;
 //   primary     = "(" expr ")" | comparison ;
-//   comparison  = field ( "==" one | "!=" one | "under" STRING
-//                       | "startswith" STRING | "endswith" STRING
-//                       | "matches" STRING
+//   comparison  = field ( "==" one | "!=" one | "under" one_or_set
+//                       | "startswith" one_or_set | "endswith" one_or_set
+//                       | "matches" one_or_set
 //                       | "<" bound | "<=" bound | ">" bound | ">=" bound
 //                       | "in" set | "not" "in" set ) ;
 //   one         = value | NAME ;      (NAME: a let of one value)
 //   bound       = NUMBER | NAME ;     (NAME: a let of one number)
+//   one_or_set  = STRING | set ;     (holds when it holds for any value)
 //   set         = list | NAME ;
 //   field       = NAME { "." NAME } ;              (no space around ".")
 //   list        = "[" [ value { "," value } [ "," ] ] "]" ;
@@ -170,10 +171,16 @@ struct set_ref : name {};
 // and the ordering operators; the engine refuses a list there.
 struct eq_value : sor<value, set_ref> {};
 struct ne_value : sor<value, set_ref> {};
-struct under_value : seq<string_lit> {};
-// The string after startswith, endswith or matches.
-struct pattern_value : seq<string_lit> {};
 struct in_value : sor<string_list, set_ref> {};
+// A list after under or a pattern operator: its own rule, so the parser
+// notes it was written as [..] (the formatter prints it back so).
+struct any_of_list : seq<string_list> {};
+// What under, startswith, endswith and matches compare with: one string,
+// or a list or set of them (the comparison holds if it holds for any).
+struct one_or_set : sor<string_lit, any_of_list, set_ref> {};
+struct under_value : seq<one_or_set> {};
+// The value(s) after startswith, endswith or matches.
+struct pattern_value : seq<one_or_set> {};
 struct bound_range {}; // raise<> target: port < 1..9
 struct bound_number : seq<number, raise_if<range_dots, bound_range>> {};
 struct bound_value : sor<bound_number, set_ref> {};

@@ -180,6 +180,10 @@ template <> struct action<g::set_ref> {
   }
 };
 
+template <> struct action<g::any_of_list> {
+  static void apply0(ParseState &st) { st.cmp.list = true; }
+};
+
 template <> struct action<g::comparison> {
   template <typename ActionInput>
   static void apply(const ActionInput &in, ParseState &st) {

@@ -58,8 +58,8 @@ template <> inline constexpr ErrorText error_message<g::compare_op> = {"expected
 template <> inline constexpr ErrorText error_message<g::in_after_not> = {"expected 'in' after 'not'"};
 template <> inline constexpr ErrorText error_message<g::eq_value> = {"expected a value after '=='"};
 template <> inline constexpr ErrorText error_message<g::ne_value> = {"expected a value after '!='"};
-template <> inline constexpr ErrorText error_message<g::under_value> = {"expected a string after 'under'"};
-template <> inline constexpr ErrorText error_message<g::pattern_value> = {"expected a string after the operator"};
+template <> inline constexpr ErrorText error_message<g::under_value> = {"expected a string, a list or a set name after 'under'"};
+template <> inline constexpr ErrorText error_message<g::pattern_value> = {"expected a string, a list or a set name after the operator"};
 template <> inline constexpr ErrorText error_message<g::in_value> = {"expected a list or a set name after 'in'"};
 template <> inline constexpr ErrorText error_message<g::escape_code> = {"unknown escape sequence", "a string can use the escapes \\\" \\\\ \\n \\t \\xHH", false};
 template <> inline constexpr ErrorText error_message<g::hex_byte> = {"expected two hex digits after '\\x'"};
@@ -393,12 +393,12 @@ inline void refine<g::under_value>(SyntaxError &err, const ErrorSite &at) {
 template <>
 inline void refine<g::pattern_value>(SyntaxError &err, const ErrorSite &at) {
   const std::string op = keyword(at.state.cmp.op);
-  err.message =
-      "expected a string after '" + op + "', found " + describe(at.found);
-  if (at.found.text == "[")
+  err.message = "expected a string, a list or a set name after '" + op +
+                "', found " + describe(at.found);
+  if (starts_number(at.state.text, at.offset))
     err.hints.push_back("'" + op +
-                        "' takes one string; write one comparison "
-                        "per value, joined by 'or'");
+                        "' takes quoted strings: one, a list "
+                        "of them or the name of a set of them");
 }
 
 // ---- numbers

@@ -27,8 +27,8 @@ bool same_set_name(const Comparison &a, const Comparison &b) {
 }
 
 bool same_comparison(const Comparison &a, const Comparison &b) {
-  return a.field == b.field && a.op == b.op && same_set_name(a, b) &&
-         same_values(a.values, b.values);
+  return a.field == b.field && a.op == b.op && a.list == b.list &&
+         same_set_name(a, b) && same_values(a.values, b.values);
 }
 
 bool same_expr(const Expr &a, const Expr &b) {

@@ -214,8 +214,9 @@ std::optional<std::string> check_pattern(dsl::CompareOp op,
       diags
           .error(lit.loc,
                  "'[' starts a character class, which patterns do not have")
-          .hints.push_back("patterns have '*', '**' and '?'; write one rule "
-                           "per alternative, joined by 'or'");
+          .hints.push_back("patterns have '*', '**' and '?'; for "
+                           "alternatives write a list of patterns: "
+                           "matches [\"/a/x\", \"/a/y\"]");
       return std::nullopt;
     }
     if (v.find("***") != std::string::npos) {

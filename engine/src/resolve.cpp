@@ -498,6 +498,76 @@ private:
     return parse_number_range(field, lo, hi).canonical;
   }
 
+  // The checked values of a startswith/endswith/matches, sorted and
+  // unique, or nullopt after an error at each bad one. A set's are checked
+  // once per operator, so a bad pattern in it is reported once.
+  std::optional<std::vector<std::string>>
+  check_patterns(dsl::CompareOp op, const dsl::Let *let,
+                 const std::vector<dsl::StringLit> &lits,
+                 const FieldSpec &field) {
+    const std::pair<const dsl::Let *, dsl::CompareOp> key{let, op};
+    if (let)
+      if (auto it = pattern_sets_.find(key); it != pattern_sets_.end())
+        return it->second;
+    std::vector<std::string> values;
+    bool ok = true;
+    for (const auto &lit : lits) {
+      // A number from a set: check_value reports it as `path == 22` would.
+      auto v = lit.kind == dsl::ValueKind::String
+                   ? check_pattern(op, lit, diags_)
+                   : check_value(lit, field);
+      if (v)
+        values.push_back(std::move(*v));
+      else
+        ok = false;
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    std::optional<std::vector<std::string>> result;
+    if (ok)
+      result = std::move(values);
+    if (let)
+      pattern_sets_.emplace(key, result);
+    return result;
+  }
+
+  // startswith/endswith/matches with one value or several (any of them).
+  // A Prefix atom holds several prefixes; Suffix and Glob atoms hold one
+  // (the kernel runs one matcher per atom), so several become an Or.
+  std::optional<Cond> pattern_cond(const dsl::Expr &e, const FieldSpec &field,
+                                   const dsl::Let *let,
+                                   const std::vector<dsl::StringLit> &lits) {
+    const dsl::CompareOp op = e.cmp().op;
+    auto values = check_patterns(op, let, lits, field);
+    if (!values)
+      return std::nullopt;
+    Cond c;
+    if (values->empty()) {
+      diags_.warning(e.loc, "empty list never matches");
+      c.kind = Cond::Kind::False;
+      return c;
+    }
+    const MatchKind kind = op == dsl::CompareOp::StartsWith ? MatchKind::Prefix
+                           : op == dsl::CompareOp::EndsWith ? MatchKind::Suffix
+                                                            : MatchKind::Glob;
+    auto match = [&](std::vector<std::string> vs) {
+      Cond m;
+      m.kind = Cond::Kind::Match;
+      m.match.field = field.abi_id;
+      m.match.kind = kind;
+      m.match.values = shared_list(std::move(vs));
+      m.match.loc = e.loc;
+      return m;
+    };
+    if (kind == MatchKind::Prefix || values->size() == 1)
+      return match(std::move(*values));
+    c.kind = Cond::Kind::Or;
+    c.children.reserve(values->size());
+    for (auto &v : *values)
+      c.children.push_back(match({std::move(v)}));
+    return c;
+  }
+
   std::optional<Cond> resolve_compare(const dsl::Expr &e,
                                       const EventSpec *event) {
     const dsl::Comparison &cmp = e.cmp();
@@ -540,20 +610,8 @@ private:
                            " in [...]");
       return std::nullopt;
     }
-    if (pattern) {
-      auto value = check_pattern(cmp.op, lits->front(), diags_);
-      if (!value)
-        return std::nullopt;
-      Cond c;
-      c.kind = Cond::Kind::Match;
-      c.match.field = field->abi_id;
-      c.match.kind = cmp.op == dsl::CompareOp::StartsWith ? MatchKind::Prefix
-                     : cmp.op == dsl::CompareOp::EndsWith ? MatchKind::Suffix
-                                                          : MatchKind::Glob;
-      c.match.values = shared_list({std::move(*value)});
-      c.match.loc = e.loc;
-      return c;
-    }
+    if (pattern)
+      return pattern_cond(e, *field, let, *lits);
     const bool ordering =
         cmp.op == dsl::CompareOp::Lt || cmp.op == dsl::CompareOp::Le ||
         cmp.op == dsl::CompareOp::Gt || cmp.op == dsl::CompareOp::Ge;
@@ -633,6 +691,10 @@ private:
   };
   // The checked values of `field == "text"` (or !=, under), when good.
   std::unordered_map<LiteralKey, ValueList, LiteralKeyHash> literal_values_;
+  // A set's checked values after one pattern operator (nullopt: a bad one).
+  std::map<std::pair<const dsl::Let *, dsl::CompareOp>,
+           std::optional<std::vector<std::string>>>
+      pattern_sets_;
 };
 
 } // namespace

@@ -154,17 +154,40 @@ std::string number_list(Random &r, std::string (*value)(Random &)) {
   return out + "]";
 }
 
-std::string quoted_list(Random &r, const std::vector<std::string> &from,
-                        size_t n) {
-  std::string out = "[";
-  for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") + quoted(r.pick(from));
-  return out + "]";
+// The sets random_policy_text() defines, by the values they draw from:
+// rules name them after under, startswith, endswith, matches and in.
+struct SetName {
+  const std::vector<std::string> *from;
+  const char *name;
+};
+const std::vector<SetName> &set_names() {
+  static const std::vector<SetName> sets = {{&kBoundaryDirs, "dirs"},
+                                            {&kPrefixes, "prefixes"},
+                                            {&kSuffixes, "suffixes"},
+                                            {&kGlobs, "globs"},
+                                            {&kCgroups, "cgroups"}};
+  return sets;
 }
+
+// What under or a pattern operator compares with: mostly one string, now
+// and then a list of 0..3 of them or (with `sets`) the set drawn from the
+// same values.
+std::string one_or_set(Random &r, const std::vector<std::string> &from,
+                       bool sets) {
+  if (sets && r.chance(12))
+    for (const SetName &s : set_names())
+      if (s.from == &from)
+        return s.name;
+  if (r.chance(20))
+    return quoted_list(r, from, r.chance(5) ? 0 : r.below(3) + 1);
+  return quoted(r.pick(from));
+}
+
+std::string comparison(Random &r, const std::string &field, bool sets);
 
 std::string condition(Random &r, const std::string &event, int depth) {
   if (depth == 0 || r.chance(40))
-    return random_comparison(r, field_of(r, event));
+    return comparison(r, field_of(r, event), true);
   switch (r.below(3)) {
   case 0: return "(" + condition(r, event, depth - 1) + " and " + condition(r, event, depth - 1) + ")";
   case 1: return "(" + condition(r, event, depth - 1) + " or " + condition(r, event, depth - 1) + ")";
@@ -184,7 +207,21 @@ std::string event_path(Random &r) {
 
 std::string quoted(const std::string &s) { return "\"" + s + "\""; }
 
+std::string quoted_list(Random &r, const std::vector<std::string> &from,
+                        size_t n) {
+  std::string out = "[";
+  for (size_t i = 0; i < n; i++)
+    out += (i ? ", " : "") + quoted(r.pick(from));
+  return out + "]";
+}
+
 std::string random_comparison(Random &r, const std::string &field) {
+  return comparison(r, field, false);
+}
+
+namespace {
+
+std::string comparison(Random &r, const std::string &field, bool sets) {
   if (field == "access") {
     // Intents: no `under`.
     switch (r.below(4)) {
@@ -248,9 +285,9 @@ std::string random_comparison(Random &r, const std::string &field) {
   if (r.chance(10)) {
     // A path field: a prefix, suffix or glob.
     switch (r.below(3)) {
-    case 0: return field + " startswith " + quoted(r.pick(kPrefixes));
-    case 1: return field + " endswith " + quoted(r.pick(kSuffixes));
-    default: return field + " matches " + quoted(r.pick(kGlobs));
+    case 0: return field + " startswith " + one_or_set(r, kPrefixes, sets);
+    case 1: return field + " endswith " + one_or_set(r, kSuffixes, sets);
+    default: return field + " matches " + one_or_set(r, kGlobs, sets);
     }
   }
   if (field == "cgroup") {
@@ -262,7 +299,7 @@ std::string random_comparison(Random &r, const std::string &field) {
     case 2:
       return field + " in " + quoted_list(r, kCgroups, r.below(3) + 1);
     default:
-      return field + " under " + quoted(r.pick(kCgroups));
+      return field + " under " + one_or_set(r, kCgroups, sets);
     }
   }
   switch (r.below(6)) {
@@ -270,14 +307,20 @@ std::string random_comparison(Random &r, const std::string &field) {
   case 1: return field + " != " + quoted(r.pick(kFiles));
   case 2: return field + " in " + many_files(r, r.chance(10) ? 60 : r.below(3) + 1);
   case 3: return field + " not in " + many_files(r, r.below(3) + 1);
-  default: return field + " under " + quoted(r.pick(kDirs));
+  default: return field + " under " + one_or_set(r, kDirs, sets);
   }
 }
+
+} // namespace
 
 std::string random_policy_text(Random &r, size_t max_rules) {
   static const std::vector<std::string> actions = {"allow", "audit", "deny",
                                                    "kill"};
   std::ostringstream text;
+  // The sets rules may name (one_or_set): 1..4 values each.
+  for (const SetName &s : set_names())
+    text << "let " << s.name << " = "
+         << quoted_list(r, *s.from, r.below(4) + 1) << "\n";
   size_t policies = r.below(5) + 1;
   for (size_t p = 0; p < policies; p++) {
     text << "policy \"p" << p << "\" mode "

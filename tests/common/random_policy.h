@@ -43,11 +43,14 @@ extern const std::vector<uint32_t> kEventKinds;
 
 // 1..5 policies of 1..max_rules rules each, random modes, actions and
 // events, conditions up to three levels of and/or/not over the fields of
-// each rule's event.
+// each rule's event. The file starts with `let`s of paths, prefixes,
+// suffixes, globs and cgroups, which under and the pattern operators
+// sometimes name; they sometimes take a literal list too.
 std::string random_policy_text(Random &r, size_t max_rules);
 
 // A comparison of `field` (path, binary, target or access) that a rule
-// may make, from the same vocabulary.
+// may make, from the same vocabulary (lists but no set names: it needs no
+// `let`).
 std::string random_comparison(Random &r, const std::string &field);
 
 // An event of any kind: a path and caller from the same vocabulary,
@@ -63,5 +66,8 @@ std::string verdict_text(const engine::Verdict &v);
 std::string event_text(const engine::Event &ev);
 
 std::string quoted(const std::string &s);
+// A list of n values picked from `from`: ["a", "b"].
+std::string quoted_list(Random &r, const std::vector<std::string> &from,
+                        size_t n);
 
 } // namespace palisade::test_support

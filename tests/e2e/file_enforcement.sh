@@ -24,6 +24,7 @@ e2e_unmount() { umount "$W/bind" 2>/dev/null; }
 S="$W/secret"
 P="$W/public"
 mkdir -p "$S" "$P" "$W/trial" "$W/bind" "$W/home/ann/.ssh" "$W/home/bob/x/.ssh"
+mkdir -p "$W/drop1" "$W/drop2/sub" # a set after under
 for f in key other victim; do echo data > "$S/$f"; done
 for f in x y z1 z2 mine; do echo data > "$P/$f"; done
 echo data > "$W/canary"
@@ -42,6 +43,8 @@ mount --bind "$S" "$W/bind"
 
 cat > "$W/policy.rules" <<EOF
 # Written by tests/e2e/file_enforcement.sh
+let dropzones = ["$W/drop1", "$W/drop2/sub"]
+
 policy "files" mode enforce {
   deny open when path == "$S/key" and binary != "$W/reader"
     "only the reader reads the key"
@@ -55,6 +58,7 @@ policy "files" mode enforce {
   deny open when path endswith ".pem" and access == "write" "no writing keys"
   deny unlink when path startswith "$P/." "dot files stay"
   deny open when path matches "$W/home/*/.ssh/**" and access == "read"
+  deny open when path under dropzones and access == "create" "no new files in drop zones"
 }
 policy "trial" mode audit {
   deny unlink when path under "$W/trial"
@@ -111,6 +115,11 @@ denied "unlink a dot file (startswith)" unlink "$P/.hidden"
 allowed "unlink a plain file" unlink "$P/plain"
 denied "read a key in ~/.ssh (matches)" open "$W/home/ann/.ssh/id_rsa" r
 allowed "read a .ssh one directory deeper" open "$W/home/bob/x/.ssh/id_rsa" r
+
+# a set after under: under any of its directories, not next to them
+denied "create in the first drop zone (under a set)" open "$W/drop1/new" wc
+denied "create in the second drop zone (under a set)" open "$W/drop2/sub/new" wc
+allowed "create beside a drop zone" open "$W/drop2/new" wc
 
 # the same file by other names
 denied "read the key through a symlink" open "$W/link-to-key" r
@@ -187,6 +196,9 @@ for kind in unlink open chmod chown rename; do
 	[ "$n" -ge 1 ] && pass "audit mode recorded would: deny for $kind" ||
 		fail "no would: deny for the trial $kind ($n)"
 done
+n=$(lines_with '"kind":"open"' "\"path\":\"$W/drop2/sub/new\"" '"message":"no new files in drop zones"')
+[ "$n" -ge 1 ] && pass "the refused create under a set is in the trail" ||
+	fail "create under the drop zone set missing ($n)"
 n=$(lines_with '"kind":"open"' "\"path\":\"$W/canary\"" '"outcome":"blocked+killed"')
 [ "$n" -ge 1 ] && pass "the tripwire kill is in the trail" || fail "tripwire kill missing ($n)"
 n=$(grep -F '"kind":"open"' "$A" | grep -cF "\"path\":\"$P/x\"")

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -343,7 +344,17 @@ protected:
     int policies = 0, rejected = 0, events = 0, decided = 0, considered = 0;
     int net_decided = 0, value_entries = 0, cgroup_entries = 0;
     int id_entries = 0, parent_entries = 0;
+    int any_of = 0; // policies with under/startswith/... a list or set
   };
+
+  // under, startswith, endswith or matches followed by a list or by one of
+  // the sets random_policy_text() defines.
+  static bool compares_with_several(const std::string &text) {
+    static const std::regex several(
+        "(under|startswith|endswith|matches) "
+        "(\\[|dirs|prefixes|suffixes|globs|cgroups)");
+    return std::regex_search(text, several);
+  }
 
   // Draws policies until `wanted` compiled, applies each, and compares
   // `events_each` events on it.
@@ -370,6 +381,7 @@ protected:
       std::string err;
       ASSERT_TRUE(maps_.apply(*compiled, err)) << err;
       n.policies++;
+      n.any_of += compares_with_several(text);
       engine::Evaluator evaluate(compiled->image);
       engine::Evaluator evaluate_compiled(as_compiled);
       for (int i = 0; i < events_each; i++) {
@@ -411,9 +423,9 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   auto small_policy = [](Random &r) { return random_policy_text(r, 6); };
   compare(seed_or(20261124u), 300, 40, small_policy, random_event, n);
   // The generator must exercise decisions, not just empty verdicts: about
-  // a quarter of its events are decided (24.7% with the default seed since
-  // globs and parent.binary joined the mix), a broken one decides almost
-  // none.
+  // a quarter of its events are decided (25.3% with the default seed since
+  // lists and sets after under and the pattern operators joined the mix),
+  // a broken one decides almost none.
   EXPECT_GT(n.decided, n.events / 5);
   // Network events and cgroups reach the kernel's value and cgroup lookups.
   EXPECT_GT(n.net_decided, n.events / 50);
@@ -422,11 +434,15 @@ TEST_F(MatcherDiffTest, KernelAgreesWithReferenceEvaluator) {
   EXPECT_GT(n.parent_entries, n.events / 50);
   // ... and the identity fields the kernel reads from the given ids.
   EXPECT_GT(n.id_entries, n.events / 20);
+  // Lists and sets after under and the pattern operators are in the mix.
+  EXPECT_GT(n.any_of, n.policies / 4);
   std::printf("compared %d events over %d policies, %d decided (%d network), "
               "%d with a port or address entry, %d with a cgroup entry, "
-              "%d with a parent.binary entry, %d with an id entry\n",
+              "%d with a parent.binary entry, %d with an id entry; %d "
+              "policies compare with a list or set after under, "
+              "startswith, endswith or matches\n",
               n.events, n.policies, n.decided, n.net_decided, n.value_entries,
-              n.cgroup_entries, n.parent_entries, n.id_entries);
+              n.cgroup_entries, n.parent_entries, n.id_entries, n.any_of);
 }
 
 // Prefixes, suffixes and globs alone, on exec events whose paths are the
@@ -443,10 +459,14 @@ TEST_F(MatcherDiffTest, KernelAgreesOnGlobs) {
                          : i % 3 == 1 ? test_support::kSuffixes
                                       : test_support::kGlobs;
       const size_t f = i % 3;
+      // Now and then a list: the comparison holds for any of its values.
+      const std::string values =
+          r.chance(25) ? test_support::quoted_list(r, from, r.below(3) + 2)
+                       : quoted(r.pick(from));
       text += std::string("  ") + (r.chance(50) ? "deny" : "audit") +
-              " exec when " + (r.chance(25) ? "not " : "") + "path" +
-              form[f] + quoted(r.pick(from)) +
-              (r.chance(30) ? " and binary matches \"/**/b*\"" : "") + "\n";
+              " exec when " + (r.chance(25) ? "not " : "") + "path" + form[f] +
+              values + (r.chance(30) ? " and binary matches \"/**/b*\"" : "") +
+              "\n";
     }
     return text + "}\n";
   };
@@ -462,8 +482,10 @@ TEST_F(MatcherDiffTest, KernelAgreesOnGlobs) {
   };
   compare(seed_or(20261125u), 400, 30, glob_policy, exec_event, n);
   EXPECT_GT(n.decided, n.events / 4);
-  std::printf("compared %d events over %d glob policies, %d decided\n",
-              n.events, n.policies, n.decided);
+  EXPECT_GT(n.any_of, n.policies / 4);
+  std::printf("compared %d events over %d glob policies, %d decided, %d "
+              "with a list\n",
+              n.events, n.policies, n.decided, n.any_of);
 }
 
 // What the BPF maps hold for one slot, as (map, key bytes) -> value bytes;

@@ -326,6 +326,21 @@ TEST(Format, OneLinePolicyGetsLines) {
 
 // ---- same_policy
 
+TEST(Format, ListsAndSetsAfterUnderAndPatternsAsWritten) {
+  EXPECT_EQ(condition("path under scratch"), "path under scratch");
+  EXPECT_EQ(condition("path under [ \"/a\" ,\"/b\", ]"),
+            "path under [\"/a\", \"/b\"]");
+  EXPECT_EQ(condition("path startswith [\"/a\"]"),
+            "path startswith [\"/a\"]");
+  EXPECT_EQ(condition("path endswith \".pem\""), "path endswith \".pem\"");
+  EXPECT_EQ(condition("not path matches []"), "not path matches []");
+  expect_contract("lists after operators",
+                  "let s = [\"/tmp\", 22] policy \"p\" mode audit {\n"
+                  "deny exec when path under s or path under [\"/a\"]\n"
+                  "deny open when not (path endswith [\".pem\", \".key\"] "
+                  "and path matches s) and path startswith \"/x\" }");
+}
+
 TEST(SamePolicy, IgnoresLocationsCommentsAndGrouping) {
   EXPECT_TRUE(same_policy(
       parse_ok("let a = [\"x\"] policy \"p\" mode audit { deny exec when "
@@ -354,6 +369,8 @@ TEST(SamePolicy, SeesEveryDifference) {
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/b\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when not path == \"/a\" \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when path in [\"/a\"] \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path under [\"/a\"] \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path under a \"m\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" \"n\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" }",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec \"m\" }",
@@ -379,6 +396,10 @@ TEST(SamePolicy, SeesEveryDifference) {
   for (const char *a : numeric)
     for (const char *b : numeric)
       EXPECT_EQ(same_policy(cond(a), cond(b)), a == b) << a << " / " << b;
+  // One string and a list of it say the same, but are written apart.
+  EXPECT_FALSE(same_policy(
+      parse_ok("policy \"p\" mode audit { deny exec when path matches \"/a\" }"),
+      parse_ok("policy \"p\" mode audit { deny exec when path matches [\"/a\"] }")));
   EXPECT_FALSE(
       same_policy(parse_ok("let s = [1]"), parse_ok("let s = [\"1\"]")));
   EXPECT_FALSE(same_policy(parse_ok("let s = 1"), parse_ok("let s = [1]")));

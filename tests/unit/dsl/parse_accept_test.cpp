@@ -553,6 +553,40 @@ TEST(ParseAccept, PatternOperators) {
   EXPECT_EQ(values(m.cmp()), std::vector<std::string>{"/home/*/bin/**"});
 }
 
+TEST(ParseAccept, ListsAndSetsAfterUnderAndPatterns) {
+  PolicyFile f = parse_ok(R"(let scratch = ["/tmp", "/var/tmp"]
+policy "p" mode enforce {
+  kill exec when path under scratch or path under ["/a", "/b",]
+  deny open when path startswith "/x" and path endswith [".pem"]
+  deny open when not path matches scratch
+})");
+  const Expr &or_ = *f.policies[0].rules[0].condition;
+  ASSERT_EQ(or_.kind, Expr::Kind::Or);
+  const Comparison &by_name = child(or_, 0).cmp();
+  EXPECT_EQ(by_name.op, CompareOp::Under);
+  ASSERT_TRUE(by_name.set_name);
+  EXPECT_EQ(*by_name.set_name, "scratch");
+  EXPECT_EQ(text_at(by_name.set_loc), "scratch");
+  EXPECT_TRUE(by_name.values.empty());
+  EXPECT_FALSE(by_name.list);
+  const Comparison &listed = child(or_, 1).cmp();
+  EXPECT_FALSE(listed.set_name);
+  EXPECT_TRUE(listed.list);
+  EXPECT_EQ(values(listed), (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_EQ(text_at(child(or_, 1).loc), "path under [\"/a\", \"/b\",]");
+
+  // One string is not a list; a list of one string is.
+  const Expr &and_ = *f.policies[0].rules[1].condition;
+  EXPECT_FALSE(child(and_, 0).cmp().list);
+  EXPECT_TRUE(child(and_, 1).cmp().list);
+  EXPECT_EQ(values(child(and_, 1).cmp()), std::vector<std::string>{".pem"});
+
+  const Expr &n = *f.policies[0].rules[2].condition;
+  ASSERT_EQ(n.kind, Expr::Kind::Not);
+  EXPECT_EQ(n.children()[0]->cmp().op, CompareOp::Matches);
+  EXPECT_EQ(*n.children()[0]->cmp().set_name, "scratch");
+}
+
 TEST(ParseAccept, PatternKeywordsAreWholeWords) {
   // `matchesx` is a name, so it is a field followed by no operator.
   PolicyFile f = parse_ok(R"(policy "p" mode enforce {

@@ -786,7 +786,7 @@ TEST(ParseReject, NumberAfterUnder) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
   deny exec when path under 3
 })"),
-            R"(test.rules:2:29: error: expected a string after 'under', found '3'
+            R"(test.rules:2:29: error: expected a string, a list or a set name after 'under', found '3'
   deny exec when path under 3
                             ^
 hint: 'under' takes a directory as a string, e.g. path under "/tmp"
@@ -844,14 +844,34 @@ TEST(ParseReject, ReadsAFile) {
   std::remove(path.c_str());
 }
 
-TEST(ParseReject, PatternOperatorTakesOneString) {
+TEST(ParseReject, NumberAfterPatternOperator) {
   EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
-  deny open when path endswith [".pem", ".key"]
+  deny open when path endswith 22
 })"),
-            R"(test.rules:2:32: error: expected a string after 'endswith', found '['
-  deny open when path endswith [".pem", ".key"]
-                               ^
-hint: 'endswith' takes one string; write one comparison per value, joined by 'or'
+            R"(test.rules:2:32: error: expected a string, a list or a set name after 'endswith', found '22'
+  deny open when path endswith 22
+                               ^~
+hint: 'endswith' takes quoted strings: one, a list of them or the name of a set of them
+)");
+}
+
+TEST(ParseReject, KeywordAfterUnderIsNoSetName) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny exec when path under in
+})"),
+            R"(test.rules:2:29: error: expected a string, a list or a set name after 'under', found 'in'
+  deny exec when path under in
+                            ^~
+)");
+}
+
+TEST(ParseReject, UnclosedListAfterStartswith) {
+  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  deny exec when path startswith ["/a" "/b"]
+})"),
+            R"(test.rules:2:40: error: expected ',' or ']' after a list item, found a string
+  deny exec when path startswith ["/a" "/b"]
+                                       ^~~~
 )");
 }
 

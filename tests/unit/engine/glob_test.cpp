@@ -116,8 +116,8 @@ TEST(GlobErrors, ExactDiagnostics) {
             "policy \"p\" mode enforce { deny open when path matches "
             "\"/a/[ab]\" }\n"
             "                                                      ^~~~~~~~~\n"
-            "hint: patterns have '*', '**' and '?'; write one rule per "
-            "alternative, joined by 'or'\n");
+            "hint: patterns have '*', '**' and '?'; for alternatives write "
+            "a list of patterns: matches [\"/a/x\", \"/a/y\"]\n");
   EXPECT_NE(diag("path matches \"a/*\"")
                 .find("error: a pattern must start with '/' or '**'"),
             std::string::npos);

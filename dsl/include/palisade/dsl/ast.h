@@ -37,6 +37,8 @@ struct StringLit {
   uint64_t hi = 0;
 };
 
+// Under and the three pattern operators also take a list or a set name:
+// `under ["/a", "/b"]` holds when `under` holds for any of the values.
 enum class CompareOp {
   Eq,    // field == v         (v: a string, number or range)
   Ne,    // field != v
@@ -58,9 +60,10 @@ const char *keyword(Action action);
 const char *keyword(CompareOp op);
 
 // field <op> value(s). Exactly one of `values` / `set_name` is used for
-// In/NotIn; Eq/Ne/Under/StartsWith/EndsWith/Matches/Lt/Le/Gt/Ge have
-// exactly one element in `values` (a String for Under and the three
-// pattern operators, a Number for Lt/Le/Gt/Ge).
+// In/NotIn and for Under/StartsWith/EndsWith/Matches (which may also have
+// one String in `values`, written without brackets: `list` says which);
+// Eq/Ne/Lt/Le/Gt/Ge have exactly one element in `values` (a Number for
+// Lt/Le/Gt/Ge).
 struct Comparison {
   std::string field; // e.g. "path", "binary", "parent.binary" (dotted)
   SourceLocation field_loc;
@@ -71,6 +74,9 @@ struct Comparison {
   // set, and an optional<string> would cost every one of them 40 bytes.
   std::unique_ptr<std::string> set_name;
   SourceLocation set_loc;
+  // Under and the pattern operators: `values` was written as [..], not as
+  // one string (In/NotIn always take a list or set: false there).
+  bool list = false;
 };
 
 struct Expr;
@@ -152,8 +158,9 @@ struct Policy {
   SourceLocation loc;
 };
 
-// let NAME = ["a", 22, 1..9]   (a named set of values, usable after `in`;
-// the kinds may be mixed: the engine checks them against the field)
+// let NAME = ["a", 22, 1..9]   (a named set of values, usable after `in`,
+// `not in`, `under`, `startswith`, `endswith` and `matches`; the kinds may
+// be mixed: the engine checks them against the field)
 struct Let {
   std::string name;
   SourceLocation name_loc;
