@@ -298,6 +298,28 @@ private:
     return false;
   }
 
+  // Each literal checked by `check` (which reports a bad one), sorted and
+  // unique; nullopt when one was bad. Every literal is checked, so each
+  // bad one is reported.
+  template <typename Check>
+  static std::optional<std::vector<std::string>>
+  checked_values(const std::vector<dsl::StringLit> &lits, Check &&check) {
+    std::vector<std::string> values;
+    values.reserve(lits.size());
+    bool ok = true;
+    for (const auto &lit : lits) {
+      if (auto v = check(lit))
+        values.push_back(std::move(*v));
+      else
+        ok = false;
+    }
+    if (!ok)
+      return std::nullopt;
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+  }
+
   // Canonical, sorted, unique values. A `let` is checked once per type, so
   // a bad value in a set used by ten rules is reported once.
   std::optional<ValueList> check_values(const dsl::Let *let,
@@ -323,21 +345,12 @@ private:
     if (single)
       if (auto it = literal_values_.find(key); it != literal_values_.end())
         return it->second;
-    std::vector<std::string> values;
-    values.reserve(lits.size());
-    bool ok = true;
-    for (const auto &lit : lits) {
-      auto v = check_value(lit, field);
-      if (v)
-        values.push_back(std::move(*v));
-      else
-        ok = false;
-    }
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
+    auto values = checked_values(lits, [&](const dsl::StringLit &lit) {
+      return check_value(lit, field);
+    });
     std::optional<ValueList> result;
-    if (ok)
-      result = shared_list(std::move(values));
+    if (values)
+      result = shared_list(std::move(*values));
     if (cached)
       *cached = result;
     if (single && result)
@@ -509,23 +522,12 @@ private:
     if (let)
       if (auto it = pattern_sets_.find(key); it != pattern_sets_.end())
         return it->second;
-    std::vector<std::string> values;
-    bool ok = true;
-    for (const auto &lit : lits) {
-      // A number from a set: check_value reports it as `path == 22` would.
-      auto v = lit.kind == dsl::ValueKind::String
-                   ? check_pattern(op, lit, diags_)
-                   : check_value(lit, field);
-      if (v)
-        values.push_back(std::move(*v));
-      else
-        ok = false;
-    }
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::optional<std::vector<std::string>> result;
-    if (ok)
-      result = std::move(values);
+    // A number from a set: check_value reports it as `path == 22` would.
+    auto result = checked_values(lits, [&](const dsl::StringLit &lit) {
+      return lit.kind == dsl::ValueKind::String
+                 ? check_pattern(op, lit, diags_)
+                 : check_value(lit, field);
+    });
     if (let)
       pattern_sets_.emplace(key, result);
     return result;
