@@ -87,28 +87,21 @@ in_cgroup() {
 }
 
 # --- actions ------------------------------------------------------------
-act() {
-	what=$1
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "  $what: rc=$rc $out"
-}
 # denied WHAT VERB CMD...: CMD fails with "VERB failed: EPERM".
 denied() {
 	what=$1
 	verb=$2
 	shift 2
-	act "$what" "$@"
+	e2e_run "$what" "$@"
 	[ "$rc" = 2 ] && [ "$out" = "$verb failed: EPERM" ] &&
 		pass "$what: EPERM" || fail "$what was not refused with EPERM"
 }
 killed() {
-	act "$@"
+	e2e_run "$@"
 	[ "$rc" = 137 ] && pass "$what: killed (SIGKILL)" || fail "$what was not killed (rc=$rc)"
 }
 allowed() {
-	act "$@"
+	e2e_run "$@"
 	[ "$rc" = 0 ] && pass "$what: not blocked" || fail "$what was refused"
 }
 

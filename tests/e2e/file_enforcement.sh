@@ -79,12 +79,11 @@ grep -o '"file":{[^}]*}' "$W/status.json" | grep -qF "\"mechanism\":\"$EXPECT\""
 	{ fail "status lacks the file hook"; cat "$W/status.json"; }
 
 # op WHAT ARGS...: run one file operation through the test program.
+# op WHAT ARGS...: pal-testprog ARGS, through e2e_run.
 op() {
 	what=$1
 	shift
-	out=$("$TESTPROG" "$@" 2>&1)
-	rc=$?
-	echo "  $what: rc=$rc $out"
+	e2e_run "$what" "$TESTPROG" "$@"
 }
 denied() {
 	op "$@"

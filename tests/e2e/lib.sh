@@ -59,6 +59,16 @@ e2e_stop_run() {
 	[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
 }
 
+# e2e_run WHAT CMD...: runs CMD, leaves its output in $out and its exit
+# status in $rc, and prints both under the label WHAT.
+e2e_run() {
+	what=$1
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "  $what: rc=$rc $out"
+}
+
 lines_with() { grep -F "$1" "$W/audit.jsonl" | grep -F "$2" | grep -cF "$3"; }
 
 e2e_finish() {

@@ -76,17 +76,10 @@ if [ "$LISTEN" != none ]; then
 		pass "probe chose $LISTEN for listen" || fail "probe did not choose $LISTEN for listen"
 fi
 
-op() {
-	what=$1
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "  $what: rc=$rc $out"
-}
 denied() {
 	what=$1
 	shift
-	op "$what" "$TESTPROG" "$@"
+	e2e_run "$what" "$TESTPROG" "$@"
 	verb=$1
 	[ "$1" = as ] && verb=$4 # as UID PATH VERB ...
 	[ "$rc" = 2 ] && [ "$out" = "$verb failed: EPERM" ] &&
@@ -95,7 +88,7 @@ denied() {
 allowed() {
 	what=$1
 	shift
-	op "$what" "$TESTPROG" "$@"
+	e2e_run "$what" "$TESTPROG" "$@"
 	[ "$rc" = 0 ] && pass "$what: not blocked" || fail "$what was refused"
 }
 
@@ -109,7 +102,7 @@ denied "IPv6 UDP sendto port 9999" sendto ::1 9999
 denied "connect into 10.0.0.0/8" connect 10.1.2.3 80 tcp
 denied "IPv4-mapped connect into 10.0.0.0/8" connect ::ffff:10.1.2.3 80 tcp
 denied "connect into fd00::/8" connect fd12::1 80 tcp
-op "the allowed binary connects to 9999" "$W/admin" connect 127.0.0.1 9999 tcp
+e2e_run "the allowed binary connects to 9999" "$W/admin" connect 127.0.0.1 9999 tcp
 [ "$rc" = 0 ] && pass "allow exception for its binary" || fail "allow exception ignored"
 # The uid field: the kernel reads the acting task's real uid.
 allowed "root connects to 9996" connect 127.0.0.1 9996 tcp
@@ -119,17 +112,17 @@ allowed "root connects to 9995 (allow for uid 0)" connect 127.0.0.1 9995 tcp
 denied "uid 1000 connects to 9995" as 1000 /proc/self/exe connect 127.0.0.1 9995 tcp
 denied "euid and gid 4242 connect to 9994" as 4242 /proc/self/exe connect 127.0.0.1 9994 tcp
 allowed "root connects to 9994" connect 127.0.0.1 9994 tcp
-op "connect to 9993 from the test cgroup" in_cgroup "$TESTPROG" connect 127.0.0.1 9993 tcp
+e2e_run "connect to 9993 from the test cgroup" in_cgroup "$TESTPROG" connect 127.0.0.1 9993 tcp
 [ "$rc" = 2 ] && [ "$out" = "connect failed: EPERM" ] &&
 	pass "the cgroup rule holds inside its cgroup" || fail "connect from the test cgroup was not refused"
 allowed "connect to 9993 from outside the test cgroup" connect 127.0.0.1 9993 tcp
 # parent.binary: the kernel reads the connecting process's parent's
 # executable; the same connect from a child of another parent goes through.
-op "connect to 9992 from a child of untrusted/spawner" "$W/untrusted/spawner" spawn "$TESTPROG" connect 127.0.0.1 9992 tcp
+e2e_run "connect to 9992 from a child of untrusted/spawner" "$W/untrusted/spawner" spawn "$TESTPROG" connect 127.0.0.1 9992 tcp
 [ "$rc" = 2 ] && [ "$out" = "connect failed: EPERM" ] &&
 	pass "the parent.binary rule holds for a child of its parent" ||
 	fail "connect from a child of untrusted/spawner was not refused"
-op "connect to 9992 from a child of spawner" "$W/spawner" spawn "$TESTPROG" connect 127.0.0.1 9992 tcp
+e2e_run "connect to 9992 from a child of spawner" "$W/spawner" spawn "$TESTPROG" connect 127.0.0.1 9992 tcp
 [ "$rc" = 0 ] && pass "the same connect from another parent's child: not blocked" ||
 	fail "connect from another parent's child was refused"
 allowed "connect to 9992 from the shell's child" connect 127.0.0.1 9992 tcp
@@ -137,7 +130,7 @@ denied "UDP bind in 2000..2099" bind 127.0.0.1 2050 udp
 allowed "TCP bind in 2000..2099" bind 127.0.0.1 2050 tcp
 allowed "UDP bind at 2100" bind 127.0.0.1 2100 udp
 
-op "connect to the tripwire port" "$TESTPROG" connect 127.0.0.1 6666 tcp
+e2e_run "connect to the tripwire port" "$TESTPROG" connect 127.0.0.1 6666 tcp
 [ "$rc" = 137 ] && pass "kill rule killed the caller" || fail "kill rule did not kill (rc=$rc)"
 
 if [ "$LISTEN" != none ]; then
