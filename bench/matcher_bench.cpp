@@ -1,5 +1,5 @@
 // Decision cost of the in-kernel matcher on this machine's JIT, by rule
-// count, for exec, open and connect decisions. Runs pal_match_bench (bpf/match_test.bpf.c), which repeats
+// count, for exec, open and connect decisions. Runs pal_match_bench (bpf/match_bench.bpf.c), which repeats
 // the decision in a bpf_loop and times it with the kernel clock, so the
 // syscall that starts it is not in the figure. Root. Prints a table; not a
 // test: these machines are noisy, compare figures from one run only. Each
@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "match_test.skel.h"
+#include "match_bench.skel.h"
 #include "palisade/abi.h"
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/compile.h"
@@ -151,7 +151,7 @@ const Workload kWorkloads[] = {
     {"glob", glob_policy, {"no match", "near miss", "glob hit", "suffix hit"}, glob_event},
 };
 
-double ns_once(pal_match_test *skel, const Workload &w, int n, int which,
+double ns_once(pal_match_bench *skel, const Workload &w, int n, int which,
                uint64_t iterations) {
   pal_match_input in; // abi.h's: the map's value is exactly this
   std::memset(&in, 0, sizeof in);
@@ -172,7 +172,7 @@ double ns_once(pal_match_test *skel, const Workload &w, int n, int which,
   return double(b.elapsed_ns) / double(iterations);
 }
 
-double ns_per_decision(pal_match_test *skel, const Workload &w, int n, int which,
+double ns_per_decision(pal_match_bench *skel, const Workload &w, int n, int which,
                        uint64_t iterations) {
   double best = ns_once(skel, w, n, which, iterations);
   for (int i = 0; i < 4; i++)
@@ -180,7 +180,7 @@ double ns_per_decision(pal_match_test *skel, const Workload &w, int n, int which
   return best;
 }
 
-bool run(pal_match_test *skel, enforce::PolicyMaps &maps, const Workload &w,
+bool run(pal_match_bench *skel, enforce::PolicyMaps &maps, const Workload &w,
          uint64_t iterations) {
   std::printf("\n%s decision cost, %llu decisions per figure (ns/decision)\n",
               w.name, static_cast<unsigned long long>(iterations));
@@ -222,9 +222,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   const uint64_t iterations = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
-  pal_match_test *skel = pal_match_test__open_and_load();
+  pal_match_bench *skel = pal_match_bench__open_and_load();
   if (!skel) {
-    std::perror("load match_test.bpf.o");
+    std::perror("load match_bench.bpf.o");
     return 1;
   }
   enforce::PolicyMaps maps(enforce::policy_map_set(skel), {});
@@ -236,6 +236,6 @@ int main(int argc, char **argv) {
   for (const Workload &w : kWorkloads)
     if (!run(skel, maps, w, iterations))
       return 1;
-  pal_match_test__destroy(skel);
+  pal_match_bench__destroy(skel);
   return 0;
 }
