@@ -282,19 +282,36 @@ static __always_inline void pal_resolve_task_exe(struct task_struct *task,
 	pal_resolve_path(&exe->f_path, out);
 }
 
+/*
+ * The two executables every event may need are global functions: the
+ * verifier checks each once, on its own, instead of once per call site and
+ * per branch that leads to it (a decision resolves them before or after
+ * deciding, depending on whether a rule names them). On 6.18 that cut
+ * the open tracepoint programs from 463k to 386k processed instructions
+ * and the network ones from 229k to 178k (docs/mechanisms.md, "Verifier
+ * headroom"). Global functions return a scalar and must accept a NULL
+ * pointer: the return value means nothing.
+ */
+
 /* The executable of the current task, or PAL_PATH_UNKNOWN. */
-static __always_inline void pal_resolve_current_exe(struct pal_path *out)
+__noinline int pal_resolve_current_exe(struct pal_path *out)
 {
+	if (!out)
+		return 0;
 	pal_resolve_task_exe(bpf_get_current_task_btf(), out);
+	return 0;
 }
 
 /* The executable of the current task's real parent (the parent.binary
  * field), or PAL_PATH_UNKNOWN: kthreadd's children have no mm. */
-static __always_inline void pal_resolve_parent_exe(struct pal_path *out)
+__noinline int pal_resolve_parent_exe(struct pal_path *out)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
+	if (!out)
+		return 0;
 	pal_resolve_task_exe(BPF_CORE_READ(task, real_parent), out);
+	return 0;
 }
 
 #endif

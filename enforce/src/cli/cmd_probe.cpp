@@ -1,6 +1,8 @@
-// `enforcectl probe`: which mechanism enforces each hook on this kernel.
+// `enforcectl probe`: which mechanism enforces each hook on this kernel;
+// `probe --verifier`: how much of the verifier's budget each program uses.
 #include <cstdio>
 #include <iostream>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -9,16 +11,91 @@
 #include "palisade/abi.h"
 #include "palisade/enforce/features.h"
 #include "palisade/enforce/kernel_fs.h"
+#include "palisade/enforce/verifier_report.h"
 
 namespace palisade::enforce::cli {
+namespace {
+
+std::string kernel_release() {
+  utsname u{};
+  return uname(&u) == 0 ? u.release : "unknown";
+}
+
+// Exit 0 when every program that should load here loads within `budget`.
+int report_verifier(bool json, uint32_t budget) {
+  std::vector<ProgramVerification> report;
+  for (const BpfObjectBytes &object : enforcement_objects())
+    for (auto &v : verify_each_program(object))
+      report.push_back(std::move(v));
+  const auto failures = verifier_failures(report, budget);
+  if (json) {
+    nlohmann::json j{{"kernel", kernel_release()},
+                     {"limit", kVerifierLimit},
+                     {"budget", budget},
+                     {"ok", failures.empty()},
+                     {"failures", failures},
+                     {"programs", nlohmann::json::array()}};
+    for (const auto &v : report) {
+      nlohmann::json p{{"object", v.object}, {"program", v.program},
+                       {"section", v.section}, {"loaded", v.loaded},
+                       {"insns", v.insns}};
+      if (!v.loaded)
+        p["refusal"] = v.refusal;
+      j["programs"].push_back(p);
+    }
+    std::cout << j.dump() << "\n";
+  } else {
+    std::printf("verifier work per program on %s (limit %u instructions, "
+                "budget %u)\n",
+                kernel_release().c_str(), kVerifierLimit, budget);
+    std::printf("%-6s %-24s %-40s %9s %7s\n", "object", "program", "section",
+                "insns", "limit");
+    for (const auto &v : report) {
+      if (v.loaded)
+        std::printf("%-6s %-24s %-40s %9u %6.1f%%\n", v.object.c_str(),
+                    v.program.c_str(), v.section.c_str(), v.insns,
+                    100.0 * v.insns / kVerifierLimit);
+      else
+        std::printf("%-6s %-24s %-40s %9s %7s  refused: %s\n", v.object.c_str(),
+                    v.program.c_str(), v.section.c_str(),
+                    v.insns ? std::to_string(v.insns).c_str() : "-", "",
+                    v.refusal.c_str());
+    }
+    for (const auto &f : failures)
+      std::printf("FAIL: %s\n", f.c_str());
+    std::printf("%s\n", failures.empty()
+                            ? "ok: every program this kernel can run loads within the budget"
+                            : "verifier headroom check failed");
+  }
+  return failures.empty() ? 0 : 1;
+}
+
+} // namespace
 
 int cmd_probe(const Args &args) {
-  const bool json = !args.empty() && args[0] == "--json";
+  bool json = false, verifier = false;
+  uint32_t budget = kVerifierBudget;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--json")
+      json = true;
+    else if (args[i] == "--verifier")
+      verifier = true;
+    else if (args[i] == "--budget" && i + 1 < args.size())
+      budget = static_cast<uint32_t>(std::stoul(args[++i]));
+    else {
+      std::fprintf(stderr, "enforcectl probe: unknown option '%s'\n"
+                   "usage: enforcectl probe [--json] [--verifier [--budget N]]\n",
+                   args[i].c_str());
+      return 2;
+    }
+  }
   if (geteuid() != 0) {
     std::fputs("enforcectl probe: needs root (it loads BPF programs)\n", stderr);
     return 1;
   }
   std::string fs_err = ensure_kernel_filesystems();
+  if (verifier)
+    return report_verifier(json, budget);
   Features f = probe_features();
   const uint32_t mech[PAL_HOOKS] = {f.exec_mechanism, f.file_mechanism,
                                     f.net_mechanism, f.listen_mechanism};

@@ -36,6 +36,10 @@ const char kUsage[] =
     "  explain FILE... --event JSON [--json]\n"
     "                     how the policies decide one event, and why (no root)\n"
     "  probe [--json]     show which mechanism enforces each hook here\n"
+    "  probe --verifier [--json] [--budget N]\n"
+    "                     load each BPF program alone and print the verifier's\n"
+    "                     instruction count; exit 1 if one is over N\n"
+    "                     (default 500000) or refused where its kind loads\n"
     "  fields             the field reference of the language (Markdown)\n";
 
 } // namespace
