@@ -76,8 +76,11 @@ static __always_inline void pal_resolve_in_dir(const struct path *dir, struct de
 }
 
 /* Decides the event in `rec` (path, target and access filled in), reports
- * it when a rule decided, and returns what the hook returns. */
-static __always_inline int pal_file_decide(struct pal_file_record *rec)
+ * it when a rule decided, and returns what the hook returns. `event` is
+ * rec->event again, as a constant: read back from the record it is
+ * unknown to the verifier, which then checks the matcher's rename and
+ * network branches too (docs/mechanisms.md, "Verifier headroom"). */
+static __always_inline int pal_file_decide(struct pal_file_record *rec, __u32 event)
 {
 	struct pal_eval_ctx *ec;
 	struct pal_event_in in = {};
@@ -88,7 +91,7 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec)
 
 	if (binary_first)
 		pal_resolve_current_exe(&rec->binary);
-	in.event = rec->event;
+	in.event = event;
 	in.access = rec->access;
 	in.path = &rec->path;
 	in.binary = &rec->binary;
@@ -136,7 +139,7 @@ static __always_inline int pal_on_open(struct file *file, __u32 flags, __u32 mec
 		rec->access |= PAL_ACCESS_CREATE;
 	if (flags & PAL_O_TRUNC)
 		rec->access |= PAL_ACCESS_TRUNCATE;
-	return pal_file_decide(rec);
+	return pal_file_decide(rec, PAL_EVENT_OPEN);
 }
 
 static __always_inline int pal_on_unlink(const struct path *dir, struct dentry *dentry,
@@ -150,7 +153,7 @@ static __always_inline int pal_on_unlink(const struct path *dir, struct dentry *
 	if (!rec)
 		return 0;
 	pal_resolve_in_dir(dir, dentry, &rec->path);
-	return pal_file_decide(rec);
+	return pal_file_decide(rec, PAL_EVENT_UNLINK);
 }
 
 static __always_inline int pal_on_rename(const struct path *old_dir, struct dentry *old_dentry,
@@ -166,7 +169,7 @@ static __always_inline int pal_on_rename(const struct path *old_dir, struct dent
 		return 0;
 	pal_resolve_in_dir(old_dir, old_dentry, &rec->path);
 	pal_resolve_in_dir(new_dir, new_dentry, &rec->target);
-	return pal_file_decide(rec);
+	return pal_file_decide(rec, PAL_EVENT_RENAME);
 }
 
 static __always_inline int pal_on_attr(const struct path *path, __u32 event, __u32 mechanism)
@@ -179,7 +182,7 @@ static __always_inline int pal_on_attr(const struct path *path, __u32 event, __u
 	if (!rec)
 		return 0;
 	pal_resolve_path(path, &rec->path);
-	return pal_file_decide(rec);
+	return pal_file_decide(rec, event);
 }
 
 /* ---- mechanism "lsm" ---------------------------------------------------

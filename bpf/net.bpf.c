@@ -78,7 +78,8 @@ static __always_inline void pal_map_ipv4(__u8 *address, __u32 ip4_be)
 /* Decides the event in `rec`; reports it when a rule decided. Returns the
  * decided action (PAL_ACT_*). `can_signal`: the program may send SIGKILL
  * itself; otherwise the thread is marked for the syscall-exit programs. */
-static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_signal)
+static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, __u32 event,
+					     int can_signal)
 {
 	struct pal_event_in in = {};
 	struct pal_eval_ctx *ec;
@@ -90,7 +91,7 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, int can_
 
 	if (binary_first)
 		pal_resolve_current_exe(&rec->binary);
-	in.event = rec->event;
+	in.event = event; /* a constant: see pal_file_decide in file.bpf.c */
 	in.binary = &rec->binary;
 	in.parent_binary = &rec->parent_binary;
 	in.port = rec->port;
@@ -134,7 +135,7 @@ static __always_inline int pal_sock_addr4(struct bpf_sock_addr *ctx, __u32 event
 	rec->protocol = ctx->protocol;
 	rec->port = bpf_ntohs(ctx->user_port);
 	pal_map_ipv4(rec->address, ctx->user_ip4);
-	return pal_net_decide(rec, 0) >= PAL_ACT_DENY ? PAL_CGROUP_REJECT : PAL_CGROUP_ALLOW;
+	return pal_net_decide(rec, event, 0) >= PAL_ACT_DENY ? PAL_CGROUP_REJECT : PAL_CGROUP_ALLOW;
 }
 
 static __always_inline int pal_sock_addr6(struct bpf_sock_addr *ctx, __u32 event)
@@ -159,7 +160,7 @@ static __always_inline int pal_sock_addr6(struct bpf_sock_addr *ctx, __u32 event
 	__builtin_memcpy(&rec->address[8], &w, 4);
 	w = ctx->user_ip6[3];
 	__builtin_memcpy(&rec->address[12], &w, 4);
-	return pal_net_decide(rec, 0) >= PAL_ACT_DENY ? PAL_CGROUP_REJECT : PAL_CGROUP_ALLOW;
+	return pal_net_decide(rec, event, 0) >= PAL_ACT_DENY ? PAL_CGROUP_REJECT : PAL_CGROUP_ALLOW;
 }
 
 SEC("cgroup/connect4")
@@ -269,7 +270,7 @@ static __always_inline int pal_on_listen(struct socket *sock, __u32 mechanism)
 		ip4 = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 		pal_map_ipv4(rec->address, ip4);
 	}
-	return pal_net_decide(rec, 1) >= PAL_ACT_DENY ? -PAL_EPERM : 0;
+	return pal_net_decide(rec, PAL_EVENT_LISTEN, 1) >= PAL_ACT_DENY ? -PAL_EPERM : 0;
 }
 
 SEC("lsm/socket_listen")
