@@ -3,12 +3,14 @@
 # This is what ctest calls for every test labelled "vm".
 #
 # Usage:
-#   tests/vm/vm-test.sh [--cache DIR] GUEST_SCRIPT [run-in-vm.sh options...]
+#   tests/vm/vm-test.sh [--cache DIR] [--series S] GUEST_SCRIPT [run-in-vm.sh options...]
 #
 #   GUEST_SCRIPT        becomes /test.sh in the guest (run-in-vm.sh --script).
 #   --cache DIR         kernel cache used when $PALISADE_VM_CACHE is unset
-#                       (CMake passes ${CMAKE_BINARY_DIR}/vm-cache). Without
+#                       (CMake passes ${PALISADE_VM_CACHE}). Without
 #                       both: ${XDG_CACHE_HOME:-~/.cache}/palisade-vm.
+#   --series S          the kernel of the matrix to boot: 6.1 (default),
+#                       6.12 or 7 (see fetch-kernel.sh).
 #   everything after GUEST_SCRIPT is passed to run-in-vm.sh unchanged:
 #     --bin PATH, --file SRC:DST, --append "ARGS", --timeout S, --mem MB,
 #     --log PATH, --workdir DIR  (see run-in-vm.sh for their meaning).
@@ -43,6 +45,12 @@ if [[ ${1:-} == --cache ]]; then
   cache_default=$2
   shift 2
 fi
+series=6.1
+if [[ ${1:-} == --series ]]; then
+  [[ $# -ge 2 ]] || { vm_log "error: --series needs an argument"; exit 2; }
+  series=$2
+  shift 2
+fi
 if [[ $# -lt 1 || $1 == -* ]]; then
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
   exit 2
@@ -75,8 +83,8 @@ if [[ -n ${PALISADE_VM_KERNEL:-} ]]; then
   [[ -r $PALISADE_VM_KERNEL ]] || unavailable "PALISADE_VM_KERNEL=$PALISADE_VM_KERNEL is not readable"
   kernel=$PALISADE_VM_KERNEL
 else
-  kernel=$("$here/fetch-kernel.sh" "$cache_dir") ||
-    unavailable "could not fetch the Debian 6.1 cloud kernel into $cache_dir (see above)"
+  kernel=$("$here/fetch-kernel.sh" --series "$series" "$cache_dir") ||
+    unavailable "could not fetch Debian's $series cloud kernel into $cache_dir (see above)"
 fi
 
 set +e
