@@ -7,6 +7,7 @@
 //
 //   matcher_bench [iterations]
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -214,14 +215,30 @@ bool run(pal_match_bench *skel, enforce::PolicyMaps &maps, const Workload &w,
   return true;
 }
 
+// A positive decimal count, nothing else ("--help" is not 0 iterations).
+bool parse_iterations(const char *text, uint64_t &out) {
+  char *end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno || end == text || *end || v == 0 || text[0] == '-')
+    return false;
+  out = v;
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+  uint64_t iterations = 200000;
+  if (argc > 2 || (argc == 2 && !parse_iterations(argv[1], iterations))) {
+    std::fputs("usage: matcher_bench [iterations]   (root; default 200000, "
+               "at least 1)\n", stderr);
+    return 2;
+  }
   if (geteuid() != 0) {
     std::fputs("matcher_bench: needs root\n", stderr);
     return 1;
   }
-  const uint64_t iterations = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
   pal_match_bench *skel = pal_match_bench__open_and_load();
   if (!skel) {
     std::perror("load match_bench.bpf.o");

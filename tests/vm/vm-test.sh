@@ -8,7 +8,8 @@
 #   GUEST_SCRIPT        becomes /test.sh in the guest (run-in-vm.sh --script).
 #   --cache DIR         kernel cache used when $PALISADE_VM_CACHE is unset
 #                       (CMake passes ${PALISADE_VM_CACHE}). Without
-#                       both: ${XDG_CACHE_HOME:-~/.cache}/palisade-vm.
+#                       both, or when DIR is not writable (not root):
+#                       ${XDG_CACHE_HOME:-~/.cache}/palisade-vm.
 #   --series S          the kernel of the matrix to boot: 6.1 (default),
 #                       6.12 or 7 (see fetch-kernel.sh).
 #   everything after GUEST_SCRIPT is passed to run-in-vm.sh unchanged:
@@ -39,11 +40,17 @@ here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$here/lib.sh"
 
-cache_default="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/palisade-vm"
+user_cache="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/palisade-vm"
+cache_default=$user_cache
 if [[ ${1:-} == --cache ]]; then
   [[ $# -ge 2 ]] || { vm_log "error: --cache needs an argument"; exit 2; }
   cache_default=$2
   shift 2
+  # CMake's default (/var/cache/palisade-vm) is for root; a developer
+  # without write access there keeps kernels in their own cache.
+  if ! mkdir -p -- "$cache_default" 2>/dev/null || [[ ! -w $cache_default ]]; then
+    cache_default=$user_cache
+  fi
 fi
 series=6.1
 if [[ ${1:-} == --series ]]; then
