@@ -275,7 +275,7 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	rec = pal_exec_record_start();
 	if (!rec)
 		return 0;
-	rec->mechanism = cfg->exec_mechanism;
+	rec->mechanism = cfg->mechanism[PAL_HOOK_EXEC];
 	pal_resolve_path(&bprm->file->f_path, &rec->path);
 	s = bpf_map_lookup_elem(&exec_stash, &key);
 	if (s) {
@@ -291,7 +291,7 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	/* The new program runs in the same process: its real parent is the
 	 * one the decision saw. */
 	parent_first = pal_parent_exe_early(&rec->parent_binary);
-	if (cfg->exec_mechanism == PAL_MECH_TP_SIGKILL) {
+	if (cfg->mechanism[PAL_HOOK_EXEC] == PAL_MECH_TP_SIGKILL) {
 		struct pal_eval_ctx *ec = pal_decide_exec(&rec->path, &rec->binary,
 							  &rec->parent_binary);
 

@@ -147,29 +147,29 @@ Features probe_features() {
   // The tracepoint fallback: opens only, decided after the fact (see
   // mechanism_guarantee). Tracepoints are what the exec object needs
   // anyway: if they did not load, `run` would fail for exec too.
-  f.exec_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
-  f.file_mechanism = strong ? strong : PAL_MECH_TP_SIGKILL;
-  f.listen_mechanism = strong;
+  f.mechanism[PAL_HOOK_EXEC] = strong ? strong : PAL_MECH_TP_SIGKILL;
+  f.mechanism[PAL_HOOK_FILE] = strong ? strong : PAL_MECH_TP_SIGKILL;
+  f.mechanism[PAL_HOOK_LISTEN] = strong;
   f.kprobe_override_loads =
       probe_program_runs(Probe::KprobeOverride, "", f.kprobe_override_detail);
   f.cgroup_root = cgroup2_root();
   if (f.cgroup_root.empty())
     f.cgroup_detail = "no cgroup v2 hierarchy is mounted";
   else if (probe_program_runs(Probe::Cgroup, f.cgroup_root, f.cgroup_detail))
-    f.net_mechanism = PAL_MECH_CGROUP;
+    f.mechanism[PAL_HOOK_NET] = PAL_MECH_CGROUP;
   return f;
 }
 
 std::string Features::why(uint32_t hook) const {
   if (hook == PAL_HOOK_NET)
     return cgroup_detail + (cgroup_root.empty() ? "" : " (" + cgroup_root + ")");
-  if (exec_mechanism == PAL_MECH_LSM)
+  if (mechanism[PAL_HOOK_EXEC] == PAL_MECH_LSM)
     return lsm_detail;
   std::string s = lsm_detail + "; " + fmod_ret_detail;
-  if (hook == PAL_HOOK_FILE && file_mechanism == PAL_MECH_TP_SIGKILL)
+  if (hook == PAL_HOOK_FILE && mechanism[PAL_HOOK_FILE] == PAL_MECH_TP_SIGKILL)
     s += "; opens fall back to syscall tracepoints, the other file events "
          "need one of them";
-  if (hook == PAL_HOOK_LISTEN && listen_mechanism == PAL_MECH_NONE)
+  if (hook == PAL_HOOK_LISTEN && mechanism[PAL_HOOK_LISTEN] == PAL_MECH_NONE)
     s += "; listen needs one of them";
   return s;
 }

@@ -102,10 +102,8 @@ bpf_map *PolicyMaps::map_named(const std::string &name) const {
 bool PolicyMaps::write_config(uint32_t active_slot, std::string &error) {
   pal_config cfg{};
   cfg.abi_version = PAL_ABI_VERSION;
-  cfg.exec_mechanism = mechanisms_[PAL_HOOK_EXEC];
-  cfg.file_mechanism = mechanisms_[PAL_HOOK_FILE];
-  cfg.net_mechanism = mechanisms_[PAL_HOOK_NET];
-  cfg.listen_mechanism = mechanisms_[PAL_HOOK_LISTEN];
+  for (uint32_t hook = 0; hook < PAL_HOOKS; ++hook)
+    cfg.mechanism[hook] = mechanisms_[hook];
   cfg.active_slot = active_slot;
   __u32 zero = 0;
   if (bpf_map_update_elem(bpf_map__fd(maps_.config), &zero, &cfg, BPF_ANY) != 0) {

@@ -125,10 +125,8 @@ std::vector<RunningEnforcement> running_enforcements(std::string &problems) {
         problems += "run " + std::to_string(pid) + ": maps unreadable; ";
         break;
       }
-      run.mechanism[PAL_HOOK_EXEC] = cfg.exec_mechanism;
-      run.mechanism[PAL_HOOK_FILE] = cfg.file_mechanism;
-      run.mechanism[PAL_HOOK_NET] = cfg.net_mechanism;
-      run.mechanism[PAL_HOOK_LISTEN] = cfg.listen_mechanism;
+      for (uint32_t hook = 0; hook < PAL_HOOKS; ++hook)
+        run.mechanism[hook] = cfg.mechanism[hook];
       policy.mode = value.mode == PAL_MODE_AUDIT ? dsl::Mode::Audit
                                                  : dsl::Mode::Enforce;
       run.policies.push_back(policy);

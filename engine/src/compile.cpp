@@ -19,10 +19,13 @@ namespace {
 // `release`: the files whose syntax trees may go once resolved (the same
 // vector as `files`), or null to leave them.
 std::optional<CompiledPolicy>
-run_passes(const std::vector<dsl::PolicyFile> &files, uint32_t slot,
-           dsl::Diagnostics &diags, std::vector<dsl::PolicyFile> *release) {
+run_passes(const std::vector<dsl::PolicyFile> &files, const TargetCaps &caps,
+           uint32_t slot, dsl::Diagnostics &diags,
+           std::vector<dsl::PolicyFile> *release) {
   auto resolved = resolve(files, diags);
   if (!resolved)
+    return std::nullopt;
+  if (!check_enforceable(*resolved, caps, diags))
     return std::nullopt;
   if (release)
     release_syntax_trees(*release); // nothing after resolve reads the AST
@@ -47,17 +50,18 @@ run_passes(const std::vector<dsl::PolicyFile> &files, uint32_t slot,
 
 } // namespace
 
-// `caps` is not read yet: every mechanism takes the same image.
+// Every mechanism takes the same image: `caps` only decides which rules
+// can be enforced at all.
 std::optional<CompiledPolicy> compile(const std::vector<dsl::PolicyFile> &files,
-                                      const TargetCaps &, uint32_t slot,
+                                      const TargetCaps &caps, uint32_t slot,
                                       dsl::Diagnostics &diags) {
-  return run_passes(files, slot, diags, nullptr);
+  return run_passes(files, caps, slot, diags, nullptr);
 }
 
 std::optional<CompiledPolicy> compile(std::vector<dsl::PolicyFile> &&files,
-                                      const TargetCaps &, uint32_t slot,
+                                      const TargetCaps &caps, uint32_t slot,
                                       dsl::Diagnostics &diags) {
-  return run_passes(files, slot, diags, &files);
+  return run_passes(files, caps, slot, diags, &files);
 }
 
 } // namespace palisade::engine

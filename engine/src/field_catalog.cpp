@@ -15,29 +15,31 @@ constexpr uint32_t kNetEvents =
 constexpr uint32_t kAllEvents = kFileEvents | kNetEvents;
 
 constexpr EventSpec kEvents[] = {
-    {"exec", PAL_EVENT_EXEC, "a binary is being executed (execve, execveat)",
+    {"exec", PAL_EVENT_EXEC, PAL_HOOK_EXEC,
+     "a binary is being executed (execve, execveat)",
      "the file being executed"},
-    {"open", PAL_EVENT_OPEN,
+    {"open", PAL_EVENT_OPEN, PAL_HOOK_FILE,
      "a file is opened (open, openat, openat2, creat, also for exec's own "
      "open)",
      "the file being opened"},
-    {"unlink", PAL_EVENT_UNLINK,
+    {"unlink", PAL_EVENT_UNLINK, PAL_HOOK_FILE,
      "a name is removed (unlink, unlinkat, not rmdir)", "the name removed"},
-    {"rename", PAL_EVENT_RENAME,
+    {"rename", PAL_EVENT_RENAME, PAL_HOOK_FILE,
      "a file is renamed or moved (path: old name, target: new name)",
      "the old name"},
-    {"chmod", PAL_EVENT_CHMOD,
+    {"chmod", PAL_EVENT_CHMOD, PAL_HOOK_FILE,
      "a file's mode bits change (chmod, fchmod, fchmodat)",
      "the file whose mode changes"},
-    {"chown", PAL_EVENT_CHOWN,
+    {"chown", PAL_EVENT_CHOWN, PAL_HOOK_FILE,
      "a file's owner or group changes (chown, fchown, lchown, fchownat)",
      "the file whose owner changes"},
-    {"connect", PAL_EVENT_CONNECT,
+    {"connect", PAL_EVENT_CONNECT, PAL_HOOK_NET,
      "a socket connects (connect), or sends to an address without being "
      "connected (UDP sendto, sendmsg)",
      ""},
-    {"bind", PAL_EVENT_BIND, "a socket is bound to a local address (bind)", ""},
-    {"listen", PAL_EVENT_LISTEN,
+    {"bind", PAL_EVENT_BIND, PAL_HOOK_NET,
+     "a socket is bound to a local address (bind)", ""},
+    {"listen", PAL_EVENT_LISTEN, PAL_HOOK_LISTEN,
      "a socket starts accepting connections (listen)", ""},
 };
 

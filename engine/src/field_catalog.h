@@ -30,6 +30,7 @@ inline bool is_path_type(FieldType t) { return t == FieldType::Path; }
 struct EventSpec {
   std::string_view name;
   uint32_t abi_id; // PAL_EVENT_*
+  uint32_t hook;   // PAL_HOOK_*: whose mechanism enforces rules of it
   std::string_view description;
   std::string_view path_is; // what `path` names in this event; "": none
 };

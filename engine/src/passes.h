@@ -19,6 +19,12 @@ std::optional<Resolved> resolve(const std::vector<dsl::PolicyFile> &files,
 // caller hands the files over.
 void release_syntax_trees(std::vector<dsl::PolicyFile> &files);
 
+// Rules whose event the target kernel cannot enforce (no mechanism for its
+// hook, or one that sees only some of the hook's events): an error at each.
+// Reports nothing when `caps` is not known.
+bool check_enforceable(const Resolved &resolved, const TargetCaps &caps,
+                       dsl::Diagnostics &diags);
+
 // Interns atoms and rewrites every condition into DNF within the limits.
 std::optional<Program> normalize(const Resolved &resolved,
                                  dsl::Diagnostics &diags);

@@ -408,11 +408,11 @@ struct pal_policy {
 struct pal_config {
 	__u32 abi_version;
 	__u32 active_slot;
-	__u32 exec_mechanism; /* PAL_MECH_* in use for exec (set by loader) */
-	__u32 file_mechanism; /* PAL_MECH_* for file events, 0: not enforced;
-			       * PAL_MECH_TP_SIGKILL: opens only */
-	__u32 net_mechanism;  /* PAL_MECH_CGROUP or 0 */
-	__u32 listen_mechanism; /* PAL_MECH_LSM, _FMOD_RET or 0 */
+	/* PAL_MECH_* in use per PAL_HOOK_* (set by the loader), 0: that hook
+	 * is not enforced. exec: LSM, FMOD_RET or TP_SIGKILL; file: LSM,
+	 * FMOD_RET or TP_SIGKILL (opens only); net: CGROUP; listen: LSM or
+	 * FMOD_RET. */
+	__u32 mechanism[PAL_HOOKS];
 };
 
 /* Common header of every ring buffer record. */

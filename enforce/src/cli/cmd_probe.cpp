@@ -97,8 +97,7 @@ int cmd_probe(const Args &args) {
   if (verifier)
     return report_verifier(json, budget);
   Features f = probe_features();
-  const uint32_t mech[PAL_HOOKS] = {f.exec_mechanism, f.file_mechanism,
-                                    f.net_mechanism, f.listen_mechanism};
+  const auto &mech = f.mechanism;
   if (json) {
     nlohmann::json j;
     for (uint32_t h = 0; h < PAL_HOOKS; ++h)

@@ -529,6 +529,16 @@ Corpus corpus() {
     (void)compile(files, TargetCaps{}, PAL_SLOTS, diags);
     collect(diags, c.messages);
   }
+  { // A kernel that enforces no hook (enforceable_test covers each case).
+    dsl::Diagnostics diags;
+    std::vector<dsl::PolicyFile> files;
+    files.push_back(*dsl::parse_rules(
+        "caps.rules", "policy \"p\" mode enforce { deny listen }\n", diags));
+    TargetCaps caps;
+    caps.known = true;
+    (void)compile(files, caps, 0, diags);
+    collect(diags, c.messages);
+  }
   return c;
 }
 

@@ -1,11 +1,15 @@
 // Which enforcement mechanism really runs on this kernel, per hook.
 // A mechanism is chosen only after it is proven to run, not just to load:
 // an LSM program attaches fine when "bpf" is not an active LSM, then never
-// runs (see ../shared/design/kernel-facts.md).
+// runs (docs/mechanisms.md, "How the choice is made"; measured per kernel in
+// docs/kernels.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+
+#include "palisade/abi.h"
 
 namespace palisade::enforce {
 
@@ -30,10 +34,9 @@ struct Features {
   // Evidence only: whether a kprobe calling bpf_override_return loads.
   bool kprobe_override_loads = false;
   std::string kprobe_override_detail;
-  uint32_t exec_mechanism = 0; // PAL_MECH_*
-  uint32_t file_mechanism = 0; // PAL_MECH_*, PAL_MECH_NONE: not enforceable
-  uint32_t listen_mechanism = 0;
-  uint32_t net_mechanism = 0;  // PAL_MECH_CGROUP or PAL_MECH_NONE
+  // PAL_MECH_* per PAL_HOOK_* (the ladder above); PAL_MECH_NONE: that
+  // hook's rules cannot be enforced here.
+  std::array<uint32_t, PAL_HOOKS> mechanism{};
   std::string cgroup_root;     // where net programs attach
   std::string cgroup_detail;   // why cgroup was or was not chosen
 

@@ -2,6 +2,7 @@
 // no kernel. See docs/abi.md for the map layout it produces.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -12,15 +13,24 @@
 #include <string>
 #include <vector>
 
+#include "palisade/abi.h"
 #include "palisade/dsl/ast.h"
 #include "palisade/dsl/diagnostics.h"
 
 namespace palisade::engine {
 
-// What the running kernel can do, filled by enforce's feature probe and
-// passed in so the engine never touches the kernel itself.
+// What the running kernel can enforce, filled from enforce's feature probe
+// and passed in so the engine never touches the kernel itself. compile()
+// refuses, at the rule, every rule whose event this kernel cannot enforce
+// (docs/mechanisms.md): a rule nothing enforces must not look active.
 struct TargetCaps {
-  uint32_t exec_mechanism = 0; // PAL_MECH_*; 0 = not known (check only)
+  // false: no kernel in view (check, explain, compile); every rule compiles.
+  bool known = false;
+  // PAL_MECH_* per PAL_HOOK_*; PAL_MECH_NONE: nothing enforces that hook.
+  std::array<uint32_t, PAL_HOOKS> mechanism{};
+  // Why each hook got its mechanism (the probe's evidence), quoted by the
+  // error at a rule that cannot be enforced.
+  std::array<std::string, PAL_HOOKS> why;
 };
 
 // One entry of a map: its key and value bytes, viewed in the map's storage

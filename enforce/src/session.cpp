@@ -1,0 +1,156 @@
+#include "palisade/enforce/session.h"
+
+#include "palisade/enforce/kernel_fs.h"
+#include "palisade/enforce/policy_files.h"
+#include "palisade/enforce/run_state.h"
+
+namespace palisade::enforce {
+namespace {
+
+// The caps the engine checks rules against: the probe's mechanisms, or
+// the tracepoint fallbacks `--mechanism tracepoint` forces.
+engine::TargetCaps target_caps(const std::string &mechanism,
+                               std::string &cgroup_root) {
+  engine::TargetCaps caps;
+  caps.known = true;
+  if (mechanism == "tracepoint") {
+    caps.mechanism = {PAL_MECH_TP_SIGKILL, PAL_MECH_TP_SIGKILL, PAL_MECH_NONE,
+                      PAL_MECH_NONE};
+    caps.why.fill("forced by --mechanism tracepoint");
+    return caps;
+  }
+  const Features f = probe_features();
+  caps.mechanism = f.mechanism;
+  for (uint32_t hook = 0; hook < PAL_HOOKS; ++hook)
+    caps.why[hook] = f.why(hook);
+  cgroup_root = f.cgroup_root;
+  return caps;
+}
+
+} // namespace
+
+Session::~Session() = default;
+
+std::unique_ptr<Session> Session::create(Options options,
+                                         EventHandler on_event) {
+  std::unique_ptr<Session> self(new Session());
+  self->options_ = std::move(options);
+  self->on_event_ = std::move(on_event);
+  if (std::string err = ensure_kernel_filesystems(); !err.empty())
+    self->warnings_.push_back(err);
+  self->caps_ = target_caps(self->options_.mechanism, self->cgroup_root_);
+  return self;
+}
+
+std::optional<engine::CompiledPolicy>
+Session::compile(const std::vector<std::string> &paths,
+                 dsl::Diagnostics &diags) const {
+  // Slot 0 starts empty, so the first policy goes into slot 1.
+  const uint32_t slot = enforcer_ ? enforcer_->inactive_slot() : 1;
+  return compile_policy_files(paths, caps_, slot, diags);
+}
+
+bool Session::start(const engine::CompiledPolicy &first, std::string &error) {
+  if (std::string err = audit_.open({options_.audit_log}); !err.empty()) {
+    error = err;
+    return false;
+  }
+  Enforcer::Options eo;
+  eo.mechanisms = caps_.mechanism;
+  eo.cgroup_root = cgroup_root_;
+  eo.ring_bytes = options_.ring_bytes;
+  if (options_.capacity == Options::Capacity::FitFirst)
+    eo.sized_for(first);
+  enforcer_ = Enforcer::create(
+      eo, [this](const void *data, size_t size) { on_record(data, size); },
+      error);
+  return enforcer_ != nullptr;
+}
+
+std::optional<Session::Applied> Session::apply(engine::CompiledPolicy compiled,
+                                               std::string &error) {
+  if (!enforcer_ && !start(compiled, error))
+    return std::nullopt;
+  if (compiled.image.slot != enforcer_->inactive_slot()) {
+    error = "the policy was compiled for slot " +
+            std::to_string(compiled.image.slot) + ", the inactive one is " +
+            std::to_string(enforcer_->inactive_slot());
+    return std::nullopt;
+  }
+  // Names first: the kernel may report from the new slot as soon as it
+  // is active.
+  decoder_.set_catalog(compiled.image.slot, compiled);
+  if (!enforcer_->apply(compiled, error)) {
+    error = "apply: " + error;
+    return std::nullopt;
+  }
+  policies_ = compiled.policies;
+
+  Applied out;
+  for (const auto &p : compiled.policies) {
+    size_t n = 0;
+    for (const auto &r : compiled.rules)
+      n += r.policy_index == p.index;
+    out.policies.push_back({p.name, p.mode, n});
+  }
+  out.inode_count = enforcer_->inode_count();
+  out.notes = enforcer_->inode_notes();
+  if (options_.publish) {
+    published_.reset(); // the same pins and file, for the new names
+    published_ = std::make_unique<RunState>(enforcer_->policy_maps(), compiled);
+    out.publish_error = published_->error();
+  }
+  return out;
+}
+
+std::optional<Session::Applied>
+Session::reapply(const std::vector<std::string> &paths, dsl::Diagnostics &diags,
+                 std::string &error) {
+  auto compiled = compile(paths, diags);
+  if (!compiled)
+    return std::nullopt;
+  return apply(std::move(*compiled), error);
+}
+
+bool Session::set_mode(const std::string &policy, dsl::Mode mode,
+                       std::string &error) {
+  for (const auto &p : policies_)
+    if (p.name == policy)
+      return enforcer_->set_mode(p.index, mode, error);
+  error = "no policy \"" + policy + "\" is in force";
+  return false;
+}
+
+void Session::on_record(const void *data, size_t size) {
+  auto event = decoder_.decode(data, size);
+  if (!event)
+    return;
+  const std::string line = event->dump();
+  audit_.append(line);
+  if (on_event_)
+    on_event_(*event, line);
+}
+
+int Session::poll(int timeout_ms) {
+  if (!enforcer_)
+    return 0;
+  const int n = enforcer_->poll(timeout_ms);
+  // Losses go into the trail as they are seen, so a reader of the trail
+  // alone knows events are missing.
+  if (uint64_t total = enforcer_->dropped(); total > drops_reported_) {
+    const uint64_t lost = total - drops_reported_;
+    audit_.append("{\"kind\":\"drops\",\"count\":" + std::to_string(lost) +
+                  ",\"total\":" + std::to_string(total) + "}");
+    drops_untaken_ += lost;
+    drops_reported_ = total;
+  }
+  return n;
+}
+
+uint64_t Session::take_new_drops() {
+  const uint64_t n = drops_untaken_;
+  drops_untaken_ = 0;
+  return n;
+}
+
+} // namespace palisade::enforce

@@ -1,0 +1,172 @@
+// enforce::Session on this machine's kernel, as the daemon will drive it:
+// one session, several applies. A reapply replaces what is enforced, a
+// policy that fails to compile leaves the running one in force, a mode
+// switch takes effect without a reload, and every decision reaches the
+// handler and the trail. Exec enforcement is forced to the tracepoint
+// fallback (a denied exec is killed by SIGKILL), which every kernel runs.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "palisade/enforce/session.h"
+
+namespace palisade::enforce {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SessionTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    if (geteuid() != 0) {
+      if (std::getenv("CI"))
+        FAIL() << "the host tier must run as root in CI";
+      GTEST_SKIP() << "needs root (loads BPF programs)";
+    }
+    char tmpl[] = "/tmp/palisade-session-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    // Two programs of our own, so no rule touches anything else here.
+    for (const char *name : {"a", "b"})
+      fs::copy_file("/bin/true", dir_ / name);
+    Session::Options o;
+    o.mechanism = "tracepoint";
+    o.audit_log = (dir_ / "audit.jsonl").string();
+    o.capacity = Session::Options::Capacity::Full;
+    o.publish = false;
+    session_ = Session::create(
+        o, [this](const nlohmann::json &ev, const std::string &) {
+          events_.push_back(ev);
+        });
+  }
+  void TearDown() override {
+    session_.reset(); // enforcement removed before the files go
+    if (!dir_.empty())
+      fs::remove_all(dir_);
+  }
+
+  // A policy file denying exec of `prog` (in our directory), in `mode`.
+  std::string policy(const std::string &name, const std::string &prog,
+                     const std::string &mode = "enforce") {
+    const fs::path p = dir_ / (name + ".rules");
+    std::ofstream(p) << "policy \"" << name << "\" mode " << mode << " {\n"
+                     << "  deny exec when path == \"" << (dir_ / prog).string()
+                     << "\"\n}\n";
+    return p.string();
+  }
+
+  // true when `prog` ran to its end, false when SIGKILL stopped it.
+  bool runs(const std::string &prog) {
+    const std::string path = (dir_ / prog).string();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execl(path.c_str(), path.c_str(), nullptr);
+      _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    session_->poll(100); // deliver its events
+    if (WIFSIGNALED(status)) {
+      EXPECT_EQ(WTERMSIG(status), SIGKILL) << prog;
+      return false;
+    }
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << prog;
+    return true;
+  }
+
+  // The decided exec events of `prog` seen so far.
+  std::vector<nlohmann::json> decisions(const std::string &prog) {
+    std::vector<nlohmann::json> out;
+    for (const auto &ev : events_)
+      if (ev.value("kind", "") == "exec" &&
+          ev.value("path", "") == (dir_ / prog).string() &&
+          (ev.value("action", "none") != "none" || ev.contains("would")))
+        out.push_back(ev);
+    return out;
+  }
+
+  void apply(const std::string &file) {
+    dsl::Diagnostics diags;
+    std::string error;
+    auto applied = session_->reapply({file}, diags, error);
+    ASSERT_TRUE(applied) << diags.render() << error;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Session> session_;
+  std::vector<nlohmann::json> events_;
+};
+
+TEST_F(SessionTest, ReapplyReplacesTheEnforcedPolicy) {
+  apply(policy("first", "a"));
+  EXPECT_FALSE(runs("a"));
+  EXPECT_TRUE(runs("b"));
+  apply(policy("second", "b"));
+  EXPECT_TRUE(runs("a"));
+  EXPECT_FALSE(runs("b"));
+  // The decision names the rule of the policy in force when it was made.
+  auto b = decisions("b");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0]["rule"]["policy"], "second");
+  EXPECT_EQ(b[0]["outcome"], "killed");
+}
+
+TEST_F(SessionTest, APolicyThatFailsToCompileChangesNothing) {
+  apply(policy("first", "a"));
+  const fs::path bad = dir_ / "bad.rules";
+  std::ofstream(bad) << "policy \"bad\" mode enforce {\n"
+                     << "  deny exec when path == \"" << (dir_ / "b").string()
+                     << "\"\n  deny unlink when path == \"/etc/shadow\"\n}\n";
+  dsl::Diagnostics diags;
+  std::string error;
+  EXPECT_FALSE(session_->reapply({bad.string()}, diags, error));
+  // The unlink rule: the tracepoint fallback enforces opens only.
+  EXPECT_NE(diags.render().find("bad.rules:3:3: error: unlink rules cannot be "
+                                "enforced on this kernel"),
+            std::string::npos)
+      << diags.render();
+  EXPECT_FALSE(runs("a")); // still the first policy
+  EXPECT_TRUE(runs("b"));
+}
+
+TEST_F(SessionTest, ModeSwitchTakesEffectWithoutReload) {
+  apply(policy("p", "a"));
+  std::string error;
+  ASSERT_TRUE(session_->set_mode("p", dsl::Mode::Audit, error)) << error;
+  EXPECT_TRUE(runs("a"));
+  auto seen = decisions("a");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["would"], "deny");
+  EXPECT_EQ(seen[0]["outcome"], "allowed");
+  ASSERT_TRUE(session_->set_mode("p", dsl::Mode::Enforce, error)) << error;
+  EXPECT_FALSE(runs("a"));
+  EXPECT_FALSE(session_->set_mode("nope", dsl::Mode::Audit, error));
+  EXPECT_NE(error.find("no policy \"nope\""), std::string::npos) << error;
+}
+
+TEST_F(SessionTest, EveryDecisionIsInTheTrail) {
+  apply(policy("p", "a"));
+  EXPECT_FALSE(runs("a"));
+  EXPECT_FALSE(runs("a"));
+  std::ifstream trail(dir_ / "audit.jsonl");
+  std::string line;
+  size_t killed = 0;
+  while (std::getline(trail, line)) {
+    auto ev = nlohmann::json::parse(line);
+    killed += ev.value("path", "") == (dir_ / "a").string() &&
+              ev.value("outcome", "") == "killed";
+  }
+  EXPECT_EQ(killed, 2u);
+  EXPECT_EQ(session_->take_new_drops(), 0u);
+}
+
+} // namespace
+} // namespace palisade::enforce
