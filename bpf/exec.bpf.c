@@ -34,8 +34,9 @@ char LICENSE[] SEC("license") = "GPL";
 struct pal_exec_stash {
 	__u32 args_len;
 	__u32 flags; /* PAL_EXEC_* */
-	__u32 action, policy, rule_id;
-	__u32 would, would_policy, would_rule_id;
+	/* the strongest outcome of the checks so far (a script is checked
+	 * once per interpreter); fail_closed stays 0 */
+	struct pal_verdict verdict;
 	struct pal_path binary; /* the caller's executable */
 	char args[PAL_ARGS_MAX];
 };
@@ -119,8 +120,7 @@ static __always_inline int pal_stash_exec(const char *const *argv)
 	if (!s)
 		return 0;
 	s->flags = 0;
-	s->action = s->would = PAL_ACT_NONE;
-	s->policy = s->rule_id = s->would_policy = s->would_rule_id = 0;
+	__builtin_memset(&s->verdict, 0, sizeof(s->verdict)); /* PAL_ACT_NONE */
 	bpf_loop(PAL_ARGV_MAX, pal_read_arg, &ac, 0);
 	if (ac.truncated || ac.off >= PAL_ARG_READ)
 		s->flags |= PAL_EXEC_ARGS_TRUNC;
@@ -144,30 +144,13 @@ int pal_sys_execveat(struct trace_event_raw_sys_enter *ctx)
 
 /* ---- decisions -------------------------------------------------------- */
 
-static __always_inline void pal_take_decision(struct pal_exec_record *rec,
-					      const struct pal_decision *d)
-{
-	rec->action = d->action;
-	rec->policy = d->policy;
-	rec->rule_id = d->rule_id;
-	rec->would = d->would;
-	rec->would_policy = d->would_policy;
-	rec->would_rule_id = d->would_rule_id;
-	if (d->action > PAL_ACT_ALLOW)
-		rec->flags |= PAL_EXEC_DECIDED;
-	if (d->would > PAL_ACT_ALLOW)
-		rec->flags |= PAL_EXEC_WOULD;
-	if (d->fail_closed)
-		rec->flags |= PAL_EXEC_FAIL_CLOSED;
-}
-
 /* argv from the stash into the record. */
 static __always_inline void pal_copy_args(struct pal_exec_record *rec,
 					  const struct pal_exec_stash *s)
 {
 	rec->args_len = s->args_len > PAL_ARGS_MAX ? PAL_ARGS_MAX : s->args_len;
 	bpf_probe_read_kernel(rec->args, sizeof(rec->args), s->args);
-	rec->flags |= s->flags & PAL_EXEC_ARGS_TRUNC;
+	rec->decision.flags |= s->flags & PAL_EXEC_ARGS_TRUNC;
 }
 
 static __always_inline struct pal_exec_record *pal_exec_record_start(void)
@@ -179,9 +162,8 @@ static __always_inline struct pal_exec_record *pal_exec_record_start(void)
 	if (!rec)
 		return 0;
 	pal_fill_hdr(&rec->hdr, PAL_REC_EXEC);
-	rec->action = rec->would = PAL_ACT_NONE;
-	rec->policy = rec->rule_id = rec->would_policy = rec->would_rule_id = 0;
-	rec->flags = 0;
+	/* PAL_ACT_NONE, no rule, no flags */
+	__builtin_memset(&rec->decision, 0, sizeof(rec->decision));
 	rec->args_len = 0;
 	return rec;
 }
@@ -198,7 +180,7 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 	rec = pal_exec_record_start();
 	if (!rec)
 		return 0;
-	rec->mechanism = mechanism;
+	rec->decision.mechanism = mechanism;
 	pal_resolve_path(&bprm->file->f_path, &rec->path);
 	pal_resolve_current_exe(&rec->binary);
 	/* bprm_check runs in the task that execs: its real parent is the
@@ -207,20 +189,19 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 	ec = pal_decide_exec(&rec->path, &rec->binary, &rec->parent_binary);
 	if (!ec)
 		return 0;
-	rec->slot = ec->slot;
 	s = bpf_map_lookup_elem(&exec_stash, &tid);
 
 	if (ec->d.action >= PAL_ACT_DENY) {
 		/* The exec fails here: no sched_process_exec will follow, so
 		 * this is the only record of it. */
-		pal_take_decision(rec, &ec->d);
+		pal_record_decision(&rec->decision, &ec->d, ec->slot);
 		if (!parent_first)
 			pal_resolve_parent_exe(&rec->parent_binary);
 		if (s) {
 			pal_copy_args(rec, s);
 			bpf_map_delete_elem(&exec_stash, &tid);
 		} else {
-			rec->flags |= PAL_EXEC_NO_STASH;
+			rec->decision.flags |= PAL_EXEC_NO_STASH;
 		}
 		pal_emit(rec, sizeof(*rec));
 		if (ec->d.action == PAL_ACT_KILL)
@@ -230,15 +211,15 @@ static __always_inline int pal_exec_check(struct linux_binprm *bprm, __u32 mecha
 	/* Allowed: keep the strongest outcome for the record emitted when the
 	 * exec completes (a script is checked once per interpreter). */
 	if (s) {
-		if (ec->d.action > s->action) {
-			s->action = ec->d.action;
-			s->policy = ec->d.policy;
-			s->rule_id = ec->d.rule_id;
+		if (ec->d.action > s->verdict.action) {
+			s->verdict.action = ec->d.action;
+			s->verdict.policy = ec->d.policy;
+			s->verdict.rule_id = ec->d.rule_id;
 		}
-		if (ec->d.would > s->would) {
-			s->would = ec->d.would;
-			s->would_policy = ec->d.would_policy;
-			s->would_rule_id = ec->d.would_rule_id;
+		if (ec->d.would > s->verdict.would) {
+			s->verdict.would = ec->d.would;
+			s->verdict.would_policy = ec->d.would_policy;
+			s->verdict.would_rule_id = ec->d.would_rule_id;
 		}
 	}
 	return 0;
@@ -275,14 +256,14 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	rec = pal_exec_record_start();
 	if (!rec)
 		return 0;
-	rec->mechanism = cfg->mechanism[PAL_HOOK_EXEC];
+	rec->decision.mechanism = cfg->mechanism[PAL_HOOK_EXEC];
 	pal_resolve_path(&bprm->file->f_path, &rec->path);
 	s = bpf_map_lookup_elem(&exec_stash, &key);
 	if (s) {
 		pal_copy_args(rec, s);
 		bpf_probe_read_kernel(&rec->binary, sizeof(rec->binary), &s->binary);
 	} else {
-		rec->flags |= PAL_EXEC_NO_STASH;
+		rec->decision.flags |= PAL_EXEC_NO_STASH;
 		rec->binary.flags = PAL_PATH_UNKNOWN;
 		rec->binary.len = 0;
 		rec->binary.str[0] = 0;
@@ -296,8 +277,7 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 							  &rec->parent_binary);
 
 		if (ec) {
-			rec->slot = ec->slot;
-			pal_take_decision(rec, &ec->d);
+			pal_record_decision(&rec->decision, &ec->d, ec->slot);
 			/* Pending SIGKILL: the task dies on its way back to
 			 * user space, before the new program's first
 			 * instruction. */
@@ -305,19 +285,15 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 				bpf_send_signal(PAL_SIGKILL);
 		}
 	} else if (s) {
-		struct pal_decision d = {
-			.action = s->action, .policy = s->policy, .rule_id = s->rule_id,
-			.would = s->would, .would_policy = s->would_policy,
-			.would_rule_id = s->would_rule_id,
-		};
-		pal_take_decision(rec, &d);
-		rec->slot = cfg->active_slot & 1;
+		pal_record_decision(&rec->decision, &s->verdict,
+				    cfg->active_slot & 1);
 	}
 	if (s)
 		bpf_map_delete_elem(&exec_stash, &key);
 	/* A decided exec reports its parent's executable even when no rule
 	 * needed it; a plain process start skips the walk. */
-	if (!parent_first && (rec->flags & (PAL_EXEC_DECIDED | PAL_EXEC_WOULD)))
+	if (!parent_first &&
+	    (rec->decision.flags & (PAL_EXEC_DECIDED | PAL_EXEC_WOULD)))
 		pal_resolve_parent_exe(&rec->parent_binary);
 
 	tgid = rec->hdr.pid;

@@ -55,8 +55,8 @@ static __always_inline struct pal_file_record *pal_file_start(__u32 event, __u32
 		return 0;
 	rec->event = event;
 	rec->access = 0;
-	rec->mechanism = mechanism;
-	rec->flags = 0;
+	rec->decision.mechanism = mechanism;
+	rec->decision.flags = 0;
 	rec->target.flags = PAL_PATH_UNKNOWN;
 	rec->target.len = 0;
 	rec->target.str[0] = 0;
@@ -106,11 +106,11 @@ static __always_inline int pal_file_decide(struct pal_file_record *rec, __u32 ev
 		pal_resolve_parent_exe(&rec->parent_binary);
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_FILE);
-	pal_record_decision(rec, ec);
+	pal_record_decision(&rec->decision, &ec->d, ec->slot);
 	pal_emit(rec, sizeof(*rec));
 	/* After the fact (tracepoint) a denial can only be a kill. */
 	if (ec->d.action == PAL_ACT_KILL ||
-	    (ec->d.action == PAL_ACT_DENY && rec->mechanism == PAL_MECH_TP_SIGKILL))
+	    (ec->d.action == PAL_ACT_DENY && rec->decision.mechanism == PAL_MECH_TP_SIGKILL))
 		bpf_send_signal(PAL_SIGKILL);
 	return ec->d.action >= PAL_ACT_DENY ? -PAL_EPERM : 0;
 }

@@ -58,8 +58,8 @@ static __always_inline struct pal_net_record *pal_net_start(__u32 event, __u32 m
 	if (!rec)
 		return 0;
 	rec->event = event;
-	rec->mechanism = mechanism;
-	rec->flags = 0;
+	rec->decision.mechanism = mechanism;
+	rec->decision.flags = 0;
 	rec->port = 0;
 	rec->protocol = 0;
 	rec->family = 0;
@@ -107,7 +107,7 @@ static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, __u32 ev
 		pal_resolve_parent_exe(&rec->parent_binary);
 
 	pal_fill_hdr(&rec->hdr, PAL_REC_NET);
-	pal_record_decision(rec, ec);
+	pal_record_decision(&rec->decision, &ec->d, ec->slot);
 	pal_emit(rec, sizeof(*rec));
 	if (ec->d.action == PAL_ACT_KILL) {
 		if (can_signal) {

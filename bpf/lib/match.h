@@ -35,7 +35,9 @@
 /* pal_list.rule of a list with nothing left. */
 #define PAL_LIST_END 0xffffffffu
 
-struct pal_decision {
+/* What the matcher found for one event (a record carries it as its
+ * struct pal_decision, abi.h). */
+struct pal_verdict {
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
 	__u32 fail_closed; /* a path could not be resolved */
@@ -75,7 +77,7 @@ struct pal_event_in {
 /* The state of one decision. It lives in per-CPU scratch (pal_eval_get):
  * the BPF stack is too small for it and the callbacks' frames together. */
 struct pal_eval_ctx {
-	struct pal_decision d;
+	struct pal_verdict d;
 	__u32 slot, event;
 	__u64 decided; /* bit per policy index */
 	__u32 entry[PAL_ENTRY_SLOTS];
@@ -624,24 +626,27 @@ static __always_inline struct pal_slot *pal_active_slot(void)
 	return bpf_map_lookup_elem(&pal_slots, &slot);
 }
 
-/* Copies a decision into a file or network record (their fields have the
- * same names): who decided, what, and the PAL_EXEC_* flags. */
-#define pal_record_decision(rec, ec)                                   \
-	do {                                                           \
-		(rec)->slot = (ec)->slot;                              \
-		(rec)->action = (ec)->d.action;                        \
-		(rec)->policy = (ec)->d.policy;                        \
-		(rec)->rule_id = (ec)->d.rule_id;                      \
-		(rec)->would = (ec)->d.would;                          \
-		(rec)->would_policy = (ec)->d.would_policy;            \
-		(rec)->would_rule_id = (ec)->d.would_rule_id;          \
-		if ((ec)->d.action > PAL_ACT_ALLOW)                    \
-			(rec)->flags |= PAL_EXEC_DECIDED;              \
-		if ((ec)->d.would > PAL_ACT_ALLOW)                     \
-			(rec)->flags |= PAL_EXEC_WOULD;                \
-		if ((ec)->d.fail_closed)                               \
-			(rec)->flags |= PAL_EXEC_FAIL_CLOSED;          \
-	} while (0)
+/* The one routine that writes a verdict into a record's decision (every
+ * record kind): who decided, what, with which slot, and the PAL_EXEC_*
+ * flags. The mechanism and other flags are the hook's. */
+static __always_inline void pal_record_decision(struct pal_decision *out,
+						const struct pal_verdict *v,
+						__u32 slot)
+{
+	out->slot = slot;
+	out->action = v->action;
+	out->policy = v->policy;
+	out->rule_id = v->rule_id;
+	out->would = v->would;
+	out->would_policy = v->would_policy;
+	out->would_rule_id = v->would_rule_id;
+	if (v->action > PAL_ACT_ALLOW)
+		out->flags |= PAL_EXEC_DECIDED;
+	if (v->would > PAL_ACT_ALLOW)
+		out->flags |= PAL_EXEC_WOULD;
+	if (v->fail_closed)
+		out->flags |= PAL_EXEC_FAIL_CLOSED;
+}
 
 /* Some rule of the active slot is for `event`: hooks whose event has none
  * return before resolving anything. */

@@ -133,36 +133,51 @@ nlohmann::json RecordDecoder::process_json(const pal_record_hdr &h) const {
           {"comm", bounded(h.comm, sizeof(h.comm))}};
 }
 
+// The decision every record carries (struct pal_decision), in words:
+// mechanism, action and rule, what happened, and what an audit-mode rule
+// would have done. One decoder for every record kind.
+void RecordDecoder::add_decision(nlohmann::json &ev, const pal_decision &d,
+                                 bool is_exec) const {
+  const Catalog &c = catalogs_[d.slot & 1];
+  ev["mechanism"] = mechanism_name(d.mechanism);
+  const bool decided = d.flags & PAL_EXEC_DECIDED;
+  ev["action"] = decided ? action_name(d.action) : "none";
+  if (decided)
+    ev["rule"] = rule_json(c, d.policy, d.rule_id);
+  // What really happened, in words a user checks. Every mechanism refuses
+  // the call but the tracepoint one, which can only kill after it; a kill
+  // rule also ends the caller (an exec refused by LSM is "blocked": the
+  // program never ran).
+  if (!decided || d.action < PAL_ACT_DENY)
+    ev["outcome"] = "allowed";
+  else if (d.mechanism == PAL_MECH_TP_SIGKILL)
+    ev["outcome"] = "killed";
+  else if (d.action == PAL_ACT_KILL && !is_exec)
+    ev["outcome"] = "blocked+killed";
+  else
+    ev["outcome"] = "blocked";
+  if (d.flags & PAL_EXEC_WOULD) {
+    ev["would"] = action_name(d.would);
+    ev["would_rule"] = rule_json(c, d.would_policy, d.would_rule_id);
+  }
+}
+
 nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
-  const Catalog &c = catalogs_[r.slot & 1];
   nlohmann::json ev;
   ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
   ev["kind"] = "exec";
-  ev["mechanism"] = mechanism_name(r.mechanism);
   ev["path"] = path_string(r.path);
   ev["args"] = args_json(r);
   ev["process"] = process_json(r.hdr);
   ev["process"]["binary"] = path_string(r.binary);
   add_parent_binary(ev["process"], r.parent_binary);
+  add_decision(ev, r.decision, true);
 
-  const bool decided = r.flags & PAL_EXEC_DECIDED;
-  ev["action"] = decided ? action_name(r.action) : "none";
-  if (decided)
-    ev["rule"] = rule_json(c, r.policy, r.rule_id);
-  // What really happened to the exec, in words a user checks.
-  if (decided && r.action >= PAL_ACT_DENY)
-    ev["outcome"] = r.mechanism == PAL_MECH_TP_SIGKILL ? "killed" : "blocked";
-  else
-    ev["outcome"] = "allowed";
-  if (r.flags & PAL_EXEC_WOULD) {
-    ev["would"] = action_name(r.would);
-    ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
-  }
-
+  const uint32_t f = r.decision.flags;
   nlohmann::json flags = nlohmann::json::array();
-  if (r.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
-  if (r.flags & PAL_EXEC_ARGS_TRUNC) flags.push_back("args_truncated");
-  if (r.flags & PAL_EXEC_NO_STASH) flags.push_back("no_syscall_data");
+  if (f & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
+  if (f & PAL_EXEC_ARGS_TRUNC) flags.push_back("args_truncated");
+  if (f & PAL_EXEC_NO_STASH) flags.push_back("no_syscall_data");
   for (const auto &f : path_flags(r.path))
     flags.push_back("path_" + f.get<std::string>());
   if (!flags.empty())
@@ -171,36 +186,16 @@ nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
 }
 
 // The parts every decided file or network record shares: kind, time,
-// process, mechanism, the verdict and the rules behind it. Both record
-// kinds name these fields alike.
+// process and the decision. Both record kinds name these fields alike.
 template <typename Record>
 nlohmann::json RecordDecoder::decided_event(const Record &r) const {
-  const Catalog &c = catalogs_[r.slot & 1];
   nlohmann::json ev;
   ev["time"] = format_time(int64_t(r.hdr.boot_ns) + boot_to_wall_ns_);
   ev["kind"] = engine::abi_event_name(r.event);
-  ev["mechanism"] = mechanism_name(r.mechanism);
   ev["process"] = process_json(r.hdr);
   ev["process"]["binary"] = path_string(r.binary);
   add_parent_binary(ev["process"], r.parent_binary);
-  const bool decided = r.flags & PAL_EXEC_DECIDED;
-  ev["action"] = decided ? action_name(r.action) : "none";
-  if (decided)
-    ev["rule"] = rule_json(c, r.policy, r.rule_id);
-  // Every file and network mechanism refuses the call, but the tracepoint
-  // one (opens), which can only kill after it; kill also ends the caller.
-  if (decided && r.action >= PAL_ACT_DENY && r.mechanism == PAL_MECH_TP_SIGKILL)
-    ev["outcome"] = "killed";
-  else if (decided && r.action == PAL_ACT_KILL)
-    ev["outcome"] = "blocked+killed";
-  else if (decided && r.action == PAL_ACT_DENY)
-    ev["outcome"] = "blocked";
-  else
-    ev["outcome"] = "allowed";
-  if (r.flags & PAL_EXEC_WOULD) {
-    ev["would"] = action_name(r.would);
-    ev["would_rule"] = rule_json(c, r.would_policy, r.would_rule_id);
-  }
+  add_decision(ev, r.decision, false);
   return ev;
 }
 
@@ -212,7 +207,7 @@ nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
   if (r.event == PAL_EVENT_OPEN)
     ev["access"] = engine::access_names(r.access);
   nlohmann::json flags = nlohmann::json::array();
-  if (r.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
+  if (r.decision.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
   for (const auto &f : path_flags(r.path))
     flags.push_back("path_" + f.get<std::string>());
   if (r.event == PAL_EVENT_RENAME)

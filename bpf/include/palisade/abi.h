@@ -430,17 +430,24 @@ struct pal_record_hdr {
 	char comm[16];
 };
 
-struct pal_exec_record {
-	struct pal_record_hdr hdr;
+/* The decision part of every decided record (exec, file, net): filled by
+ * one BPF routine, pal_record_decision() in bpf/lib/match.h, and decoded
+ * by one function (enforce/src/records.cpp). 36 bytes. */
+struct pal_decision {
 	__u32 action;    /* what the kernel did: PAL_ACT_* */
 	__u32 would;     /* strongest action an audit-mode policy would take */
 	__u32 policy;    /* policy index of the deciding rule */
 	__u32 rule_id;   /* deciding rule, valid with PAL_EXEC_DECIDED */
 	__u32 would_policy;
-	__u32 would_rule_id;
+	__u32 would_rule_id; /* valid with PAL_EXEC_WOULD */
 	__u32 mechanism; /* PAL_MECH_* that enforced (or would have) */
-	__u32 flags;     /* PAL_EXEC_* */
+	__u32 flags;     /* PAL_EXEC_* (exec: also ARGS_TRUNC, NO_STASH) */
 	__u32 slot;      /* rule slot the decision was made with */
+};
+
+struct pal_exec_record {
+	struct pal_record_hdr hdr;
+	struct pal_decision decision;
 	__u32 args_len;  /* bytes used in args: NUL-separated argv */
 	struct pal_path path;   /* executed file */
 	struct pal_path binary; /* acting process's executable before exec */
@@ -455,10 +462,7 @@ struct pal_file_record {
 	struct pal_record_hdr hdr;
 	__u32 event;     /* PAL_EVENT_OPEN .. PAL_EVENT_CHOWN */
 	__u32 access;    /* open: PAL_ACCESS_* */
-	__u32 action, would, policy, rule_id, would_policy, would_rule_id;
-	__u32 mechanism; /* PAL_MECH_* */
-	__u32 flags;     /* PAL_EXEC_DECIDED | _WOULD | _FAIL_CLOSED */
-	__u32 slot;
+	struct pal_decision decision; /* flags: DECIDED, WOULD, FAIL_CLOSED */
 	__u32 pad;
 	struct pal_path path;   /* the file (rename: its old name) */
 	struct pal_path binary; /* the acting process's executable */
@@ -471,10 +475,7 @@ struct pal_file_record {
 struct pal_net_record {
 	struct pal_record_hdr hdr;
 	__u32 event;     /* PAL_EVENT_CONNECT .. PAL_EVENT_LISTEN */
-	__u32 action, would, policy, rule_id, would_policy, would_rule_id;
-	__u32 mechanism; /* PAL_MECH_* */
-	__u32 flags;     /* PAL_EXEC_DECIDED | _WOULD */
-	__u32 slot;
+	struct pal_decision decision; /* flags: DECIDED, WOULD */
 	__u16 port;      /* host order */
 	__u8 protocol;   /* IPPROTO_* */
 	__u8 family;     /* 4 or 6 */
@@ -566,6 +567,7 @@ PAL_ASSERT_SIZE(struct pal_inode, 8 + PAL_LPM_DATA);
 PAL_ASSERT_SIZE(struct pal_inode_slot, 8 + PAL_INODE_BLOOM_BITS / 8);
 PAL_ASSERT(PAL_MATCH_PATH_MAX < PAL_LPM_DATA, "an inode's path fits with its NUL");
 PAL_ASSERT_SIZE(struct pal_record_hdr, 64);
+PAL_ASSERT_SIZE(struct pal_decision, 36);
 PAL_ASSERT_OFF(struct pal_exec_record, path, 104);
 PAL_ASSERT_SIZE(struct pal_exit_record, 64 + 8 + 256);
 PAL_ASSERT_OFF(struct pal_file_record, path, 64 + 48);

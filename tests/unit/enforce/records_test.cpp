@@ -53,8 +53,8 @@ std::unique_ptr<pal_exec_record> exec_record() {
   r->hdr.gid = 1000;
   r->hdr.cgroup_id = 99;
   std::strcpy(r->hdr.comm, "bash");
-  r->mechanism = PAL_MECH_LSM;
-  r->slot = 1;
+  r->decision.mechanism = PAL_MECH_LSM;
+  r->decision.slot = 1;
   set_path(r->path, "/usr/bin/nc");
   set_path(r->binary, "/usr/bin/bash");
   const char args[] = "nc\0-l\0" "4444";
@@ -72,8 +72,8 @@ RecordDecoder decoder() {
 
 TEST(RecordsTest, DeniedExecByLsmIsBlockedWithRule) {
   auto r = exec_record();
-  r->action = PAL_ACT_DENY;
-  r->flags = PAL_EXEC_DECIDED;
+  r->decision.action = PAL_ACT_DENY;
+  r->decision.flags = PAL_EXEC_DECIDED;
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["kind"], "exec");
@@ -99,9 +99,9 @@ TEST(RecordsTest, DeniedExecByLsmIsBlockedWithRule) {
 
 TEST(RecordsTest, TracepointDenyIsReportedAsKilled) {
   auto r = exec_record();
-  r->mechanism = PAL_MECH_TP_SIGKILL;
-  r->action = PAL_ACT_DENY;
-  r->flags = PAL_EXEC_DECIDED;
+  r->decision.mechanism = PAL_MECH_TP_SIGKILL;
+  r->decision.action = PAL_ACT_DENY;
+  r->decision.flags = PAL_EXEC_DECIDED;
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["outcome"], "killed");
@@ -110,10 +110,10 @@ TEST(RecordsTest, TracepointDenyIsReportedAsKilled) {
 
 TEST(RecordsTest, AuditModeRecordsWouldAndAllows) {
   auto r = exec_record();
-  r->would = PAL_ACT_DENY;
-  r->would_policy = 1;
-  r->would_rule_id = 1;
-  r->flags = PAL_EXEC_WOULD;
+  r->decision.would = PAL_ACT_DENY;
+  r->decision.would_policy = 1;
+  r->decision.would_rule_id = 1;
+  r->decision.flags = PAL_EXEC_WOULD;
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["action"], "none");
@@ -131,7 +131,7 @@ TEST(RecordsTest, AuditModeRecordsWouldAndAllows) {
 TEST(RecordsTest, FlagsNameTruncationAndMissingData) {
   auto r = exec_record();
   r->path.flags = PAL_PATH_TRUNCATED;
-  r->flags = PAL_EXEC_ARGS_TRUNC | PAL_EXEC_NO_STASH;
+  r->decision.flags = PAL_EXEC_ARGS_TRUNC | PAL_EXEC_NO_STASH;
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["flags"], nlohmann::json({"args_truncated",
@@ -190,10 +190,10 @@ TEST(RecordsTest, DeniedRenameIntoProtectedDirShowsBothNames) {
   std::memset(r.get(), 0, sizeof(*r));
   fill_hdr(r->hdr, PAL_REC_FILE);
   r->event = PAL_EVENT_RENAME;
-  r->mechanism = PAL_MECH_FMOD_RET;
-  r->slot = 1;
-  r->action = PAL_ACT_DENY;
-  r->flags = PAL_EXEC_DECIDED;
+  r->decision.mechanism = PAL_MECH_FMOD_RET;
+  r->decision.slot = 1;
+  r->decision.action = PAL_ACT_DENY;
+  r->decision.flags = PAL_EXEC_DECIDED;
   set_path(r->path, "/home/u/key");
   set_path(r->target, "/etc/ssl/private/key");
   set_path(r->binary, "/usr/bin/mv");
@@ -218,12 +218,12 @@ TEST(RecordsTest, OpenShowsItsIntentsAndAuditOnlyWould) {
   fill_hdr(r->hdr, PAL_REC_FILE);
   r->event = PAL_EVENT_OPEN;
   r->access = PAL_ACCESS_READ | PAL_ACCESS_WRITE | PAL_ACCESS_TRUNCATE;
-  r->mechanism = PAL_MECH_LSM;
-  r->slot = 1;
-  r->would = PAL_ACT_DENY;
-  r->would_policy = 1;
-  r->would_rule_id = 1;
-  r->flags = PAL_EXEC_WOULD;
+  r->decision.mechanism = PAL_MECH_LSM;
+  r->decision.slot = 1;
+  r->decision.would = PAL_ACT_DENY;
+  r->decision.would_policy = 1;
+  r->decision.would_rule_id = 1;
+  r->decision.flags = PAL_EXEC_WOULD;
   set_path(r->path, "/tmp/x");
   set_path(r->binary, "/usr/bin/vim.basic");
   auto ev = decoder().decode(r.get(), sizeof(*r));
@@ -243,10 +243,10 @@ TEST(RecordsTest, OpenDeniedAfterTheFactIsKilledNotBlocked) {
   fill_hdr(r->hdr, PAL_REC_FILE);
   r->event = PAL_EVENT_OPEN;
   r->access = PAL_ACCESS_READ;
-  r->mechanism = PAL_MECH_TP_SIGKILL;
-  r->slot = 1;
-  r->action = PAL_ACT_DENY;
-  r->flags = PAL_EXEC_DECIDED;
+  r->decision.mechanism = PAL_MECH_TP_SIGKILL;
+  r->decision.slot = 1;
+  r->decision.action = PAL_ACT_DENY;
+  r->decision.flags = PAL_EXEC_DECIDED;
   set_path(r->path, "/etc/secret/key");
   r->path.flags = PAL_PATH_BY_INODE; // reached through a hard link
   set_path(r->binary, "/usr/bin/cat");
@@ -263,10 +263,10 @@ TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
   std::memset(r.get(), 0, sizeof(*r));
   fill_hdr(r->hdr, PAL_REC_NET);
   r->event = PAL_EVENT_CONNECT;
-  r->mechanism = PAL_MECH_CGROUP;
-  r->slot = 1;
-  r->action = PAL_ACT_KILL;
-  r->flags = PAL_EXEC_DECIDED;
+  r->decision.mechanism = PAL_MECH_CGROUP;
+  r->decision.slot = 1;
+  r->decision.action = PAL_ACT_KILL;
+  r->decision.flags = PAL_EXEC_DECIDED;
   r->port = 4444;
   r->protocol = 6;
   r->family = 6;
@@ -291,8 +291,8 @@ TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
 // executable, left out when it did not (flags UNKNOWN) or could not.
 TEST(RecordsTest, ParentBinaryOnlyWhenResolved) {
   auto r = exec_record();
-  r->action = PAL_ACT_KILL;
-  r->flags = PAL_EXEC_DECIDED;
+  r->decision.action = PAL_ACT_KILL;
+  r->decision.flags = PAL_EXEC_DECIDED;
   set_path(r->parent_binary, "/usr/sbin/nginx");
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
@@ -310,9 +310,9 @@ TEST(RecordsTest, ParentBinaryOnlyWhenResolved) {
   std::memset(n.get(), 0, sizeof(*n));
   fill_hdr(n->hdr, PAL_REC_NET);
   n->event = PAL_EVENT_CONNECT;
-  n->slot = 1;
-  n->action = PAL_ACT_DENY;
-  n->flags = PAL_EXEC_DECIDED;
+  n->decision.slot = 1;
+  n->decision.action = PAL_ACT_DENY;
+  n->decision.flags = PAL_EXEC_DECIDED;
   n->family = 4;
   set_path(n->binary, "/tmp/x/curl");
   set_path(n->parent_binary, "/tmp/x/dropper");
@@ -324,9 +324,9 @@ TEST(RecordsTest, ParentBinaryOnlyWhenResolved) {
   std::memset(f.get(), 0, sizeof(*f));
   fill_hdr(f->hdr, PAL_REC_FILE);
   f->event = PAL_EVENT_UNLINK;
-  f->slot = 1;
-  f->action = PAL_ACT_DENY;
-  f->flags = PAL_EXEC_DECIDED;
+  f->decision.slot = 1;
+  f->decision.action = PAL_ACT_DENY;
+  f->decision.flags = PAL_EXEC_DECIDED;
   set_path(f->path, "/etc/passwd");
   set_path(f->parent_binary, "/usr/sbin/cron");
   f->target.flags = PAL_PATH_UNKNOWN;
@@ -340,13 +340,13 @@ TEST(RecordsTest, Ipv6AddressIsBracketedInTheCompactView) {
   std::memset(r.get(), 0, sizeof(*r));
   fill_hdr(r->hdr, PAL_REC_NET);
   r->event = PAL_EVENT_BIND;
-  r->slot = 1;
+  r->decision.slot = 1;
   r->port = 53;
   r->protocol = 17;
   r->family = 6;
   r->address[15] = 1; // ::1
-  r->would = PAL_ACT_DENY;
-  r->flags = PAL_EXEC_WOULD;
+  r->decision.would = PAL_ACT_DENY;
+  r->decision.flags = PAL_EXEC_WOULD;
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["address"], "::1");

@@ -37,6 +37,8 @@ private:
   };
   nlohmann::json rule_json(const Catalog &c, uint32_t policy,
                            uint32_t rule_id) const;
+  void add_decision(nlohmann::json &ev, const pal_decision &d,
+                    bool is_exec) const;
   nlohmann::json decode_exec(const pal_exec_record &r) const;
   template <typename Record>
   nlohmann::json decided_event(const Record &r) const;
