@@ -26,10 +26,29 @@ template <typename Key> auto key_in_slot(uint32_t slot) {
   };
 }
 
-// Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i.
-bool is_array(const std::string &name) {
-  return name != "atoms" && name != "exact" && name != "values" &&
-         name != "held" && name != "globs";
+// Maps the image writes by __u32 index, slot * (max_entries / PAL_SLOTS) + i;
+// the others (trie, hashes) hold the slot in their keys.
+bool is_array(const bpf_map *map) {
+  return bpf_map__type(map) == BPF_MAP_TYPE_ARRAY;
+}
+
+// Deletes every key of `map` for which `of_slot(key bytes)` holds. Collects
+// first: deleting while iterating would restart the walk.
+template <typename OfSlot> void delete_keys(bpf_map *map, OfSlot of_slot) {
+  if (!map)
+    return;
+  const int fd = bpf_map__fd(map);
+  const size_t ks = bpf_map__key_size(map);
+  std::vector<uint8_t> key(ks), next(ks), doomed;
+  void *prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
+    if (of_slot(next.data()))
+      doomed.insert(doomed.end(), next.begin(), next.end());
+    key = next;
+    prev = key.data();
+  }
+  for (size_t off = 0; off < doomed.size(); off += ks)
+    bpf_map_delete_elem(fd, doomed.data() + off);
 }
 
 // Writes n elements (keys and values each contiguous) with as few system
@@ -73,30 +92,10 @@ bool update_many(bpf_map *map, std::span<const uint8_t> keys,
 
 } // namespace
 
-bpf_map *PolicyMaps::map_named(const std::string &name) const {
-  if (name == "slots")
-    return maps_.slots;
-  if (name == "atoms")
-    return maps_.atoms;
-  if (name == "exact")
-    return maps_.exact;
-  if (name == "values")
-    return maps_.values;
-  if (name == "held")
-    return maps_.held;
-  if (name == "cands")
-    return maps_.cands;
-  if (name == "rules")
-    return maps_.rules;
-  if (name == "terms")
-    return maps_.terms;
-  if (name == "lits")
-    return maps_.lits;
-  if (name == "policies")
-    return maps_.policies;
-  if (name == "globs")
-    return maps_.globs;
-  return nullptr;
+bpf_map *PolicyMapSet::find(const std::string &image_name) const {
+  return obj_
+             ? bpf_object__find_map_by_name(obj_, ("pal_" + image_name).c_str())
+             : nullptr;
 }
 
 bool PolicyMaps::write_config(uint32_t active_slot, std::string &error) {
@@ -106,7 +105,8 @@ bool PolicyMaps::write_config(uint32_t active_slot, std::string &error) {
     cfg.mechanism[hook] = mechanisms_[hook];
   cfg.active_slot = active_slot;
   __u32 zero = 0;
-  if (bpf_map_update_elem(bpf_map__fd(maps_.config), &zero, &cfg, BPF_ANY) != 0) {
+  if (bpf_map_update_elem(bpf_map__fd(maps_.config()), &zero, &cfg, BPF_ANY) !=
+      0) {
     error = "write config: " + errno_text();
     return false;
   }
@@ -121,40 +121,26 @@ bool PolicyMaps::init(std::string &error) {
 }
 
 void PolicyMaps::clear_slot(uint32_t slot) {
-  // The trie and the hashes: delete every key of `slot`. Collect first:
-  // deleting while iterating would restart the walk.
-  auto delete_keys = [](bpf_map *map, auto of_slot) {
-    const int fd = bpf_map__fd(map);
-    const size_t ks = bpf_map__key_size(map);
-    std::vector<uint8_t> key(ks), next(ks), doomed;
-    void *prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
-      if (of_slot(next.data()))
-        doomed.insert(doomed.end(), next.begin(), next.end());
-      key = next;
-      prev = key.data();
-    }
-    for (size_t off = 0; off < doomed.size(); off += ks)
-      bpf_map_delete_elem(fd, doomed.data() + off);
-  };
-  delete_keys(maps_.atoms, [slot](const uint8_t *k) {
+  // The trie and the hashes: delete every key of `slot`.
+  delete_keys(maps_.find("atoms"), [slot](const uint8_t *k) {
     return k[offsetof(pal_lpm_key, data)] == slot;
   });
-  delete_keys(maps_.exact, key_in_slot<pal_exact_key>(slot));
-  delete_keys(maps_.values, key_in_slot<pal_value_key>(slot));
-  delete_keys(maps_.held, key_in_slot<pal_held_key>(slot));
-  if (maps_.inodes && maps_.inode_slots) {
+  delete_keys(maps_.find("exact"), key_in_slot<pal_exact_key>(slot));
+  delete_keys(maps_.find("values"), key_in_slot<pal_value_key>(slot));
+  delete_keys(maps_.find("held"), key_in_slot<pal_held_key>(slot));
+  delete_keys(maps_.find("globs"), key_in_slot<pal_glob_key>(slot));
+  if (bpf_map *inodes = maps_.inodes(), *slots = maps_.inode_slots();
+      inodes && slots) {
     // The header first: a slot with count 0 is never looked up.
     pal_inode_slot empty{};
     __u32 key = slot;
-    bpf_map_update_elem(bpf_map__fd(maps_.inode_slots), &key, &empty, BPF_ANY);
-    delete_keys(maps_.inodes, key_in_slot<pal_inode_key>(slot));
+    bpf_map_update_elem(bpf_map__fd(slots), &key, &empty, BPF_ANY);
+    delete_keys(inodes, key_in_slot<pal_inode_key>(slot));
   }
-  delete_keys(maps_.globs, key_in_slot<pal_glob_key>(slot));
 
   // The arrays: zeros over every element an image may have written.
   for (auto &[name, dirty] : dirty_[slot]) {
-    bpf_map *map = map_named(name);
+    bpf_map *map = maps_.find(name);
     if (!map || dirty == 0)
       continue;
     const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
@@ -173,9 +159,10 @@ void PolicyMaps::clear_slot(uint32_t slot) {
 bool PolicyMaps::write_image(const engine::MapImage &image,
                              std::string &error) {
   for (const auto &[name, entries] : image.maps) {
-    bpf_map *map = map_named(name);
+    bpf_map *map = maps_.find(name);
     if (!map) {
-      error = "compiled image has unknown map '" + name + "'";
+      error = "compiled image has map '" + name +
+              "', which the BPF object does not define (pal_" + name + ")";
       return false;
     }
     if (entries.empty())
@@ -185,7 +172,7 @@ bool PolicyMaps::write_image(const engine::MapImage &image,
       error = "compiled entry for map '" + name + "' has the wrong size";
       return false;
     }
-    if (is_array(name)) {
+    if (is_array(map)) {
       const uint32_t per_slot = bpf_map__max_entries(map) / PAL_SLOTS;
       for (const auto &e : entries) {
         __u32 idx;
@@ -209,7 +196,8 @@ bool PolicyMaps::write_image(const engine::MapImage &image,
 
 bool PolicyMaps::write_inodes(const InodeTable &table, uint32_t slot,
                               std::string &error) {
-  if (!maps_.inodes || !maps_.inode_slots) {
+  bpf_map *inodes = maps_.inodes(), *inode_slots = maps_.inode_slots();
+  if (!inodes || !inode_slots) {
     error = "the BPF object has no inode maps";
     return false;
   }
@@ -224,11 +212,11 @@ bool PolicyMaps::write_inodes(const InodeTable &table, uint32_t slot,
     keys.insert(keys.end(), k, k + sizeof e.key);
     values.insert(values.end(), v, v + sizeof e.value);
   }
-  if (!update_many(maps_.inodes, keys, values, error))
+  if (!update_many(inodes, keys, values, error))
     return false;
   // The header last: the walk looks up only entries it counts.
   __u32 key = slot;
-  if (bpf_map_update_elem(bpf_map__fd(maps_.inode_slots), &key, &table.header,
+  if (bpf_map_update_elem(bpf_map__fd(inode_slots), &key, &table.header,
                           BPF_ANY) != 0) {
     error = "write map 'pal_inode_slots': " + errno_text();
     return false;
@@ -271,7 +259,8 @@ bool PolicyMaps::set_mode(uint32_t policy_index, dsl::Mode mode,
   __u32 idx = active_slot_ * PAL_MAX_POLICIES + policy_index;
   pal_policy p{};
   p.mode = mode == dsl::Mode::Enforce ? PAL_MODE_ENFORCE : PAL_MODE_AUDIT;
-  if (bpf_map_update_elem(bpf_map__fd(maps_.policies), &idx, &p, BPF_ANY) != 0) {
+  if (bpf_map_update_elem(bpf_map__fd(maps_.policies()), &idx, &p, BPF_ANY) !=
+      0) {
     error = "write policy mode: " + errno_text();
     return false;
   }

@@ -61,8 +61,8 @@ RunState::RunState(const PolicyMapSet &maps,
   std::error_code ec;
   fs::create_directories(pin_dir_, ec);
   fs::create_directories(kStateDir, ec);
-  if (bpf_map__pin(maps.config, (pin_dir_ + "/config").c_str()) != 0 ||
-      bpf_map__pin(maps.policies, (pin_dir_ + "/policies").c_str()) != 0) {
+  if (bpf_map__pin(maps.config(), (pin_dir_ + "/config").c_str()) != 0 ||
+      bpf_map__pin(maps.policies(), (pin_dir_ + "/policies").c_str()) != 0) {
     error_ = "pin maps in " + pin_dir_ + ": " + std::strerror(errno);
     return;
   }

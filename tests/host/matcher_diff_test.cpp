@@ -27,9 +27,10 @@
 #include "match_test.skel.h"
 #include "palisade/abi.h"
 #include "palisade/dsl/parser.h"
-#include "palisade/engine/evaluate.h"
 #include "palisade/enforce/policy_maps.h"
+#include "palisade/engine/evaluate.h"
 #include "random_policy.h"
+#include "require_root.h"
 
 namespace palisade {
 namespace {
@@ -268,11 +269,7 @@ std::string describe(const engine::Verdict &v) {
 class MatcherDiffTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    if (geteuid() != 0) {
-      if (std::getenv("CI"))
-        FAIL() << "the host tier must run as root in CI";
-      GTEST_SKIP() << "needs root (loads BPF programs)";
-    }
+    PALISADE_REQUIRE_ROOT();
     skel_ = pal_match_test__open_and_load();
     ASSERT_NE(skel_, nullptr) << "load match_test.bpf.o: " << std::strerror(errno);
     maps_ = enforce::PolicyMaps(enforce::policy_map_set(skel_), {});

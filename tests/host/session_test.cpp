@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "palisade/enforce/session.h"
+#include "require_root.h"
 
 namespace palisade::enforce {
 namespace {
@@ -26,11 +27,7 @@ namespace fs = std::filesystem;
 class SessionTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    if (geteuid() != 0) {
-      if (std::getenv("CI"))
-        FAIL() << "the host tier must run as root in CI";
-      GTEST_SKIP() << "needs root (loads BPF programs)";
-    }
+    PALISADE_REQUIRE_ROOT();
     char tmpl[] = "/tmp/palisade-session-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;

@@ -15,6 +15,7 @@
 #include "match_test.skel.h"
 #include "palisade/enforce/kernel_fs.h"
 #include "palisade/enforce/verifier_report.h"
+#include "require_root.h"
 
 namespace palisade::enforce {
 namespace {
@@ -30,11 +31,7 @@ std::vector<BpfObjectBytes> all_objects() {
 }
 
 TEST(VerifierHeadroom, EveryProgramLoadsWithinHalfTheLimit) {
-  if (geteuid() != 0) {
-    if (std::getenv("CI"))
-      FAIL() << "the host tier must run as root in CI";
-    GTEST_SKIP() << "needs root (loads BPF programs)";
-  }
+  PALISADE_REQUIRE_ROOT();
   ensure_kernel_filesystems(); // tracepoints need tracefs
   std::vector<ProgramVerification> report;
   for (const BpfObjectBytes &object : all_objects()) {

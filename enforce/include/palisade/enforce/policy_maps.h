@@ -15,33 +15,38 @@
 #include "palisade/enforce/inode_table.h"
 
 struct bpf_map;
+struct bpf_object;
 
 namespace palisade::enforce {
 
-struct PolicyMapSet {
-  bpf_map *config = nullptr;
-  bpf_map *slots = nullptr;
-  bpf_map *atoms = nullptr;
-  bpf_map *exact = nullptr;
-  bpf_map *values = nullptr;
-  bpf_map *held = nullptr;
-  bpf_map *cands = nullptr;
-  bpf_map *rules = nullptr;
-  bpf_map *terms = nullptr;
-  bpf_map *lits = nullptr;
-  bpf_map *policies = nullptr;
-  bpf_map *inodes = nullptr;      // not in the image: the loader's stat()s
-  bpf_map *inode_slots = nullptr;
-  bpf_map *globs = nullptr;
+// The policy maps of a loaded BPF object that includes bpf/lib/maps.h,
+// found by name: the image's map "atoms" is the object's "pal_atoms". So
+// the list of maps is written in two places only, where it has to be:
+// their definitions (bpf/lib/maps.h) and the image the engine emits
+// (engine/src/lower.cpp); the loader writes whatever the image names.
+class PolicyMapSet {
+public:
+  PolicyMapSet() = default;
+  explicit PolicyMapSet(bpf_object *obj) : obj_(obj) {}
+
+  // The object's map for an image name ("atoms"), or null.
+  bpf_map *find(const std::string &image_name) const;
+
+  // The maps the loader uses by name, beyond writing an image: the
+  // config (slot flip, mechanisms), policy modes, the inode table (not in
+  // the image: the loader's stat()s; absent from some test objects).
+  bpf_map *config() const { return find("config"); }
+  bpf_map *policies() const { return find("policies"); }
+  bpf_map *inodes() const { return find("inodes"); }
+  bpf_map *inode_slots() const { return find("inode_slots"); }
+
+private:
+  bpf_object *obj_ = nullptr;
 };
 
-// The policy maps of a libbpf skeleton that includes bpf/lib/maps.h.
+// The policy maps of a libbpf skeleton.
 template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
-  return {s->maps.pal_config, s->maps.pal_slots,  s->maps.pal_atoms,
-          s->maps.pal_exact,  s->maps.pal_values, s->maps.pal_held,
-          s->maps.pal_cands,  s->maps.pal_rules,  s->maps.pal_terms,
-          s->maps.pal_lits,   s->maps.pal_policies, s->maps.pal_inodes,
-          s->maps.pal_inode_slots, s->maps.pal_globs};
+  return PolicyMapSet(s->obj);
 }
 
 class PolicyMaps {
@@ -71,7 +76,6 @@ public:
   uint32_t inactive_slot() const { return active_slot_ ^ 1; }
 
 private:
-  bpf_map *map_named(const std::string &image_name) const;
   bool write_config(uint32_t active_slot, std::string &error);
   bool write_image(const engine::MapImage &image, std::string &error);
   bool write_inodes(const InodeTable &table, uint32_t slot, std::string &error);
