@@ -244,7 +244,7 @@ int main(int argc, char **argv) {
     std::perror("load match_bench.bpf.o");
     return 1;
   }
-  enforce::PolicyMaps maps(enforce::policy_map_set(skel), {});
+  enforce::PolicyMaps maps(enforce::PolicyMapSet(skel->obj), {});
   std::string err;
   if (!maps.init(err)) {
     std::fprintf(stderr, "%s\n", err.c_str());

@@ -4,16 +4,16 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
+#include <optional>
 #include <unistd.h>
 #include <vector>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "palisade/abi.h"
-#include "exec.skel.h"
-#include "file.skel.h"
-#include "net.skel.h"
 
 namespace palisade::enforce {
 namespace {
@@ -28,13 +28,32 @@ int on_ring_record(void *ctx, void *data, size_t size) {
   return 0;
 }
 
-bool attach(bpf_program *prog, bpf_link **link, std::string &error) {
-  *link = bpf_program__attach(prog);
-  if (*link)
-    return true;
-  error = std::string("attach ") + bpf_program__name(prog) + ": " +
-          errno_text(errno);
-  return false;
+// A `const volatile` global of the object's .rodata, read through BTF
+// before load: the loader checks the objects' ABI this way.
+std::optional<uint32_t> rodata_u32(bpf_object *obj, const char *name) {
+  bpf_map *map = bpf_object__find_map_by_name(obj, ".rodata");
+  const btf *types = bpf_object__btf(obj);
+  if (!map || !types)
+    return std::nullopt;
+  size_t size = 0;
+  const auto *data =
+      static_cast<const uint8_t *>(bpf_map__initial_value(map, &size));
+  const int id = btf__find_by_name_kind(types, ".rodata", BTF_KIND_DATASEC);
+  if (!data || id < 0)
+    return std::nullopt;
+  const btf_type *section = btf__type_by_id(types, id);
+  const btf_var_secinfo *var = btf_var_secinfos(section);
+  for (int i = 0; i < btf_vlen(section); ++i, ++var) {
+    const btf_type *t = btf__type_by_id(types, var->type);
+    if (std::strcmp(btf__name_by_offset(types, t->name_off), name) != 0)
+      continue;
+    if (var->size != sizeof(uint32_t) || var->offset + sizeof(uint32_t) > size)
+      return std::nullopt;
+    uint32_t value;
+    std::memcpy(&value, data + var->offset, sizeof value);
+    return value;
+  }
+  return std::nullopt;
 }
 
 } // namespace
@@ -42,90 +61,82 @@ bool attach(bpf_program *prog, bpf_link **link, std::string &error) {
 Enforcer::~Enforcer() {
   if (ring_)
     ring_buffer__free(ring_);
-  if (net_skel_)
-    pal_net__destroy(net_skel_);
+  for (auto it = links_.rbegin(); it != links_.rend(); ++it)
+    bpf_link__destroy(it->link);
   if (cgroup_fd_ >= 0)
     close(cgroup_fd_);
-  if (file_skel_)
-    pal_file__destroy(file_skel_);
-  if (skel_)
-    pal_exec__destroy(skel_);
+  for (auto it = objects_.rbegin(); it != objects_.rend(); ++it)
+    bpf_object__close(it->obj);
 }
 
 std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
-                                                   RecordHandler on_record,
-                                                   std::string &error) {
-  const uint32_t mechanism = options.mechanisms[PAL_HOOK_EXEC];
+                                           RecordHandler on_record,
+                                           std::string &error) {
   std::unique_ptr<Enforcer> self(new Enforcer());
   self->on_record_ = std::move(on_record);
   self->options_ = options;
-
-  self->skel_ = pal_exec__open();
-  if (!self->skel_) {
-    error = "open BPF object exec: " + errno_text(errno);
+  for (const BpfObjectBytes &object : enforcer_objects())
+    if (!self->load(object, error))
+      return nullptr;
+  if (self->objects_.empty() || self->objects_.front().name != "exec") {
+    error = "the exec object is not loaded"; // the table always selects it
     return nullptr;
   }
-  pal_exec *skel = self->skel_;
-  if (skel->rodata->pal_abi_version != PAL_ABI_VERSION) {
-    error = "BPF object ABI " + std::to_string(skel->rodata->pal_abi_version) +
-            " does not match userspace ABI " + std::to_string(PAL_ABI_VERSION);
+  // Empty rules in slot 0 and the mechanisms the programs read, before
+  // any program runs.
+  self->maps_ = PolicyMaps(PolicyMapSet(self->owner()), options.mechanisms);
+  if (!self->maps_.init(error) || !self->attach_selected(error))
     return nullptr;
-  }
-  if ((options.held_entries &&
-       bpf_map__set_max_entries(skel->maps.pal_held, options.held_entries) != 0) ||
-      (options.exact_entries &&
-       bpf_map__set_max_entries(skel->maps.pal_exact, options.exact_entries) != 0) ||
-      (options.value_entries &&
-       bpf_map__set_max_entries(skel->maps.pal_values, options.value_entries) != 0)) {
-    error = "size the policy maps: " + errno_text(errno);
-    return nullptr;
-  }
-  if (options.ring_bytes &&
-      bpf_map__set_max_entries(skel->maps.pal_events, options.ring_bytes) != 0) {
-    error = "ring buffer size " + std::to_string(options.ring_bytes) +
-            ": " + errno_text(errno);
-    return nullptr;
-  }
-  const bool use_lsm = mechanism == PAL_MECH_LSM;
-  const bool use_fmod = mechanism == PAL_MECH_FMOD_RET;
-  bpf_program__set_autoload(skel->progs.pal_exec_lsm, use_lsm);
-  bpf_program__set_autoload(skel->progs.pal_exec_fmod, use_fmod);
-  if (int err = pal_exec__load(skel); err) {
-    error = "load BPF object exec: " + errno_text(err);
-    return nullptr;
-  }
-
-  // Start with empty rules in slot 0 and the mechanisms the programs read.
-  self->maps_ = PolicyMaps(policy_map_set(skel), options.mechanisms);
-  if (!self->maps_.init(error))
-    return nullptr;
-  if (options.mechanisms[PAL_HOOK_FILE] != PAL_MECH_NONE &&
-      !self->load_file_object(error))
-    return nullptr;
-  if ((options.mechanisms[PAL_HOOK_NET] != PAL_MECH_NONE ||
-       options.mechanisms[PAL_HOOK_LISTEN] != PAL_MECH_NONE) &&
-      !self->load_net_object(error))
-    return nullptr;
-
-  if (!attach(skel->progs.pal_sys_execve, &skel->links.pal_sys_execve, error) ||
-      !attach(skel->progs.pal_sys_execveat, &skel->links.pal_sys_execveat,
-              error) ||
-      !attach(skel->progs.pal_exec_done, &skel->links.pal_exec_done, error) ||
-      !attach(skel->progs.pal_fork, &skel->links.pal_fork, error) ||
-      !attach(skel->progs.pal_exit, &skel->links.pal_exit, error) ||
-      (use_lsm &&
-       !attach(skel->progs.pal_exec_lsm, &skel->links.pal_exec_lsm, error)) ||
-      (use_fmod &&
-       !attach(skel->progs.pal_exec_fmod, &skel->links.pal_exec_fmod, error)))
-    return nullptr;
-
-  self->ring_ = ring_buffer__new(bpf_map__fd(skel->maps.pal_events),
-                                 on_ring_record, &self->on_record_, nullptr);
+  bpf_map *events = bpf_object__find_map_by_name(self->owner(), "pal_events");
+  self->ring_ = events ? ring_buffer__new(bpf_map__fd(events), on_ring_record,
+                                          &self->on_record_, nullptr)
+                       : nullptr;
   if (!self->ring_) {
     error = "ring buffer: " + errno_text(errno);
     return nullptr;
   }
   return self;
+}
+
+bool Enforcer::load(const BpfObjectBytes &bytes, std::string &error) {
+  std::vector<const char *> selected;
+  for (const ProgramRole &role : program_roles())
+    if (bytes.name == role.object && role_selected(role, options_.mechanisms))
+      selected.push_back(role.program);
+  if (selected.empty())
+    return true;
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = bytes.name.c_str());
+  bpf_object *obj = bpf_object__open_mem(bytes.data, bytes.size, &opts);
+  if (!obj) {
+    error = "open BPF object " + bytes.name + ": " + errno_text(errno);
+    return false;
+  }
+  objects_.push_back({bytes.name, obj});
+  const auto abi = rodata_u32(obj, "pal_abi_version");
+  if (abi != PAL_ABI_VERSION) {
+    error = "BPF object " + bytes.name + " has ABI " +
+            (abi ? std::to_string(*abi) : "unknown") + ", userspace has " +
+            std::to_string(PAL_ABI_VERSION);
+    return false;
+  }
+  if (!(objects_.size() == 1 ? size_maps(obj, error) : share_maps(obj, error)))
+    return false;
+  bpf_program *prog;
+  bpf_object__for_each_program(prog, obj)
+      bpf_program__set_autoload(prog, false);
+  for (const char *name : selected) {
+    prog = bpf_object__find_program_by_name(obj, name);
+    if (!prog) {
+      error = "BPF object " + bytes.name + " has no program " + name;
+      return false;
+    }
+    bpf_program__set_autoload(prog, true);
+  }
+  if (int err = bpf_object__load(obj); err) {
+    error = "load BPF object " + bytes.name + ": " + errno_text(err);
+    return false;
+  }
+  return true;
 }
 
 void Enforcer::Options::sized_for(const engine::CompiledPolicy &compiled) {
@@ -140,13 +151,35 @@ void Enforcer::Options::sized_for(const engine::CompiledPolicy &compiled) {
   value_entries = std::min<uint32_t>(room("values"), PAL_SLOTS * PAL_SLOT_ENTRIES);
 }
 
+bool Enforcer::size_maps(bpf_object *obj, std::string &error) {
+  const struct {
+    const char *map;
+    uint32_t entries;
+  } sizes[] = {{"pal_held", options_.held_entries},
+               {"pal_exact", options_.exact_entries},
+               {"pal_values", options_.value_entries},
+               {"pal_events", options_.ring_bytes}};
+  for (const auto &s : sizes) {
+    if (!s.entries)
+      continue; // the size bpf/lib/maps.h gives it
+    bpf_map *map = bpf_object__find_map_by_name(obj, s.map);
+    if (!map || bpf_map__set_max_entries(map, s.entries) != 0) {
+      error = std::string("size map ") + s.map + " to " +
+              std::to_string(s.entries) + ": " + errno_text(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool Enforcer::share_maps(bpf_object *obj, std::string &error) {
   // Every map both objects define (lib/maps.h, the path walker's scratch)
-  // is the exec object's: one apply, one mode switch, one ring.
+  // is the owner's: one apply, one mode switch, one ring.
   bpf_map *map;
   bpf_object__for_each_map(map, obj) {
-    bpf_map *shared = bpf_object__find_map_by_name(skel_->obj, bpf_map__name(map));
-    if (shared && bpf_map__reuse_fd(map, bpf_map__fd(shared)) != 0) {
+    bpf_map *shared = bpf_object__find_map_by_name(owner(), bpf_map__name(map));
+    if (shared && !bpf_map__is_internal(map) &&
+        bpf_map__reuse_fd(map, bpf_map__fd(shared)) != 0) {
       error = std::string("share map ") + bpf_map__name(map) + ": " +
               errno_text(errno);
       return false;
@@ -155,113 +188,69 @@ bool Enforcer::share_maps(bpf_object *obj, std::string &error) {
   return true;
 }
 
-bool Enforcer::load_net_object(std::string &error) {
-  net_skel_ = pal_net__open();
-  if (!net_skel_) {
-    error = "open BPF object net: " + errno_text(errno);
-    return false;
+bool Enforcer::attach_selected(std::string &error) {
+  for (const ProgramRole &role : program_roles()) {
+    if (!role_selected(role, options_.mechanisms))
+      continue;
+    auto object =
+        std::find_if(objects_.begin(), objects_.end(),
+                     [&](const auto &o) { return o.name == role.object; });
+    bpf_program *prog =
+        bpf_object__find_program_by_name(object->obj, role.program);
+    if (role.attach == Attach::Cgroup && cgroup_fd_ < 0) {
+      cgroup_fd_ = open(options_.cgroup_root.c_str(),
+                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (cgroup_fd_ < 0) {
+        error =
+            "open cgroup " + options_.cgroup_root + ": " + errno_text(errno);
+        return false;
+      }
+    }
+    bpf_link *link = role.attach == Attach::Cgroup
+                         ? bpf_program__attach_cgroup(prog, cgroup_fd_)
+                         : bpf_program__attach(prog);
+    if (!link) {
+      error =
+          std::string("attach ") + role.program +
+          (role.attach == Attach::Cgroup ? " to " + options_.cgroup_root : "") +
+          ": " + errno_text(errno);
+      return false;
+    }
+    links_.push_back({role.program, link});
   }
-  if (!share_maps(net_skel_->obj, error))
-    return false;
-  auto &p = net_skel_->progs;
-  auto &l = net_skel_->links;
-  const bool cgroup = options_.mechanisms[PAL_HOOK_NET] == PAL_MECH_CGROUP;
-  const uint32_t listen = options_.mechanisms[PAL_HOOK_LISTEN];
-  bpf_program *prog;
-  bpf_object__for_each_program(prog, net_skel_->obj)
-    bpf_program__set_autoload(prog, cgroup);
-  bpf_program__set_autoload(p.pal_listen_lsm, listen == PAL_MECH_LSM);
-  bpf_program__set_autoload(p.pal_listen_fmod, listen == PAL_MECH_FMOD_RET);
-  if (int err = pal_net__load(net_skel_); err) {
-    error = "load BPF object net: " + errno_text(err);
-    return false;
-  }
-  if (listen == PAL_MECH_LSM && !attach(p.pal_listen_lsm, &l.pal_listen_lsm, error))
-    return false;
-  if (listen == PAL_MECH_FMOD_RET &&
-      !attach(p.pal_listen_fmod, &l.pal_listen_fmod, error))
-    return false;
-  if (!cgroup)
-    return true;
-  cgroup_fd_ = open(options_.cgroup_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (cgroup_fd_ < 0) {
-    error = "open cgroup " + options_.cgroup_root + ": " + errno_text(errno);
-    return false;
-  }
-  struct {
-    bpf_program *prog;
-    bpf_link **link;
-  } const at_cgroup[] = {
-      {p.pal_connect4, &l.pal_connect4}, {p.pal_connect6, &l.pal_connect6},
-      {p.pal_sendmsg4, &l.pal_sendmsg4}, {p.pal_sendmsg6, &l.pal_sendmsg6},
-      {p.pal_bind4, &l.pal_bind4},       {p.pal_bind6, &l.pal_bind6},
-  };
-  for (const auto &h : at_cgroup) {
-    *h.link = bpf_program__attach_cgroup(h.prog, cgroup_fd_);
-    if (!*h.link) {
-      error = std::string("attach ") + bpf_program__name(h.prog) + " to " +
-              options_.cgroup_root + ": " + errno_text(errno);
+  return true;
+}
+
+std::vector<std::string> Enforcer::attached_programs() const {
+  std::vector<std::string> names;
+  for (const auto &l : links_)
+    names.push_back(l.program);
+  return names;
+}
+
+bool Enforcer::pin(const std::string &dir, bool links,
+                   std::string &error) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir + "/maps", ec);
+  if (links)
+    std::filesystem::create_directories(dir + "/links", ec);
+  bpf_map *map;
+  bpf_object__for_each_map(map, owner()) {
+    if (bpf_map__is_internal(map))
+      continue;
+    const std::string path = dir + "/maps/" + bpf_map__name(map);
+    if (bpf_obj_pin(bpf_map__fd(map), path.c_str()) != 0) {
+      error = "pin " + path + ": " + errno_text(errno);
       return false;
     }
   }
-  return attach(p.pal_exit_connect, &l.pal_exit_connect, error) &&
-         attach(p.pal_exit_bind, &l.pal_exit_bind, error) &&
-         attach(p.pal_exit_sendto, &l.pal_exit_sendto, error) &&
-         attach(p.pal_exit_sendmsg, &l.pal_exit_sendmsg, error) &&
-         attach(p.pal_exit_sendmmsg, &l.pal_exit_sendmmsg, error);
-}
-
-bool Enforcer::load_file_object(std::string &error) {
-  file_skel_ = pal_file__open();
-  if (!file_skel_) {
-    error = "open BPF object file: " + errno_text(errno);
-    return false;
-  }
-  if (!share_maps(file_skel_->obj, error))
-    return false;
-  const uint32_t mech = options_.mechanisms[PAL_HOOK_FILE];
-  const bool lsm = mech == PAL_MECH_LSM;
-  struct Hook {
-    bpf_program *prog;
-    bpf_link **link;
-  };
-  auto &p = file_skel_->progs;
-  auto &l = file_skel_->links;
-  std::vector<Hook> hooks;
-  if (mech == PAL_MECH_TP_SIGKILL) {
-    // Opens only: the other file events have nothing to resolve at
-    // syscall exit (`run` refuses their rules with this mechanism).
-    hooks = {
-        {p.pal_open_enter_open, &l.pal_open_enter_open},
-        {p.pal_open_enter_openat, &l.pal_open_enter_openat},
-        {p.pal_open_enter_openat2, &l.pal_open_enter_openat2},
-        {p.pal_open_enter_creat, &l.pal_open_enter_creat},
-        {p.pal_open_exit_open, &l.pal_open_exit_open},
-        {p.pal_open_exit_openat, &l.pal_open_exit_openat},
-        {p.pal_open_exit_openat2, &l.pal_open_exit_openat2},
-        {p.pal_open_exit_creat, &l.pal_open_exit_creat},
-    };
-  } else {
-    hooks = {
-        {lsm ? p.pal_open_lsm : p.pal_open_fmod, lsm ? &l.pal_open_lsm : &l.pal_open_fmod},
-        {lsm ? p.pal_unlink_lsm : p.pal_unlink_fmod, lsm ? &l.pal_unlink_lsm : &l.pal_unlink_fmod},
-        {lsm ? p.pal_rename_lsm : p.pal_rename_fmod, lsm ? &l.pal_rename_lsm : &l.pal_rename_fmod},
-        {lsm ? p.pal_chmod_lsm : p.pal_chmod_fmod, lsm ? &l.pal_chmod_lsm : &l.pal_chmod_fmod},
-        {lsm ? p.pal_chown_lsm : p.pal_chown_fmod, lsm ? &l.pal_chown_lsm : &l.pal_chown_fmod},
-    };
-  }
-  bpf_program *prog;
-  bpf_object__for_each_program(prog, file_skel_->obj)
-    bpf_program__set_autoload(prog, false);
-  for (const Hook &h : hooks)
-    bpf_program__set_autoload(h.prog, true);
-  if (int err = pal_file__load(file_skel_); err) {
-    error = "load BPF object file: " + errno_text(err);
-    return false;
-  }
-  for (const Hook &h : hooks)
-    if (!attach(h.prog, h.link, error))
+  for (const auto &l : links ? links_ : std::vector<AttachedLink>{}) {
+    const std::string path = dir + "/links/" + l.program;
+    if (bpf_link__pin(l.link, path.c_str()) != 0) {
+      error = "pin " + path + ": " + errno_text(errno);
       return false;
+    }
+  }
   return true;
 }
 
@@ -293,8 +282,9 @@ uint64_t Enforcer::dropped() const {
     return 0;
   std::vector<__u64> per_cpu(static_cast<size_t>(ncpu));
   __u32 zero = 0;
-  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.pal_drops), &zero,
-                          per_cpu.data()) != 0)
+  bpf_map *drops = bpf_object__find_map_by_name(owner(), "pal_drops");
+  if (!drops ||
+      bpf_map_lookup_elem(bpf_map__fd(drops), &zero, per_cpu.data()) != 0)
     return 0;
   uint64_t sum = 0;
   for (auto v : per_cpu)

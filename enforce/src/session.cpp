@@ -51,8 +51,13 @@ Session::compile(const std::vector<std::string> &paths,
 }
 
 bool Session::start(const engine::CompiledPolicy &first, std::string &error) {
+  // Claimed before anything loads: a second enforcement would run its
+  // rules beside the first one's.
+  if (options_.publish && !(published_ = RunState::claim(error)))
+    return false;
   if (std::string err = audit_.open({options_.audit_log}); !err.empty()) {
     error = err;
+    published_.reset();
     return false;
   }
   Enforcer::Options eo;
@@ -64,6 +69,8 @@ bool Session::start(const engine::CompiledPolicy &first, std::string &error) {
   enforcer_ = Enforcer::create(
       eo, [this](const void *data, size_t size) { on_record(data, size); },
       error);
+  if (!enforcer_)
+    published_.reset();
   return enforcer_ != nullptr;
 }
 
@@ -95,11 +102,8 @@ std::optional<Session::Applied> Session::apply(engine::CompiledPolicy compiled,
   }
   out.inode_count = enforcer_->inode_count();
   out.notes = enforcer_->inode_notes();
-  if (options_.publish) {
-    published_.reset(); // the same pins and file, for the new names
-    published_ = std::make_unique<RunState>(enforcer_->policy_maps(), compiled);
-    out.publish_error = published_->error();
-  }
+  if (published_)
+    published_->publish(*enforcer_, compiled, out.publish_error);
   return out;
 }
 

@@ -9,9 +9,6 @@
 #include <bpf/libbpf.h>
 
 #include "palisade/enforce/libbpf_log.h"
-#include "exec.skel.h"
-#include "file.skel.h"
-#include "net.skel.h"
 #include "probe.skel.h"
 
 namespace palisade::enforce {
@@ -102,13 +99,6 @@ ProgramVerification verify_one(const BpfObjectBytes &object, size_t index) {
   return v;
 }
 
-BpfObjectBytes embedded(const char *name, const void *(*bytes)(size_t *)) {
-  BpfObjectBytes b;
-  b.name = name;
-  b.data = bytes(&b.size);
-  return b;
-}
-
 } // namespace
 
 std::vector<ProgramVerification> verify_each_program(const BpfObjectBytes &object) {
@@ -134,10 +124,9 @@ std::vector<ProgramVerification> verify_each_program(const BpfObjectBytes &objec
 }
 
 std::vector<BpfObjectBytes> enforcement_objects() {
-  return {embedded("exec", pal_exec__elf_bytes),
-          embedded("file", pal_file__elf_bytes),
-          embedded("net", pal_net__elf_bytes),
-          embedded("probe", pal_probe__elf_bytes)};
+  std::vector<BpfObjectBytes> objects = enforcer_objects();
+  objects.push_back(embedded_object("probe", pal_probe__elf_bytes));
+  return objects;
 }
 
 std::string optional_kind(const std::string &section) {

@@ -272,7 +272,7 @@ protected:
     PALISADE_REQUIRE_ROOT();
     skel_ = pal_match_test__open_and_load();
     ASSERT_NE(skel_, nullptr) << "load match_test.bpf.o: " << std::strerror(errno);
-    maps_ = enforce::PolicyMaps(enforce::policy_map_set(skel_), {});
+    maps_ = enforce::PolicyMaps(enforce::PolicyMapSet(skel_->obj), {});
     std::string err;
     ASSERT_TRUE(maps_.init(err)) << err;
   }

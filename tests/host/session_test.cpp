@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "palisade/enforce/run_state.h"
 #include "palisade/enforce/session.h"
 #include "require_root.h"
 
@@ -34,12 +35,16 @@ protected:
     // Two programs of our own, so no rule touches anything else here.
     for (const char *name : {"a", "b"})
       fs::copy_file("/bin/true", dir_ / name);
+    session_ = make_session(/*publish=*/false);
+  }
+
+  std::unique_ptr<Session> make_session(bool publish) {
     Session::Options o;
     o.mechanism = "tracepoint";
     o.audit_log = (dir_ / "audit.jsonl").string();
     o.capacity = Session::Options::Capacity::Full;
-    o.publish = false;
-    session_ = Session::create(
+    o.publish = publish;
+    return Session::create(
         o, [this](const nlohmann::json &ev, const std::string &) {
           events_.push_back(ev);
         });
@@ -163,6 +168,59 @@ TEST_F(SessionTest, EveryDecisionIsInTheTrail) {
   }
   EXPECT_EQ(killed, 2u);
   EXPECT_EQ(session_->take_new_drops(), 0u);
+}
+
+// What `enforcectl status` and `mode` rely on: the enforcement claims the
+// machine, pins its maps by name, and takes all of it away when it ends.
+TEST_F(SessionTest, PublishedEnforcementIsTheOnlyOneAndLeavesNothing) {
+  std::string problem;
+  if (auto other = running_enforcement(problem))
+    GTEST_SKIP() << "an enforcement runs on this machine (pid " << other->pid
+                 << "); this test would have to claim it";
+  session_ = make_session(/*publish=*/true);
+  const std::string file = policy("published", "a");
+  apply(file);
+  const std::string maps = std::string(kPinRoot) + "/maps/";
+  for (const char *map :
+       {"pal_config", "pal_policies", "pal_events", "pal_drops"})
+    EXPECT_TRUE(fs::exists(maps + map)) << maps << map;
+
+  auto run = running_enforcement(problem);
+  ASSERT_TRUE(run) << problem;
+  EXPECT_EQ(run->pid, getpid());
+  ASSERT_EQ(run->policies.size(), 1u);
+  EXPECT_EQ(run->policies[0].name, "published");
+  EXPECT_EQ(run->mechanism[PAL_HOOK_EXEC], PAL_MECH_TP_SIGKILL);
+
+  // The switch `enforcectl mode` makes, through the pins alone.
+  ModeChange change;
+  std::string error;
+  ASSERT_TRUE(
+      set_running_policy_mode("published", dsl::Mode::Audit, change, error))
+      << error;
+  EXPECT_EQ(change.from, dsl::Mode::Enforce);
+  EXPECT_TRUE(runs("a"));
+  EXPECT_EQ(running_enforcement(problem)->policies[0].mode, dsl::Mode::Audit);
+  EXPECT_FALSE(
+      set_running_policy_mode("nope", dsl::Mode::Audit, change, error));
+  EXPECT_NE(error.find("no policy named 'nope'"), std::string::npos) << error;
+
+  // A second enforcement is refused before it loads anything.
+  auto second = make_session(/*publish=*/true);
+  dsl::Diagnostics diags;
+  EXPECT_FALSE(second->reapply({file}, diags, error));
+  EXPECT_NE(error.find("an enforcement is already running (pid " +
+                       std::to_string(getpid())),
+            std::string::npos)
+      << error;
+  EXPECT_FALSE(second->running());
+  second.reset();
+  EXPECT_TRUE(running_enforcement(problem)) << "the refused one released it";
+
+  session_.reset();
+  EXPECT_FALSE(fs::exists(kPinRoot));
+  EXPECT_FALSE(fs::exists(kStateFile));
+  EXPECT_FALSE(running_enforcement(problem));
 }
 
 } // namespace

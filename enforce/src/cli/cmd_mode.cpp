@@ -1,5 +1,5 @@
-// `enforcectl mode POLICY enforce|audit [--pid N]`: switch a policy of a
-// running `enforcectl run` between enforce and audit. One map write: the
+// `enforcectl mode POLICY enforce|audit`: switch a policy of the running
+// enforcement between enforce and audit. One map write: the
 // programs stay loaded and the rules never leave the kernel.
 #include <cstdio>
 #include <cstdlib>
@@ -11,17 +11,10 @@
 namespace palisade::enforce::cli {
 
 int cmd_mode(const Args &args) {
-  std::vector<std::string> positional;
-  int pid = 0;
-  for (size_t i = 0; i < args.size(); i++) {
-    if (args[i] == "--pid" && i + 1 < args.size())
-      pid = std::atoi(args[++i].c_str());
-    else
-      positional.push_back(args[i]);
-  }
+  const Args &positional = args;
   if (positional.size() != 2 ||
       (positional[1] != "enforce" && positional[1] != "audit")) {
-    std::fputs("usage: enforcectl mode POLICY enforce|audit [--pid N]\n", stderr);
+    std::fputs("usage: enforcectl mode POLICY enforce|audit\n", stderr);
     return 2;
   }
   if (geteuid() != 0) {
@@ -32,11 +25,11 @@ int cmd_mode(const Args &args) {
       positional[1] == "enforce" ? dsl::Mode::Enforce : dsl::Mode::Audit;
   ModeChange change;
   std::string error;
-  if (!set_running_policy_mode(positional[0], mode, pid, change, error)) {
+  if (!set_running_policy_mode(positional[0], mode, change, error)) {
     std::fprintf(stderr, "enforcectl mode: %s\n", error.c_str());
     return 1;
   }
-  std::printf("policy \"%s\" (run %d): %s -> %s\n", positional[0].c_str(),
+  std::printf("policy \"%s\" (pid %d): %s -> %s\n", positional[0].c_str(),
               change.pid, dsl::keyword(change.from), dsl::keyword(mode));
   return 0;
 }

@@ -1,6 +1,6 @@
-// `enforcectl status [--json]`: what is enforced right now. For every
-// running `enforcectl run`: per hook (exec, file) the mechanism and what
-// it cannot guarantee, and each policy's mode as the kernel has it.
+// `enforcectl status [--json]`: what is enforced right now: per hook the
+// mechanism and what it cannot guarantee, and each policy's mode as the
+// kernel has it (read from the pinned maps, see run_state.h).
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -32,36 +32,34 @@ int cmd_status(const Args &args) {
     std::fputs("enforcectl status: needs root (it reads BPF maps)\n", stderr);
     return 1;
   }
-  std::string problems;
-  auto runs = running_enforcements(problems);
+  std::string problem;
+  const auto run = running_enforcement(problem);
   if (json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto &run : runs) {
+    nlohmann::json out = {{"running", run.has_value()}};
+    if (run) {
       nlohmann::json policies = nlohmann::json::array();
-      for (const auto &p : run.policies)
+      for (const auto &p : run->policies)
         policies.push_back({{"name", p.name}, {"mode", dsl::keyword(p.mode)}});
-      out.push_back({{"pid", run.pid},
-                     {"hooks", hooks_json(run)},
-                     {"policies", policies}});
+      out["pid"] = run->pid;
+      out["hooks"] = hooks_json(*run);
+      out["policies"] = policies;
     }
     std::cout << out.dump() << "\n";
-  } else if (runs.empty()) {
+  } else if (!run) {
     std::puts("no enforcement running (start one with `enforcectl run FILE`)");
   } else {
-    for (const auto &run : runs) {
-      std::printf("enforcectl run %d\n", run.pid);
-      for (uint32_t h = 0; h < PAL_HOOKS; ++h)
-        std::printf("  %s: %s: %s\n", hook_name(h),
-                    mechanism_name(run.mechanism[h]),
-                    mechanism_guarantee(h, run.mechanism[h]));
-      std::printf("  policies:\n");
-      for (const auto &p : run.policies)
-        std::printf("    %-24s %s\n", p.name.c_str(), dsl::keyword(p.mode));
-    }
+    std::printf("enforcement by pid %d\n", run->pid);
+    for (uint32_t h = 0; h < PAL_HOOKS; ++h)
+      std::printf("  %s: %s: %s\n", hook_name(h),
+                  mechanism_name(run->mechanism[h]),
+                  mechanism_guarantee(h, run->mechanism[h]));
+    std::printf("  policies:\n");
+    for (const auto &p : run->policies)
+      std::printf("    %-24s %s\n", p.name.c_str(), dsl::keyword(p.mode));
   }
-  if (!problems.empty())
-    std::fprintf(stderr, "enforcectl status: %s\n", problems.c_str());
-  return problems.empty() ? 0 : 1;
+  if (!problem.empty())
+    std::fprintf(stderr, "enforcectl status: %s\n", problem.c_str());
+  return problem.empty() ? 0 : 1;
 }
 
 } // namespace palisade::enforce::cli

@@ -1,9 +1,9 @@
-// Owns the BPF objects: exec (always), file (when a mechanism for file
-// events runs here) and net (cgroup socket hooks, listen), loaded with the
-// mechanisms the probe chose and sharing
-// one set of policy maps; writes compiled policies into them with an atomic
-// slot flip, switches policy modes with one map write, and hands ring
-// buffer records to a callback.
+// Owns the BPF objects: exec (always), file and net when a program of
+// theirs serves a hook with the chosen mechanism, all sharing the exec
+// object's maps. What is loaded and attached comes from the program table
+// (program_table.h) alone. Writes compiled policies into the maps with an
+// atomic slot flip, switches policy modes with one map write, hands ring
+// buffer records to a callback, and pins its maps (and links) by name.
 #pragma once
 
 #include <cstdint>
@@ -14,13 +14,12 @@
 #include <vector>
 
 #include "palisade/abi.h"
-#include "palisade/engine/compile.h"
 #include "palisade/enforce/policy_maps.h"
+#include "palisade/enforce/program_table.h"
+#include "palisade/engine/compile.h"
 
-struct pal_exec;
-struct pal_file;
-struct pal_net;
 struct ring_buffer;
+struct bpf_link;
 struct bpf_object;
 
 namespace palisade::enforce {
@@ -84,18 +83,40 @@ public:
 
   uint32_t mechanism(uint32_t hook) const { return options_.mechanisms.at(hook); }
 
+  // The programs attached, by name, in attach order.
+  std::vector<std::string> attached_programs() const;
+
+  // Pins every map of the exec object (the ones all programs share) as
+  // `dir`/maps/<map name> and, with `links`, every link as
+  // `dir`/links/<program name>: pinned links keep the programs attached
+  // after this process ends. Removing the files undoes it.
+  bool pin(const std::string &dir, bool links, std::string &error) const;
+
 private:
   Enforcer() = default;
 
-  bool load_file_object(std::string &error);
-  bool load_net_object(std::string &error);
-  // Makes `obj` use the exec object's maps of the same name (lib/maps.h).
+  struct LoadedObject {
+    std::string name;
+    bpf_object *obj = nullptr;
+  };
+  struct AttachedLink {
+    std::string program;
+    bpf_link *link = nullptr;
+  };
+
+  // Opens `bytes` and loads the programs of it the table selects; does
+  // nothing when it selects none.
+  bool load(const BpfObjectBytes &bytes, std::string &error);
+  // Sizes the maps of the first object, the owner of the shared ones.
+  bool size_maps(bpf_object *obj, std::string &error);
+  // Makes `obj` use the first object's maps of the same name (lib/maps.h).
   bool share_maps(bpf_object *obj, std::string &error);
+  bool attach_selected(std::string &error);
+  bpf_object *owner() const { return objects_.front().obj; }
 
   Options options_;
-  pal_exec *skel_ = nullptr;
-  pal_file *file_skel_ = nullptr;
-  pal_net *net_skel_ = nullptr;
+  std::vector<LoadedObject> objects_; // [0] is exec, the maps' owner
+  std::vector<AttachedLink> links_;
   int cgroup_fd_ = -1;
   ring_buffer *ring_ = nullptr;
   RecordHandler on_record_;

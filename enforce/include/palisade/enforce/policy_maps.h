@@ -44,11 +44,6 @@ private:
   bpf_object *obj_ = nullptr;
 };
 
-// The policy maps of a libbpf skeleton.
-template <typename Skeleton> PolicyMapSet policy_map_set(Skeleton *s) {
-  return PolicyMapSet(s->obj);
-}
-
 class PolicyMaps {
 public:
   PolicyMaps() = default;

@@ -1,38 +1,56 @@
-// What a running `enforcectl run` publishes so that other commands can act
-// on it without a daemon: its config and policies maps pinned in bpffs, and
-// its policies' names and indexes in a JSON file. Switching a policy's mode
-// from outside is then one write to the pinned policies map: no reload, no
-// window without rules.
+// The machine's one enforcement, published so that other commands (and a
+// later process) can find it without asking its owner: the maps its
+// programs share pinned by name in bpffs, and who owns it with its
+// policies' names in a JSON file. Switching a policy's mode from outside
+// is one write to the pinned policies map: no reload, no window without
+// rules.
 //
-//   /sys/fs/bpf/palisade/run-<pid>/config     pal_config   (see docs/abi.md)
-//   /sys/fs/bpf/palisade/run-<pid>/policies   pal_policies
-//   /run/palisade/run-<pid>.json  {"pid":N,"policies":[{"name":..,"index":..}]}
+//   /sys/fs/bpf/palisade/maps/<map>       every map of the exec object,
+//                                         by its name in bpf/lib/maps.h
+//                                         (pal_config, pal_policies, ...)
+//   /sys/fs/bpf/palisade/links/<program>  the attached programs, when the
+//                                         enforcement is to outlive its
+//                                         process (not for `run`)
+//   /run/palisade/enforcement.json        {"pid":N,"policies":
+//                                          [{"name":..,"index":..}]}
+//
+// The file is created with O_EXCL: that is the claim, so two processes
+// never both enforce. A claim whose process died is cleared by the next.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
-
-#include "palisade/abi.h"
 #include <vector>
 
+#include "palisade/abi.h"
 #include "palisade/dsl/ast.h"
 #include "palisade/engine/compile.h"
-#include "palisade/enforce/policy_maps.h"
 
 namespace palisade::enforce {
 
-// Publishes on construction (see ok()/error()), removes on destruction.
-// Leftovers of runs that died are removed first.
+class Enforcer;
+
+inline constexpr char kPinRoot[] = "/sys/fs/bpf/palisade";
+inline constexpr char kStateFile[] = "/run/palisade/enforcement.json";
+
 class RunState {
 public:
-  RunState(const PolicyMapSet &maps, const engine::CompiledPolicy &compiled);
+  // Claims the enforcement for this process. Null, with `error` naming
+  // the holder, while another live process holds it.
+  static std::unique_ptr<RunState> claim(std::string &error);
+  // Releases the claim: the pins and the file go.
   ~RunState();
   RunState(const RunState &) = delete;
   RunState &operator=(const RunState &) = delete;
 
-  const std::string &error() const { return error_; }
+  // Pins `enforcer`'s maps (once) and records `compiled`'s policies.
+  bool publish(const Enforcer &enforcer, const engine::CompiledPolicy &compiled,
+               std::string &error);
 
 private:
-  std::string pin_dir_, state_file_, error_;
+  RunState() = default;
+  bool pinned_ = false;
 };
 
 struct RunningPolicy {
@@ -41,26 +59,24 @@ struct RunningPolicy {
   dsl::Mode mode = dsl::Mode::Enforce; // as the kernel has it now
 };
 
-// One live `enforcectl run`, read back from its pinned maps.
+// The live enforcement, read back from its pinned maps.
 struct RunningEnforcement {
   int pid = 0;
   uint32_t mechanism[PAL_HOOKS] = {}; // PAL_MECH_* per PAL_HOOK_*
   std::vector<RunningPolicy> policies;
 };
 
-// Every live run that published its state. Runs whose maps cannot be read
-// are left out and named in `problems`.
-std::vector<RunningEnforcement> running_enforcements(std::string &problems);
+// The live enforcement, or nullopt when none runs; `problem` says why a
+// published one could not be read.
+std::optional<RunningEnforcement> running_enforcement(std::string &problem);
 
 struct ModeChange {
-  int pid = 0;             // the run that owns the policy
+  int pid = 0; // the process that owns the enforcement
   dsl::Mode from = dsl::Mode::Enforce;
 };
 
-// Sets the mode of policy `name` in the running `enforcectl run` that has
-// it (`pid` 0: the only one that has it). Returns false with `error` set
-// if no run, or more than one, has that policy.
-bool set_running_policy_mode(const std::string &name, dsl::Mode mode, int pid,
+// Sets the mode of policy `name` of the live enforcement.
+bool set_running_policy_mode(const std::string &name, dsl::Mode mode,
                              ModeChange &change, std::string &error);
 
 } // namespace palisade::enforce

@@ -43,8 +43,9 @@ public:
     // fails cleanly and the running policy stays). Full: the ABI's whole
     // size (about 16 MB), so any later policy fits without a reload.
     enum class Capacity { FitFirst, Full } capacity = Capacity::FitFirst;
-    // Publish the pinned maps and policy names `enforcectl mode` and
-    // `status` read (RunState).
+    // Claim the machine's one enforcement and publish its pinned maps
+    // and policy names for `enforcectl mode` and `status` (RunState). The
+    // first apply fails while another process holds the claim.
     bool publish = true;
   };
 

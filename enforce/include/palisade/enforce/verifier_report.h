@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "palisade/enforce/program_table.h"
+
 namespace palisade::enforce {
 
 // The kernel refuses any program past this many processed instructions.
@@ -26,13 +28,6 @@ inline constexpr uint32_t kVerifierLimit = 1000000;
 // has room (the same tree has gone from passing to 1,000,001 between two
 // 6.18 builds).
 inline constexpr uint32_t kVerifierBudget = kVerifierLimit / 2;
-
-// One compiled BPF object, as a skeleton embeds it.
-struct BpfObjectBytes {
-  std::string name; // "exec"
-  const void *data = nullptr;
-  size_t size = 0;
-};
 
 struct ProgramVerification {
   std::string object;  // "exec"
