@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "palisade/dsl/ast.h"
-#include "palisade/engine/compile.h"
-#include "value_keys.h"
-#include "value_list.h"
+#include "palisade/engine/compiled_policy.h"
+#include "lower/value_keys.h"
+#include "resolve/value_list.h"
 
 namespace palisade::engine {
 

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "ir.h"
+#include "palisade/dsl/diagnostics.h"
+#include "palisade/engine/target_caps.h"
 
 namespace palisade::engine {
 

@@ -11,7 +11,7 @@
 
 #include "canonical_entries.h"
 #include "compile_text.h"
-#include "lower.h"
+#include "lower/lower.h"
 #include "passes.h"
 
 namespace palisade::engine {

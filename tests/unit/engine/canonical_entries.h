@@ -1,4 +1,4 @@
-// Reads a compiled image's canonical JSON (engine/src/canonical_json.cpp)
+// Reads a compiled image's canonical JSON (engine/src/image/canonical_json.cpp)
 // the way the entry tests look at it.
 #pragma once
 

@@ -5,9 +5,9 @@
 
 #include <palisade/abi.h>
 
-#include "field_catalog.h"
-#include "paths.h"
-#include "suggest.h"
+#include "catalog/field_catalog.h"
+#include "resolve/paths.h"
+#include "catalog/suggest.h"
 
 namespace palisade::engine {
 namespace {

@@ -252,9 +252,9 @@ const std::set<std::string> kPassedOn = {
     // PEGTL's own parse_error: only a raise outside our control
     "dsl/src/parser.cpp: std::string(e.message())",
     // ParsedValue: value_keys.cpp's error(message, hint)
-    "engine/src/resolve.cpp: v.error",
+    "engine/src/resolve/resolve.cpp: v.error",
     // rule_warnings.cpp's Finding{message, hints}
-    "engine/src/rule_warnings.cpp: found_[i]->message",
+    "engine/src/warnings/rule_warnings.cpp: found_[i]->message",
 };
 
 std::string tokens_text(const std::vector<Tok> &t, size_t b, size_t e) {

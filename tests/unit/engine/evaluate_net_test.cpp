@@ -6,8 +6,8 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "image_decode.h"
-#include "lower.h"
+#include "image/image_decode.h"
+#include "lower/lower.h"
 #include "palisade/engine/evaluate.h"
 #include "palisade/engine/explain.h"
 #include "test_events.h"

@@ -7,7 +7,7 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "lower.h"
+#include "lower/lower.h"
 #include "palisade/engine/evaluate.h"
 
 namespace palisade::engine {

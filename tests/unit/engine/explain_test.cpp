@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
-#include "atom_meaning.h"
+#include "image/atom_meaning.h"
 #include "compile_text.h"
 #include "palisade/engine/explain.h"
 

@@ -5,7 +5,7 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "field_catalog.h"
+#include "catalog/field_catalog.h"
 #include "palisade/dsl/parser.h"
 #include "passes.h"
 

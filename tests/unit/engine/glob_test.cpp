@@ -8,7 +8,7 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "glob.h"
+#include "resolve/glob.h"
 #include "palisade/engine/evaluate.h"
 #include "test_events.h"
 

@@ -8,12 +8,12 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "field_catalog.h"
-#include "image_decode.h"
+#include "catalog/field_catalog.h"
+#include "image/image_decode.h"
 #include "palisade/engine/evaluate.h"
 #include "palisade/engine/explain.h"
 #include "test_events.h"
-#include "value_keys.h"
+#include "lower/value_keys.h"
 
 namespace palisade::engine {
 namespace {

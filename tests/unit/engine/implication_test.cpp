@@ -1,12 +1,12 @@
 // Implication and exclusion between atoms, literals and terms
-// (engine/src/implication.h), the reasoning behind the rule warnings.
+// (engine/src/warnings/implication.h), the reasoning behind the rule warnings.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include <palisade/abi.h>
 
-#include "implication.h"
+#include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {

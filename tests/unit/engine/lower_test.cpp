@@ -8,8 +8,8 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "image_decode.h"
-#include "lower.h"
+#include "image/image_decode.h"
+#include "lower/lower.h"
 #include "passes.h"
 
 namespace palisade::engine {

@@ -3,7 +3,7 @@
 
 #include <palisade/abi.h>
 
-#include "normalize.h"
+#include "normalize/normalize.h"
 #include "passes.h"
 #include "test_helpers.h"
 

@@ -20,8 +20,8 @@
 
 #include <palisade/abi.h>
 
-#include "glob.h"
-#include "lower.h"
+#include "resolve/glob.h"
+#include "lower/lower.h"
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/evaluate.h"
 #include "passes.h"

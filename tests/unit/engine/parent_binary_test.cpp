@@ -8,7 +8,7 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "field_catalog.h"
+#include "catalog/field_catalog.h"
 #include "palisade/engine/evaluate.h"
 #include "palisade/engine/explain.h"
 #include "test_events.h"

@@ -1,4 +1,4 @@
-// TermIndex (engine/src/term_index.h) finds the same term as comparing
+// TermIndex (engine/src/lower/term_index.h) finds the same term as comparing
 // with every term in order would.
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 
 #include <palisade/abi.h>
 
-#include "implication.h"
-#include "term_index.h"
-#include "value_keys.h"
+#include "warnings/implication.h"
+#include "lower/term_index.h"
+#include "lower/value_keys.h"
 
 namespace palisade::engine {
 namespace {

@@ -14,8 +14,8 @@
 
 #include "canonical_entries.h"
 #include "compile_text.h"
-#include "image_decode.h"
-#include "lower.h"
+#include "image/image_decode.h"
+#include "lower/lower.h"
 #include "palisade/engine/evaluate.h"
 #include "passes.h"
 #include "test_events.h"

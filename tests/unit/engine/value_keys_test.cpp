@@ -3,7 +3,7 @@
 
 #include <palisade/abi.h>
 
-#include "value_keys.h"
+#include "lower/value_keys.h"
 
 namespace palisade::engine {
 namespace {

@@ -23,7 +23,7 @@ namespace palisade::enforce {
 // found by name: the image's map "atoms" is the object's "pal_atoms". So
 // the list of maps is written in two places only, where it has to be:
 // their definitions (bpf/lib/maps.h) and the image the engine emits
-// (engine/src/lower.cpp); the loader writes whatever the image names.
+// (engine/src/lower/lower.cpp); the loader writes whatever the image names.
 class PolicyMapSet {
 public:
   PolicyMapSet() = default;
