@@ -10,6 +10,7 @@ packages=(
   libbpf-dev bpftool libelf-dev zlib1g-dev
   # libraries of the design brief
   tao-pegtl-dev libyaml-cpp-dev nlohmann-json3-dev libsystemd-dev
+  libcli11-dev
   googletest libgtest-dev libgmock-dev
   # vm tier: Debian's kernel under QEMU with a busybox initramfs
   qemu-system-x86 busybox-static cpio

@@ -1,6 +1,7 @@
 // `enforcectl check [--json]` and `enforcectl compile`: no root, no kernel.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "commands.h"
 #include "palisade/enforce/diagnostics_json.h"
@@ -12,10 +13,6 @@ namespace {
 enum class Output { Summary, Image, DiagnosticsJson };
 
 int compile_and_report(const Args &files, Output output) {
-  if (files.empty()) {
-    std::fputs("enforcectl: no policy files given\n", stderr);
-    return 2;
-  }
   dsl::Diagnostics diags;
   auto compiled = compile_policy_files(files, engine::TargetCaps{}, 0, diags);
   if (output == Output::DiagnosticsJson) {
@@ -36,27 +33,29 @@ int compile_and_report(const Args &files, Output output) {
 
 } // namespace
 
-int cmd_check(const Args &args) {
-  Args files;
-  Output output = Output::Summary;
-  for (const auto &a : args) {
-    if (a == "--json") {
-      output = Output::DiagnosticsJson;
-    } else if (a.starts_with("-")) {
-      std::fprintf(stderr,
-                   "enforcectl check: unknown option '%s'\n"
-                   "usage: enforcectl check [--json] FILE...\n",
-                   a.c_str());
-      return 2;
-    } else {
-      files.push_back(a);
-    }
-  }
-  return compile_and_report(files, output);
+void add_check(CLI::App &app, int &status) {
+  auto files = std::make_shared<Args>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App *cmd = app.add_subcommand(
+      "check", "Parse and check policies: errors and warnings (never-matching, "
+               "shadowed, duplicate rules; values that are symlinks here). No "
+               "root, no kernel; exit 0 or 1.");
+  cmd->add_option("files", *files, "policy files (.rules)")->required();
+  cmd->add_flag("--json", *json, "the diagnostics as a JSON array on stdout");
+  cmd->callback([files, json, &status] {
+    status = compile_and_report(
+        *files, *json ? Output::DiagnosticsJson : Output::Summary);
+  });
 }
 
-int cmd_compile(const Args &args) {
-  return compile_and_report(args, Output::Image);
+void add_compile(CLI::App &app, int &status) {
+  auto files = std::make_shared<Args>();
+  CLI::App *cmd = app.add_subcommand(
+      "compile", "Print the compiled map image as canonical JSON (no root).");
+  cmd->add_option("files", *files, "policy files (.rules)")->required();
+  cmd->callback([files, &status] {
+    status = compile_and_report(*files, Output::Image);
+  });
 }
 
 } // namespace palisade::enforce::cli

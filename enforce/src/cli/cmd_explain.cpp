@@ -3,7 +3,7 @@
 // from the engine's reference evaluator on the compiled image.
 #include <cstdio>
 #include <iostream>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,59 +14,46 @@
 namespace palisade::enforce::cli {
 namespace {
 
-const char kUsage[] =
-    "usage: enforcectl explain FILE... --event "
-    "'{\"event\":\"exec\",\"path\":\"/usr/bin/nc\","
-    "\"binary\":\"/usr/bin/bash\"}' [--json]\n"
-    "  (docs/explain.md describes the event and the output)\n";
-
-int usage_error(const std::string &why) {
-  std::fprintf(stderr, "enforcectl explain: %s\n%s", why.c_str(), kUsage);
-  return 2;
-}
-
-} // namespace
-
-int cmd_explain(const Args &args) {
+struct ExplainOptions {
   std::vector<std::string> files;
-  std::optional<std::string> event_text;
+  std::string event;
   bool json = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-h" || args[i] == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (args[i] == "--json") {
-      json = true;
-    } else if (args[i] == "--event") {
-      if (i + 1 == args.size())
-        return usage_error("--event needs a JSON object");
-      event_text = args[++i];
-    } else if (args[i].starts_with("--event=")) {
-      event_text = args[i].substr(8);
-    } else if (args[i].starts_with("-")) {
-      return usage_error("unknown option '" + args[i] + "'");
-    } else {
-      files.push_back(args[i]);
-    }
-  }
-  if (files.empty())
-    return usage_error("no policy files given");
-  if (!event_text)
-    return usage_error("no --event given");
-  std::string error;
-  auto event = engine::event_from_json(*event_text, error);
-  if (!event)
-    return usage_error("bad --event: " + error);
+};
 
+int explain(const ExplainOptions &o) {
+  std::string error;
+  auto event = engine::event_from_json(o.event, error);
+  if (!event) {
+    std::fprintf(stderr, "enforcectl explain: bad --event: %s\n",
+                 error.c_str());
+    return 2;
+  }
   dsl::Diagnostics diags;
-  auto compiled = compile_policy_files(files, engine::TargetCaps{}, 0, diags);
+  auto compiled = compile_policy_files(o.files, engine::TargetCaps{}, 0, diags);
   std::fputs(diags.render().c_str(), stderr);
   if (!compiled)
     return 1;
   auto explanation = engine::explain_event(*compiled, *event);
-  std::cout << (json ? engine::explanation_json(explanation)
-                     : engine::explanation_text(explanation));
+  std::cout << (o.json ? engine::explanation_json(explanation)
+                       : engine::explanation_text(explanation));
   return 0;
+}
+
+} // namespace
+
+void add_explain(CLI::App &app, int &status) {
+  auto o = std::make_shared<ExplainOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "explain", "How the policies decide one event, and why (no root, no "
+                 "kernel: the engine's reference evaluator).");
+  cmd->add_option("files", o->files, "policy files (.rules)")->required();
+  cmd->add_option("--event", o->event,
+                  "the event as JSON, e.g. '{\"event\":\"exec\",\"path\":"
+                  "\"/usr/bin/nc\",\"binary\":\"/usr/bin/bash\"}' "
+                  "(docs/explain.md)")
+      ->required();
+  cmd->add_flag("--json", o->json, "the explanation as JSON");
+  cmd->callback([o, &status] { status = explain(*o); });
 }
 
 } // namespace palisade::enforce::cli

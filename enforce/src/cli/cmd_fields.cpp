@@ -7,9 +7,14 @@
 
 namespace palisade::enforce::cli {
 
-int cmd_fields(const Args &) {
-  std::fputs(engine::fields_markdown().c_str(), stdout);
-  return 0;
+void add_fields(CLI::App &app, int &status) {
+  app.add_subcommand("fields",
+                     "The field reference of the language, as Markdown "
+                     "(docs/fields.md).")
+      ->callback([&status] {
+        std::fputs(engine::fields_markdown().c_str(), stdout);
+        status = 0;
+      });
 }
 
 } // namespace palisade::enforce::cli

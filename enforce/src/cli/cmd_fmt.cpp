@@ -10,6 +10,7 @@
 #include <cstring>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
@@ -84,33 +85,24 @@ std::string replace_file(const std::string &path, const std::string &text) {
   return message;
 }
 
+struct FmtOptions {
+  Args files;
+  bool in_place = false, check = false;
+};
+
 int usage(const char *problem) {
   std::fprintf(stderr,
                "enforcectl fmt: %s\n"
-               "usage: enforcectl fmt FILE | fmt -i FILE... | "
-               "fmt --check FILE...\n",
+               "Run `enforcectl fmt --help` for usage.\n",
                problem);
   return 2;
 }
 
-} // namespace
-
-int cmd_fmt(const Args &args) {
-  FmtMode mode = FmtMode::Print;
-  Args files;
-  for (const std::string &arg : args) {
-    if (arg == "-i" || arg == "--check") {
-      if (mode != FmtMode::Print)
-        return usage("give at most one of -i and --check");
-      mode = arg == "-i" ? FmtMode::InPlace : FmtMode::Check;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return usage(("unknown option '" + arg + "'").c_str());
-    } else {
-      files.push_back(arg);
-    }
-  }
-  if (files.empty())
-    return usage("no policy file given");
+int fmt(const FmtOptions &o) {
+  const FmtMode mode = o.in_place ? FmtMode::InPlace
+                       : o.check  ? FmtMode::Check
+                                  : FmtMode::Print;
+  const Args &files = o.files;
   if (mode == FmtMode::Print && files.size() != 1)
     return usage("prints one file; use -i or --check for several");
   if (mode != FmtMode::Print)
@@ -138,6 +130,22 @@ int cmd_fmt(const Args &args) {
     }
   }
   return status;
+}
+
+} // namespace
+
+void add_fmt(CLI::App &app, int &status) {
+  auto o = std::make_shared<FmtOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "fmt", "Print a .rules file in canonical style ('-': standard input); "
+             "a file that does not parse is reported and left alone.");
+  cmd->add_option("files", o->files, "policy files (.rules)")->required();
+  CLI::Option *in_place = cmd->add_flag(
+      "-i,--in-place", o->in_place, "rewrite the files that are not canonical");
+  cmd->add_flag("--check", o->check,
+                "list the files that are not canonical; exit 1 if any")
+      ->excludes(in_place);
+  cmd->callback([o, &status] { status = fmt(*o); });
 }
 
 } // namespace palisade::enforce::cli

@@ -2,7 +2,7 @@
 // enforcement between enforce and audit. One map write: the
 // programs stay loaded and the rules never leave the kernel.
 #include <cstdio>
-#include <cstdlib>
+#include <memory>
 #include <unistd.h>
 
 #include "commands.h"
@@ -10,28 +10,42 @@
 
 namespace palisade::enforce::cli {
 
-int cmd_mode(const Args &args) {
-  const Args &positional = args;
-  if (positional.size() != 2 ||
-      (positional[1] != "enforce" && positional[1] != "audit")) {
-    std::fputs("usage: enforcectl mode POLICY enforce|audit\n", stderr);
-    return 2;
-  }
+namespace {
+
+struct ModeOptions {
+  std::string policy, mode;
+};
+
+int switch_mode(const ModeOptions &o) {
   if (geteuid() != 0) {
     std::fputs("enforcectl mode: needs root (it writes a BPF map)\n", stderr);
     return 1;
   }
   const dsl::Mode mode =
-      positional[1] == "enforce" ? dsl::Mode::Enforce : dsl::Mode::Audit;
+      o.mode == "enforce" ? dsl::Mode::Enforce : dsl::Mode::Audit;
   ModeChange change;
   std::string error;
-  if (!set_running_policy_mode(positional[0], mode, change, error)) {
+  if (!set_running_policy_mode(o.policy, mode, change, error)) {
     std::fprintf(stderr, "enforcectl mode: %s\n", error.c_str());
     return 1;
   }
-  std::printf("policy \"%s\" (pid %d): %s -> %s\n", positional[0].c_str(),
+  std::printf("policy \"%s\" (pid %d): %s -> %s\n", o.policy.c_str(),
               change.pid, dsl::keyword(change.from), dsl::keyword(mode));
   return 0;
+}
+
+} // namespace
+
+void add_mode(CLI::App &app, int &status) {
+  auto o = std::make_shared<ModeOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "mode", "Switch a policy of the running enforcement between enforce "
+              "and audit: one map write, no reload (root).");
+  cmd->add_option("policy", o->policy, "the policy's name")->required();
+  cmd->add_option("mode", o->mode, "enforce or audit")
+      ->required()
+      ->check(CLI::IsMember({"enforce", "audit"}));
+  cmd->callback([o, &status] { status = switch_mode(*o); });
 }
 
 } // namespace palisade::enforce::cli

@@ -2,6 +2,7 @@
 // `probe --verifier`: how much of the verifier's budget each program uses.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -70,32 +71,20 @@ int report_verifier(bool json, uint32_t budget) {
   return failures.empty() ? 0 : 1;
 }
 
-} // namespace
-
-int cmd_probe(const Args &args) {
+struct ProbeOptions {
   bool json = false, verifier = false;
   uint32_t budget = kVerifierBudget;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--json")
-      json = true;
-    else if (args[i] == "--verifier")
-      verifier = true;
-    else if (args[i] == "--budget" && i + 1 < args.size())
-      budget = static_cast<uint32_t>(std::stoul(args[++i]));
-    else {
-      std::fprintf(stderr, "enforcectl probe: unknown option '%s'\n"
-                   "usage: enforcectl probe [--json] [--verifier [--budget N]]\n",
-                   args[i].c_str());
-      return 2;
-    }
-  }
+};
+
+int probe(const ProbeOptions &o) {
+  const bool json = o.json;
   if (geteuid() != 0) {
     std::fputs("enforcectl probe: needs root (it loads BPF programs)\n", stderr);
     return 1;
   }
   std::string fs_err = ensure_kernel_filesystems();
-  if (verifier)
-    return report_verifier(json, budget);
+  if (o.verifier)
+    return report_verifier(json, o.budget);
   Features f = probe_features();
   const auto &mech = f.mechanism;
   if (json) {
@@ -122,6 +111,25 @@ int cmd_probe(const Args &args) {
       std::printf("warning: %s\n", fs_err.c_str());
   }
   return 0;
+}
+
+} // namespace
+
+void add_probe(CLI::App &app, int &status) {
+  auto o = std::make_shared<ProbeOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "probe", "Which mechanism enforces each hook on this kernel, with the "
+               "evidence (root).");
+  cmd->add_flag("--json", o->json, "one JSON object on stdout");
+  CLI::Option *verifier = cmd->add_flag(
+      "--verifier", o->verifier,
+      "load each BPF program alone and print the verifier's instruction "
+      "count; exit 1 if one is over the budget or is refused where its kind "
+      "of program loads");
+  cmd->add_option("--budget", o->budget, "instructions allowed per program")
+      ->needs(verifier)
+      ->capture_default_str();
+  cmd->callback([o, &status] { status = probe(*o); });
 }
 
 } // namespace palisade::enforce::cli

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <unistd.h>
 
 #include "commands.h"
@@ -36,60 +37,6 @@ struct RunOptions {
   uint32_t ring_kib = 0;
 };
 
-bool parse_options(const Args &args, RunOptions &o) {
-  for (size_t i = 0; i < args.size(); i++) {
-    const std::string &a = args[i];
-    auto value = [&](std::string &out) {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "enforcectl run: %s needs a value\n", a.c_str());
-        return false;
-      }
-      out = args[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "-o" || a == "--output") {
-      if (!value(o.output)) return false;
-    } else if (a == "--audit-log") {
-      if (!value(o.audit_log)) return false;
-    } else if (a == "--mechanism") {
-      if (!value(o.mechanism)) return false;
-    } else if (a == "--ready-file") {
-      if (!value(o.ready_file)) return false;
-    } else if (a == "--ring-buffer-kib") {
-      if (!value(v)) return false;
-      o.ring_kib = static_cast<uint32_t>(std::strtoul(v.c_str(), nullptr, 10));
-      if (o.ring_kib < 4 || (o.ring_kib & (o.ring_kib - 1))) {
-        std::fputs("enforcectl run: --ring-buffer-kib must be a power of two >= 4\n",
-                   stderr);
-        return false;
-      }
-    } else if (a == "--duration") {
-      if (!value(v)) return false;
-      o.duration_s = std::atof(v.c_str());
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "enforcectl run: unknown option %s\n", a.c_str());
-      return false;
-    } else {
-      o.files.push_back(a);
-    }
-  }
-  if (o.output != "compact" && o.output != "json") {
-    std::fputs("enforcectl run: -o must be compact or json\n", stderr);
-    return false;
-  }
-  if (o.mechanism != "auto" && o.mechanism != "tracepoint") {
-    std::fputs("enforcectl run: --mechanism must be auto or tracepoint\n",
-               stderr);
-    return false;
-  }
-  if (o.files.empty()) {
-    std::fputs("enforcectl run: no policy files given\n", stderr);
-    return false;
-  }
-  return true;
-}
-
 void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -97,12 +44,7 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-} // namespace
-
-int cmd_run(const Args &args) {
-  RunOptions opt;
-  if (!parse_options(args, opt))
-    return 2;
+int run(const RunOptions &opt) {
   if (geteuid() != 0) {
     std::fputs("enforcectl run: needs root (it loads BPF programs)\n", stderr);
     return 1;
@@ -186,6 +128,40 @@ int cmd_run(const Args &args) {
   session->poll(0); // drain what is left
   std::fprintf(stderr, "palisade: stopped; enforcement removed\n");
   return 0;
+}
+
+} // namespace
+
+void add_run(CLI::App &app, int &status) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "run", "Enforce policies in the foreground and show every event (root; "
+             "no daemon: enforcement ends with the process).");
+  cmd->add_option("files", o->files, "policy files (.rules)")->required();
+  cmd->add_option("-o,--output", o->output, "stdout view")
+      ->check(CLI::IsMember({"compact", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--audit-log", o->audit_log, "JSON lines audit trail")
+      ->capture_default_str();
+  cmd->add_option("--mechanism", o->mechanism,
+                  "auto: what the probe proves runs; tracepoint: the "
+                  "fallbacks (exec and opens, by SIGKILL)")
+      ->check(CLI::IsMember({"auto", "tracepoint"}))
+      ->capture_default_str();
+  cmd->add_option("--ready-file", o->ready_file,
+                  "created (with the pid) once the rules are enforced");
+  cmd->add_option("--duration", o->duration_s, "stop after this many seconds")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--ring-buffer-kib", o->ring_kib,
+                  "kernel-to-user buffer in KiB, a power of two >= 4 "
+                  "(default 16384)")
+      ->check(CLI::Validator(
+          [](std::string &v) -> std::string {
+            const unsigned long n = std::strtoul(v.c_str(), nullptr, 10);
+            return n >= 4 && !(n & (n - 1)) ? "" : "must be a power of two >= 4";
+          },
+          "POWER_OF_TWO"));
+  cmd->callback([o, &status] { status = run(*o); });
 }
 
 } // namespace palisade::enforce::cli

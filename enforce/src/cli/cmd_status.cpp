@@ -3,6 +3,7 @@
 // kernel has it (read from the pinned maps, see run_state.h).
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -24,10 +25,7 @@ nlohmann::json hooks_json(const RunningEnforcement &run) {
   return hooks;
 }
 
-} // namespace
-
-int cmd_status(const Args &args) {
-  const bool json = !args.empty() && args[0] == "--json";
+int status_of(bool json) {
   if (geteuid() != 0) {
     std::fputs("enforcectl status: needs root (it reads BPF maps)\n", stderr);
     return 1;
@@ -60,6 +58,17 @@ int cmd_status(const Args &args) {
   if (!problem.empty())
     std::fprintf(stderr, "enforcectl status: %s\n", problem.c_str());
   return problem.empty() ? 0 : 1;
+}
+
+} // namespace
+
+void add_status(CLI::App &app, int &status) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App *cmd = app.add_subcommand(
+      "status", "What is enforced now: mechanism and guarantee per hook, each "
+                "policy's mode as the kernel has it (root).");
+  cmd->add_flag("--json", *json, "one JSON object on stdout");
+  cmd->callback([json, &status] { status = status_of(*json); });
 }
 
 } // namespace palisade::enforce::cli

@@ -1,22 +1,27 @@
-// enforcectl subcommands. Each takes the arguments after its name and
-// returns the process exit status.
+// enforcectl subcommands. Each file adds its subcommand, with its options
+// and help, to the one CLI11 parser (main.cpp); when that subcommand is
+// the one given, its callback runs it and stores the process's exit
+// status in `status`: 0 success, 1 the command failed. Usage errors (exit
+// 2) and --help are the parser's, the same for every subcommand.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 namespace palisade::enforce::cli {
 
 using Args = std::vector<std::string>;
 
-int cmd_run(const Args &args);
-int cmd_check(const Args &args);
-int cmd_compile(const Args &args);
-int cmd_fmt(const Args &args);
-int cmd_explain(const Args &args);
-int cmd_probe(const Args &args);
-int cmd_fields(const Args &args);
-int cmd_mode(const Args &args);
-int cmd_status(const Args &args);
+void add_run(CLI::App &app, int &status);
+void add_status(CLI::App &app, int &status);
+void add_mode(CLI::App &app, int &status);
+void add_check(CLI::App &app, int &status);
+void add_compile(CLI::App &app, int &status);
+void add_fmt(CLI::App &app, int &status);
+void add_explain(CLI::App &app, int &status);
+void add_probe(CLI::App &app, int &status);
+void add_fields(CLI::App &app, int &status);
 
 } // namespace palisade::enforce::cli

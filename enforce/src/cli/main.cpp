@@ -1,69 +1,52 @@
-// enforcectl: the Palisade command line.
+// enforcectl: the Palisade command line. One CLI11 parser for every
+// subcommand: `enforcectl --help`, `enforcectl CMD --help`, and a usage
+// error (unknown option, missing argument, bad value) always look the
+// same and exit 2.
 #include <cstdio>
-#include <cstring>
-#include <string>
+#include <iostream>
 
 #include "commands.h"
 #include "palisade/enforce/heap_pages.h"
 #include "palisade/enforce/libbpf_log.h"
 
-namespace {
-
-const char kUsage[] =
-    "usage: enforcectl <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run FILE...        enforce policies in the foreground, show events\n"
-    "                     (root; no daemon needed). Options:\n"
-    "                       -o compact|json     stdout view (default compact)\n"
-    "                       --audit-log PATH    JSON lines audit trail\n"
-    "                                           (default /var/log/palisade/audit.jsonl)\n"
-    "                       --mechanism auto|tracepoint\n"
-    "                                           exec mechanism (default: probe)\n"
-    "                       --ready-file PATH   created once rules are enforced\n"
-    "                       --duration SECONDS  stop after this long\n"
-    "                       --ring-buffer-kib N kernel-to-user buffer (default 16384)\n"
-    "  status [--json]    what is enforced now: mechanism, guarantee, modes\n"
-    "  mode POLICY enforce|audit\n"
-    "                     switch a policy of the running enforcement (one map write)\n"
-    "  check [--json] FILE...\n"
-    "                     parse and check policies (no root); exit 0/1;\n"
-    "                     --json: the diagnostics as a JSON array on stdout\n"
-    "  compile FILE...    print the compiled map image as canonical JSON\n"
-    "  fmt FILE           print the file in canonical style; -i FILE...\n"
-    "                     rewrites in place, --check FILE... lists the\n"
-    "                     files that are not canonical (exit 1)\n"
-    "  explain FILE... --event JSON [--json]\n"
-    "                     how the policies decide one event, and why (no root)\n"
-    "  probe [--json]     show which mechanism enforces each hook here\n"
-    "  probe --verifier [--json] [--budget N]\n"
-    "                     load each BPF program alone and print the verifier's\n"
-    "                     instruction count; exit 1 if one is over N\n"
-    "                     (default 500000) or refused where its kind loads\n"
-    "  fields             the field reference of the language (Markdown)\n";
-
-} // namespace
-
 int main(int argc, char **argv) {
   using namespace palisade::enforce::cli;
   palisade::enforce::prefer_huge_heap_pages(); // before anything grows it
-  if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
-    std::fputs(kUsage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
-  }
   palisade::enforce::install_libbpf_logger();
-  const std::string cmd = argv[1];
-  Args args(argv + 2, argv + argc);
-  if (cmd == "run") return cmd_run(args);
-  if (cmd == "check") return cmd_check(args);
-  if (cmd == "compile") return cmd_compile(args);
-  if (cmd == "fmt") return cmd_fmt(args);
-  if (cmd == "explain") return cmd_explain(args);
-  if (cmd == "probe") return cmd_probe(args);
-  if (cmd == "fields") return cmd_fields(args);
-  if (cmd == "mode") return cmd_mode(args);
-  if (cmd == "status") return cmd_status(args);
-  std::fprintf(stderr, "enforcectl: unknown command '%s'\n\n%s", cmd.c_str(),
-               kUsage);
-  return 2;
+
+  CLI::App app{"Palisade: enforce .rules policies in the kernel with BPF, "
+               "and check, format and explain them.",
+               "enforcectl"};
+  app.require_subcommand(1);
+  int status = 0;
+  add_run(app, status);
+  add_status(app, status);
+  add_mode(app, status);
+  add_check(app, status);
+  add_compile(app, status);
+  add_fmt(app, status);
+  add_explain(app, status);
+  add_probe(app, status);
+  add_fields(app, status);
+  // After the subcommands, which would inherit it.
+  app.footer("Run `enforcectl COMMAND --help` for a command's options.\n");
+  try {
+    if (argc > 1 && argv[1][0] != '-')
+      app.get_subcommand(argv[1]); // an unknown one throws, by its name
+    app.parse(argc, argv);
+  } catch (const CLI::OptionNotFound &e) {
+    std::cerr << "enforcectl: unknown command '" << argv[1] << "'\n"
+              << "Run `enforcectl --help` for the commands.\n";
+    return 2;
+  } catch (const CLI::ParseError &e) {
+    if (e.get_exit_code() == 0)
+      return app.exit(e); // --help: of the subcommand asked about
+    std::string where = "enforcectl";
+    for (const CLI::App *sub : app.get_subcommands())
+      where += " " + sub->get_name();
+    std::cerr << where << ": " << e.what() << "\n"
+              << "Run `" << where << " --help` for usage.\n";
+    return 2;
+  }
+  return status;
 }
