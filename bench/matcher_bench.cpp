@@ -1,9 +1,10 @@
 // Decision cost of the in-kernel matcher on this machine's JIT, by rule
-// count, for exec, open and connect decisions. Runs pal_match_bench (bpf/match_bench.bpf.c), which repeats
-// the decision in a bpf_loop and times it with the kernel clock, so the
-// syscall that starts it is not in the figure. Root. Prints a table; not a
-// test: these machines are noisy, compare figures from one run only. Each
-// figure is the best of several runs, which filters out interruptions.
+// count, for exec, open and connect decisions. Runs pal_match_bench
+// (bpf/match_bench.bpf.c), which repeats the decision in a bpf_loop and times
+// it with the kernel clock, so the syscall that starts it is not in the figure.
+// Root. Prints a table; not a test: these machines are noisy, compare figures
+// from one run only. Each figure is the best of several runs, which filters out
+// interruptions.
 //
 //   matcher_bench [iterations]
 #include <algorithm>
@@ -20,8 +21,8 @@
 #include "match_bench.skel.h"
 #include "palisade/abi.h"
 #include "palisade/dsl/parser.h"
-#include "palisade/engine/compile.h"
 #include "palisade/enforce/policy_maps.h"
+#include "palisade/engine/compile.h"
 
 using namespace palisade;
 
@@ -53,7 +54,8 @@ void set_path(pal_path &p, const char *s) {
 std::string exec_policy(int n) {
   std::string text = "policy \"bench\" mode enforce {\n";
   for (int i = 0; i < n - 2; i++)
-    text += "  deny exec when path == \"/bench/bin/tool" + std::to_string(i) + "\"\n";
+    text += "  deny exec when path == \"/bench/bin/tool" + std::to_string(i) +
+            "\"\n";
   text += "  kill exec when path under \"/bench/shm\"\n";
   text += "  allow exec when binary == \"/usr/sbin/sshd\"\n}\n";
   return text;
@@ -63,10 +65,14 @@ std::string exec_policy(int n) {
 std::string path_event(const char *listed_prefix, int n, int which) {
   std::string listed = listed_prefix + std::to_string(n - 3);
   switch (which) {
-  case 0: return "/usr/lib/x86_64-linux-gnu/libc.so.6";
-  case 1: return listed.substr(0, listed.size() - 1) + "x"; // same length
-  case 2: return listed;
-  default: return "/bench/shm/x";
+  case 0:
+    return "/usr/lib/x86_64-linux-gnu/libc.so.6";
+  case 1:
+    return listed.substr(0, listed.size() - 1) + "x"; // same length
+  case 2:
+    return listed;
+  default:
+    return "/bench/shm/x";
   }
 }
 
@@ -81,7 +87,8 @@ std::string open_policy(int n) {
   for (int i = 0; i < n - 2; i++)
     text += "  deny open when path == \"/bench/etc/key" + std::to_string(i) +
             "\" and access in [\"write\", \"truncate\"]\n";
-  text += "  deny open when path under \"/bench/shm\" and access == \"write\"\n";
+  text +=
+      "  deny open when path under \"/bench/shm\" and access == \"write\"\n";
   text += "  allow open when binary == \"/usr/sbin/sshd\"\n}\n";
   return text;
 }
@@ -100,9 +107,11 @@ std::string connect_policy(int n) {
   for (int i = 0; i < (n - 2) / 2; i++)
     text += "  deny connect when port == " + std::to_string(10000 + i) + "\n";
   for (int i = 0; i < (n - 2) - (n - 2) / 2; i++)
-    text += "  deny connect when address == \"198.18." + std::to_string(i / 250) +
-            "." + std::to_string(i % 250 + 1) + "\"\n";
-  text += "  deny connect when address in [\"10.0.0.0/8\"] and protocol == \"tcp\"\n";
+    text += "  deny connect when address == \"198.18." +
+            std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
+            "\"\n";
+  text += "  deny connect when address in [\"10.0.0.0/8\"] and protocol == "
+          "\"tcp\"\n";
   text += "  allow connect when binary == \"/usr/sbin/sshd\"\n}\n";
   return text;
 }
@@ -112,8 +121,8 @@ void connect_event(int n, int which, pal_match_input &in) {
   in.family = 4;
   in.protocol = 6; // tcp
   in.port = which == 1 ? 10000 + (n - 2) / 4 : 443;
-  const uint8_t addr[4][4] = {{93, 184, 216, 34}, {93, 184, 216, 34},
-                              {198, 18, 0, 7}, {10, 1, 2, 3}};
+  const uint8_t addr[4][4] = {
+      {93, 184, 216, 34}, {93, 184, 216, 34}, {198, 18, 0, 7}, {10, 1, 2, 3}};
   in.address[10] = in.address[11] = 0xff;
   std::memcpy(in.address + 12, addr[which], 4);
 }
@@ -139,17 +148,30 @@ void glob_event(int n, int which, pal_match_input &in) {
   in.event = PAL_EVENT_OPEN;
   in.access = PAL_ACCESS_READ | PAL_ACCESS_WRITE;
   const std::string home = "/bench/home" + std::to_string(std::min(n - 3, 249));
-  const std::string paths[4] = {
-      "/usr/lib/x86_64-linux-gnu/libc.so.6", home + "/ann/.ssh/known_hosts",
-      home + "/ann/.ssh/a/b/c/d/e/f/g/h/id_ed25519", "/etc/ssl/private/site.pem"};
+  const std::string paths[4] = {"/usr/lib/x86_64-linux-gnu/libc.so.6",
+                                home + "/ann/.ssh/known_hosts",
+                                home + "/ann/.ssh/a/b/c/d/e/f/g/h/id_ed25519",
+                                "/etc/ssl/private/site.pem"};
   set_path(in.path, paths[which].c_str());
 }
 
 const Workload kWorkloads[] = {
-    {"exec", exec_policy, {"no match", "near miss", "exact hit", "under hit"}, exec_event},
-    {"open", open_policy, {"no match", "near miss", "exact hit", "under hit"}, open_event},
-    {"connect", connect_policy, {"no match", "port hit", "addr hit", "CIDR hit"}, connect_event},
-    {"glob", glob_policy, {"no match", "near miss", "glob hit", "suffix hit"}, glob_event},
+    {"exec",
+     exec_policy,
+     {"no match", "near miss", "exact hit", "under hit"},
+     exec_event},
+    {"open",
+     open_policy,
+     {"no match", "near miss", "exact hit", "under hit"},
+     open_event},
+    {"connect",
+     connect_policy,
+     {"no match", "port hit", "addr hit", "CIDR hit"},
+     connect_event},
+    {"glob",
+     glob_policy,
+     {"no match", "near miss", "glob hit", "suffix hit"},
+     glob_event},
 };
 
 double ns_once(pal_match_bench *skel, const Workload &w, int n, int which,
@@ -165,7 +187,8 @@ double ns_once(pal_match_bench *skel, const Workload &w, int n, int which,
   Bench b{iterations, 0};
   bpf_map_update_elem(bpf_map__fd(skel->maps.mt_bench), &zero, &b, BPF_ANY);
   LIBBPF_OPTS(bpf_test_run_opts, opts);
-  if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.pal_match_bench), &opts) != 0) {
+  if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.pal_match_bench),
+                             &opts) != 0) {
     std::perror("BPF_PROG_TEST_RUN");
     std::exit(1);
   }
@@ -173,8 +196,8 @@ double ns_once(pal_match_bench *skel, const Workload &w, int n, int which,
   return double(b.elapsed_ns) / double(iterations);
 }
 
-double ns_per_decision(pal_match_bench *skel, const Workload &w, int n, int which,
-                       uint64_t iterations) {
+double ns_per_decision(pal_match_bench *skel, const Workload &w, int n,
+                       int which, uint64_t iterations) {
   double best = ns_once(skel, w, n, which, iterations);
   for (int i = 0; i < 4; i++)
     best = std::min(best, ns_once(skel, w, n, which, iterations));
@@ -186,7 +209,8 @@ bool run(pal_match_bench *skel, enforce::PolicyMaps &maps, const Workload &w,
   std::printf("\n%s decision cost, %llu decisions per figure (ns/decision)\n",
               w.name, static_cast<unsigned long long>(iterations));
   std::printf("%8s %10s %10s %10s %10s   %s\n", "rules", w.columns[0],
-              w.columns[1], w.columns[2], w.columns[3], "each / the 10-rule figure");
+              w.columns[1], w.columns[2], w.columns[3],
+              "each / the 10-rule figure");
   double base[4] = {0, 0, 0, 0};
   for (int n : {10, 100, 1000, 10000}) {
     dsl::Diagnostics diags;
@@ -232,7 +256,8 @@ int main(int argc, char **argv) {
   uint64_t iterations = 200000;
   if (argc > 2 || (argc == 2 && !parse_iterations(argv[1], iterations))) {
     std::fputs("usage: matcher_bench [iterations]   (root; default 200000, "
-               "at least 1)\n", stderr);
+               "at least 1)\n",
+               stderr);
     return 2;
   }
   if (geteuid() != 0) {

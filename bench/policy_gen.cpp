@@ -100,10 +100,14 @@ private:
                       bs = pick(v_.binary_sets),
                       bd = quoted(pick(v_.binary_dirs));
     switch (rng_() % 6) {
-    case 0: return "deny exec when path == " + p + " and binary != " + b;
-    case 1: return "deny exec when path in " + s + " and binary not in " + bs;
-    case 2: return "kill exec when path under " + d + " and binary == " + b;
-    case 3: return "allow exec when path in " + s + " and binary == " + b;
+    case 0:
+      return "deny exec when path == " + p + " and binary != " + b;
+    case 1:
+      return "deny exec when path in " + s + " and binary not in " + bs;
+    case 2:
+      return "kill exec when path under " + d + " and binary == " + b;
+    case 3:
+      return "allow exec when path in " + s + " and binary == " + b;
     case 4:
       return "audit exec when path under " + d + " and not binary under " + bd;
     default:

@@ -273,8 +273,8 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 	 * one the decision saw. */
 	parent_first = pal_parent_exe_early(&rec->parent_binary);
 	if (cfg->mechanism[PAL_HOOK_EXEC] == PAL_MECH_TP_SIGKILL) {
-		struct pal_eval_ctx *ec = pal_decide_exec(&rec->path, &rec->binary,
-							  &rec->parent_binary);
+		struct pal_eval_ctx *ec =
+			pal_decide_exec(&rec->path, &rec->binary, &rec->parent_binary);
 
 		if (ec) {
 			pal_record_decision(&rec->decision, &ec->d, ec->slot);
@@ -285,15 +285,13 @@ int BPF_PROG(pal_exec_done, struct task_struct *p, pid_t old_pid, struct linux_b
 				bpf_send_signal(PAL_SIGKILL);
 		}
 	} else if (s) {
-		pal_record_decision(&rec->decision, &s->verdict,
-				    cfg->active_slot & 1);
+		pal_record_decision(&rec->decision, &s->verdict, cfg->active_slot & 1);
 	}
 	if (s)
 		bpf_map_delete_elem(&exec_stash, &key);
 	/* A decided exec reports its parent's executable even when no rule
 	 * needed it; a plain process start skips the walk. */
-	if (!parent_first &&
-	    (rec->decision.flags & (PAL_EXEC_DECIDED | PAL_EXEC_WOULD)))
+	if (!parent_first && (rec->decision.flags & (PAL_EXEC_DECIDED | PAL_EXEC_WOULD)))
 		pal_resolve_parent_exe(&rec->parent_binary);
 
 	tgid = rec->hdr.pid;

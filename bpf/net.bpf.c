@@ -78,8 +78,7 @@ static __always_inline void pal_map_ipv4(__u8 *address, __u32 ip4_be)
 /* Decides the event in `rec`; reports it when a rule decided. Returns the
  * decided action (PAL_ACT_*). `can_signal`: the program may send SIGKILL
  * itself; otherwise the thread is marked for the syscall-exit programs. */
-static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, __u32 event,
-					     int can_signal)
+static __always_inline __u32 pal_net_decide(struct pal_net_record *rec, __u32 event, int can_signal)
 {
 	struct pal_event_in in = {};
 	struct pal_eval_ctx *ec;

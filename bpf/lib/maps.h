@@ -36,7 +36,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_ENTRIES);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_ENTRIES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_exact_key);
 	__type(value, struct pal_exact);
@@ -44,7 +44,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_ENTRIES);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_ENTRIES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_value_key);
 	__type(value, struct pal_entry);
@@ -52,7 +52,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_HELD);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_HELD);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_held_key);
 	__type(value, __u32);
@@ -60,28 +60,28 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_CANDS);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_CANDS);
 	__type(key, __u32);
 	__type(value, struct pal_cand);
 } pal_cands SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PAL_SLOTS * PAL_MAX_RULES);
+	__uint(max_entries, PAL_SLOTS *PAL_MAX_RULES);
 	__type(key, __u32);
 	__type(value, struct pal_rule);
 } pal_rules SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_TERMS);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_TERMS);
 	__type(key, __u32);
 	__type(value, struct pal_term);
 } pal_terms SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_LITS);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_LITS);
 	__type(key, __u32);
 	__type(value, struct pal_lit);
 } pal_lits SEC(".maps");
@@ -89,14 +89,14 @@ struct {
 /* Suffix and glob atoms: how to check them against a path. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_GLOBS);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_GLOBS);
 	__type(key, struct pal_glob_key);
 	__type(value, struct pal_glob);
 } pal_globs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PAL_SLOTS * PAL_MAX_POLICIES);
+	__uint(max_entries, PAL_SLOTS *PAL_MAX_POLICIES);
 	__type(key, __u32);
 	__type(value, struct pal_policy);
 } pal_policies SEC(".maps");
@@ -105,7 +105,7 @@ struct {
  * Written by the loader, not by the image: it needs stat(). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAL_SLOTS * PAL_SLOT_INODES);
+	__uint(max_entries, PAL_SLOTS *PAL_SLOT_INODES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pal_inode_key);
 	__type(value, struct pal_inode);

@@ -51,17 +51,17 @@ struct pal_list {
 
 /* What a hook asks the matcher about (pointers into per-CPU scratch). */
 struct pal_event_in {
-	__u32 event;  /* PAL_EVENT_* */
-	__u32 access; /* open: PAL_ACCESS_* */
-	struct pal_path *path;   /* file events and exec; 0 for network ones */
+	__u32 event;           /* PAL_EVENT_* */
+	__u32 access;          /* open: PAL_ACCESS_* */
+	struct pal_path *path; /* file events and exec; 0 for network ones */
 	struct pal_path *binary;
-	struct pal_path *target; /* rename only; may be 0 otherwise */
-	struct pal_path *cgroup; /* 0: the current task's, resolved only when
-				  * a rule of the slot names the field */
+	struct pal_path *target;        /* rename only; may be 0 otherwise */
+	struct pal_path *cgroup;        /* 0: the current task's, resolved only when
+					 * a rule of the slot names the field */
 	struct pal_path *parent_binary; /* the parent's executable; 0: none
 					 * (the hook resolves it only when a
 					 * rule of the slot names the field) */
-	__u16 port;              /* network events, host order */
+	__u16 port;                     /* network events, host order */
 	__u8 protocol, family;
 	__u8 address[16];
 	/* The acting task's uid, gid, euid, pid: read from the current task
@@ -233,9 +233,9 @@ static __always_inline void pal_take_entry(const struct pal_entry *e, __u32 *ent
  * the field (pal_slot.value_fields, prefix_fields) is not asked. The
  * trie's full-size key lives in per-CPU scratch, not on the small BPF
  * stack. */
-static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 len,
-					     __u32 slot, const struct pal_slot *hdr,
-					     __u32 *entry, struct pal_list *l)
+static __always_inline void pal_lookup_value(__u8 field, const __u8 *val, __u32 len, __u32 slot,
+					     const struct pal_slot *hdr, __u32 *entry,
+					     struct pal_list *l)
 {
 	struct pal_value_key *vk;
 	struct pal_lpm_key *key;
@@ -299,7 +299,6 @@ struct pal_glob_run {
 	__u32 len;
 };
 
-
 /* One byte: d moves along the tokens that match it and stays on the
  * stars that loop on it (abi.h struct pal_glob). */
 static long pal_glob_step(__u32 k, void *arg)
@@ -328,8 +327,7 @@ static long pal_glob_step(__u32 k, void *arg)
  * known and whole, the pattern's prefix atom (if any) is held by the
  * field's entry, and the NFA accepts the bytes from `skip` on. Costs one
  * step per path byte at most (docs/abi.md "Cost"). */
-static __always_inline int pal_glob_holds(const struct pal_term_check *tc, __u32 field,
-					  __u32 atom)
+static __always_inline int pal_glob_holds(const struct pal_term_check *tc, __u32 field, __u32 atom)
 {
 	struct pal_glob_key gk = { .slot = tc->slot, .atom = atom };
 	struct pal_held_key hk;
@@ -510,13 +508,13 @@ static long pal_step(__u32 i, void *arg)
 	return 0;
 }
 
-#define PAL_ID_FIELDS ((1u << PAL_FIELD_UID) | (1u << PAL_FIELD_GID) | \
-		       (1u << PAL_FIELD_EUID) | (1u << PAL_FIELD_PID))
+#define PAL_ID_FIELDS                                                                              \
+	((1u << PAL_FIELD_UID) | (1u << PAL_FIELD_GID) | (1u << PAL_FIELD_EUID) |                  \
+	 (1u << PAL_FIELD_PID))
 
 /* One identity field: its 4 bytes, most significant first. */
 static __always_inline void pal_lookup_id(__u8 field, __u32 v, __u32 slot,
-					  const struct pal_slot *hdr,
-					  struct pal_eval_ctx *c)
+					  const struct pal_slot *hdr, struct pal_eval_ctx *c)
 {
 	__u8 b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
 
@@ -526,8 +524,7 @@ static __always_inline void pal_lookup_id(__u8 field, __u32 v, __u32 slot,
 /* The acting task's ids (the given ones in the test program): real uid
  * and gid, effective uid, thread group id. */
 static __always_inline void pal_lookup_ids(const struct pal_event_in *in, __u32 slot,
-					   const struct pal_slot *hdr,
-					   struct pal_eval_ctx *c)
+					   const struct pal_slot *hdr, struct pal_eval_ctx *c)
 {
 	const __u32 used = hdr->fields;
 	__u32 uid = in->uid, gid = in->gid, euid = in->euid, pid = in->pid;
@@ -555,8 +552,7 @@ static __always_inline void pal_lookup_ids(const struct pal_event_in *in, __u32 
  * field no rule of the slot names has no entry to find: its lookup is
  * skipped (pal_slot.fields), which changes no decision. */
 static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u32 slot,
-					      const struct pal_slot *hdr,
-					      struct pal_eval_ctx *c,
+					      const struct pal_slot *hdr, struct pal_eval_ctx *c,
 					      struct pal_paths *paths)
 {
 	const __u32 used = hdr->fields;
@@ -591,8 +587,8 @@ static __always_inline void pal_lookup_fields(const struct pal_event_in *in, __u
 				 &c->l[PAL_FIELD_PARENT_BINARY]);
 	if (in->event == PAL_EVENT_OPEN && in->access && (used & (1u << PAL_FIELD_ACCESS))) {
 		byte = in->access & PAL_ACCESS_ALL;
-		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, hdr,
-				 &c->entry[PAL_FIELD_ACCESS], &c->l[PAL_FIELD_ACCESS]);
+		pal_lookup_value(PAL_FIELD_ACCESS, &byte, 1, slot, hdr, &c->entry[PAL_FIELD_ACCESS],
+				 &c->l[PAL_FIELD_ACCESS]);
 	}
 	if (in->event >= PAL_EVENT_CONNECT && in->event <= PAL_EVENT_LISTEN) {
 		__u8 port[2] = { in->port >> 8, in->port & 0xff };
@@ -630,8 +626,7 @@ static __always_inline struct pal_slot *pal_active_slot(void)
  * record kind): who decided, what, with which slot, and the PAL_EXEC_*
  * flags. The mechanism and other flags are the hook's. */
 static __always_inline void pal_record_decision(struct pal_decision *out,
-						const struct pal_verdict *v,
-						__u32 slot)
+						const struct pal_verdict *v, __u32 slot)
 {
 	out->slot = slot;
 	out->action = v->action;
@@ -734,12 +729,13 @@ static __always_inline struct pal_eval_ctx *pal_decide(const struct pal_event_in
 
 /* Decides an exec of `path` by a process running `binary` whose parent
  * runs `parent`. */
-static __always_inline struct pal_eval_ctx *pal_decide_exec(struct pal_path *path,
-							    struct pal_path *binary,
-							    struct pal_path *parent)
+static __always_inline struct pal_eval_ctx *
+pal_decide_exec(struct pal_path *path, struct pal_path *binary, struct pal_path *parent)
 {
 	struct pal_event_in in = {
-		.event = PAL_EVENT_EXEC, .path = path, .binary = binary,
+		.event = PAL_EVENT_EXEC,
+		.path = path,
+		.binary = binary,
 		.parent_binary = parent,
 	};
 

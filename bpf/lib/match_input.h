@@ -23,11 +23,20 @@ struct {
 static __always_inline struct pal_eval_ctx *pal_match_run(struct pal_match_input *in)
 {
 	struct pal_event_in ev = {
-		.event = in->event, .access = in->access,
-		.path = &in->path, .binary = &in->binary, .target = &in->target,
-		.cgroup = &in->cgroup, .parent_binary = &in->parent_binary,
-		.port = in->port, .protocol = in->protocol, .family = in->family,
-		.uid = in->uid, .gid = in->gid, .euid = in->euid, .pid = in->pid,
+		.event = in->event,
+		.access = in->access,
+		.path = &in->path,
+		.binary = &in->binary,
+		.target = &in->target,
+		.cgroup = &in->cgroup,
+		.parent_binary = &in->parent_binary,
+		.port = in->port,
+		.protocol = in->protocol,
+		.family = in->family,
+		.uid = in->uid,
+		.gid = in->gid,
+		.euid = in->euid,
+		.pid = in->pid,
 		.ids_given = 1,
 	};
 

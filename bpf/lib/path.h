@@ -30,9 +30,9 @@
 #include "common.h"
 #include "maps.h"
 
-#define PAL_WALK_RING 64    /* power of two */
-#define PAL_WALK_MAX 4096   /* dentry + mount steps before giving up */
-#define PAL_NAME_READ 256   /* NAME_MAX + NUL */
+#define PAL_WALK_RING 64  /* power of two */
+#define PAL_WALK_MAX 4096 /* dentry + mount steps before giving up */
+#define PAL_NAME_READ 256 /* NAME_MAX + NUL */
 
 struct pal_walk_scratch {
 	const unsigned char *name[PAL_WALK_RING];
@@ -79,8 +79,7 @@ static __always_inline int pal_inode_hit(struct pal_walk_ctx *c, struct dentry *
 	v = bpf_map_lookup_elem(&pal_inodes, &key);
 	if (!v)
 		return 0;
-	if ((v->flags & PAL_INODE_GEN) &&
-	    v->generation != BPF_CORE_READ(inode, i_generation))
+	if ((v->flags & PAL_INODE_GEN) && v->generation != BPF_CORE_READ(inode, i_generation))
 		return 0; /* the number was reused by another file */
 	c->hit = 1;
 	c->hit_dev = key.dev;
@@ -161,8 +160,7 @@ static long pal_build_step(__u32 k, void *arg)
  * walk left in walk_scratch, after the `head` bytes already in out->str
  * ("/" for no head and depth 0). Returns 1 when the names did not fit in
  * PAL_PATH_MAX bytes (out->str holds the root-side head). */
-static __always_inline int pal_build_path_after(struct pal_path *out, __u32 depth,
-						__u32 head)
+static __always_inline int pal_build_path_after(struct pal_path *out, __u32 depth, __u32 head)
 {
 	struct pal_build_ctx bc = {};
 	int too_long;
@@ -270,8 +268,7 @@ static __always_inline void pal_path_unknown(struct pal_path *out)
 
 /* The executable of `task`, or PAL_PATH_UNKNOWN (a kernel thread has no
  * mm, an exiting task may have lost its exe_file). */
-static __always_inline void pal_resolve_task_exe(struct task_struct *task,
-						 struct pal_path *out)
+static __always_inline void pal_resolve_task_exe(struct task_struct *task, struct pal_path *out)
 {
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 

@@ -57,8 +57,7 @@ private:
 
 // A list wraps when it is too long for one line or has comments inside.
 bool wraps(const LetLayout &l, const std::string &one_line) {
-  if (one_line.size() > kMaxLine || l.head.trailing ||
-      !l.close.leading.empty())
+  if (one_line.size() > kMaxLine || l.head.trailing || !l.close.leading.empty())
     return true;
   for (const Unit &item : l.items)
     if (!item.leading.empty() || item.trailing)

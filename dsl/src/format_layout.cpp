@@ -97,8 +97,9 @@ std::vector<Unit *> all_units(Layout &out) {
       units.push_back(&u);
     units.push_back(&p.close);
   }
-  std::stable_sort(units.begin(), units.end(),
-                   [](const Unit *a, const Unit *b) { return a->start < b->start; });
+  std::stable_sort(
+      units.begin(), units.end(),
+      [](const Unit *a, const Unit *b) { return a->start < b->start; });
   return units;
 }
 

@@ -34,9 +34,9 @@ struct LineComment {
 };
 
 struct Unit {
-  Pos start, end;                   // source span, end exclusive
-  bool blank_before = false;        // the source had a blank line before it
-  std::vector<LineComment> leading; // printed before it
+  Pos start, end;                    // source span, end exclusive
+  bool blank_before = false;         // the source had a blank line before it
+  std::vector<LineComment> leading;  // printed before it
   const Comment *trailing = nullptr; // printed at the end of its line
 };
 

@@ -132,7 +132,7 @@ std::optional<PolicyFile> parse_rules_file(const std::string &path,
   if (err != 0) {
     auto file = std::make_shared<SourceFile>();
     file->name = path;
-    SourceLocation loc; // no line: render() prints just "path: error: ..."
+    SourceLocation loc;    // no line: render() prints just "path: error: ..."
     loc.file = file.get(); // diags keeps the file alive
     diags.error(loc,
                 std::string("cannot read the file: ") + std::strerror(err));

@@ -60,8 +60,8 @@ bool same_condition(const ExprPtr &a, const ExprPtr &b) {
 }
 
 bool same_rule(const Rule &a, const Rule &b) {
-  if (a.action != b.action || a.event != b.event ||
-      !a.message != !b.message || !a.label != !b.label)
+  if (a.action != b.action || a.event != b.event || !a.message != !b.message ||
+      !a.label != !b.label)
     return false;
   if (a.label && a.label->name != b.label->name)
     return false;
@@ -84,8 +84,8 @@ bool same_policy_decl(const Policy &a, const Policy &b) {
 } // namespace
 
 bool same_policy(const PolicyFile &a, const PolicyFile &b) {
-  return std::equal(a.lets.begin(), a.lets.end(), b.lets.begin(),
-                    b.lets.end(), same_let) &&
+  return std::equal(a.lets.begin(), a.lets.end(), b.lets.begin(), b.lets.end(),
+                    same_let) &&
          std::equal(a.policies.begin(), a.policies.end(), b.policies.begin(),
                     b.policies.end(), same_policy_decl);
 }

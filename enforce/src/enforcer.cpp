@@ -18,9 +18,7 @@
 namespace palisade::enforce {
 namespace {
 
-std::string errno_text(int err) {
-  return std::strerror(err < 0 ? -err : err);
-}
+std::string errno_text(int err) { return std::strerror(err < 0 ? -err : err); }
 
 int on_ring_record(void *ctx, void *data, size_t size) {
   auto *handler = static_cast<Enforcer::RecordHandler *>(ctx);
@@ -147,8 +145,10 @@ void Enforcer::Options::sized_for(const engine::CompiledPolicy &compiled) {
     return static_cast<uint32_t>(std::max<size_t>(1024, PAL_SLOTS * n));
   };
   held_entries = std::min<uint32_t>(room("held"), PAL_SLOTS * PAL_SLOT_HELD);
-  exact_entries = std::min<uint32_t>(room("exact"), PAL_SLOTS * PAL_SLOT_ENTRIES);
-  value_entries = std::min<uint32_t>(room("values"), PAL_SLOTS * PAL_SLOT_ENTRIES);
+  exact_entries =
+      std::min<uint32_t>(room("exact"), PAL_SLOTS * PAL_SLOT_ENTRIES);
+  value_entries =
+      std::min<uint32_t>(room("values"), PAL_SLOTS * PAL_SLOT_ENTRIES);
 }
 
 bool Enforcer::size_maps(bpf_object *obj, std::string &error) {
@@ -255,7 +255,7 @@ bool Enforcer::pin(const std::string &dir, bool links,
 }
 
 bool Enforcer::apply(const engine::CompiledPolicy &compiled,
-                         std::string &error) {
+                     std::string &error) {
   // Stat()ed now, for every apply: a file replaced since the last one
   // (a new inode) is recognised again.
   InodeTable inodes =
@@ -268,7 +268,7 @@ bool Enforcer::apply(const engine::CompiledPolicy &compiled,
 }
 
 bool Enforcer::set_mode(uint32_t policy_index, dsl::Mode mode,
-                            std::string &error) {
+                        std::string &error) {
   return maps_.set_mode(policy_index, mode, error);
 }
 

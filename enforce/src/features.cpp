@@ -39,10 +39,14 @@ enum class Probe { Lsm, FmodRet, Cgroup, KprobeOverride };
 
 const char *probe_label(Probe p) {
   switch (p) {
-  case Probe::Lsm: return "LSM";
-  case Probe::FmodRet: return "fmod_ret";
-  case Probe::KprobeOverride: return "kprobe+override";
-  default: return "cgroup";
+  case Probe::Lsm:
+    return "LSM";
+  case Probe::FmodRet:
+    return "fmod_ret";
+  case Probe::KprobeOverride:
+    return "kprobe+override";
+  default:
+    return "cgroup";
   }
 }
 
@@ -81,7 +85,8 @@ bool probe_program_runs(Probe kind, const std::string &cgroup,
   }
   skel->rodata->probe_tgid = static_cast<__u32>(getpid());
   bpf_program *progs[] = {skel->progs.pal_probe_lsm, skel->progs.pal_probe_fmod,
-                          skel->progs.pal_probe_cgroup, skel->progs.pal_probe_kprobe};
+                          skel->progs.pal_probe_cgroup,
+                          skel->progs.pal_probe_kprobe};
   for (bpf_program *p : progs)
     bpf_program__set_autoload(p, false);
   bpf_program *prog = progs[static_cast<int>(kind)];
@@ -99,7 +104,8 @@ bool probe_program_runs(Probe kind, const std::string &cgroup,
   } else {
     if (kind == Probe::Cgroup) {
       cgroup_fd = open(cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      link = cgroup_fd < 0 ? nullptr : bpf_program__attach_cgroup(prog, cgroup_fd);
+      link =
+          cgroup_fd < 0 ? nullptr : bpf_program__attach_cgroup(prog, cgroup_fd);
     } else {
       link = bpf_program__attach(prog);
     }
@@ -141,7 +147,7 @@ Features probe_features() {
   const bool lsm = f.bpf_lsm_listed && f.lsm_prog_runs;
   if (!lsm)
     f.fmod_ret_runs = probe_program_runs(Probe::FmodRet, "", f.fmod_ret_detail);
-  const uint32_t strong = lsm ? PAL_MECH_LSM
+  const uint32_t strong = lsm               ? PAL_MECH_LSM
                           : f.fmod_ret_runs ? PAL_MECH_FMOD_RET
                                             : PAL_MECH_NONE;
   // The tracepoint fallback: opens only, decided after the fact (see
@@ -162,7 +168,8 @@ Features probe_features() {
 
 std::string Features::why(uint32_t hook) const {
   if (hook == PAL_HOOK_NET)
-    return cgroup_detail + (cgroup_root.empty() ? "" : " (" + cgroup_root + ")");
+    return cgroup_detail +
+           (cgroup_root.empty() ? "" : " (" + cgroup_root + ")");
   if (mechanism[PAL_HOOK_EXEC] == PAL_MECH_LSM)
     return lsm_detail;
   std::string s = lsm_detail + "; " + fmod_ret_detail;
@@ -176,22 +183,33 @@ std::string Features::why(uint32_t hook) const {
 
 const char *mechanism_name(uint32_t mech) {
   switch (mech) {
-  case PAL_MECH_LSM: return "lsm";
-  case PAL_MECH_FMOD_RET: return "fmod_ret";
-  case PAL_MECH_KPROBE_OVERRIDE: return "kprobe+override";
-  case PAL_MECH_TP_SIGKILL: return "tracepoint+sigkill";
-  case PAL_MECH_CGROUP: return "cgroup";
-  default: return "none";
+  case PAL_MECH_LSM:
+    return "lsm";
+  case PAL_MECH_FMOD_RET:
+    return "fmod_ret";
+  case PAL_MECH_KPROBE_OVERRIDE:
+    return "kprobe+override";
+  case PAL_MECH_TP_SIGKILL:
+    return "tracepoint+sigkill";
+  case PAL_MECH_CGROUP:
+    return "cgroup";
+  default:
+    return "none";
   }
 }
 
 const char *hook_name(uint32_t hook) {
   switch (hook) {
-  case PAL_HOOK_EXEC: return "exec";
-  case PAL_HOOK_FILE: return "file";
-  case PAL_HOOK_NET: return "connect/bind";
-  case PAL_HOOK_LISTEN: return "listen";
-  default: return "?";
+  case PAL_HOOK_EXEC:
+    return "exec";
+  case PAL_HOOK_FILE:
+    return "file";
+  case PAL_HOOK_NET:
+    return "connect/bind";
+  case PAL_HOOK_LISTEN:
+    return "listen";
+  default:
+    return "?";
   }
 }
 

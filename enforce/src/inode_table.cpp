@@ -62,7 +62,8 @@ std::vector<std::string> named_paths(const engine::MapImage &image) {
         continue;
       std::memcpy(&k, e.key.data(), sizeof k);
       std::memcpy(&v, e.value.data(), sizeof v);
-      if (is_path_field(static_cast<uint8_t>(k.field)) && v.len <= sizeof v.path)
+      if (is_path_field(static_cast<uint8_t>(k.field)) &&
+          v.len <= sizeof v.path)
         out.insert(std::string(reinterpret_cast<const char *>(v.path), v.len));
     }
   }
@@ -86,7 +87,8 @@ std::vector<std::string> named_paths(const engine::MapImage &image) {
   return {out.begin(), out.end()};
 }
 
-InodeTable build_inode_table(const std::vector<std::string> &paths, uint32_t slot) {
+InodeTable build_inode_table(const std::vector<std::string> &paths,
+                             uint32_t slot) {
   InodeTable table;
   std::map<std::pair<uint32_t, uint64_t>, InodeEntry> by_inode;
   std::set<std::pair<uint32_t, uint64_t>> ambiguous;

@@ -65,8 +65,7 @@ bool update_many(bpf_map *map, std::span<const uint8_t> keys,
       __u32 count = static_cast<__u32>(std::min<size_t>(n - done, 4096));
       LIBBPF_OPTS(bpf_map_batch_opts, opts);
       if (bpf_map_update_batch(fd, keys.data() + done * ks,
-                               values.data() + done * vs, &count,
-                               &opts) == 0) {
+                               values.data() + done * vs, &count, &opts) == 0) {
         done += count;
         continue;
       }

@@ -8,8 +8,8 @@
 #include <netinet/in.h>
 
 #include "palisade/abi.h"
-#include "palisade/engine/abi_names.h"
 #include "palisade/enforce/features.h"
+#include "palisade/engine/abi_names.h"
 
 namespace palisade::enforce {
 namespace {
@@ -43,10 +43,14 @@ void add_parent_binary(nlohmann::json &proc, const pal_path &p) {
 
 nlohmann::json path_flags(const pal_path &p) {
   nlohmann::json flags = nlohmann::json::array();
-  if (p.flags & PAL_PATH_TRUNCATED) flags.push_back("truncated");
-  if (p.flags & PAL_PATH_UNKNOWN) flags.push_back("unknown");
-  if (p.flags & PAL_PATH_UNRESOLVED) flags.push_back("unresolved");
-  if (p.flags & PAL_PATH_BY_INODE) flags.push_back("by_inode");
+  if (p.flags & PAL_PATH_TRUNCATED)
+    flags.push_back("truncated");
+  if (p.flags & PAL_PATH_UNKNOWN)
+    flags.push_back("unknown");
+  if (p.flags & PAL_PATH_UNRESOLVED)
+    flags.push_back("unresolved");
+  if (p.flags & PAL_PATH_BY_INODE)
+    flags.push_back("by_inode");
   return flags;
 }
 
@@ -77,7 +81,9 @@ std::string address_text(const uint8_t (&a)[16]) {
 }
 
 std::string protocol_name(uint8_t p) {
-  return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : std::to_string(p);
+  return p == IPPROTO_TCP   ? "tcp"
+         : p == IPPROTO_UDP ? "udp"
+                            : std::to_string(p);
 }
 
 std::string signal_name(uint32_t sig) {
@@ -103,8 +109,8 @@ RecordDecoder::RecordDecoder()
 
 void RecordDecoder::set_catalog(uint32_t slot,
                                 const engine::CompiledPolicy &compiled) {
-  catalogs_[slot & 1] = Catalog{compiled.policies, compiled.rules,
-                                  compiled.sources};
+  catalogs_[slot & 1] =
+      Catalog{compiled.policies, compiled.rules, compiled.sources};
 }
 
 nlohmann::json RecordDecoder::rule_json(const Catalog &c, uint32_t policy,
@@ -127,9 +133,12 @@ nlohmann::json RecordDecoder::rule_json(const Catalog &c, uint32_t policy,
 }
 
 nlohmann::json RecordDecoder::process_json(const pal_record_hdr &h) const {
-  return {{"pid", h.pid},   {"tid", h.tid},
-          {"ppid", h.ppid}, {"uid", h.uid},
-          {"gid", h.gid},   {"cgroup_id", h.cgroup_id},
+  return {{"pid", h.pid},
+          {"tid", h.tid},
+          {"ppid", h.ppid},
+          {"uid", h.uid},
+          {"gid", h.gid},
+          {"cgroup_id", h.cgroup_id},
           {"comm", bounded(h.comm, sizeof(h.comm))}};
 }
 
@@ -175,9 +184,12 @@ nlohmann::json RecordDecoder::decode_exec(const pal_exec_record &r) const {
 
   const uint32_t f = r.decision.flags;
   nlohmann::json flags = nlohmann::json::array();
-  if (f & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
-  if (f & PAL_EXEC_ARGS_TRUNC) flags.push_back("args_truncated");
-  if (f & PAL_EXEC_NO_STASH) flags.push_back("no_syscall_data");
+  if (f & PAL_EXEC_FAIL_CLOSED)
+    flags.push_back("fail_closed");
+  if (f & PAL_EXEC_ARGS_TRUNC)
+    flags.push_back("args_truncated");
+  if (f & PAL_EXEC_NO_STASH)
+    flags.push_back("no_syscall_data");
   for (const auto &f : path_flags(r.path))
     flags.push_back("path_" + f.get<std::string>());
   if (!flags.empty())
@@ -207,7 +219,8 @@ nlohmann::json RecordDecoder::decode_file(const pal_file_record &r) const {
   if (r.event == PAL_EVENT_OPEN)
     ev["access"] = engine::access_names(r.access);
   nlohmann::json flags = nlohmann::json::array();
-  if (r.decision.flags & PAL_EXEC_FAIL_CLOSED) flags.push_back("fail_closed");
+  if (r.decision.flags & PAL_EXEC_FAIL_CLOSED)
+    flags.push_back("fail_closed");
   for (const auto &f : path_flags(r.path))
     flags.push_back("path_" + f.get<std::string>());
   if (r.event == PAL_EVENT_RENAME)

@@ -24,8 +24,8 @@ uint32_t processed_insns(const std::string &log) {
   static const std::regex stats("processed ([0-9]+) insns");
   std::smatch m;
   uint32_t n = 0;
-  for (auto it = log.cbegin();
-       std::regex_search(it, log.cend(), m, stats); it = m.suffix().first)
+  for (auto it = log.cbegin(); std::regex_search(it, log.cend(), m, stats);
+       it = m.suffix().first)
     n = static_cast<uint32_t>(std::stoul(m[1]));
   return n;
 }
@@ -101,7 +101,8 @@ ProgramVerification verify_one(const BpfObjectBytes &object, size_t index) {
 
 } // namespace
 
-std::vector<ProgramVerification> verify_each_program(const BpfObjectBytes &object) {
+std::vector<ProgramVerification>
+verify_each_program(const BpfObjectBytes &object) {
   std::vector<ProgramVerification> out;
   size_t count = 0;
   {
@@ -115,7 +116,7 @@ std::vector<ProgramVerification> verify_each_program(const BpfObjectBytes &objec
       return {v};
     }
     bpf_program *prog;
-    bpf_object__for_each_program(prog, obj) ++count;
+    bpf_object__for_each_program(prog, obj)++ count;
     bpf_object__close(obj);
   }
   for (size_t i = 0; i < count; ++i)
@@ -140,8 +141,9 @@ std::string optional_kind(const std::string &section) {
   return "";
 }
 
-std::vector<std::string> verifier_failures(const std::vector<ProgramVerification> &report,
-                                           uint32_t budget) {
+std::vector<std::string>
+verifier_failures(const std::vector<ProgramVerification> &report,
+                  uint32_t budget) {
   // Which optional kinds this kernel loads at all: the probe's answer.
   std::map<std::string, bool> kind_loads;
   for (const auto &v : report)
@@ -152,7 +154,8 @@ std::vector<std::string> verifier_failures(const std::vector<ProgramVerification
     const std::string who = v.object + "/" + v.program;
     if (v.loaded && v.insns > budget) {
       failures.push_back(who + ": " + std::to_string(v.insns) +
-                         " instructions, over the budget of " + std::to_string(budget));
+                         " instructions, over the budget of " +
+                         std::to_string(budget));
       continue;
     }
     if (v.loaded || v.object == "probe")

@@ -11,9 +11,9 @@
 #include <tuple>
 #include <vector>
 
+#include "lower/value_keys.h"
 #include "palisade/dsl/ast.h"
 #include "palisade/engine/compiled_policy.h"
-#include "lower/value_keys.h"
 #include "resolve/value_list.h"
 
 namespace palisade::engine {
@@ -22,8 +22,8 @@ using AtomId = uint32_t;
 
 // How an atom's values are compared with the kernel-resolved path.
 enum class MatchKind : uint8_t {
-  Exact, // the path is one of the values
-  Under, // the path is strictly below one of the directories
+  Exact,  // the path is one of the values
+  Under,  // the path is strictly below one of the directories
   Prefix, // the path starts with one of the byte strings (startswith)
   Suffix, // the path ends with the value (endswith; one value)
   Glob,   // the path matches the pattern (matches; one value)

@@ -7,14 +7,28 @@
 
 namespace palisade::test_support {
 
-const std::vector<std::string> kBoundaryDirs = {"/",    "/a",       "/a/b", "/a/b/c",
-                                        "/ab",  "/usr/bin", "/tmp", "/srv/d1",
-                                        "/srv/d1/x", "/srv/d2"};
-const std::vector<std::string> kBoundaryFiles = {
-    "/a",        "/a/x",        "/a/b",       "/a/b/x",      "/a/b/c/x",
-    "/ab",       "/ab/x",       "/abc",       "/usr/bin/nc", "/usr/bin/bash",
-    "/tmp/t",    "/tmp/t/u/v",  "/x",         "/srv/d1/f",   "/srv/d1/x/f",
-    "/srv/d2/f", "/srv/d1",     "/srv/d10/f", "/"};
+const std::vector<std::string> kBoundaryDirs = {
+    "/",        "/a",   "/a/b",    "/a/b/c",    "/ab",
+    "/usr/bin", "/tmp", "/srv/d1", "/srv/d1/x", "/srv/d2"};
+const std::vector<std::string> kBoundaryFiles = {"/a",
+                                                 "/a/x",
+                                                 "/a/b",
+                                                 "/a/b/x",
+                                                 "/a/b/c/x",
+                                                 "/ab",
+                                                 "/ab/x",
+                                                 "/abc",
+                                                 "/usr/bin/nc",
+                                                 "/usr/bin/bash",
+                                                 "/tmp/t",
+                                                 "/tmp/t/u/v",
+                                                 "/x",
+                                                 "/srv/d1/f",
+                                                 "/srv/d1/x/f",
+                                                 "/srv/d2/f",
+                                                 "/srv/d1",
+                                                 "/srv/d10/f",
+                                                 "/"};
 const std::vector<std::string> kEventNames = {"exec",    "open",  "unlink",
                                               "rename",  "chmod", "chown",
                                               "connect", "bind",  "listen"};
@@ -63,15 +77,18 @@ const std::vector<std::string> kCgroups = {"/",
 // and cgroups above: byte prefixes inside a name, suffixes of a name or
 // across '/', and globs with '*', '**', '?' and '/**/'.
 const std::vector<std::string> kPrefixes = {
-    "/",   "/a", "/a/", "/ab", "/a/b/c/x", "/srv/d1", "/tmp/t", "/usr/bin/n",
-    "/system.slice/docker-1", "/kube"};
-const std::vector<std::string> kSuffixes = {"x", "/x", "f", "b/c/x", "nc",
+    "/",      "/a",         "/a/",
+    "/ab",    "/a/b/c/x",   "/srv/d1",
+    "/tmp/t", "/usr/bin/n", "/system.slice/docker-1",
+    "/kube"};
+const std::vector<std::string> kSuffixes = {"x", "/x",     "f", "b/c/x", "nc",
                                             "1", ".scope", "/", ""};
 const std::vector<std::string> kGlobs = {
-    "/a/*",      "/a/**",     "/a/**/x",   "/srv/*/f",      "/srv/d?/f",
-    "**/x",      "/*",        "/usr/bin/*sh", "/a/*/*",     "/tmp/**/v",
-    "/srv/**",   "/a?",       "**",        "/a/**/**/x",    "/srv/d1/**/f",
-    "/system.slice/*.scope", "/*.slice/**", "/**/g1?"};
+    "/a/*",        "/a/**",      "/a/**/x",      "/srv/*/f",
+    "/srv/d?/f",   "**/x",       "/*",           "/usr/bin/*sh",
+    "/a/*/*",      "/tmp/**/v",  "/srv/**",      "/a?",
+    "**",          "/a/**/**/x", "/srv/d1/**/f", "/system.slice/*.scope",
+    "/*.slice/**", "/**/g1?"};
 
 namespace {
 
@@ -89,8 +106,8 @@ std::string pool_file(Random &r) {
 std::string many_files(Random &r, size_t n) {
   std::string out = "[";
   for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") +
-           quoted(r.chance(70) ? r.pick(kFiles) : pool_file(r));
+    out +=
+        (i ? ", " : "") + quoted(r.chance(70) ? r.pick(kFiles) : pool_file(r));
   return out + "]";
 }
 
@@ -189,9 +206,14 @@ std::string condition(Random &r, const std::string &event, int depth) {
   if (depth == 0 || r.chance(40))
     return comparison(r, field_of(r, event), true);
   switch (r.below(3)) {
-  case 0: return "(" + condition(r, event, depth - 1) + " and " + condition(r, event, depth - 1) + ")";
-  case 1: return "(" + condition(r, event, depth - 1) + " or " + condition(r, event, depth - 1) + ")";
-  default: return "not " + condition(r, event, depth - 1);
+  case 0:
+    return "(" + condition(r, event, depth - 1) + " and " +
+           condition(r, event, depth - 1) + ")";
+  case 1:
+    return "(" + condition(r, event, depth - 1) + " or " +
+           condition(r, event, depth - 1) + ")";
+  default:
+    return "not " + condition(r, event, depth - 1);
   }
 }
 
@@ -225,10 +247,14 @@ std::string comparison(Random &r, const std::string &field, bool sets) {
   if (field == "access") {
     // Intents: no `under`.
     switch (r.below(4)) {
-    case 0: return field + " == " + quoted(r.pick(kIntents));
-    case 1: return field + " != " + quoted(r.pick(kIntents));
-    case 2: return field + " in " + intents(r);
-    default: return field + " not in " + intents(r);
+    case 0:
+      return field + " == " + quoted(r.pick(kIntents));
+    case 1:
+      return field + " != " + quoted(r.pick(kIntents));
+    case 2:
+      return field + " in " + intents(r);
+    default:
+      return field + " not in " + intents(r);
     }
   }
   if (field == "port") {
@@ -253,13 +279,17 @@ std::string comparison(Random &r, const std::string &field, bool sets) {
   if (field == "uid" || field == "gid" || field == "euid" || field == "pid") {
     static const std::vector<std::string> ordering = {"<", "<=", ">", ">="};
     // Orderings that can hold: not `< 0` nor `> 4294967295`.
-    static const std::vector<uint32_t> bounds = {1, 999, 1000, 1001, 65534,
-                                                 4294967294u};
+    static const std::vector<uint32_t> bounds = {1,    999,   1000,
+                                                 1001, 65534, 4294967294u};
     switch (r.below(5)) {
-    case 0: return field + " == " + id_value(r);
-    case 1: return field + " != " + id_value(r);
-    case 2: return field + " in " + number_list(r, id_value);
-    case 3: return field + " not in " + number_list(r, id_value);
+    case 0:
+      return field + " == " + id_value(r);
+    case 1:
+      return field + " != " + id_value(r);
+    case 2:
+      return field + " in " + number_list(r, id_value);
+    case 3:
+      return field + " not in " + number_list(r, id_value);
     default:
       return field + " " + r.pick(ordering) + " " +
              std::to_string(r.pick(bounds));
@@ -285,9 +315,12 @@ std::string comparison(Random &r, const std::string &field, bool sets) {
   if (r.chance(10)) {
     // A path field: a prefix, suffix or glob.
     switch (r.below(3)) {
-    case 0: return field + " startswith " + one_or_set(r, kPrefixes, sets);
-    case 1: return field + " endswith " + one_or_set(r, kSuffixes, sets);
-    default: return field + " matches " + one_or_set(r, kGlobs, sets);
+    case 0:
+      return field + " startswith " + one_or_set(r, kPrefixes, sets);
+    case 1:
+      return field + " endswith " + one_or_set(r, kSuffixes, sets);
+    default:
+      return field + " matches " + one_or_set(r, kGlobs, sets);
     }
   }
   if (field == "cgroup") {
@@ -303,11 +336,16 @@ std::string comparison(Random &r, const std::string &field, bool sets) {
     }
   }
   switch (r.below(6)) {
-  case 0: return field + " == " + quoted(r.pick(kFiles));
-  case 1: return field + " != " + quoted(r.pick(kFiles));
-  case 2: return field + " in " + many_files(r, r.chance(10) ? 60 : r.below(3) + 1);
-  case 3: return field + " not in " + many_files(r, r.below(3) + 1);
-  default: return field + " under " + one_or_set(r, kDirs, sets);
+  case 0:
+    return field + " == " + quoted(r.pick(kFiles));
+  case 1:
+    return field + " != " + quoted(r.pick(kFiles));
+  case 2:
+    return field + " in " + many_files(r, r.chance(10) ? 60 : r.below(3) + 1);
+  case 3:
+    return field + " not in " + many_files(r, r.below(3) + 1);
+  default:
+    return field + " under " + one_or_set(r, kDirs, sets);
   }
 }
 
@@ -319,8 +357,8 @@ std::string random_policy_text(Random &r, size_t max_rules) {
   std::ostringstream text;
   // The sets rules may name (one_or_set): 1..4 values each.
   for (const SetName &s : set_names())
-    text << "let " << s.name << " = "
-         << quoted_list(r, *s.from, r.below(4) + 1) << "\n";
+    text << "let " << s.name << " = " << quoted_list(r, *s.from, r.below(4) + 1)
+         << "\n";
   size_t policies = r.below(5) + 1;
   for (size_t p = 0; p < policies; p++) {
     text << "policy \"p" << p << "\" mode "
@@ -347,8 +385,8 @@ engine::Event random_event(Random &r) {
   engine::Event ev;
   ev.kind = r.chance(30) ? uint32_t{PAL_EVENT_EXEC} : r.pick(kEventKinds);
   ev.path = event_path(r);
-  ev.binary = r.chance(80) ? r.pick(kFiles)
-                           : "/srv/d1/g" + std::to_string(r.below(40));
+  ev.binary =
+      r.chance(80) ? r.pick(kFiles) : "/srv/d1/g" + std::to_string(r.below(40));
   ev.binary_known = !r.chance(10);
   if (!ev.binary_known)
     ev.binary.clear();
@@ -376,7 +414,9 @@ engine::Event random_event(Random &r) {
                                     : "/srv/d1/g" + std::to_string(r.below(40));
   // The acting task's identity: mostly the vocabulary's, sometimes any.
   for (uint32_t *id : {&ev.uid, &ev.gid, &ev.euid, &ev.pid})
-    *id = r.chance(80) ? r.pick(kIds) : static_cast<uint32_t>(r.below(1u << 31) * 2 + r.below(2));
+    *id = r.chance(80)
+              ? r.pick(kIds)
+              : static_cast<uint32_t>(r.below(1u << 31) * 2 + r.below(2));
   if (ev.kind >= PAL_EVENT_CONNECT) {
     // No file; the path the kernel would not look at anyway.
     ev.path.clear();
@@ -414,8 +454,7 @@ std::string event_text(const engine::Event &ev) {
   if (ev.kind == PAL_EVENT_OPEN)
     s << " access=" << ev.access;
   if (ev.kind == PAL_EVENT_RENAME)
-    s << " target=" << ev.target
-      << (ev.target_truncated ? " (truncated)" : "")
+    s << " target=" << ev.target << (ev.target_truncated ? " (truncated)" : "")
       << (ev.target_unresolved ? " (unresolved)" : "");
   if (ev.kind >= PAL_EVENT_CONNECT)
     s << " address=" << engine::address_text(ev) << " port=" << ev.port
@@ -423,8 +462,8 @@ std::string event_text(const engine::Event &ev) {
   s << " cgroup=" << (ev.cgroup_known ? ev.cgroup : "<unknown>")
     << (ev.cgroup_truncated ? " (truncated)" : "") << " parent_binary="
     << (ev.parent_binary_known ? ev.parent_binary : "<unknown>")
-    << " uid=" << ev.uid
-    << " gid=" << ev.gid << " euid=" << ev.euid << " pid=" << ev.pid;
+    << " uid=" << ev.uid << " gid=" << ev.gid << " euid=" << ev.euid
+    << " pid=" << ev.pid;
   return s.str();
 }
 

@@ -50,15 +50,20 @@ std::string app_dir(size_t i) { return "/srv/app" + std::to_string(i); }
 // bin/ and lib/ below the application's directory.
 std::string big_file(Random &r) {
   size_t j = r.below(60);
-  return app_dir(r.below(30)) + (j % 3 ? "/bin/t" : "/lib/t") + std::to_string(j);
+  return app_dir(r.below(30)) + (j % 3 ? "/bin/t" : "/lib/t") +
+         std::to_string(j);
 }
 
 std::string big_dir(Random &r) {
   switch (r.below(4)) {
-  case 0: return app_dir(r.below(30));
-  case 1: return app_dir(r.below(30)) + "/bin";
-  case 2: return app_dir(r.below(30)) + "/lib";
-  default: return r.pick(kDirs);
+  case 0:
+    return app_dir(r.below(30));
+  case 1:
+    return app_dir(r.below(30)) + "/bin";
+  case 2:
+    return app_dir(r.below(30)) + "/lib";
+  default:
+    return r.pick(kDirs);
   }
 }
 
@@ -66,7 +71,8 @@ std::string big_list(Random &r) {
   size_t n = r.chance(20) ? r.below(300) + 20 : r.below(6) + 1;
   std::string out = "[";
   for (size_t i = 0; i < n; i++)
-    out += (i ? ", " : "") + quoted(r.chance(90) ? big_file(r) : r.pick(kFiles));
+    out +=
+        (i ? ", " : "") + quoted(r.chance(90) ? big_file(r) : r.pick(kFiles));
   return out + "]";
 }
 
@@ -75,17 +81,23 @@ std::string big_field(Random &r) { return r.chance(75) ? "path" : "binary"; }
 // A comparison that holds for some values: an index anchor.
 std::string big_positive(Random &r) {
   switch (r.below(3)) {
-  case 0: return big_field(r) + " under " + quoted(big_dir(r));
-  case 1: return big_field(r) + " == " + quoted(big_file(r));
-  default: return big_field(r) + " in " + big_list(r);
+  case 0:
+    return big_field(r) + " under " + quoted(big_dir(r));
+  case 1:
+    return big_field(r) + " == " + quoted(big_file(r));
+  default:
+    return big_field(r) + " in " + big_list(r);
   }
 }
 
 std::string big_comparison(Random &r) {
   switch (r.below(5)) {
-  case 0: return big_field(r) + " != " + quoted(big_file(r));
-  case 1: return big_field(r) + " not in " + big_list(r);
-  default: return big_positive(r);
+  case 0:
+    return big_field(r) + " != " + quoted(big_file(r));
+  case 1:
+    return big_field(r) + " not in " + big_list(r);
+  default:
+    return big_positive(r);
   }
 }
 
@@ -94,9 +106,14 @@ std::string big_condition(Random &r, int depth) {
     return big_comparison(r);
   switch (r.below(4)) {
   case 0:
-  case 1: return "(" + big_condition(r, depth - 1) + " and " + big_condition(r, depth - 1) + ")";
-  case 2: return "(" + big_condition(r, depth - 1) + " or " + big_condition(r, depth - 1) + ")";
-  default: return "not " + big_condition(r, depth - 1);
+  case 1:
+    return "(" + big_condition(r, depth - 1) + " and " +
+           big_condition(r, depth - 1) + ")";
+  case 2:
+    return "(" + big_condition(r, depth - 1) + " or " +
+           big_condition(r, depth - 1) + ")";
+  default:
+    return "not " + big_condition(r, depth - 1);
   }
 }
 
@@ -168,12 +185,14 @@ engine::Event big_net_event(Random &r) {
 }
 
 std::string big_policy_text(Random &r) {
-  static const std::vector<std::string> actions = {"allow", "audit", "deny", "kill"};
+  static const std::vector<std::string> actions = {"allow", "audit", "deny",
+                                                   "kill"};
   std::ostringstream text;
   size_t policies = r.chance(30) ? r.below(61) + 4 : r.below(4) + 1;
   size_t rules = r.below(400) + 100;
   for (size_t p = 0; p < policies; p++) {
-    text << "policy \"p" << p << "\" mode " << (r.chance(60) ? "enforce" : "audit") << " {\n";
+    text << "policy \"p" << p << "\" mode "
+         << (r.chance(60) ? "enforce" : "audit") << " {\n";
     for (size_t i = 0; i < rules / policies + 1; i++) {
       if (r.chance(12)) { // network rules: many ports and networks
         text << "  " << r.pick(actions) << " connect when "
@@ -224,9 +243,12 @@ void fill_path(pal_path &p, const std::string &s, bool known, bool truncated,
   std::memset(&p, 0, sizeof(p));
   std::memcpy(p.str, s.data(), s.size());
   p.len = static_cast<__u32>(s.size());
-  if (!known) p.flags |= PAL_PATH_UNKNOWN;
-  if (truncated) p.flags |= PAL_PATH_TRUNCATED;
-  if (unresolved) p.flags |= PAL_PATH_UNRESOLVED;
+  if (!known)
+    p.flags |= PAL_PATH_UNKNOWN;
+  if (truncated)
+    p.flags |= PAL_PATH_TRUNCATED;
+  if (unresolved)
+    p.flags |= PAL_PATH_UNRESOLVED;
 }
 
 // The image with another hash seed for its exact paths (the engine picks
@@ -271,13 +293,15 @@ protected:
   void SetUp() override {
     PALISADE_REQUIRE_ROOT();
     skel_ = pal_match_test__open_and_load();
-    ASSERT_NE(skel_, nullptr) << "load match_test.bpf.o: " << std::strerror(errno);
+    ASSERT_NE(skel_, nullptr)
+        << "load match_test.bpf.o: " << std::strerror(errno);
     maps_ = enforce::PolicyMaps(enforce::PolicyMapSet(skel_->obj), {});
     std::string err;
     ASSERT_TRUE(maps_.init(err)) << err;
   }
   void TearDown() override {
-    if (skel_) pal_match_test__destroy(skel_);
+    if (skel_)
+      pal_match_test__destroy(skel_);
   }
 
   engine::Verdict run_in_kernel(const engine::Event &ev) {
@@ -293,8 +317,8 @@ protected:
               rename && ev.target_truncated, rename && ev.target_unresolved);
     fill_path(in.cgroup, ev.cgroup, ev.cgroup_known, ev.cgroup_truncated,
               false);
-    fill_path(in.parent_binary, ev.parent_binary, ev.parent_binary_known,
-              false, false);
+    fill_path(in.parent_binary, ev.parent_binary, ev.parent_binary_known, false,
+              false);
     in.port = ev.port;
     in.protocol = ev.protocol;
     in.family = ev.family;
@@ -304,13 +328,18 @@ protected:
     in.euid = ev.euid;
     in.pid = ev.pid;
     __u32 zero = 0;
-    EXPECT_EQ(bpf_map_update_elem(bpf_map__fd(skel_->maps.mt_input), &zero, &in, BPF_ANY), 0);
+    EXPECT_EQ(bpf_map_update_elem(bpf_map__fd(skel_->maps.mt_input), &zero, &in,
+                                  BPF_ANY),
+              0);
     LIBBPF_OPTS(bpf_test_run_opts, opts);
-    int err = bpf_prog_test_run_opts(bpf_program__fd(skel_->progs.pal_match_test), &opts);
+    int err = bpf_prog_test_run_opts(
+        bpf_program__fd(skel_->progs.pal_match_test), &opts);
     EXPECT_EQ(err, 0) << "BPF_PROG_TEST_RUN: " << std::strerror(errno);
     EXPECT_EQ(opts.retval, 0u);
     pal_match_output out{};
-    EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(skel_->maps.mt_output), &zero, &out), 0);
+    EXPECT_EQ(
+        bpf_map_lookup_elem(bpf_map__fd(skel_->maps.mt_output), &zero, &out),
+        0);
     engine::Verdict v;
     v.action = out.action;
     v.policy = out.policy;
@@ -401,7 +430,8 @@ protected:
                         want.euid_entry != 0 || want.pid_entry != 0;
         ASSERT_EQ(describe(got), describe(want))
             << "seed " << seed << ", " << test_support::event_text(ev)
-            << "\npolicy:\n" << text;
+            << "\npolicy:\n"
+            << text;
       }
     }
   }
@@ -452,7 +482,7 @@ TEST_F(MatcherDiffTest, KernelAgreesOnGlobs) {
     std::string text = "policy \"g\" mode enforce {\n";
     for (int i = 0, k = int(r.below(6)) + 1; i < k; i++) {
       const char *form[] = {" startswith ", " endswith ", " matches "};
-      const auto &from = i % 3 == 0 ? test_support::kPrefixes
+      const auto &from = i % 3 == 0   ? test_support::kPrefixes
                          : i % 3 == 1 ? test_support::kSuffixes
                                       : test_support::kGlobs;
       const size_t f = i % 3;
@@ -524,9 +554,9 @@ Contents slot_contents(pal_match_test *skel, uint32_t slot,
         value(bpf_map__value_size(map));
     void *prev = nullptr;
     while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
-      uint32_t s = slot_offset == 4 ? next[4] : next[0] | next[1] << 8 |
-                                                    next[2] << 16 |
-                                                    uint32_t(next[3]) << 24;
+      uint32_t s = slot_offset == 4 ? next[4]
+                                    : next[0] | next[1] << 8 | next[2] << 16 |
+                                          uint32_t(next[3]) << 24;
       if (s == slot && bpf_map_lookup_elem(fd, next.data(), value.data()) == 0)
         out[{name, next}] = value;
       key = next;
@@ -567,7 +597,8 @@ Contents image_contents(const engine::MapImage &image) {
   Contents out;
   for (const auto &[name, entries] : image.maps)
     for (const auto &e : entries)
-      if (std::any_of(e.value.begin(), e.value.end(), [](uint8_t b) { return b; }))
+      if (std::any_of(e.value.begin(), e.value.end(),
+                      [](uint8_t b) { return b; }))
         out[{name, {e.key.begin(), e.key.end()}}] = {e.value.begin(),
                                                      e.value.end()};
   return out;
@@ -615,7 +646,7 @@ TEST_F(MatcherDiffTest, ApplyLeavesNoStaleEntries) {
   EXPECT_EQ(slot_contents(skel_, slot, bound), image_contents(again.image));
   EXPECT_EQ(slot_contents(skel_, slot ^ 1, bound), image_contents(other.image));
   EXPECT_EQ(run_in_kernel(engine::Event{.path = "/srv/app1/bin/t1",
-                                         .binary = "/bin/bash"})
+                                        .binary = "/bin/bash"})
                 .action,
             uint32_t{PAL_ACT_DENY});
 }

@@ -39,14 +39,17 @@ TEST(VerifierHeadroom, EveryProgramLoadsWithinHalfTheLimit) {
     // An object that yields nothing would pass every check below.
     ASSERT_FALSE(programs.empty()) << object.name;
     for (auto &v : programs) {
-      std::printf("%-11s %-24s %-40s %8u %s\n", v.object.c_str(), v.program.c_str(),
-                  v.section.c_str(), v.insns, v.loaded ? "" : v.refusal.c_str());
+      std::printf("%-11s %-24s %-40s %8u %s\n", v.object.c_str(),
+                  v.program.c_str(), v.section.c_str(), v.insns,
+                  v.loaded ? "" : v.refusal.c_str());
       // Tracepoints, raw and BTF tracepoints run on every kernel we
       // support: a refusal of one is ours to fix.
       if (optional_kind(v.section).empty())
-        EXPECT_TRUE(v.loaded) << v.object << "/" << v.program << ": " << v.refusal;
+        EXPECT_TRUE(v.loaded)
+            << v.object << "/" << v.program << ": " << v.refusal;
       if (v.loaded)
-        EXPECT_GT(v.insns, 0u) << v.object << "/" << v.program << ": no count read back";
+        EXPECT_GT(v.insns, 0u)
+            << v.object << "/" << v.program << ": no count read back";
       report.push_back(std::move(v));
     }
   }

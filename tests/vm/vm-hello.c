@@ -8,9 +8,8 @@
 #include <bpf/libbpf.h>
 #include <stdio.h>
 
-int main(void)
-{
-	printf("vm-hello: dynamically linked, libbpf %u.%u\n",
-	       libbpf_major_version(), libbpf_minor_version());
-	return 0;
+int main(void) {
+  printf("vm-hello: dynamically linked, libbpf %u.%u\n", libbpf_major_version(),
+         libbpf_minor_version());
+  return 0;
 }

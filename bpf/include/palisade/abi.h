@@ -38,33 +38,36 @@
 #define PAL_ABI_VERSION 5
 
 /* ---- limits ------------------------------------------------------------ */
-#define PAL_PATH_MAX 4096       /* longest path reported in an event */
-#define PAL_PATH_BUF (PAL_PATH_MAX + 256) /* slack so a masked write of one
-                                           * component never leaves the buffer */
-#define PAL_MAX_DEPTH 64        /* path components walked before giving up */
-#define PAL_LPM_DATA 256        /* bytes of an LPM key after prefixlen */
-#define PAL_LPM_HDR 2           /* slot byte + field byte before the path */
-#define PAL_MATCH_PATH_MAX (PAL_LPM_DATA - PAL_LPM_HDR - 1) /* 253: longest
-                                 * path or directory a rule may name */
-#define PAL_SLOTS 2             /* double buffering for atomic apply */
-#define PAL_MAX_POLICIES 64     /* per slot; a decision keeps one bit each */
-#define PAL_MAX_RULES 16384     /* rules in one slot, over all policies */
-#define PAL_MAX_TERMS 8         /* OR-terms of one rule after DNF */
-#define PAL_MAX_TERM_LITS 8     /* atoms one term needs; as many negated */
-#define PAL_MAX_ATOMS (1u << 17) /* distinct (field, kind, values) per slot */
-#define PAL_MAX_LIST 64         /* candidates of one entry; "always" terms */
+#define PAL_PATH_MAX 4096 /* longest path reported in an event */
+#define PAL_PATH_BUF                                                                               \
+	(PAL_PATH_MAX + 256) /* slack so a masked write of one                                     \
+			      * component never leaves the buffer */
+#define PAL_MAX_DEPTH 64     /* path components walked before giving up */
+#define PAL_LPM_DATA 256     /* bytes of an LPM key after prefixlen */
+#define PAL_LPM_HDR 2        /* slot byte + field byte before the path */
+#define PAL_MATCH_PATH_MAX                                                                         \
+	(PAL_LPM_DATA - PAL_LPM_HDR - 1) /* 253: longest                                           \
+					  * path or directory a rule may name */
+#define PAL_SLOTS 2                      /* double buffering for atomic apply */
+#define PAL_MAX_POLICIES 64              /* per slot; a decision keeps one bit each */
+#define PAL_MAX_RULES 16384              /* rules in one slot, over all policies */
+#define PAL_MAX_TERMS 8                  /* OR-terms of one rule after DNF */
+#define PAL_MAX_TERM_LITS 8              /* atoms one term needs; as many negated */
+#define PAL_MAX_ATOMS (1u << 17)         /* distinct (field, kind, values) per slot */
+#define PAL_MAX_LIST 64                  /* candidates of one entry; "always" terms */
 /* Per-slot capacities of the index maps (each map holds PAL_SLOTS times
  * this many elements; the engine refuses a policy that needs more). */
-#define PAL_SLOT_ENTRIES (1u << 17) /* entries: "atoms" (under, prefixes)
-                                     * + "exact" (paths) + "values" */
-#define PAL_SLOT_HELD (1u << 18)    /* "held" pairs (entry, atom) */
-#define PAL_SLOT_CANDS (1u << 18)   /* candidate records of all lists */
-#define PAL_SLOT_TERMS (1u << 16)   /* DNF terms of all rules */
-#define PAL_SLOT_LITS (1u << 17)    /* atoms named by all terms */
+#define PAL_SLOT_ENTRIES                                                                           \
+	(1u << 17)                /* entries: "atoms" (under, prefixes)                            \
+				   * + "exact" (paths) + "values" */
+#define PAL_SLOT_HELD (1u << 18)  /* "held" pairs (entry, atom) */
+#define PAL_SLOT_CANDS (1u << 18) /* candidate records of all lists */
+#define PAL_SLOT_TERMS (1u << 16) /* DNF terms of all rules */
+#define PAL_SLOT_LITS (1u << 17)  /* atoms named by all terms */
 #define PAL_LPM_MAX_ENTRIES (PAL_SLOTS * PAL_SLOT_ENTRIES)
-#define PAL_FIELDS 14           /* PAL_FIELD_PATH .. PAL_FIELD_PID */
-#define PAL_PATH_FIELDS 5       /* PAL_FIELD_PATH .. PAL_FIELD_PARENT_BINARY */
-#define PAL_EXACT_WORDS 32      /* 8-byte words of an "exact" path (256 bytes) */
+#define PAL_FIELDS 14      /* PAL_FIELD_PATH .. PAL_FIELD_PID */
+#define PAL_PATH_FIELDS 5  /* PAL_FIELD_PATH .. PAL_FIELD_PARENT_BINARY */
+#define PAL_EXACT_WORDS 32 /* 8-byte words of an "exact" path (256 bytes) */
 /* pal_path_hash() of an exact path (docs/abi.md "Exact paths"): for each
  * 8-byte little-endian word w of the path (zero past its length),
  * h = (h ^ w) * PAL_HASH_MUL; h ^= h >> 31; from h = seed ^ len * PAL_HASH_LEN. */
@@ -80,8 +83,9 @@
  * PAL_SLOT_GLOBS of them, each an NFA of at most PAL_GLOB_STATES states. */
 #define PAL_SLOT_GLOBS 256
 #define PAL_GLOB_STATES 64
-#define PAL_LIT_GLOB 0x100     /* pal_lit.field flag: a suffix or glob atom,
-				* checked against the path ("globs") */
+#define PAL_LIT_GLOB                                                                               \
+	0x100                   /* pal_lit.field flag: a suffix or glob atom,                      \
+				 * checked against the path ("globs") */
 #define PAL_NO_ATOM 0xffffffffu /* pal_glob.prefix_atom: none */
 #define PAL_GLOB_SUFFIX 1       /* pal_glob.kind: endswith */
 #define PAL_GLOB_PATTERN 2      /* pal_glob.kind: matches */
@@ -89,16 +93,20 @@
 #define PAL_RINGBUF_BYTES (16u << 20)
 
 /* ---- field ids (byte 1 of an LPM key) --------------------------------- */
-#define PAL_FIELD_PATH 1   /* the event's file (executed, opened, removed,
+#define PAL_FIELD_PATH                                                                             \
+	1                  /* the event's file (executed, opened, removed,                         \
 			    * renamed, changed), kernel-resolved */
 #define PAL_FIELD_BINARY 2 /* the executable of the acting process */
 #define PAL_FIELD_TARGET 3 /* rename: the new path, kernel-resolved */
-#define PAL_FIELD_CGROUP 4 /* the acting process's cgroup v2 path, e.g.
-			    * /system.slice/docker-<id>.scope (containers) */
-#define PAL_FIELD_PARENT_BINARY 5 /* the executable of the acting process's
-				   * parent (task->real_parent) */
-#define PAL_FIELD_ACCESS 6 /* open: PAL_ACCESS_* mask, one byte; always a
-			    * whole value ("values") */
+#define PAL_FIELD_CGROUP                                                                           \
+	4 /* the acting process's cgroup v2 path, e.g.                                             \
+	   * /system.slice/docker-<id>.scope (containers) */
+#define PAL_FIELD_PARENT_BINARY                                                                    \
+	5 /* the executable of the acting process's                                                \
+	   * parent (task->real_parent) */
+#define PAL_FIELD_ACCESS                                                                           \
+	6 /* open: PAL_ACCESS_* mask, one byte; always a                                           \
+	   * whole value ("values") */
 /* Fields compared as numbers or addresses. A value is its bytes, most
  * significant first; a rule's set of values (a range, a CIDR) is a set of
  * bit prefixes of them. A prefix as long as the field is one whole value,
@@ -109,11 +117,11 @@
 #define PAL_FIELD_PROTOCOL 9 /* 1 byte: IPPROTO_TCP (6), IPPROTO_UDP (17) */
 #define PAL_FIELD_FAMILY 10  /* 1 byte: 4 (AF_INET) or 6 (AF_INET6) */
 /* The acting task's identity, on every event: 4 bytes each. */
-#define PAL_FIELD_UID 11     /* real user id */
-#define PAL_FIELD_GID 12     /* real group id */
-#define PAL_FIELD_EUID 13    /* effective user id */
-#define PAL_FIELD_PID 14     /* process id (thread group id) */
-#define PAL_VALUE_MAX 16     /* bytes of the longest value key */
+#define PAL_FIELD_UID 11  /* real user id */
+#define PAL_FIELD_GID 12  /* real group id */
+#define PAL_FIELD_EUID 13 /* effective user id */
+#define PAL_FIELD_PID 14  /* process id (thread group id) */
+#define PAL_VALUE_MAX 16  /* bytes of the longest value key */
 
 /* ---- open intents (bits of the access field) --------------------------- */
 #define PAL_ACCESS_READ 1     /* FMODE_READ */
@@ -130,8 +138,9 @@
 #define PAL_EVENT_RENAME 4 /* path: the old name, target: the new one */
 #define PAL_EVENT_CHMOD 5
 #define PAL_EVENT_CHOWN 6
-#define PAL_EVENT_CONNECT 7 /* connect(2), and sendto/sendmsg with an
-			     * address on an unconnected UDP socket */
+#define PAL_EVENT_CONNECT                                                                          \
+	7 /* connect(2), and sendto/sendmsg with an                                                \
+	   * address on an unconnected UDP socket */
 #define PAL_EVENT_BIND 8
 #define PAL_EVENT_LISTEN 9
 #define PAL_EVENT_MAX 9
@@ -157,8 +166,8 @@
 
 /* ---- enforcement mechanisms (carried in every event) ------------------ */
 #define PAL_MECH_NONE 0
-#define PAL_MECH_LSM 1        /* BPF LSM hook returns -EPERM */
-#define PAL_MECH_FMOD_RET 2   /* fmod_ret on security_* returns -EPERM */
+#define PAL_MECH_LSM 1      /* BPF LSM hook returns -EPERM */
+#define PAL_MECH_FMOD_RET 2 /* fmod_ret on security_* returns -EPERM */
 #define PAL_MECH_KPROBE_OVERRIDE 3
 #define PAL_MECH_TP_SIGKILL 4 /* tracepoint + bpf_send_signal(SIGKILL) */
 #define PAL_MECH_CGROUP 5     /* cgroup socket hook returns "reject": EPERM */
@@ -166,21 +175,25 @@
 /* ---- ring buffer record kinds ----------------------------------------- */
 #define PAL_REC_EXEC 1 /* an exec decision or a process start */
 #define PAL_REC_EXIT 2 /* a process (thread group) exit */
-#define PAL_REC_FILE 3 /* a file event a rule decided (never an allowed,
-			* undecided one: opens are too many to report) */
-#define PAL_REC_NET 4  /* a network event a rule decided */
+#define PAL_REC_FILE                                                                               \
+	3             /* a file event a rule decided (never an allowed,                            \
+		       * undecided one: opens are too many to report) */
+#define PAL_REC_NET 4 /* a network event a rule decided */
 
 /* pal_path.flags */
-#define PAL_PATH_TRUNCATED 1 /* deeper than the walk keeps or longer than
-                              * PAL_PATH_MAX: str holds the root-side head,
-                              * so prefix rules still match, exact ones not */
-#define PAL_PATH_UNKNOWN 2   /* no file (kernel thread, no mm) */
-#define PAL_PATH_UNRESOLVED 4 /* the mount root was not reached within the
-                               * walk limit: nothing about it is known */
-#define PAL_PATH_BY_INODE 8  /* the walk met a file or directory a rule
-                              * names (map "inodes"): str is the rule's
-                              * name for it + the components below, not
-                              * the name it was reached by */
+#define PAL_PATH_TRUNCATED                                                                         \
+	1                  /* deeper than the walk keeps or longer than                            \
+			    * PAL_PATH_MAX: str holds the root-side head,                          \
+			    * so prefix rules still match, exact ones not */
+#define PAL_PATH_UNKNOWN 2 /* no file (kernel thread, no mm) */
+#define PAL_PATH_UNRESOLVED                                                                        \
+	4 /* the mount root was not reached within the                                             \
+	   * walk limit: nothing about it is known */
+#define PAL_PATH_BY_INODE                                                                          \
+	8 /* the walk met a file or directory a rule                                               \
+	   * names (map "inodes"): str is the rule's                                               \
+	   * name for it + the components below, not                                               \
+	   * the name it was reached by */
 
 /* pal_exec_record.flags and pal_file_record.flags */
 #define PAL_EXEC_DECIDED 1     /* action from a rule (policy/rule_id valid) */
@@ -241,7 +254,7 @@ struct pal_exact {
  * and in "atoms" (the longest true prefix) only when it is not here. */
 struct pal_value_key {
 	__u32 slot;
-	__u32 field; /* PAL_FIELD_ACCESS .. PAL_FIELD_PID */
+	__u32 field;               /* PAL_FIELD_ACCESS .. PAL_FIELD_PID */
 	__u8 value[PAL_VALUE_MAX]; /* the value's bytes, most significant
 				    * first, zero past the field's width */
 };
@@ -315,20 +328,20 @@ struct pal_glob_key {
  *   d |= (d & eps) << 1
  * and at the end d & accept != 0. docs/abi.md "Globs". */
 struct pal_glob {
-	__u16 kind;        /* PAL_GLOB_SUFFIX or PAL_GLOB_PATTERN */
-	__u8 field;        /* PAL_FIELD_* of its literals (a path field) */
+	__u16 kind; /* PAL_GLOB_SUFFIX or PAL_GLOB_PATTERN */
+	__u8 field; /* PAL_FIELD_* of its literals (a path field) */
 	__u8 pad;
-	__u32 prefix_atom; /* must hold too, or PAL_NO_ATOM */
-	__u32 skip;        /* path bytes before the NFA starts */
-	__u32 len;         /* bytes of text */
-	__u64 start;       /* states before the first byte */
-	__u64 accept;      /* the state after the last token */
-	__u64 star;        /* '*' states: loop on any byte but '/' */
-	__u64 dstar;       /* '**' states: loop on any byte */
-	__u64 eps;         /* '*' and '**' states: may match nothing */
-	__u64 eps2;        /* '**' of a '/ ** /': just entered, may skip
-			    * past the second '/' (the two '/' being one) */
-	__u64 adv[256];    /* states whose token is byte c (or '?', c != '/') */
+	__u32 prefix_atom;       /* must hold too, or PAL_NO_ATOM */
+	__u32 skip;              /* path bytes before the NFA starts */
+	__u32 len;               /* bytes of text */
+	__u64 start;             /* states before the first byte */
+	__u64 accept;            /* the state after the last token */
+	__u64 star;              /* '*' states: loop on any byte but '/' */
+	__u64 dstar;             /* '**' states: loop on any byte */
+	__u64 eps;               /* '*' and '**' states: may match nothing */
+	__u64 eps2;              /* '**' of a '/ ** /': just entered, may skip
+				  * past the second '/' (the two '/' being one) */
+	__u64 adv[256];          /* states whose token is byte c (or '?', c != '/') */
 	char text[PAL_LPM_DATA]; /* the suffix or pattern as written (for
 				  * userspace: explain, the evaluator) */
 };
@@ -367,7 +380,7 @@ struct pal_slot {
  * walk looks up each dentry it passes; on a hit it stops and builds the
  * path from the stored name, so a bind mount or a hard link reaches the
  * rule's own path. */
-#define PAL_SLOT_INODES 4096    /* "inodes" entries per slot */
+#define PAL_SLOT_INODES 4096      /* "inodes" entries per slot */
 #define PAL_INODE_BLOOM_BITS 4096 /* bits of pal_inode_slot.bloom */
 
 /* Key of map "inodes" (hash). */
@@ -379,13 +392,14 @@ struct pal_inode_key {
 
 /* Value of map "inodes". */
 struct pal_inode {
-	__u32 generation; /* inode->i_generation when flags has PAL_INODE_GEN */
-	__u16 flags;      /* PAL_INODE_* */
-	__u16 len;        /* bytes of path, 2 .. PAL_MATCH_PATH_MAX */
+	__u32 generation;        /* inode->i_generation when flags has PAL_INODE_GEN */
+	__u16 flags;             /* PAL_INODE_* */
+	__u16 len;               /* bytes of path, 2 .. PAL_MATCH_PATH_MAX */
 	char path[PAL_LPM_DATA]; /* the rule's name for the file, NUL-ended */
 };
-#define PAL_INODE_GEN 1 /* generation was read (FS_IOC_GETVERSION): a
-			 * reused inode number with another one is no hit */
+#define PAL_INODE_GEN                                                                              \
+	1 /* generation was read (FS_IOC_GETVERSION): a                                            \
+	   * reused inode number with another one is no hit */
 
 /* Map "inode_slots": array of PAL_SLOTS. Checked before any "inodes"
  * lookup: a slot with count 0 costs one array read per walk step. */
@@ -417,12 +431,12 @@ struct pal_config {
 
 /* Common header of every ring buffer record. */
 struct pal_record_hdr {
-	__u32 kind;     /* PAL_REC_* */
+	__u32 kind; /* PAL_REC_* */
 	__u32 pad0;
-	__u64 boot_ns;  /* bpf_ktime_get_boot_ns() */
-	__u32 pid;      /* thread group id */
+	__u64 boot_ns; /* bpf_ktime_get_boot_ns() */
+	__u32 pid;     /* thread group id */
 	__u32 tid;
-	__u32 ppid;     /* real parent's tgid */
+	__u32 ppid; /* real parent's tgid */
 	__u32 uid;
 	__u32 gid;
 	__u32 pad1;
@@ -434,21 +448,21 @@ struct pal_record_hdr {
  * one BPF routine, pal_record_decision() in bpf/lib/match.h, and decoded
  * by one function (enforce/src/records.cpp). 36 bytes. */
 struct pal_decision {
-	__u32 action;    /* what the kernel did: PAL_ACT_* */
-	__u32 would;     /* strongest action an audit-mode policy would take */
-	__u32 policy;    /* policy index of the deciding rule */
-	__u32 rule_id;   /* deciding rule, valid with PAL_EXEC_DECIDED */
+	__u32 action;  /* what the kernel did: PAL_ACT_* */
+	__u32 would;   /* strongest action an audit-mode policy would take */
+	__u32 policy;  /* policy index of the deciding rule */
+	__u32 rule_id; /* deciding rule, valid with PAL_EXEC_DECIDED */
 	__u32 would_policy;
 	__u32 would_rule_id; /* valid with PAL_EXEC_WOULD */
-	__u32 mechanism; /* PAL_MECH_* that enforced (or would have) */
-	__u32 flags;     /* PAL_EXEC_* (exec: also ARGS_TRUNC, NO_STASH) */
-	__u32 slot;      /* rule slot the decision was made with */
+	__u32 mechanism;     /* PAL_MECH_* that enforced (or would have) */
+	__u32 flags;         /* PAL_EXEC_* (exec: also ARGS_TRUNC, NO_STASH) */
+	__u32 slot;          /* rule slot the decision was made with */
 };
 
 struct pal_exec_record {
 	struct pal_record_hdr hdr;
 	struct pal_decision decision;
-	__u32 args_len;  /* bytes used in args: NUL-separated argv */
+	__u32 args_len;         /* bytes used in args: NUL-separated argv */
 	struct pal_path path;   /* executed file */
 	struct pal_path binary; /* acting process's executable before exec */
 	/* The parent's executable: resolved when a rule of the slot names
@@ -460,13 +474,13 @@ struct pal_exec_record {
 /* A file event a rule decided (PAL_REC_FILE). */
 struct pal_file_record {
 	struct pal_record_hdr hdr;
-	__u32 event;     /* PAL_EVENT_OPEN .. PAL_EVENT_CHOWN */
-	__u32 access;    /* open: PAL_ACCESS_* */
+	__u32 event;                  /* PAL_EVENT_OPEN .. PAL_EVENT_CHOWN */
+	__u32 access;                 /* open: PAL_ACCESS_* */
 	struct pal_decision decision; /* flags: DECIDED, WOULD, FAIL_CLOSED */
 	__u32 pad;
-	struct pal_path path;   /* the file (rename: its old name) */
-	struct pal_path binary; /* the acting process's executable */
-	struct pal_path target; /* rename: the new name; else flags UNKNOWN */
+	struct pal_path path;          /* the file (rename: its old name) */
+	struct pal_path binary;        /* the acting process's executable */
+	struct pal_path target;        /* rename: the new name; else flags UNKNOWN */
 	struct pal_path parent_binary; /* the acting process's parent's executable */
 	/* (four paths of 4364 bytes end on an 8-byte boundary: no pad) */
 };
@@ -474,14 +488,14 @@ struct pal_file_record {
 /* A network event a rule decided (PAL_REC_NET). */
 struct pal_net_record {
 	struct pal_record_hdr hdr;
-	__u32 event;     /* PAL_EVENT_CONNECT .. PAL_EVENT_LISTEN */
+	__u32 event;                  /* PAL_EVENT_CONNECT .. PAL_EVENT_LISTEN */
 	struct pal_decision decision; /* flags: DECIDED, WOULD */
-	__u16 port;      /* host order */
-	__u8 protocol;   /* IPPROTO_* */
-	__u8 family;     /* 4 or 6 */
-	__u8 address[16]; /* IPv6; IPv4 as ::ffff:a.b.c.d */
+	__u16 port;                   /* host order */
+	__u8 protocol;                /* IPPROTO_* */
+	__u8 family;                  /* 4 or 6 */
+	__u8 address[16];             /* IPv6; IPv4 as ::ffff:a.b.c.d */
 	__u32 pad;
-	struct pal_path binary; /* the acting process's executable */
+	struct pal_path binary;        /* the acting process's executable */
 	struct pal_path parent_binary; /* its parent's executable */
 };
 
@@ -500,21 +514,21 @@ struct pal_match_input {
 	__u32 access; /* PAL_ACCESS_* (open) */
 	struct pal_path path;
 	struct pal_path binary;
-	struct pal_path target; /* rename; flags PAL_PATH_UNKNOWN otherwise */
-	struct pal_path cgroup; /* the acting process's cgroup v2 path */
+	struct pal_path target;        /* rename; flags PAL_PATH_UNKNOWN otherwise */
+	struct pal_path cgroup;        /* the acting process's cgroup v2 path */
 	struct pal_path parent_binary; /* flags PAL_PATH_UNKNOWN: no parent exe */
-	__u16 port;             /* network events */
+	__u16 port;                    /* network events */
 	__u8 protocol, family;
 	__u8 address[16];
 	__u32 uid, gid, euid, pid; /* the acting task's (every event) */
 };
 
 struct pal_match_output {
-	__u32 path_entry, binary_entry;   /* pal_entry.id found, 0: none */
+	__u32 path_entry, binary_entry; /* pal_entry.id found, 0: none */
 	__u32 target_entry, access_entry;
 	__u32 port_entry, address_entry, protocol_entry, family_entry;
 	__u32 cgroup_entry, parent_binary_entry;
-	__u32 considered;                 /* candidates whose term was evaluated */
+	__u32 considered; /* candidates whose term was evaluated */
 	__u32 action, policy, rule_id;
 	__u32 would, would_policy, would_rule_id;
 	__u32 fail_closed;

@@ -43,8 +43,8 @@ void add_check(CLI::App &app, int &status) {
   cmd->add_option("files", *files, "policy files (.rules)")->required();
   cmd->add_flag("--json", *json, "the diagnostics as a JSON array on stdout");
   cmd->callback([files, json, &status] {
-    status = compile_and_report(
-        *files, *json ? Output::DiagnosticsJson : Output::Summary);
+    status = compile_and_report(*files, *json ? Output::DiagnosticsJson
+                                              : Output::Summary);
   });
 }
 
@@ -53,9 +53,8 @@ void add_compile(CLI::App &app, int &status) {
   CLI::App *cmd = app.add_subcommand(
       "compile", "Print the compiled map image as canonical JSON (no root).");
   cmd->add_option("files", *files, "policy files (.rules)")->required();
-  cmd->callback([files, &status] {
-    status = compile_and_report(*files, Output::Image);
-  });
+  cmd->callback(
+      [files, &status] { status = compile_and_report(*files, Output::Image); });
 }
 
 } // namespace palisade::enforce::cli

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "commands.h"
-#include "palisade/engine/explain.h"
 #include "palisade/enforce/policy_files.h"
+#include "palisade/engine/explain.h"
 
 namespace palisade::enforce::cli {
 namespace {

@@ -30,15 +30,15 @@ int report_verifier(bool json, uint32_t budget) {
       report.push_back(std::move(v));
   const auto failures = verifier_failures(report, budget);
   if (json) {
-    nlohmann::json j{{"kernel", kernel_release()},
-                     {"limit", kVerifierLimit},
-                     {"budget", budget},
-                     {"ok", failures.empty()},
-                     {"failures", failures},
-                     {"programs", nlohmann::json::array()}};
+    nlohmann::json j{
+        {"kernel", kernel_release()}, {"limit", kVerifierLimit},
+        {"budget", budget},           {"ok", failures.empty()},
+        {"failures", failures},       {"programs", nlohmann::json::array()}};
     for (const auto &v : report) {
-      nlohmann::json p{{"object", v.object}, {"program", v.program},
-                       {"section", v.section}, {"loaded", v.loaded},
+      nlohmann::json p{{"object", v.object},
+                       {"program", v.program},
+                       {"section", v.section},
+                       {"loaded", v.loaded},
                        {"insns", v.insns}};
       if (!v.loaded)
         p["refusal"] = v.refusal;
@@ -64,9 +64,11 @@ int report_verifier(bool json, uint32_t budget) {
     }
     for (const auto &f : failures)
       std::printf("FAIL: %s\n", f.c_str());
-    std::printf("%s\n", failures.empty()
-                            ? "ok: every program this kernel can run loads within the budget"
-                            : "verifier headroom check failed");
+    std::printf(
+        "%s\n",
+        failures.empty()
+            ? "ok: every program this kernel can run loads within the budget"
+            : "verifier headroom check failed");
   }
   return failures.empty() ? 0 : 1;
 }
@@ -79,7 +81,8 @@ struct ProbeOptions {
 int probe(const ProbeOptions &o) {
   const bool json = o.json;
   if (geteuid() != 0) {
-    std::fputs("enforcectl probe: needs root (it loads BPF programs)\n", stderr);
+    std::fputs("enforcectl probe: needs root (it loads BPF programs)\n",
+               stderr);
     return 1;
   }
   std::string fs_err = ensure_kernel_filesystems();

@@ -8,8 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <unistd.h>
@@ -120,9 +120,8 @@ int run(const RunOptions &opt) {
       std::fprintf(stderr,
                    "palisade: warning: %llu events lost (ring buffer full)\n",
                    static_cast<unsigned long long>(lost));
-    if (opt.duration_s > 0 &&
-        std::chrono::steady_clock::now() - start >
-            std::chrono::duration<double>(opt.duration_s))
+    if (opt.duration_s > 0 && std::chrono::steady_clock::now() - start >
+                                  std::chrono::duration<double>(opt.duration_s))
       break;
   }
   session->poll(0); // drain what is left
@@ -158,7 +157,8 @@ void add_run(CLI::App &app, int &status) {
       ->check(CLI::Validator(
           [](std::string &v) -> std::string {
             const unsigned long n = std::strtoul(v.c_str(), nullptr, 10);
-            return n >= 4 && !(n & (n - 1)) ? "" : "must be a power of two >= 4";
+            return n >= 4 && !(n & (n - 1)) ? ""
+                                            : "must be a power of two >= 4";
           },
           "POWER_OF_TWO"));
   cmd->callback([o, &status] { status = run(*o); });

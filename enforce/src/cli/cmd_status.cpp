@@ -20,8 +20,9 @@ namespace {
 nlohmann::json hooks_json(const RunningEnforcement &run) {
   nlohmann::json hooks;
   for (uint32_t h = 0; h < PAL_HOOKS; ++h)
-    hooks[hook_name(h)] = {{"mechanism", mechanism_name(run.mechanism[h])},
-                           {"guarantee", mechanism_guarantee(h, run.mechanism[h])}};
+    hooks[hook_name(h)] = {
+        {"mechanism", mechanism_name(run.mechanism[h])},
+        {"guarantee", mechanism_guarantee(h, run.mechanism[h])}};
   return hooks;
 }
 

@@ -23,12 +23,18 @@ constexpr AccessWord kAccess[] = {
 
 const char *abi_action_name(uint32_t action) {
   switch (action) {
-  case PAL_ACT_ALLOW: return "allow";
-  case PAL_ACT_AUDIT: return "audit";
-  case PAL_ACT_DENY: return "deny";
-  case PAL_ACT_KILL: return "kill";
-  case PAL_ACT_NONE: return "none";
-  default: return "invalid"; // bytes no compile writes
+  case PAL_ACT_ALLOW:
+    return "allow";
+  case PAL_ACT_AUDIT:
+    return "audit";
+  case PAL_ACT_DENY:
+    return "deny";
+  case PAL_ACT_KILL:
+    return "kill";
+  case PAL_ACT_NONE:
+    return "none";
+  default:
+    return "invalid"; // bytes no compile writes
   }
 }
 

@@ -9,8 +9,10 @@ namespace {
 
 const char *type_name(FieldType t) {
   switch (t) {
-  case FieldType::Path: return "path";
-  case FieldType::Access: return "access";
+  case FieldType::Path:
+    return "path";
+  case FieldType::Access:
+    return "access";
   case FieldType::Port:
     return "port";
   case FieldType::Address:
@@ -45,12 +47,12 @@ const char *operators_of(FieldType t) {
 } // namespace
 
 std::string fields_markdown() {
-  std::string md =
-      "# Fields\n\n"
-      "Generated from the engine's field catalog "
-      "(`engine/src/catalog/field_catalog.cpp`) by `enforcectl fields`; a unit test\n"
-      "keeps this file equal to it. Regenerate with\n"
-      "`enforcectl fields > docs/fields.md`.\n";
+  std::string md = "# Fields\n\n"
+                   "Generated from the engine's field catalog "
+                   "(`engine/src/catalog/field_catalog.cpp`) by `enforcectl "
+                   "fields`; a unit test\n"
+                   "keeps this file equal to it. Regenerate with\n"
+                   "`enforcectl fields > docs/fields.md`.\n";
   for (const auto &event : event_catalog()) {
     md += "\n## Event `" + std::string(event.name) + "`\n\n";
     md += std::string(event.description) + ".\n\n";
@@ -59,10 +61,10 @@ std::string fields_markdown() {
       if (!field_in_event(field, event))
         continue;
       // `path` is every event's file; say which file it is here.
-      std::string meaning = field.abi_id == PAL_FIELD_PATH
-                                ? std::string(event.path_is) +
-                                      ", as the kernel resolved it"
-                                : std::string(field.description);
+      std::string meaning =
+          field.abi_id == PAL_FIELD_PATH
+              ? std::string(event.path_is) + ", as the kernel resolved it"
+              : std::string(field.description);
       md += "| `" + std::string(field.name) + "` | " + type_name(field.type) +
             " | " + operators_of(field.type) + " | " + meaning + " |\n";
     }

@@ -65,17 +65,15 @@ TermExplanation explain_term(const ImageView &img, uint32_t term,
 }
 
 RuleExplanation explain_rule(uint32_t index, const pal_rule &r,
-                             const CompiledPolicy &compiled,
-                             const Event &ev, const ImageView &img,
-                             const Held &held,
+                             const CompiledPolicy &compiled, const Event &ev,
+                             const ImageView &img, const Held &held,
                              const std::map<uint32_t, AtomMeaning> &meanings) {
   RuleExplanation out;
   out.index = index;
   out.rule_id = r.rule_id;
   out.action = r.action;
   for (uint32_t t = 0; t < r.n_terms && t < PAL_MAX_TERMS; ++t) {
-    out.terms.push_back(
-        explain_term(img, r.term_first + t, held, meanings));
+    out.terms.push_back(explain_term(img, r.term_first + t, held, meanings));
     out.holds = out.holds || out.terms.back().holds;
   }
   // The kernel's fail-closed rule replaces the condition (match.h).
@@ -164,8 +162,7 @@ Explanation explain_event(const CompiledPolicy &compiled, const Event &ev) {
   const uint32_t n_rules =
       img.array<pal_slot>("slots", slot).value_or(pal_slot{}).n_rules;
   for (uint32_t i = 0; i < n_rules && i < PAL_MAX_RULES; ++i) {
-    const pal_rule r =
-        *img.array<pal_rule>("rules", slot * PAL_MAX_RULES + i);
+    const pal_rule r = *img.array<pal_rule>("rules", slot * PAL_MAX_RULES + i);
     auto pol = by_index.find(r.policy & (PAL_MAX_POLICIES - 1));
     if (r.event != ev.kind || pol == by_index.end())
       continue;

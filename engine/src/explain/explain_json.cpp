@@ -2,9 +2,9 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
-#include "resolve/access.h"
 #include "image/image_decode.h"
 #include "palisade/engine/explain.h"
+#include "resolve/access.h"
 
 namespace palisade::engine {
 namespace {
@@ -26,12 +26,17 @@ json rule_json(const RuleExplanation &r) {
   json terms = json::array();
   for (const auto &t : r.terms)
     terms.push_back(term_json(t));
-  json j = {{"index", r.index},     {"rule_id", r.rule_id},
+  json j = {{"index", r.index},
+            {"rule_id", r.rule_id},
             {"action", action_name(r.action)},
-            {"holds", r.holds},     {"fail_closed", r.fail_closed},
-            {"file", r.file},       {"line", r.line},
-            {"col", r.column},      {"text", r.text},
-            {"message", r.message}, {"terms", terms}};
+            {"holds", r.holds},
+            {"fail_closed", r.fail_closed},
+            {"file", r.file},
+            {"line", r.line},
+            {"col", r.column},
+            {"text", r.text},
+            {"message", r.message},
+            {"terms", terms}};
   if (!r.label.empty()) // as in events: only a labelled rule has one
     j["label"] = r.label;
   return j;

@@ -1,10 +1,10 @@
 // explanation_text(): the explanation as `enforcectl explain` prints it.
 #include <palisade/abi.h>
 
-#include "resolve/access.h"
 #include "image/atom_meaning.h"
 #include "image/image_decode.h"
 #include "palisade/engine/explain.h"
+#include "resolve/access.h"
 
 namespace palisade::engine {
 namespace {
@@ -51,15 +51,14 @@ std::string unresolved_what(const Event &ev) {
 // "child of "/usr/sbin/nginx"" and "in cgroup "/system.slice/x.service""
 // when the event names them.
 std::string process_words(const Event &ev) {
-  std::string s = ev.parent_binary_known
-                      ? " child of " + quoted(ev.parent_binary)
-                      : "";
+  std::string s =
+      ev.parent_binary_known ? " child of " + quoted(ev.parent_binary) : "";
   s += ev.cgroup_known ? " in cgroup " + quoted(ev.cgroup) : "";
   // The acting task's identity, when the event gives any (0 is root's).
   if (ev.uid || ev.gid || ev.euid || ev.pid)
     s += " as uid " + std::to_string(ev.uid) + " gid " +
-         std::to_string(ev.gid) + " euid " + std::to_string(ev.euid) +
-         " pid " + std::to_string(ev.pid);
+         std::to_string(ev.gid) + " euid " + std::to_string(ev.euid) + " pid " +
+         std::to_string(ev.pid);
   return s;
 }
 
@@ -79,8 +78,8 @@ std::string event_line(const Event &ev) {
   std::string s = "event: " + event_name(ev.kind) + " of " +
                   path_words(ev.path, ev.path_truncated, ev.path_unresolved);
   if (ev.kind == PAL_EVENT_RENAME)
-    s += " to " + path_words(ev.target, ev.target_truncated,
-                             ev.target_unresolved);
+    s += " to " +
+         path_words(ev.target, ev.target_truncated, ev.target_unresolved);
   if (ev.kind == PAL_EVENT_OPEN) {
     auto names = access_names(ev.access);
     std::string list;
@@ -95,8 +94,8 @@ std::string event_line(const Event &ev) {
 std::string verdict_line(const Explanation &e) {
   const Verdict &v = e.verdict;
   if (v.action > PAL_ACT_ALLOW) {
-    std::string effect = v.action == PAL_ACT_AUDIT ? "allowed, recorded"
-                                                   : "blocked";
+    std::string effect =
+        v.action == PAL_ACT_AUDIT ? "allowed, recorded" : "blocked";
     if (v.fail_closed)
       effect += ", fail closed: " + unresolved_what(e.event) +
                 " could not be resolved";
@@ -154,8 +153,7 @@ std::string conditions(const RuleExplanation &r, const Event &ev,
                            ? "holds because:"
                            : "holds because (term " +
                                  std::to_string(t - r.terms.data() + 1) +
-                                 " of " + std::to_string(r.terms.size()) +
-                                 "):";
+                                 " of " + std::to_string(r.terms.size()) + "):";
     return indent + head + "\n" + literal_lines(*t, indent + "  ");
   }
   if (r.terms.size() == 1)
@@ -192,8 +190,7 @@ std::string policy_section(const PolicyExplanation &p, const Event &ev) {
     s += conditions(*p.decided_by, ev, "  ");
   }
   if (!p.not_held.empty()) {
-    s += p.decided_by ? "  tried first, did not hold:\n"
-                      : "  did not hold:\n";
+    s += p.decided_by ? "  tried first, did not hold:\n" : "  did not hold:\n";
     for (const auto &r : p.not_held)
       s += rule_line(r, "    ") + conditions(r, ev, "      ");
   }

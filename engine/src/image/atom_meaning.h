@@ -12,8 +12,8 @@
 namespace palisade::engine {
 
 struct AtomMeaning {
-  uint8_t field = 0;  // PAL_FIELD_*
-  bool exact = false; // false: under (or `op`)
+  uint8_t field = 0;               // PAL_FIELD_*
+  bool exact = false;              // false: under (or `op`)
   std::vector<std::string> values; // canonical paths, sorted ("/tmp", "/");
                                    // access: intents ("read"), sorted
   // "startswith", "endswith" or "matches" (then `exact` is false and

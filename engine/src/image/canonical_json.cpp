@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
-#include "resolve/glob.h"
 #include "image/image_decode.h"
 #include "palisade/engine/compile.h"
+#include "resolve/glob.h"
 
 namespace palisade::engine {
 namespace {
@@ -53,8 +53,7 @@ public:
   }
 
 private:
-  std::map<std::string,
-           std::unordered_map<uint32_t, std::span<const uint8_t>>>
+  std::map<std::string, std::unordered_map<uint32_t, std::span<const uint8_t>>>
       index_;
 };
 
@@ -82,8 +81,7 @@ struct Decoder {
     json must = json::array(), must_not = json::array();
     uint32_t checks = 0;
     for (uint32_t k = 0; k < uint32_t{t.n_must} + t.n_must_not; ++k) {
-      auto lit =
-          w.get<pal_lit>("lits", slot * PAL_SLOT_LITS + t.lit + k);
+      auto lit = w.get<pal_lit>("lits", slot * PAL_SLOT_LITS + t.lit + k);
       checks += lit.field != t.anchor_field;
       (k < t.n_must ? must : must_not).push_back(literal(t.lit + k));
     }
@@ -92,9 +90,8 @@ struct Decoder {
           "a term with a must atom has no anchor field");
     return {{"must", must},
             {"must_not", must_not},
-            {"anchor_field", t.anchor_field
-                                 ? field_name(t.anchor_field)
-                                 : std::string("none")}};
+            {"anchor_field", t.anchor_field ? field_name(t.anchor_field)
+                                            : std::string("none")}};
   }
 
   json rule_json(uint32_t i) const {
@@ -223,12 +220,9 @@ json decode_policies(const CompiledPolicy &c) {
 json rule_info(const CompiledPolicy &c) {
   json out = json::array();
   for (const auto &r : c.rules) {
-    json j = {{"rule_id", r.rule_id},
-              {"policy", r.policy_index},
-              {"file", r.loc.file_name()},
-              {"line", r.loc.line},
-              {"col", r.loc.column},
-              {"message", r.message},
+    json j = {{"rule_id", r.rule_id},      {"policy", r.policy_index},
+              {"file", r.loc.file_name()}, {"line", r.loc.line},
+              {"col", r.loc.column},       {"message", r.message},
               {"text", r.source_text}};
     if (!r.label.empty()) // only labelled rules: other goldens keep their text
       j["label"] = r.label;
@@ -267,8 +261,7 @@ std::string to_canonical_json(const CompiledPolicy &c) {
         "n_rules does not match the rules written");
   check(d.hdr.n_rules <= PAL_MAX_RULES, "n_rules past PAL_MAX_RULES");
   for (uint32_t i = 0; i < d.hdr.n_rules; ++i)
-    d.rules.push_back(
-        w.get<pal_rule>("rules", image.slot * PAL_MAX_RULES + i));
+    d.rules.push_back(w.get<pal_rule>("rules", image.slot * PAL_MAX_RULES + i));
   check(d.hdr.always_count <= PAL_MAX_LIST, "always list too long");
   uint32_t events = 0; // the hooks skip events no rule is for
   for (const pal_rule &r : d.rules)
@@ -286,8 +279,8 @@ std::string to_canonical_json(const CompiledPolicy &c) {
           "glob of no kind");
     check(g.len <= PAL_MATCH_PATH_MAX, "glob text too long");
     const std::string text(g.text, g.len);
-    pal_glob again = compile_glob(g.kind == PAL_GLOB_SUFFIX, text,
-                                  g.prefix_atom);
+    pal_glob again =
+        compile_glob(g.kind == PAL_GLOB_SUFFIX, text, g.prefix_atom);
     again.field = g.field;
     check(std::memcmp(&again, &g, sizeof g) == 0,
           "glob NFA does not match its text");

@@ -11,8 +11,8 @@
 
 #include <palisade/abi.h>
 
-#include "resolve/glob.h"
 #include "image/image_decode.h"
+#include "resolve/glob.h"
 
 namespace palisade::engine {
 namespace {
@@ -332,14 +332,12 @@ Verdict Evaluator::operator()(const Event &ev) const {
       if ((hdr->fields & (1u << PAL_FIELD_PARENT_BINARY)) &&
           ev.parent_binary_known)
         e.lookup(ev.parent_binary, false, PAL_FIELD_PARENT_BINARY, *hdr,
-                 e.entry[PAL_FIELD_PARENT_BINARY],
-                 l[PAL_FIELD_PARENT_BINARY]);
+                 e.entry[PAL_FIELD_PARENT_BINARY], l[PAL_FIELD_PARENT_BINARY]);
       // An open without intents has no entry: no access atom holds.
       if (ev.kind == PAL_EVENT_OPEN && ev.access != 0) {
         const uint8_t byte = static_cast<uint8_t>(ev.access & PAL_ACCESS_ALL);
         e.lookup_value(PAL_FIELD_ACCESS, &byte, 1, *hdr,
-                       e.entry[PAL_FIELD_ACCESS],
-                       l[PAL_FIELD_ACCESS]);
+                       e.entry[PAL_FIELD_ACCESS], l[PAL_FIELD_ACCESS]);
       }
       if (ev.kind >= PAL_EVENT_CONNECT && ev.kind <= PAL_EVENT_LISTEN) {
         const uint8_t port[2] = {static_cast<uint8_t>(ev.port >> 8),
@@ -396,11 +394,11 @@ Verdict Evaluator::operator()(const Event &ev) const {
 std::vector<uint32_t> held_atoms(const MapImage &image, const Verdict &v) {
   ImageView img(image);
   std::vector<uint32_t> out;
-  for (uint32_t entry : {v.path_entry, v.binary_entry, v.target_entry,
-                         v.cgroup_entry, v.parent_binary_entry,
-                         v.access_entry, v.port_entry,
-                         v.address_entry, v.protocol_entry, v.family_entry,
-                         v.uid_entry, v.gid_entry, v.euid_entry, v.pid_entry})
+  for (uint32_t entry :
+       {v.path_entry, v.binary_entry, v.target_entry, v.cgroup_entry,
+        v.parent_binary_entry, v.access_entry, v.port_entry, v.address_entry,
+        v.protocol_entry, v.family_entry, v.uid_entry, v.gid_entry,
+        v.euid_entry, v.pid_entry})
     if (entry) {
       auto atoms = img.held_atoms(entry);
       out.insert(out.end(), atoms.begin(), atoms.end());

@@ -6,11 +6,11 @@
 #include <arpa/inet.h>
 #include <nlohmann/json.hpp>
 
-#include "resolve/access.h"
 #include "catalog/field_catalog.h"
-#include "palisade/engine/explain.h"
-#include "resolve/paths.h"
 #include "catalog/suggest.h"
+#include "palisade/engine/explain.h"
+#include "resolve/access.h"
+#include "resolve/paths.h"
 
 namespace palisade::engine {
 namespace {
@@ -71,7 +71,8 @@ bool read_event_path(const json &j, const char *key, const char *flag,
 
 // "access": ["read", "write"] (or one string) into PAL_ACCESS_* bits.
 bool read_access(const json &j, uint32_t &out, std::string &error) {
-  json list = j["access"].is_string() ? json::array({j["access"]}) : j["access"];
+  json list =
+      j["access"].is_string() ? json::array({j["access"]}) : j["access"];
   if (!list.is_array()) {
     error = "\"access\" must be a list of intents, e.g. [\"read\", \"write\"]";
     return false;
@@ -106,8 +107,8 @@ bool read_kind(const json &j, uint32_t &kind, std::string &error) {
   }
   const EventSpec *e = find_event(name);
   if (!e) {
-    error = "unknown event \"" + name + "\" (known: " +
-            join_names(event_names()) + ")";
+    error = "unknown event \"" + name +
+            "\" (known: " + join_names(event_names()) + ")";
     return false;
   }
   kind = e->abi_id;
@@ -289,9 +290,8 @@ std::optional<Event> event_from_json(const std::string &text,
                        ev.path, ev.path_truncated, ev.path_unresolved, error))
     return std::nullopt;
   if (rename && !read_event_path(j, "target", "target_unresolved",
-                                 "the new name", ev.target,
-                                 ev.target_truncated, ev.target_unresolved,
-                                 error))
+                                 "the new name", ev.target, ev.target_truncated,
+                                 ev.target_unresolved, error))
     return std::nullopt;
   // Every open has its intents; a missing list would quietly decide as if
   // it had none.

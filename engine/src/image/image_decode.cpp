@@ -4,9 +4,9 @@
 
 #include "palisade/engine/abi_names.h"
 
-#include "resolve/access.h"
 #include "catalog/field_catalog.h"
 #include "lower/value_keys.h"
+#include "resolve/access.h"
 
 namespace palisade::engine {
 
@@ -141,8 +141,7 @@ AtomEntry describe_lpm_entry(const pal_lpm_key &key, const pal_entry &entry,
 
 AtomEntry decode_atom_entry(const ConstMapEntry &e) {
   return describe_lpm_entry(decode<pal_lpm_key>(e.key, "atoms key"),
-                            decode<pal_entry>(e.value, "atoms value"),
-                            "atoms");
+                            decode<pal_entry>(e.value, "atoms value"), "atoms");
 }
 
 AtomEntry decode_value_entry(const ConstMapEntry &e) {
@@ -186,7 +185,8 @@ ImageView::ImageView(const MapImage &image) : slot_(image.slot) {
     } else if (name == "values") {
       for (const auto &e : entries) {
         decode<pal_value_key>(e.key, "values key");
-        values_[{e.key.begin(), e.key.end()}] = decode<pal_entry>(e.value, "values value");
+        values_[{e.key.begin(), e.key.end()}] =
+            decode<pal_entry>(e.value, "values value");
       }
     } else if (name == "held") {
       for (const auto &e : entries) {
@@ -250,8 +250,7 @@ std::optional<pal_exact> ImageView::exact_lookup(uint32_t slot, uint32_t field,
   return it->second;
 }
 
-std::optional<pal_entry> ImageView::value_lookup(uint32_t slot,
-                                                 uint32_t field,
+std::optional<pal_entry> ImageView::value_lookup(uint32_t slot, uint32_t field,
                                                  const uint8_t *value,
                                                  uint32_t len) const {
   pal_value_key key;

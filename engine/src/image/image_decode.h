@@ -19,8 +19,8 @@
 
 #include <palisade/abi.h>
 
-#include "palisade/engine/compile.h"
 #include "lower/value_keys.h"
+#include "palisade/engine/compile.h"
 
 namespace palisade::engine {
 
@@ -53,11 +53,11 @@ uint64_t path_hash(uint64_t seed, std::string_view path);
 struct AtomEntry {
   const char *map = "atoms"; // the image's map holding it
   uint8_t slot = 0;
-  uint8_t field = 0;  // PAL_FIELD_*
-  bool exact = false; // from "exact"; an "atoms" key ending in NUL too
-  std::string value;  // path bytes without the NUL ("/tmp/" for under);
-                      // access: the mask's intents, "read|write"
-  uint32_t mask = 0;  // access: the PAL_ACCESS_* mask of the key
+  uint8_t field = 0;      // PAL_FIELD_*
+  bool exact = false;     // from "exact"; an "atoms" key ending in NUL too
+  std::string value;      // path bytes without the NUL ("/tmp/" for under);
+                          // access: the mask's intents, "read|write"
+  uint32_t mask = 0;      // access: the PAL_ACCESS_* mask of the key
   bool is_value = false;  // port, address, protocol, family: `key` holds
   ValueKey key;           //   the prefix, `value` its value_key_text()
   uint32_t prefixlen = 0; // "atoms", and "values" as if it were a key
@@ -124,8 +124,7 @@ public:
 
 private:
   uint32_t slot_ = 0;
-  std::map<std::string,
-           std::unordered_map<uint32_t, std::span<const uint8_t>>>
+  std::map<std::string, std::unordered_map<uint32_t, std::span<const uint8_t>>>
       arrays_;
   std::vector<std::pair<pal_lpm_key, pal_entry>> trie_;
   std::map<std::tuple<uint32_t, uint32_t, uint64_t>, pal_exact> exact_;

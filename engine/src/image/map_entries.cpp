@@ -26,11 +26,10 @@ void MapEntries::set_sizes(size_t key_size, size_t value_size) {
     value_size_ = value_size;
   }
   if (key_size == 0 || key_size != key_size_ || value_size != value_size_)
-    throw std::invalid_argument("map entry of " + std::to_string(key_size) +
-                                "+" + std::to_string(value_size) +
-                                " bytes in a map of " +
-                                std::to_string(key_size_) + "+" +
-                                std::to_string(value_size_));
+    throw std::invalid_argument(
+        "map entry of " + std::to_string(key_size) + "+" +
+        std::to_string(value_size) + " bytes in a map of " +
+        std::to_string(key_size_) + "+" + std::to_string(value_size_));
 }
 
 void MapEntries::push_back(std::span<const uint8_t> key,

@@ -16,12 +16,12 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "resolve/access.h"
 #include "catalog/field_catalog.h"
-#include "resolve/glob.h"
 #include "image/image_decode.h"
-#include "passes.h"
 #include "lower/value_keys.h"
+#include "passes.h"
+#include "resolve/access.h"
+#include "resolve/glob.h"
 
 namespace palisade::engine {
 
@@ -581,11 +581,11 @@ bool Lowering::fail_slot_candidates(const TermPlan &t) {
 }
 
 bool Lowering::fail_always_list(const TermPlan &t) {
-  auto &d = diags.error(t.rule->loc,
-                        "more than " + std::to_string(PAL_MAX_LIST) +
-                            " rule conditions have no comparison that "
-                            "must hold, and each is checked for every "
-                            "event of its kind");
+  auto &d =
+      diags.error(t.rule->loc, "more than " + std::to_string(PAL_MAX_LIST) +
+                                   " rule conditions have no comparison that "
+                                   "must hold, and each is checked for every "
+                                   "event of its kind");
   d.hints.push_back("conditions made only of !=, 'not in' and 'not' "
                     "(or no condition) cannot be indexed; add a "
                     "comparison that must hold, or merge rules with "
@@ -594,10 +594,9 @@ bool Lowering::fail_always_list(const TermPlan &t) {
 }
 
 bool Lowering::fail_entry_list(const EntryPlan &entry, const TermPlan &t) {
-  auto &d = diags.error(t.rule->loc, "more than " +
-                                         std::to_string(PAL_MAX_LIST) +
-                                         " rule conditions can hold through " +
-                                         entry.text());
+  auto &d = diags.error(
+      t.rule->loc, "more than " + std::to_string(PAL_MAX_LIST) +
+                       " rule conditions can hold through " + entry.text());
   d.hints.push_back("the kernel checks at most " +
                     std::to_string(PAL_MAX_LIST) + " conditions per " +
                     (entry.access()        ? "access mask"

@@ -9,8 +9,8 @@
 
 #include <palisade/abi.h>
 
-#include "lower/entry_keys.h"
 #include "ir.h"
+#include "lower/entry_keys.h"
 
 namespace palisade::engine {
 

@@ -5,8 +5,8 @@
 
 #include <palisade/abi.h>
 
-#include "warnings/implication.h"
 #include "lower/value_keys.h"
+#include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {

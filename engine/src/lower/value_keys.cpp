@@ -45,16 +45,21 @@ bool clear_host_bits(std::array<uint8_t, 16> &a, uint32_t bits) {
 
 uint32_t value_width(uint8_t field) {
   switch (field) {
-  case PAL_FIELD_PORT: return 2;
-  case PAL_FIELD_ADDRESS: return 16;
+  case PAL_FIELD_PORT:
+    return 2;
+  case PAL_FIELD_ADDRESS:
+    return 16;
   case PAL_FIELD_UID:
   case PAL_FIELD_GID:
   case PAL_FIELD_EUID:
-  case PAL_FIELD_PID: return 4;
+  case PAL_FIELD_PID:
+    return 4;
   case PAL_FIELD_ACCESS:
   case PAL_FIELD_PROTOCOL:
-  case PAL_FIELD_FAMILY: return 1;
-  default: return 0;
+  case PAL_FIELD_FAMILY:
+    return 1;
+  default:
+    return 0;
   }
 }
 
@@ -128,11 +133,16 @@ uint64_t number_max(uint8_t field) {
 
 const char *number_noun(uint8_t field) {
   switch (field) {
-  case PAL_FIELD_UID: return "uid";
-  case PAL_FIELD_GID: return "gid";
-  case PAL_FIELD_EUID: return "euid";
-  case PAL_FIELD_PID: return "pid";
-  default: return "port";
+  case PAL_FIELD_UID:
+    return "uid";
+  case PAL_FIELD_GID:
+    return "gid";
+  case PAL_FIELD_EUID:
+    return "euid";
+  case PAL_FIELD_PID:
+    return "pid";
+  default:
+    return "port";
   }
 }
 
@@ -144,7 +154,8 @@ ParsedValue parse_number_range(uint8_t field, uint64_t lo, uint64_t hi) {
                  noun + "s are 0.." + std::to_string(max));
   if (lo > hi)
     return error("range " + std::to_string(lo) + ".." + std::to_string(hi) +
-                 " is empty", "write the smaller " + noun + " first");
+                     " is empty",
+                 "write the smaller " + noun + " first");
   if (lo == hi)
     return {std::to_string(lo), "", ""};
   return {std::to_string(lo) + "-" + std::to_string(hi), "", ""};

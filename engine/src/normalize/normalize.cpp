@@ -6,8 +6,8 @@
 
 #include <palisade/abi.h>
 
-#include "resolve/glob.h"
 #include "passes.h"
+#include "resolve/glob.h"
 
 namespace palisade::engine {
 
@@ -64,8 +64,8 @@ std::optional<AtomId> AtomTable::intern(const Match &m, size_t limit) {
     anchor.emplace();
     anchor->field = m.field;
     anchor->kind = MatchKind::Prefix;
-    anchor->values = {glob_anchor_prefix(m.kind == MatchKind::Suffix,
-                                         m.values.front())};
+    anchor->values = {
+        glob_anchor_prefix(m.kind == MatchKind::Suffix, m.values.front())};
     anchor->loc = m.loc;
   }
   const bool anchor_new =
@@ -131,11 +131,16 @@ namespace {
 // What a node becomes under a negation (De Morgan).
 Cond::Kind dual(Cond::Kind k) {
   switch (k) {
-  case Cond::Kind::True: return Cond::Kind::False;
-  case Cond::Kind::False: return Cond::Kind::True;
-  case Cond::Kind::And: return Cond::Kind::Or;
-  case Cond::Kind::Or: return Cond::Kind::And;
-  default: return k; // a Match flips its literal, a Not its child
+  case Cond::Kind::True:
+    return Cond::Kind::False;
+  case Cond::Kind::False:
+    return Cond::Kind::True;
+  case Cond::Kind::And:
+    return Cond::Kind::Or;
+  case Cond::Kind::Or:
+    return Cond::Kind::And;
+  default:
+    return k; // a Match flips its literal, a Not its child
   }
 }
 
@@ -328,8 +333,8 @@ std::optional<Program> normalize(const Resolved &resolved,
     // to_dnf() visits the comparisons in the order intern_all() did: the
     // next id is the next comparison's, without looking it up again.
     size_t next = 0;
-    Dnf dnf = to_dnf(rule.condition,
-                     [&](const Match &) { return ids.at(next++); });
+    Dnf dnf =
+        to_dnf(rule.condition, [&](const Match &) { return ids.at(next++); });
     if (dnf.overflow || dnf.terms.size() > PAL_MAX_TERMS) {
       std::string n = dnf.overflow
                           ? "more than " + std::to_string(kDnfExpansionCap)

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <functional>
-#include <unordered_map>
 #include <optional>
+#include <unordered_map>
 
 #include "ir.h"
 
@@ -33,8 +33,7 @@ private:
   // The id of the atom (field, kind, values), or nullopt.
   std::optional<AtomId> find(uint8_t field, MatchKind kind,
                              const ValueList &values, size_t hash) const;
-  static size_t hash_of(uint8_t field, MatchKind kind,
-                        const ValueList &values);
+  static size_t hash_of(uint8_t field, MatchKind kind, const ValueList &values);
 
   std::vector<Atom> atoms_;
   // By hash of (field, kind, values): looking up an atom compares the

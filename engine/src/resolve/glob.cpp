@@ -175,8 +175,7 @@ bool glob_nfa_match(const pal_glob &g, std::string_view path) {
   uint64_t d = g.start;
   for (size_t i = g.skip; i < path.size() && d; ++i) {
     const auto c = static_cast<uint8_t>(path[i]);
-    d = close(g, (d & g.adv[c]) << 1,
-              d & (g.dstar | (c != '/' ? g.star : 0)));
+    d = close(g, (d & g.adv[c]) << 1, d & (g.dstar | (c != '/' ? g.star : 0)));
   }
   return (d & g.accept) != 0;
 }

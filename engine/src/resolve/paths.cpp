@@ -26,8 +26,8 @@ std::vector<std::string_view> split_components(std::string_view path) {
 // The first component of an absolute path that a resolved path never has
 // (empty, "." or ".."), without splitting it: every literal path of every
 // rule comes here.
-std::optional<std::string_view> first_unresolved_component(
-    std::string_view path) {
+std::optional<std::string_view>
+first_unresolved_component(std::string_view path) {
   size_t start = 1; // after the leading '/'
   while (start <= path.size()) {
     size_t slash = path.find('/', start);

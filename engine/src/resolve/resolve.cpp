@@ -6,14 +6,14 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "resolve/access.h"
 #include "catalog/field_catalog.h"
-#include "resolve/glob.h"
-#include "location_text.h"
-#include "passes.h"
-#include "resolve/paths.h"
 #include "catalog/suggest.h"
+#include "location_text.h"
 #include "lower/value_keys.h"
+#include "passes.h"
+#include "resolve/access.h"
+#include "resolve/glob.h"
+#include "resolve/paths.h"
 
 namespace palisade::engine {
 namespace {
@@ -119,8 +119,7 @@ private:
       auto [it, fresh] = lets_.emplace(let.name, &let);
       if (!fresh)
         diags_.error(let.name_loc, "set '" + let.name + "' is already defined")
-            .hints.push_back("first defined at " +
-                             where(it->second->name_loc));
+            .hints.push_back("first defined at " + where(it->second->name_loc));
       else
         let_names_.push_back(let.name);
     }
@@ -327,9 +326,9 @@ private:
                                         const FieldSpec &field) {
     std::optional<ValueList> *cached = nullptr;
     if (let) {
-      SetValues &set = set_values_[static_cast<size_t>(let - lets_begin_) *
-                                       kFieldTypes +
-                                   static_cast<size_t>(field.type)];
+      SetValues &set =
+          set_values_[static_cast<size_t>(let - lets_begin_) * kFieldTypes +
+                      static_cast<size_t>(field.type)];
       if (set.checked)
         return set.values; // shares the list: no string is copied
       set.checked = true;
@@ -338,8 +337,8 @@ private:
     // `path == "/x"`: a string literal many rules repeat is checked once.
     // Only good values are remembered, so a bad one is reported at each
     // place it is written.
-    const bool single = !let && lits.size() == 1 &&
-                        lits[0].kind == dsl::ValueKind::String;
+    const bool single =
+        !let && lits.size() == 1 && lits[0].kind == dsl::ValueKind::String;
     const LiteralKey key{field.abi_id, single ? std::string_view(lits[0].value)
                                               : std::string_view()};
     if (single)
@@ -524,9 +523,8 @@ private:
         return it->second;
     // A number from a set: check_value reports it as `path == 22` would.
     auto result = checked_values(lits, [&](const dsl::StringLit &lit) {
-      return lit.kind == dsl::ValueKind::String
-                 ? check_pattern(op, lit, diags_)
-                 : check_value(lit, field);
+      return lit.kind == dsl::ValueKind::String ? check_pattern(op, lit, diags_)
+                                                : check_value(lit, field);
     });
     if (let)
       pattern_sets_.emplace(key, result);
@@ -580,10 +578,8 @@ private:
       return std::nullopt;
     if (let && !one_value_let(cmp, *let))
       return std::nullopt;
-    if (field->type == FieldType::Access &&
-        cmp.op == dsl::CompareOp::Under) {
-      diags_
-          .error(cmp.op_loc, "'under' does not apply to '" + cmp.field + "'")
+    if (field->type == FieldType::Access && cmp.op == dsl::CompareOp::Under) {
+      diags_.error(cmp.op_loc, "'under' does not apply to '" + cmp.field + "'")
           .hints.push_back("'" + cmp.field +
                            "' is a set of intents, not a path: write " +
                            cmp.field + " == \"write\" or " + cmp.field +
@@ -594,9 +590,10 @@ private:
         cmp.op == dsl::CompareOp::Under) {
       auto &d = diags_.error(cmp.op_loc,
                              "'under' does not apply to '" + cmp.field + "'");
-      d.hints.push_back("'under' takes a directory and applies to paths "
-                        "(path, binary, parent.binary, target, cgroup); write " +
-                        cmp.field + " == ... or " + cmp.field + " in [...]");
+      d.hints.push_back(
+          "'under' takes a directory and applies to paths "
+          "(path, binary, parent.binary, target, cgroup); write " +
+          cmp.field + " == ... or " + cmp.field + " in [...]");
       return std::nullopt;
     }
     const bool pattern = cmp.op == dsl::CompareOp::StartsWith ||
@@ -608,8 +605,7 @@ private:
                                  "' does not apply to '" + cmp.field + "'")
           .hints.push_back("'startswith', 'endswith' and 'matches' apply to "
                            "paths (path, binary, target, cgroup); write " +
-                           cmp.field + " == ... or " + cmp.field +
-                           " in [...]");
+                           cmp.field + " == ... or " + cmp.field + " in [...]");
       return std::nullopt;
     }
     if (pattern)

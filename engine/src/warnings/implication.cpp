@@ -104,8 +104,7 @@ std::string start_of(MatchKind kind, const std::string &v) {
 
 // Every path that starts with `start` (and, for an under value, is
 // longer) holds for `wide`.
-bool covers_start(const Atom &wide, const std::string &start,
-                  bool longer) {
+bool covers_start(const Atom &wide, const std::string &start, bool longer) {
   return std::any_of(
       wide.values.begin(), wide.values.end(), [&](const std::string &w) {
         if (wide.kind == MatchKind::Prefix)
@@ -195,8 +194,8 @@ bool term_implies(std::span<const Atom> atoms, const Term &narrow,
   });
 }
 
-int unimplied(std::span<const Atom> atoms, const Term &narrow,
-              const Term &wide, Literal &missing) {
+int unimplied(std::span<const Atom> atoms, const Term &narrow, const Term &wide,
+              Literal &missing) {
   int count = 0;
   for (Literal w : wide) {
     if (std::any_of(narrow.begin(), narrow.end(),

@@ -6,12 +6,12 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "image/atom_meaning.h"
 #include "catalog/field_catalog.h"
-#include "warnings/implication.h"
+#include "image/atom_meaning.h"
 #include "location_text.h"
-#include "passes.h"
 #include "lower/term_index.h"
+#include "passes.h"
+#include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {
@@ -19,10 +19,14 @@ namespace {
 // Within a policy the first matching rule in this order decides.
 int decision_rank(dsl::Action a) {
   switch (a) {
-  case dsl::Action::Allow: return 0;
-  case dsl::Action::Kill: return 1;
-  case dsl::Action::Deny: return 2;
-  case dsl::Action::Audit: return 3;
+  case dsl::Action::Allow:
+    return 0;
+  case dsl::Action::Kill:
+    return 1;
+  case dsl::Action::Deny:
+    return 2;
+  case dsl::Action::Audit:
+    return 3;
   }
   return 4;
 }
@@ -31,10 +35,14 @@ int decision_rank(dsl::Action a) {
 // resolver has warned about that list already.
 bool has_false_constant(const Cond &c, bool negated = false) {
   switch (c.kind) {
-  case Cond::Kind::True: return negated;
-  case Cond::Kind::False: return !negated;
-  case Cond::Kind::Match: return false;
-  case Cond::Kind::Not: return has_false_constant(c.children.at(0), !negated);
+  case Cond::Kind::True:
+    return negated;
+  case Cond::Kind::False:
+    return !negated;
+  case Cond::Kind::Match:
+    return false;
+  case Cond::Kind::Not:
+    return has_false_constant(c.children.at(0), !negated);
   case Cond::Kind::And:
   case Cond::Kind::Or:
     return std::any_of(
@@ -200,9 +208,8 @@ private:
                                             policy_name(r) + "' matches"
                                       : "earlier-deciding rules of policy '" +
                                             policy_name(r) + "' match";
-        found_[i] = Finding{"rule never decides: " + whose +
-                                " whenever it does",
-                            {}};
+        found_[i] =
+            Finding{"rule never decides: " + whose + " whenever it does", {}};
         for (uint32_t s : *by)
           found_[i]->hints.push_back(shadow_hint(r, program_.rules[s]));
         continue;
@@ -268,7 +275,7 @@ private:
   }
   std::vector<const Term *> live_terms_;
   std::vector<uint32_t> live_from_;
-  std::vector<std::optional<Finding>> found_;   // by rule: its warning
+  std::vector<std::optional<Finding>> found_; // by rule: its warning
 };
 
 } // namespace

@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <limits>
 
-#include "warnings/implication.h"
 #include "lower/term_index.h"
 #include "lower/value_keys.h"
+#include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {

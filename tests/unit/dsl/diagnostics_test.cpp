@@ -14,9 +14,8 @@ std::shared_ptr<const SourceFile> make_file(std::string name,
   return file;
 }
 
-SourceLocation at(const std::shared_ptr<const SourceFile> &file,
-                  uint32_t line, uint32_t column, uint32_t end_line,
-                  uint32_t end_column) {
+SourceLocation at(const std::shared_ptr<const SourceFile> &file, uint32_t line,
+                  uint32_t column, uint32_t end_line, uint32_t end_column) {
   return SourceLocation{file.get(), line, column, end_line, end_column};
 }
 

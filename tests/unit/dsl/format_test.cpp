@@ -15,7 +15,9 @@ namespace {
 
 using test::parse_ok;
 
-std::string fmt(const std::string &text) { return format_rules(parse_ok(text)); }
+std::string fmt(const std::string &text) {
+  return format_rules(parse_ok(text));
+}
 
 // The formatter's contract for one input that parses.
 void expect_contract(const std::string &name, const std::string &text) {
@@ -101,9 +103,10 @@ TEST(Format, RuleShapes) {
 }
 
 TEST(Format, LabelsKept) {
-  const std::string out = "policy \"p\" mode enforce {\n"
-                          "  no-nc: deny exec when path == \"/usr/bin/nc\" \"m\"\n"
-                          "  _x9: allow exec\n}\n";
+  const std::string out =
+      "policy \"p\" mode enforce {\n"
+      "  no-nc: deny exec when path == \"/usr/bin/nc\" \"m\"\n"
+      "  _x9: allow exec\n}\n";
   EXPECT_EQ(fmt("policy \"p\" mode enforce {no-nc:deny exec when path == "
                 "\"/usr/bin/nc\" \"m\" _x9:\n  allow exec}"),
             out);
@@ -114,8 +117,8 @@ TEST(Format, LongMessageGoesOnItsOwnLine) {
   const std::string rule = "  deny exec when path under \"/var/lib/something\"";
   const std::string msg = "\"a message that does not fit on the line\"";
   ASSERT_GT(rule.size() + 1 + msg.size(), 80u);
-  const std::string out = "policy \"p\" mode enforce {\n" + rule + "\n    " +
-                          msg + "  # c\n}\n";
+  const std::string out =
+      "policy \"p\" mode enforce {\n" + rule + "\n    " + msg + "  # c\n}\n";
   EXPECT_EQ(fmt("policy \"p\" mode enforce {" + rule + " " + msg + " # c\n}"),
             out);
   EXPECT_EQ(fmt(out), out);
@@ -131,10 +134,12 @@ TEST(Format, BlankLinesBetweenRulesKeptOnce) {
 // ---- precedence: parentheses only where they are needed
 
 TEST(Format, ParenthesesOnlyWhereNeeded) {
-  EXPECT_EQ(condition("(path == \"/a\" or path == \"/b\") and binary == \"/c\""),
-            "(path == \"/a\" or path == \"/b\") and binary == \"/c\"");
-  EXPECT_EQ(condition("path == \"/a\" or (path == \"/b\" and binary == \"/c\")"),
-            "path == \"/a\" or path == \"/b\" and binary == \"/c\"");
+  EXPECT_EQ(
+      condition("(path == \"/a\" or path == \"/b\") and binary == \"/c\""),
+      "(path == \"/a\" or path == \"/b\") and binary == \"/c\"");
+  EXPECT_EQ(
+      condition("path == \"/a\" or (path == \"/b\" and binary == \"/c\")"),
+      "path == \"/a\" or path == \"/b\" and binary == \"/c\"");
   EXPECT_EQ(condition("not (path == \"/a\" and path == \"/b\")"),
             "not (path == \"/a\" and path == \"/b\")");
   EXPECT_EQ(condition("(not path == \"/a\") and (((path == \"/b\")))"),
@@ -153,21 +158,23 @@ TEST(Format, NestedChainsPrintFlat) {
   EXPECT_EQ(condition("path == \"/a\" or (path == \"/b\" or path == \"/c\")"),
             "path == \"/a\" or path == \"/b\" or path == \"/c\"");
   // The AST differs in shape (a nested chain) but is the same policy.
-  expect_contract("nested", "policy \"p\" mode enforce { deny exec when " +
-                                in + " }");
+  expect_contract("nested",
+                  "policy \"p\" mode enforce { deny exec when " + in + " }");
 }
 
 // ---- strings
 
 TEST(Format, EscapesAreCanonical) {
-  EXPECT_EQ(fmt(R"(let s = ["q\"b\\s", "n\nt\t", "\x41\x01\x7f\xff\x1f"])"),
-            "let s = [\"q\\\"b\\\\s\", \"n\\nt\\t\", \"A\\x01\\x7f\\xff\\x1f\"]\n");
+  EXPECT_EQ(
+      fmt(R"(let s = ["q\"b\\s", "n\nt\t", "\x41\x01\x7f\xff\x1f"])"),
+      "let s = [\"q\\\"b\\\\s\", \"n\\nt\\t\", \"A\\x01\\x7f\\xff\\x1f\"]\n");
 }
 
 TEST(Format, Utf8StaysUnlessInvisible) {
   // é stays; U+202E (right-to-left override) and a lone continuation byte
   // do not print as themselves, so they are escaped byte by byte.
-  EXPECT_EQ(fmt("let s = [\"/home/jos\xc3\xa9\", \"a\xe2\x80\xae" "b\", "
+  EXPECT_EQ(fmt("let s = [\"/home/jos\xc3\xa9\", \"a\xe2\x80\xae"
+                "b\", "
                 "\"\\x80\", \"\\xc3\\xa9\"]"),
             "let s = [\"/home/jos\xc3\xa9\", \"a\\xe2\\x80\\xaeb\", \"\\x80\", "
             "\"\xc3\xa9\"]\n");
@@ -180,8 +187,10 @@ TEST(Format, EveryByteRoundTrips) {
     std::snprintf(hex, sizeof hex, "\\x%02x", c);
     all += hex;
   }
-  const std::string text = "policy \"" + all + "\" mode enforce { deny exec "
-                           "when path == \"" + all + "\" \"" + all + "\" }";
+  const std::string text = "policy \"" + all +
+                           "\" mode enforce { deny exec "
+                           "when path == \"" +
+                           all + "\" \"" + all + "\" }";
   expect_contract("bytes", text);
   const PolicyFile f = parse_ok(fmt(text));
   EXPECT_EQ(f.policies[0].name.size(), 256u);
@@ -269,9 +278,8 @@ TEST(Format, LongNumberListWraps) {
   for (int i = 0; i < 3; ++i)
     in += range + ", ";
   in += "]";
-  EXPECT_EQ(fmt(in),
-            "let p = [\n  " + range + ",\n  " + range + ",\n  " + range +
-                ",\n]\n");
+  EXPECT_EQ(fmt(in), "let p = [\n  " + range + ",\n  " + range + ",\n  " +
+                         range + ",\n]\n");
   expect_contract("long number list", in);
 }
 
@@ -309,15 +317,17 @@ policy "p" mode enforce {  # the head
 
 TEST(Format, CommentsMoveWithTheirLet) {
   // Lets go first; the comments before a let go with it.
-  EXPECT_EQ(fmt("policy \"p\" mode audit {}\n\n# the shells\nlet sh = [\"/bin/sh\"]"
-                "  # and only sh\n"),
-            "# the shells\nlet sh = [\"/bin/sh\"]  # and only sh\n\n"
-            "policy \"p\" mode audit {}\n");
+  EXPECT_EQ(
+      fmt("policy \"p\" mode audit {}\n\n# the shells\nlet sh = [\"/bin/sh\"]"
+          "  # and only sh\n"),
+      "# the shells\nlet sh = [\"/bin/sh\"]  # and only sh\n\n"
+      "policy \"p\" mode audit {}\n");
 }
 
 TEST(Format, OneLinePolicyGetsLines) {
-  EXPECT_EQ(fmt("policy \"t\" mode audit { deny exec when path == \"/w\" } # t"),
-            "policy \"t\" mode audit {\n  deny exec when path == \"/w\"\n}  # t\n");
+  EXPECT_EQ(
+      fmt("policy \"t\" mode audit { deny exec when path == \"/w\" } # t"),
+      "policy \"t\" mode audit {\n  deny exec when path == \"/w\"\n}  # t\n");
   EXPECT_EQ(fmt("policy \"e\" mode audit { # nothing yet\n}"),
             "policy \"e\" mode audit {  # nothing yet\n}\n");
   EXPECT_EQ(fmt("policy \"e\" mode audit {\n# nothing yet\n}"),
@@ -330,8 +340,7 @@ TEST(Format, ListsAndSetsAfterUnderAndPatternsAsWritten) {
   EXPECT_EQ(condition("path under scratch"), "path under scratch");
   EXPECT_EQ(condition("path under [ \"/a\" ,\"/b\", ]"),
             "path under [\"/a\", \"/b\"]");
-  EXPECT_EQ(condition("path startswith [\"/a\"]"),
-            "path startswith [\"/a\"]");
+  EXPECT_EQ(condition("path startswith [\"/a\"]"), "path startswith [\"/a\"]");
   EXPECT_EQ(condition("path endswith \".pem\""), "path endswith \".pem\"");
   EXPECT_EQ(condition("not path matches []"), "not path matches []");
   expect_contract("lists after operators",
@@ -356,25 +365,43 @@ TEST(SamePolicy, SeesEveryDifference) {
       "\"m\" }";
   const PolicyFile f = parse_ok(base);
   const char *const others[] = {
-      "let a = \"x\" policy \"p\" mode audit { deny exec when path == \"/a\" \"m\" }",
-      "let b = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" \"m\" }",
-      "let a = [\"y\"] policy \"p\" mode audit { deny exec when path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"q\" mode audit { deny exec when path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode enforce { deny exec when path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { kill exec when path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { l: deny exec when path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny open when path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path != \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when binary == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/b\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when not path == \"/a\" \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path in [\"/a\"] \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path under [\"/a\"] \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path under a \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" \"n\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" }",
+      "let a = \"x\" policy \"p\" mode audit { deny exec when path == \"/a\" "
+      "\"m\" }",
+      "let b = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" "
+      "\"m\" }",
+      "let a = [\"y\"] policy \"p\" mode audit { deny exec when path == \"/a\" "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"q\" mode audit { deny exec when path == \"/a\" "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"p\" mode enforce { deny exec when path == "
+      "\"/a\" \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { kill exec when path == \"/a\" "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { l: deny exec when path == "
+      "\"/a\" \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny open when path == \"/a\" "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path != \"/a\" "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when binary == "
+      "\"/a\" \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/b\" "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when not path == "
+      "\"/a\" \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path in "
+      "[\"/a\"] \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path under "
+      "[\"/a\"] \"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path under a "
+      "\"m\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" "
+      "\"n\" }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" "
+      "}",
       "let a = [\"x\"] policy \"p\" mode audit { deny exec \"m\" }",
-      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" \"m\" deny exec }",
+      "let a = [\"x\"] policy \"p\" mode audit { deny exec when path == \"/a\" "
+      "\"m\" deny exec }",
       "let a = [\"x\"]",
   };
   for (const char *other : others)
@@ -388,18 +415,19 @@ TEST(SamePolicy, SeesEveryDifference) {
     return parse_ok("let s = [1] policy \"p\" mode audit { deny exec when " +
                     c + " }");
   };
-  const char *const numeric[] = {"port == 22", "port == \"22\"",
-                                 "port == 23", "port == 22..22",
-                                 "port == 22..23", "port < 22",
-                                 "port <= 22", "port > 22",
-                                 "port >= 22", "port in [22]"};
+  const char *const numeric[] = {
+      "port == 22",     "port == \"22\"", "port == 23", "port == 22..22",
+      "port == 22..23", "port < 22",      "port <= 22", "port > 22",
+      "port >= 22",     "port in [22]"};
   for (const char *a : numeric)
     for (const char *b : numeric)
       EXPECT_EQ(same_policy(cond(a), cond(b)), a == b) << a << " / " << b;
   // One string and a list of it say the same, but are written apart.
   EXPECT_FALSE(same_policy(
-      parse_ok("policy \"p\" mode audit { deny exec when path matches \"/a\" }"),
-      parse_ok("policy \"p\" mode audit { deny exec when path matches [\"/a\"] }")));
+      parse_ok(
+          "policy \"p\" mode audit { deny exec when path matches \"/a\" }"),
+      parse_ok(
+          "policy \"p\" mode audit { deny exec when path matches [\"/a\"] }")));
   EXPECT_FALSE(
       same_policy(parse_ok("let s = [1]"), parse_ok("let s = [\"1\"]")));
   EXPECT_FALSE(same_policy(parse_ok("let s = 1"), parse_ok("let s = [1]")));

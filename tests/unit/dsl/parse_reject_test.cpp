@@ -835,20 +835,22 @@ TEST(ParseReject, ReadsAFile) {
   std::fclose(f);
   Diagnostics diags;
   EXPECT_FALSE(parse_rules_file(path, diags));
-  EXPECT_EQ(diags.render(),
-            path + ":2:23: error: expected an operator (==, !=, in, not in, "
-                   "under, startswith, endswith, matches) after 'path', found '='\n"
-                   "  deny exec when path = \"/a\"\n"
-                   "                      ^\n"
-                   "hint: did you mean '=='?\n");
+  EXPECT_EQ(
+      diags.render(),
+      path + ":2:23: error: expected an operator (==, !=, in, not in, "
+             "under, startswith, endswith, matches) after 'path', found '='\n"
+             "  deny exec when path = \"/a\"\n"
+             "                      ^\n"
+             "hint: did you mean '=='?\n");
   std::remove(path.c_str());
 }
 
 TEST(ParseReject, NumberAfterPatternOperator) {
-  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  EXPECT_EQ(
+      parse_fail(R"(policy "p" mode enforce {
   deny open when path endswith 22
 })"),
-            R"(test.rules:2:32: error: expected a string, a list or a set name after 'endswith', found '22'
+      R"(test.rules:2:32: error: expected a string, a list or a set name after 'endswith', found '22'
   deny open when path endswith 22
                                ^~
 hint: 'endswith' takes quoted strings: one, a list of them or the name of a set of them
@@ -856,30 +858,33 @@ hint: 'endswith' takes quoted strings: one, a list of them or the name of a set 
 }
 
 TEST(ParseReject, KeywordAfterUnderIsNoSetName) {
-  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  EXPECT_EQ(
+      parse_fail(R"(policy "p" mode enforce {
   deny exec when path under in
 })"),
-            R"(test.rules:2:29: error: expected a string, a list or a set name after 'under', found 'in'
+      R"(test.rules:2:29: error: expected a string, a list or a set name after 'under', found 'in'
   deny exec when path under in
                             ^~
 )");
 }
 
 TEST(ParseReject, UnclosedListAfterStartswith) {
-  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  EXPECT_EQ(
+      parse_fail(R"(policy "p" mode enforce {
   deny exec when path startswith ["/a" "/b"]
 })"),
-            R"(test.rules:2:40: error: expected ',' or ']' after a list item, found a string
+      R"(test.rules:2:40: error: expected ',' or ']' after a list item, found a string
   deny exec when path startswith ["/a" "/b"]
                                        ^~~~
 )");
 }
 
 TEST(ParseReject, PatternKeywordIsNoField) {
-  EXPECT_EQ(parse_fail(R"(policy "p" mode enforce {
+  EXPECT_EQ(
+      parse_fail(R"(policy "p" mode enforce {
   deny exec when matches == "/a"
 })"),
-            R"(test.rules:2:18: error: expected a condition after 'when', found 'matches'
+      R"(test.rules:2:18: error: expected a condition after 'when', found 'matches'
   deny exec when matches == "/a"
                  ^~~~~~~
 hint: a condition compares a field, e.g.: path == "/usr/bin/nc"

@@ -21,12 +21,13 @@ namespace palisade::enforce {
 namespace {
 
 TEST(KernelDev, IsMajorShiftedTwentyOrMinor) {
-  EXPECT_EQ(kernel_dev(makedev(8, 1)), (8u << 20) | 1u);        // sda1
-  EXPECT_EQ(kernel_dev(makedev(259, 3)), (259u << 20) | 3u);    // nvme0n1p3
-  EXPECT_EQ(kernel_dev(makedev(0, 0x12345)), 0x12345u);         // anon (tmpfs)
+  EXPECT_EQ(kernel_dev(makedev(8, 1)), (8u << 20) | 1u);     // sda1
+  EXPECT_EQ(kernel_dev(makedev(259, 3)), (259u << 20) | 3u); // nvme0n1p3
+  EXPECT_EQ(kernel_dev(makedev(0, 0x12345)), 0x12345u);      // anon (tmpfs)
   EXPECT_EQ(kernel_dev(makedev(254, 0xfffff)), (254u << 20) | 0xfffffu);
   // glibc's dev_t is not that encoding: minors above 255 sit elsewhere.
-  EXPECT_NE(kernel_dev(makedev(0, 300)), static_cast<uint32_t>(makedev(0, 300)));
+  EXPECT_NE(kernel_dev(makedev(0, 300)),
+            static_cast<uint32_t>(makedev(0, 300)));
 }
 
 engine::CompiledPolicy compile_text(const std::string &text, uint32_t slot) {
@@ -48,7 +49,8 @@ TEST(NamedPaths, ExactPathsAndDirectoriesOfPathBinaryAndTarget) {
   deny exec when cgroup under "/kubepods.slice"
   deny open when path under "/"
   deny connect when port == 22 and binary == "/usr/bin/ssh"
-})", 1);
+})",
+                        1);
   EXPECT_EQ(named_paths(c.image),
             (std::vector<std::string>{"/etc/secret", "/etc/secret/key",
                                       "/opt/app", "/srv/keys", "/usr/bin/nc",

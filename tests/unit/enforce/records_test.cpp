@@ -57,7 +57,8 @@ std::unique_ptr<pal_exec_record> exec_record() {
   r->decision.slot = 1;
   set_path(r->path, "/usr/bin/nc");
   set_path(r->binary, "/usr/bin/bash");
-  const char args[] = "nc\0-l\0" "4444";
+  const char args[] = "nc\0-l\0"
+                      "4444";
   std::memcpy(r->args, args, sizeof(args));
   r->args_len = sizeof(args); // includes the final NUL
   return r;
@@ -134,8 +135,7 @@ TEST(RecordsTest, FlagsNameTruncationAndMissingData) {
   r->decision.flags = PAL_EXEC_ARGS_TRUNC | PAL_EXEC_NO_STASH;
   auto ev = decoder().decode(r.get(), sizeof(*r));
   ASSERT_TRUE(ev);
-  EXPECT_EQ((*ev)["flags"], nlohmann::json({"args_truncated",
-                                            "no_syscall_data",
+  EXPECT_EQ((*ev)["flags"], nlohmann::json({"args_truncated", "no_syscall_data",
                                             "path_truncated"}));
 }
 
@@ -175,7 +175,6 @@ TEST(RecordsTest, ShortOrUnknownRecordsAreRejected) {
   r.hdr.kind = 77;
   EXPECT_FALSE(decoder().decode(&r, sizeof(r)));
 }
-
 
 void fill_hdr(pal_record_hdr &h, uint32_t kind) {
   h.kind = kind;
@@ -270,7 +269,8 @@ TEST(RecordsTest, MappedConnectShowsItsIpv4AddressAndKill) {
   r->port = 4444;
   r->protocol = 6;
   r->family = 6;
-  const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3};
+  const uint8_t mapped[16] = {0, 0, 0,    0,    0,  0, 0, 0,
+                              0, 0, 0xff, 0xff, 10, 1, 2, 3};
   std::memcpy(r->address, mapped, 16);
   set_path(r->binary, "/usr/bin/bash");
   auto ev = decoder().decode(r.get(), sizeof(*r));
@@ -351,7 +351,8 @@ TEST(RecordsTest, Ipv6AddressIsBracketedInTheCompactView) {
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["address"], "::1");
   const std::string line = compact_line(*ev);
-  EXPECT_TRUE(line.starts_with("🌐 bind    [::1]:53 udp by vim(77)  allowed  would deny"))
+  EXPECT_TRUE(line.starts_with(
+      "🌐 bind    [::1]:53 udp by vim(77)  allowed  would deny"))
       << line;
 }
 

@@ -43,20 +43,23 @@ protected:
 };
 
 TEST_F(SymlinkCheckTest, LinkToAFileNamesItsTarget) {
-  auto diags = check("policy \"p\" mode enforce {\n  deny exec when path == \"" +
-                     root_ + "/real/bin/tool\"\n}\n");
+  auto diags =
+      check("policy \"p\" mode enforce {\n  deny exec when path == \"" + root_ +
+            "/real/bin/tool\"\n}\n");
   ASSERT_EQ(diags.all().size(), 1u) << diags.render();
   const auto &d = diags.all()[0];
   EXPECT_EQ(d.severity, dsl::Severity::Warning);
   EXPECT_EQ(d.loc.line, 2u);
-  EXPECT_EQ(d.message, "'" + root_ + "/real/bin/tool' resolves to '" + root_ +
-                           "/real/bin/tool.real' on this machine; rules match "
-                           "the resolved path, so this value never matches here");
+  EXPECT_EQ(d.message,
+            "'" + root_ + "/real/bin/tool' resolves to '" + root_ +
+                "/real/bin/tool.real' on this machine; rules match "
+                "the resolved path, so this value never matches here");
   EXPECT_TRUE(diags.ok()); // a warning, not an error
 }
 
 TEST_F(SymlinkCheckTest, PathsThroughALinkedDirectoryAndSetsAreChecked) {
-  auto diags = check("let tools = [\"" + root_ + "/bin/tool.real\"]\n"
+  auto diags = check("let tools = [\"" + root_ +
+                     "/bin/tool.real\"]\n"
                      "policy \"p\" mode enforce {\n"
                      "  deny exec when path in tools or path under \"" +
                      root_ + "/bin/\"\n}\n");
@@ -64,15 +67,22 @@ TEST_F(SymlinkCheckTest, PathsThroughALinkedDirectoryAndSetsAreChecked) {
   EXPECT_EQ(diags.all()[0].loc.line, 1u);
   EXPECT_EQ(diags.all()[1].loc.line, 3u);
   EXPECT_EQ(diags.all()[1].hints.at(0),
-            "write \"" + root_ + "/real/bin\" (keep both if the policy also "
-            "runs where '" + root_ + "/bin' is not a link)");
+            "write \"" + root_ +
+                "/real/bin\" (keep both if the policy also "
+                "runs where '" +
+                root_ + "/bin' is not a link)");
 }
 
 TEST_F(SymlinkCheckTest, CanonicalAndAbsentPathsAreQuiet) {
-  auto diags = check("policy \"p\" mode enforce {\n"
-                     "  deny exec when path == \"" + root_ + "/real/bin/tool.real\"\n"
-                     "  deny exec when path under \"" + root_ + "/real/\"\n"
-                     "  deny exec when path == \"/no/such/palisade/file\"\n}\n");
+  auto diags =
+      check("policy \"p\" mode enforce {\n"
+            "  deny exec when path == \"" +
+            root_ +
+            "/real/bin/tool.real\"\n"
+            "  deny exec when path under \"" +
+            root_ +
+            "/real/\"\n"
+            "  deny exec when path == \"/no/such/palisade/file\"\n}\n");
   EXPECT_TRUE(diags.all().empty()) << diags.render();
 }
 
@@ -81,9 +91,14 @@ TEST_F(SymlinkCheckTest, CanonicalAndAbsentPathsAreQuiet) {
 TEST_F(SymlinkCheckTest, RepeatedValuesAndLinkChainsThroughLinkedDirectories) {
   fs::create_symlink(dir_ / "bin" / "tool", dir_ / "real" / "alias");
   auto diags = check("policy \"p\" mode enforce {\n"
-                     "  deny exec when path == \"" + root_ + "/bin/tool\"\n"
-                     "  deny open when path == \"" + root_ + "/bin/tool\"\n"
-                     "  deny exec when path == \"" + root_ + "/real/alias\"\n}\n");
+                     "  deny exec when path == \"" +
+                     root_ +
+                     "/bin/tool\"\n"
+                     "  deny open when path == \"" +
+                     root_ +
+                     "/bin/tool\"\n"
+                     "  deny exec when path == \"" +
+                     root_ + "/real/alias\"\n}\n");
   ASSERT_EQ(diags.all().size(), 3u) << diags.render();
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(diags.all()[i].loc.line, i + 2);
@@ -98,8 +113,8 @@ TEST_F(SymlinkCheckTest, RepeatedValuesAndLinkChainsThroughLinkedDirectories) {
 // realpath says ENOTDIR): no warning.
 TEST_F(SymlinkCheckTest, PathsBelowAFileAreQuiet) {
   auto diags = check("policy \"p\" mode enforce {\n"
-                     "  deny exec when path == \"" + root_ +
-                     "/real/bin/tool.real/x\"\n}\n");
+                     "  deny exec when path == \"" +
+                     root_ + "/real/bin/tool.real/x\"\n}\n");
   EXPECT_TRUE(diags.all().empty()) << diags.render();
 }
 

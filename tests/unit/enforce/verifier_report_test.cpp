@@ -8,7 +8,8 @@
 namespace palisade::enforce {
 namespace {
 
-ProgramVerification loaded(std::string object, std::string section, uint32_t insns) {
+ProgramVerification loaded(std::string object, std::string section,
+                           uint32_t insns) {
   ProgramVerification v;
   v.object = std::move(object);
   v.program = "p_" + section;
@@ -61,16 +62,20 @@ TEST(VerifierReport, RefusedKindIsExcusedOnlyWhenTheProbeOfItIsRefusedToo) {
 }
 
 TEST(VerifierReport, TracepointsAreNeverExcused) {
-  auto f = verifier_failures({refused("probe", "lsm/file_open"),
-                              refused("file", "tracepoint/syscalls/sys_exit_open")},
-                             kVerifierBudget);
+  auto f =
+      verifier_failures({refused("probe", "lsm/file_open"),
+                         refused("file", "tracepoint/syscalls/sys_exit_open")},
+                        kVerifierBudget);
   EXPECT_EQ(f.size(), 1u);
 }
 
 TEST(VerifierReport, AKindTheProbeDoesNotCoverIsNotExcused) {
   // No probe program of kind kprobe in the report: nothing says the
   // kernel refuses kprobes, so a refused one fails.
-  EXPECT_EQ(verifier_failures({refused("exec", "kprobe/do_rmdir")}, kVerifierBudget).size(), 1u);
+  EXPECT_EQ(
+      verifier_failures({refused("exec", "kprobe/do_rmdir")}, kVerifierBudget)
+          .size(),
+      1u);
 }
 
 TEST(VerifierReport, TheProbesOwnRefusalsAreAnswers) {

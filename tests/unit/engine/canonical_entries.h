@@ -10,8 +10,8 @@
 namespace palisade::engine::test {
 
 // The canonical JSON's entries of `field`, by value text.
-inline std::map<std::string, nlohmann::json>
-entries_of(const nlohmann::json &j, const char *field) {
+inline std::map<std::string, nlohmann::json> entries_of(const nlohmann::json &j,
+                                                        const char *field) {
   std::map<std::string, nlohmann::json> out;
   for (const auto &e : j["entries"])
     if (e["field"] == field)

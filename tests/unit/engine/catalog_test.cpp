@@ -6,8 +6,8 @@
 #include <palisade/abi.h>
 
 #include "catalog/field_catalog.h"
-#include "resolve/paths.h"
 #include "catalog/suggest.h"
+#include "resolve/paths.h"
 
 namespace palisade::engine {
 namespace {
@@ -27,7 +27,8 @@ TEST(FieldCatalog, ExecHasPathAndBinary) {
   ASSERT_NE(exec, nullptr);
   EXPECT_EQ(exec->abi_id, uint32_t{PAL_EVENT_EXEC});
   EXPECT_EQ(field_names(*exec),
-            (std::vector<std::string>{"path", "binary", "parent.binary", "cgroup", "uid", "gid", "euid", "pid"}));
+            (std::vector<std::string>{"path", "binary", "parent.binary",
+                                      "cgroup", "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(find_field("path")->abi_id, PAL_FIELD_PATH);
   EXPECT_EQ(find_field(uint8_t{PAL_FIELD_BINARY})->name, "binary");
   EXPECT_EQ(find_field("parent.binary")->abi_id, PAL_FIELD_PARENT_BINARY);

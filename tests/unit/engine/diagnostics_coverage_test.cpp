@@ -59,7 +59,7 @@ const std::map<std::string, std::string> kUnreachable = {
     {"' takes one number",
      "the parser gives an ordering operator exactly one number"},
     {" is empty", "the parser rejects a range whose first number is greater "
-               "(\"empty range ...: its first number is greater\")"},
+                  "(\"empty range ...: its first number is greater\")"},
 };
 
 std::string read(const fs::path &p) {
@@ -85,18 +85,27 @@ void unescape(std::string_view body, std::string &out) {
     }
     const char c = body[++i];
     switch (c) {
-    case 'n': out += '\n'; break;
-    case 't': out += '\t'; break;
-    case '0': out += '\0'; break;
+    case 'n':
+      out += '\n';
+      break;
+    case 't':
+      out += '\t';
+      break;
+    case '0':
+      out += '\0';
+      break;
     case 'x': {
       size_t j = i + 1;
-      while (j < body.size() && std::isxdigit(static_cast<unsigned char>(body[j])))
+      while (j < body.size() &&
+             std::isxdigit(static_cast<unsigned char>(body[j])))
         ++j;
-      out += static_cast<char>(std::stoi(std::string(body.substr(i + 1, j - i - 1)), nullptr, 16));
+      out += static_cast<char>(
+          std::stoi(std::string(body.substr(i + 1, j - i - 1)), nullptr, 16));
       i = j - 1;
       break;
     }
-    default: out += c; // \" \\ \'
+    default:
+      out += c; // \" \\ \'
     }
   }
 }
@@ -106,7 +115,8 @@ std::vector<Tok> lex(const std::string &s) {
   int line = 1;
   size_t i = 0;
   const auto count_lines = [&](size_t from, size_t to) {
-    line += static_cast<int>(std::count(s.begin() + from, s.begin() + to, '\n'));
+    line +=
+        static_cast<int>(std::count(s.begin() + from, s.begin() + to, '\n'));
   };
   while (i < s.size()) {
     const char c = s[i];
@@ -261,7 +271,8 @@ std::string tokens_text(const std::vector<Tok> &t, size_t b, size_t e) {
   std::string s;
   for (size_t i = b; i < e; ++i) {
     const bool word = t[i].kind == Tok::Word;
-    if (word && !s.empty() && std::isalnum(static_cast<unsigned char>(s.back())))
+    if (word && !s.empty() &&
+        std::isalnum(static_cast<unsigned char>(s.back())))
       s += ' ';
     s += t[i].text;
   }
@@ -281,8 +292,8 @@ std::vector<Template> templates_of(const fs::path &file) {
         for (size_t i = b; i < e && !line; ++i)
           if (t[i].kind == Tok::Str)
             line = t[i].line;
-        out.push_back({name + ":" + std::to_string(line), std::move(f), owner,
-                       table});
+        out.push_back(
+            {name + ":" + std::to_string(line), std::move(f), owner, table});
       }
   };
   for (size_t i = 0; i < t.size(); ++i) {
@@ -366,7 +377,8 @@ std::vector<std::string> reject_inputs() {
       lex(read(kSourceDir / "tests/unit/dsl/parse_reject_test.cpp"));
   std::vector<std::string> out;
   for (size_t i = 0; i + 2 < t.size(); ++i)
-    if (is(t, i, "parse_fail") && is(t, i + 1, "(") && t[i + 2].kind == Tok::Str)
+    if (is(t, i, "parse_fail") && is(t, i + 1, "(") &&
+        t[i + 2].kind == Tok::Str)
       out.push_back(t[i + 2].text);
   return out;
 }
@@ -410,8 +422,8 @@ std::vector<CapacityInput> capacity_inputs() {
       }
       rules += "\n";
     }
-    out.push_back({"too_many_atoms", "too many distinct comparisons",
-                   policy(rules)});
+    out.push_back(
+        {"too_many_atoms", "too many distinct comparisons", policy(rules)});
   }
   { // PAL_SLOT_TERMS + 8 alternatives, 8 to a rule
     std::string rules;
@@ -422,7 +434,8 @@ std::vector<CapacityInput> capacity_inputs() {
                  std::to_string(i) + "\"";
       rules += "\n";
     }
-    out.push_back({"too_many_terms", "alternatives over all policies", policy(rules)});
+    out.push_back(
+        {"too_many_terms", "alternatives over all policies", policy(rules)});
   }
   { // PAL_SLOT_LITS + 64 comparisons in alternatives: 8 x 8 to a rule
     std::string cond;
@@ -436,42 +449,42 @@ std::vector<CapacityInput> capacity_inputs() {
     std::string rules;
     for (size_t r = 0; r * 64 <= PAL_SLOT_LITS; ++r)
       rules += "deny exec when " + cond + "\n";
-    out.push_back({"too_many_lits", "comparisons over all policies", policy(rules)});
+    out.push_back(
+        {"too_many_lits", "comparisons over all policies", policy(rules)});
   }
   { // PAL_SLOT_GLOBS + 1 different suffixes
     std::string rules;
     for (size_t i = 0; i <= PAL_SLOT_GLOBS; ++i)
-      rules += "deny open when path endswith \".x" + std::to_string(i) +
-               "\"\n";
+      rules += "deny open when path endswith \".x" + std::to_string(i) + "\"\n";
     out.push_back({"too_many_globs", "different endswith and matches values",
                    policy(rules)});
   }
   // PAL_SLOT_ENTRIES path entries, and one more
   out.push_back({"too_many_path_entries", "path entries",
-                   paths_list("big", PAL_SLOT_ENTRIES, "/f") +
-                       policy("deny exec when path in big\n"
-                              "deny exec when path under \"/f0\"\n")});
+                 paths_list("big", PAL_SLOT_ENTRIES, "/f") +
+                     policy("deny exec when path in big\n"
+                            "deny exec when path under \"/f0\"\n")});
   // PAL_SLOT_ENTRIES path entries, and an address's value entries
   out.push_back({"too_many_entries", "path, access and value entries",
-                   paths_list("big", PAL_SLOT_ENTRIES, "/f") +
-                       policy("deny exec when path in big\n"
-                              "deny connect when address == \"10.0.0.1\"\n")});
+                 paths_list("big", PAL_SLOT_ENTRIES, "/f") +
+                     policy("deny exec when path in big\n"
+                            "deny connect when address == \"10.0.0.1\"\n")});
   // Each of 65536 paths is held by its list and four directories above it.
   out.push_back({"too_many_held", "(path, comparison) pairs",
-                   paths_list("big", 65536, "/d/e/g/f") +
-                       policy("deny exec when path in big\n"
-                              "deny exec when path under \"/\"\n"
-                              "deny exec when path under \"/d\"\n"
-                              "deny exec when path under \"/d/e\"\n"
-                              "deny exec when path under \"/d/e/g\"\n")});
+                 paths_list("big", 65536, "/d/e/g/f") +
+                     policy("deny exec when path in big\n"
+                            "deny exec when path under \"/\"\n"
+                            "deny exec when path under \"/d\"\n"
+                            "deny exec when path under \"/d/e\"\n"
+                            "deny exec when path under \"/d/e/g\"\n")});
   // 'under "/"' is a candidate of every entry: three times 65537, and the
   // list's own 65536.
   out.push_back({"too_many_candidates", "candidate records",
-                   paths_list("big", 65536, "/f") +
-                       policy("deny exec when path under \"/\"\n"
-                              "audit exec when path under \"/\"\n"
-                              "kill exec when path under \"/\"\n"
-                              "deny exec when path in big\n")});
+                 paths_list("big", 65536, "/f") +
+                     policy("deny exec when path under \"/\"\n"
+                            "audit exec when path under \"/\"\n"
+                            "kill exec when path under \"/\"\n"
+                            "deny exec when path in big\n")});
   return out;
 }
 
@@ -543,8 +556,9 @@ Corpus corpus() {
 }
 
 bool allowlisted(const Template &t) {
-  return std::any_of(t.fragments.begin(), t.fragments.end(),
-                     [](const std::string &f) { return kUnreachable.count(f); });
+  return std::any_of(
+      t.fragments.begin(), t.fragments.end(),
+      [](const std::string &f) { return kUnreachable.count(f); });
 }
 
 bool produced(const std::vector<std::string> &fragments,
@@ -642,13 +656,13 @@ TEST(DiagnosticsCoverage, EveryMessageHasACase) {
               templates.size(), n_covered, n_allowed, c.golden_cases,
               c.golden_invalid, c.reject_inputs, c.capacity_inputs,
               c.messages.size());
-  EXPECT_TRUE(missing.empty()) << "diagnostic messages no test input produces:\n"
-                         << missing;
+  EXPECT_TRUE(missing.empty())
+      << "diagnostic messages no test input produces:\n"
+      << missing;
   for (const auto &entry : kUnreachable) {
     const std::string &first = entry.first;
-    const bool listed = std::any_of(
-        templates.begin(), templates.end(),
-        [&](const Template &t) {
+    const bool listed =
+        std::any_of(templates.begin(), templates.end(), [&](const Template &t) {
           return std::find(t.fragments.begin(), t.fragments.end(), first) !=
                  t.fragments.end();
         });

@@ -181,8 +181,8 @@ TEST(EvaluateNet, CgroupIsNotLookedUpWithoutACgroupRule) {
 
 // ---- the event JSON -------------------------------------------------------
 
-using test::parse;
 using test::error_of;
+using test::parse;
 
 TEST(EventJsonNet, ConnectWithDefaults) {
   Event ev = parse(R"({"event":"connect","address":"10.1.2.3","port":443,

@@ -16,7 +16,7 @@ namespace {
 using test::compile_text;
 
 Event exec(std::string path,
-               std::optional<std::string> binary = "/usr/bin/bash") {
+           std::optional<std::string> binary = "/usr/bin/bash") {
   Event ev;
   ev.path = std::move(path);
   ev.binary_known = binary.has_value();
@@ -266,9 +266,12 @@ TEST(Evaluate, LongestPaths) {
   const std::string dir = "/" + std::string(PAL_MATCH_PATH_MAX - 2, 'd');
   ASSERT_EQ(p253.size(), 253u);
   auto c = compile_text("policy \"exact\" mode enforce { deny exec when path "
-                        "== \"" + p253 + "\" }\n"
+                        "== \"" +
+                        p253 +
+                        "\" }\n"
                         "policy \"under\" mode audit { deny exec when path "
-                        "under \"" + dir + "\" }\n");
+                        "under \"" +
+                        dir + "\" }\n");
   EXPECT_EQ(action(c, p253), PAL_ACT_DENY);
   // One byte more fills the key without the NUL: no exact match.
   EXPECT_EQ(action(c, p253 + "a"), PAL_ACT_NONE);
@@ -294,7 +297,8 @@ TEST(Evaluate, EmptyPolicyAndRulesWithoutCondition) {
 TEST(Evaluate, ReadsItsOwnSlot) {
   auto c = compile_text(R"(policy "p" mode enforce {
     deny exec when path under "/tmp"
-  })", "t.rules", 1);
+  })",
+                        "t.rules", 1);
   Verdict v = eval(c, exec("/tmp/x"));
   EXPECT_EQ(v.action, PAL_ACT_DENY);
   EXPECT_EQ(atoms(c, v), (std::vector<uint32_t>{0}));

@@ -11,18 +11,21 @@
 namespace palisade::engine {
 namespace {
 
-using test::parse;
 using test::error_of;
+using test::parse;
 
 TEST(EventJson, ExecByDefaultAndUnderItsOldKey) {
   Event ev = parse(R"({"path":"/usr/bin/nc","binary":"/usr/bin/bash"})");
   EXPECT_EQ(ev.kind, uint32_t{PAL_EVENT_EXEC});
   EXPECT_EQ(ev.path, "/usr/bin/nc");
   EXPECT_TRUE(ev.binary_known);
-  EXPECT_EQ(parse(R"({"kind":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"})"),
-            ev);
-  EXPECT_EQ(parse(R"({"event":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"})"),
-            ev);
+  EXPECT_EQ(
+      parse(R"({"kind":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"})"),
+      ev);
+  EXPECT_EQ(
+      parse(
+          R"({"event":"exec","path":"/usr/bin/nc","binary":"/usr/bin/bash"})"),
+      ev);
   ev = parse(R"({"kind":"exec","path":"/a","path_truncated":true})");
   EXPECT_FALSE(ev.binary_known);
   EXPECT_TRUE(ev.path_truncated);
@@ -79,10 +82,12 @@ TEST(EventJson, RejectsWithAReason) {
             "\"access\" must be a list of intents, e.g. [\"read\", \"write\"]");
   EXPECT_EQ(error_of(R"({"path":"/x","access":["read"]})"),
             "\"access\" is only for open events");
-  EXPECT_EQ(error_of(R"({"event":"open","path":"/x","access":[],"target":"/y"})"),
-            "\"target\" is only for rename events");
-  EXPECT_EQ(error_of(R"({"event":"unlink","path":"/x","target_unresolved":true})"),
-            "\"target_unresolved\" is only for rename events");
+  EXPECT_EQ(
+      error_of(R"({"event":"open","path":"/x","access":[],"target":"/y"})"),
+      "\"target\" is only for rename events");
+  EXPECT_EQ(
+      error_of(R"({"event":"unlink","path":"/x","target_unresolved":true})"),
+      "\"target_unresolved\" is only for rename events");
   EXPECT_EQ(error_of(R"({"event":"rename","path":"/x"})"),
             "the event needs \"target\": the new name");
   EXPECT_EQ(error_of(R"({"event":"rename","path":"/x","target":"y"})"),
@@ -101,12 +106,13 @@ TEST(EventJson, RejectsWithAReason) {
             "\"binary\" must be a string");
   EXPECT_EQ(error_of(R"({"kind":"exec","path":"/a","path_truncated":"yes"})"),
             "\"path_truncated\" must be true or false");
-  EXPECT_EQ(error_of(R"({"kind":"exec","path":"/a","binnary":"/b"})"),
-            "unknown key \"binnary\" in the event (known: event, kind, path, "
-            "binary, access, target, path_truncated, path_unresolved, "
-            "target_truncated, target_unresolved, cgroup, parent_binary, address, "
-            "port, "
-            "protocol, family, uid, gid, euid, pid)");
+  EXPECT_EQ(
+      error_of(R"({"kind":"exec","path":"/a","binnary":"/b"})"),
+      "unknown key \"binnary\" in the event (known: event, kind, path, "
+      "binary, access, target, path_truncated, path_unresolved, "
+      "target_truncated, target_unresolved, cgroup, parent_binary, address, "
+      "port, "
+      "protocol, family, uid, gid, euid, pid)");
 }
 
 } // namespace

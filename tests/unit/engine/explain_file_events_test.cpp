@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
-#include "image/atom_meaning.h"
 #include "compile_text.h"
+#include "image/atom_meaning.h"
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/explain.h"
 #include "random_policy.h"
@@ -42,8 +42,8 @@ TEST(AtomMeaning, AccessIntentsFromTheOneIntentMasks) {
 
 TEST(ExplainFile, OpenShowsIntentsAndOnlyOpenRules) {
   auto c = compile_text(kFiles, "f.rules");
-  Explanation e =
-      explain_event(c, open_of("/etc/shadow", PAL_ACCESS_READ | PAL_ACCESS_WRITE));
+  Explanation e = explain_event(
+      c, open_of("/etc/shadow", PAL_ACCESS_READ | PAL_ACCESS_WRITE));
   EXPECT_EQ(e.verdict.action, PAL_ACT_DENY);
   EXPECT_EQ(e.verdict.rule_id, 1u);
   std::vector<std::string> atoms;
@@ -101,8 +101,8 @@ TEST(ExplainFile, RenameFailsClosedOnItsNewName) {
 
 TEST(ExplainFile, JsonNamesTheEventAndItsFields) {
   auto c = compile_text(kFiles);
-  auto j = nlohmann::json::parse(
-      explanation_json(explain_event(c, open_of("/etc/shadow", PAL_ACCESS_WRITE))));
+  auto j = nlohmann::json::parse(explanation_json(
+      explain_event(c, open_of("/etc/shadow", PAL_ACCESS_WRITE))));
   EXPECT_EQ(j["event"], nlohmann::json::parse(R"({"event":"open",
       "path":"/etc/shadow","binary":"/usr/bin/cat","access":["write"],
       "path_truncated":false,"path_unresolved":false,
@@ -147,9 +147,10 @@ TEST(ExplainFile, AgreesWithTheEvaluatorOnRandomEvents) {
         strongest = std::max(strongest, p.decided_by->action);
       }
       ASSERT_EQ(action, e.verdict.action)
-          << test_support::event_text(ev) << "\n" << text;
-      ASSERT_EQ(would, e.verdict.would)
-          << test_support::event_text(ev) << "\n" << text;
+          << test_support::event_text(ev) << "\n"
+          << text;
+      ASSERT_EQ(would, e.verdict.would) << test_support::event_text(ev) << "\n"
+                                        << text;
     }
   }
 }

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
-#include "image/atom_meaning.h"
 #include "compile_text.h"
+#include "image/atom_meaning.h"
 #include "palisade/engine/explain.h"
 
 namespace palisade::engine {
@@ -114,7 +114,8 @@ TEST(Explain, BlockedVerdictLine) {
 TEST(Explain, NothingApplies) {
   auto c = compile_text(kQuickstart);
   std::string text = explanation_text(explain_event(c, exec("/bin/ls")));
-  EXPECT_EQ(text.substr(0, text.find('\n')), "verdict: allowed, no rule applies");
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "verdict: allowed, no rule applies");
 }
 
 TEST(Explain, ShadowedByPrecedence) {

@@ -4,8 +4,8 @@
 
 #include <palisade/abi.h>
 
-#include "compile_text.h"
 #include "catalog/field_catalog.h"
+#include "compile_text.h"
 #include "palisade/dsl/parser.h"
 #include "passes.h"
 
@@ -21,17 +21,17 @@ TEST(FileFields, EveryEventHasPathAndBinaryAndItsOwn) {
   };
   using V = std::vector<std::string>;
   EXPECT_EQ(fields("exec"), (V{"path", "binary", "parent.binary", "cgroup",
-                                 "uid", "gid", "euid", "pid"}));
-  EXPECT_EQ(fields("open"), (V{"path", "binary", "parent.binary", "access", "cgroup",
-                                 "uid", "gid", "euid", "pid"}));
+                               "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("open"), (V{"path", "binary", "parent.binary", "access",
+                               "cgroup", "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(fields("unlink"), (V{"path", "binary", "parent.binary", "cgroup",
                                  "uid", "gid", "euid", "pid"}));
-  EXPECT_EQ(fields("rename"), (V{"path", "binary", "parent.binary", "target", "cgroup",
-                                 "uid", "gid", "euid", "pid"}));
+  EXPECT_EQ(fields("rename"), (V{"path", "binary", "parent.binary", "target",
+                                 "cgroup", "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(fields("chmod"), (V{"path", "binary", "parent.binary", "cgroup",
-                                 "uid", "gid", "euid", "pid"}));
+                                "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(fields("chown"), (V{"path", "binary", "parent.binary", "cgroup",
-                                 "uid", "gid", "euid", "pid"}));
+                                "uid", "gid", "euid", "pid"}));
   EXPECT_EQ(find_event("rename")->abi_id, uint32_t{PAL_EVENT_RENAME});
   EXPECT_EQ(find_event(uint32_t{PAL_EVENT_CHOWN})->name, "chown");
   EXPECT_EQ(find_field("target")->abi_id, PAL_FIELD_TARGET);
@@ -78,7 +78,8 @@ TEST(FileFields, TargetOnAnotherEventSaysWhereItIs) {
             "'open' rule, only in 'rename' rules\n"
             "  deny open when target == \"/x\"\n"
             "                 ^~~~~~\n"
-            "hint: fields of an 'open' rule: path, binary, parent.binary, access, cgroup, uid, "
+            "hint: fields of an 'open' rule: path, binary, parent.binary, "
+            "access, cgroup, uid, "
             "gid, euid, pid\n");
 }
 
@@ -90,7 +91,8 @@ TEST(FileFields, AccessOnAnotherEventSaysWhereItIs) {
             "'exec' rule, only in 'open' rules\n"
             "  deny exec when access == \"read\"\n"
             "                 ^~~~~~\n"
-            "hint: fields of an 'exec' rule: path, binary, parent.binary, cgroup, uid, gid, "
+            "hint: fields of an 'exec' rule: path, binary, parent.binary, "
+            "cgroup, uid, gid, "
             "euid, pid\n");
 }
 

@@ -31,8 +31,8 @@ TEST(FileWarnings, ForbiddingEveryNeededIntentNeverMatches) {
             "never hold\n" +
                 quoted_rule("deny open when access in [\"read\", \"write\"] "
                             "and access != \"read\" and access != \"write\"") +
-            "hint: every intent of access in [\"read\", \"write\"] is "
-            "excluded by the other comparisons of 'access'\n");
+                "hint: every intent of access in [\"read\", \"write\"] is "
+                "excluded by the other comparisons of 'access'\n");
 }
 
 TEST(FileWarnings, AWiderIntentListShadowsANarrowerOne) {
@@ -44,8 +44,8 @@ TEST(FileWarnings, AWiderIntentListShadowsANarrowerOne) {
             "rule of policy 'p' matches whenever it does\n" +
                 quoted_rule("deny open when path == \"/etc/shadow\" and "
                             "access == \"write\"") +
-            "hint: shadowed by the rule at t.rules:2:3 (the first matching "
-            "deny rule decides)\n");
+                "hint: shadowed by the rule at t.rules:2:3 (the first matching "
+                "deny rule decides)\n");
   // The other way round, the narrower rule decides first and the wider
   // one still decides for truncating opens.
   EXPECT_EQ(diagnostics_of(R"(policy "p" mode enforce {

@@ -8,8 +8,8 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "resolve/glob.h"
 #include "palisade/engine/evaluate.h"
+#include "resolve/glob.h"
 #include "test_events.h"
 
 namespace palisade::engine {
@@ -76,8 +76,8 @@ TEST(GlobMatch, TableOfPatternsAndPaths) {
 
 TEST(GlobMatch, TheNfaAgreesWithTheReferenceOnRandomPatterns) {
   std::mt19937 rng(7);
-  const std::vector<std::string> parts = {"/", "a", "b", "*", "**", "?",
-                                          "/**/", ".", "ab"};
+  const std::vector<std::string> parts = {"/", "a",    "b", "*", "**",
+                                          "?", "/**/", ".", "ab"};
   const std::string bytes = "/ab.";
   for (int n = 0; n < 3000; ++n) {
     std::string p = "/";
@@ -107,8 +107,8 @@ TEST(GlobMatch, SuffixNfa) {
 
 TEST(GlobErrors, ExactDiagnostics) {
   auto diag = [](const std::string &cond) {
-    return diagnostics_of("policy \"p\" mode enforce { deny open when " +
-                          cond + " }");
+    return diagnostics_of("policy \"p\" mode enforce { deny open when " + cond +
+                          " }");
   };
   EXPECT_EQ(diag("path matches \"/a/[ab]\""),
             "t.rules:1:55: error: '[' starts a character class, which "
@@ -121,9 +121,9 @@ TEST(GlobErrors, ExactDiagnostics) {
   EXPECT_NE(diag("path matches \"a/*\"")
                 .find("error: a pattern must start with '/' or '**'"),
             std::string::npos);
-  EXPECT_NE(diag("path matches \"/a/***\"")
-                .find("error: '***' is not a wildcard"),
-            std::string::npos);
+  EXPECT_NE(
+      diag("path matches \"/a/***\"").find("error: '***' is not a wildcard"),
+      std::string::npos);
   EXPECT_NE(diag("path startswith \"tmp\"")
                 .find("error: a path prefix must start with '/'\n"),
             std::string::npos);

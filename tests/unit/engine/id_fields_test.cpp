@@ -7,13 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <palisade/abi.h>
 
-#include "compile_text.h"
 #include "catalog/field_catalog.h"
+#include "compile_text.h"
 #include "image/image_decode.h"
+#include "lower/value_keys.h"
 #include "palisade/engine/evaluate.h"
 #include "palisade/engine/explain.h"
 #include "test_events.h"
-#include "lower/value_keys.h"
 
 namespace palisade::engine {
 namespace {
@@ -70,11 +70,10 @@ TEST(IdFields, OutOfRangeAndEmptyRanges) {
             "  deny exec when euid > 4294967295\n"
             "                        ^~~~~~~~~~\n"
             "hint: euids are 0..4294967295\n");
-  EXPECT_EQ(diag("pid < 0"),
-            "t.rules:2:24: error: 'pid < 0' never holds\n"
-            "  deny exec when pid < 0\n"
-            "                       ^\n"
-            "hint: pids are 0..4294967295\n");
+  EXPECT_EQ(diag("pid < 0"), "t.rules:2:24: error: 'pid < 0' never holds\n"
+                             "  deny exec when pid < 0\n"
+                             "                       ^\n"
+                             "hint: pids are 0..4294967295\n");
   EXPECT_EQ(diag("uid in [2000..1000]"),
             "t.rules:2:26: error: empty range 2000..1000: its first number "
             "is greater than its last\n"
@@ -100,7 +99,8 @@ TEST(IdFields, StringsAreErrors) {
             "  deny exec when pid under \"/1\"\n"
             "                     ^~~~~\n"
             "hint: 'under' takes a directory and applies to paths (path, "
-            "binary, parent.binary, target, cgroup); write pid == ... or pid in [...]\n");
+            "binary, parent.binary, target, cgroup); write pid == ... or pid "
+            "in [...]\n");
 }
 
 TEST(IdFields, OrderingIsARange) {
@@ -175,8 +175,8 @@ TEST(IdFields, EventJson) {
   EXPECT_EQ(ev->gid, 100u);
   EXPECT_EQ(ev->euid, 0u);
   EXPECT_EQ(ev->pid, 4242u);
-  ev = event_from_json(R"({"event":"connect","address":"::1","port":1})",
-                       error);
+  ev =
+      event_from_json(R"({"event":"connect","address":"::1","port":1})", error);
   ASSERT_TRUE(ev) << error;
   EXPECT_EQ(ev->uid, 0u);
   EXPECT_EQ(ev->pid, 0u);

@@ -69,13 +69,12 @@ TEST(CoversValue, OneValueOfAListOrOneDirectory) {
 
 TEST(Unimplied, CountsTheLiteralsLeftToTwo) {
   std::vector<Atom> atoms = {exact({"/a"}), exact({"/b"}),
-                             exact({"/x"}, PAL_FIELD_BINARY),
-                             under("/srv")};
+                             exact({"/x"}, PAL_FIELD_BINARY), under("/srv")};
   Literal missing;
   // `path == "/a" and binary == "/x"` implies all of `binary == "/x"`.
-  EXPECT_EQ(unimplied(atoms, Term{{0, false}, {2, false}}, Term{{2, false}},
-                      missing),
-            0);
+  EXPECT_EQ(
+      unimplied(atoms, Term{{0, false}, {2, false}}, Term{{2, false}}, missing),
+      0);
   // ... all but `path == "/b"` of `path == "/b" and binary == "/x"`.
   EXPECT_EQ(unimplied(atoms, Term{{0, false}, {2, false}},
                       Term{{1, false}, {2, false}}, missing),
@@ -204,8 +203,8 @@ Atom intents(std::vector<std::string> names) {
 TEST(Access, SubsetsImplyButNothingIsDisjoint) {
   std::vector<Atom> atoms = {intents({"read"}), intents({"write"}),
                              intents({"read", "write"})};
-  EXPECT_FALSE(disjoint(atoms[0], atoms[1])); // an open can do both
-  EXPECT_TRUE(implies(atoms, pos(0), pos(2)));  // read => read or write
+  EXPECT_FALSE(disjoint(atoms[0], atoms[1]));  // an open can do both
+  EXPECT_TRUE(implies(atoms, pos(0), pos(2))); // read => read or write
   EXPECT_FALSE(implies(atoms, pos(2), pos(0)));
   EXPECT_TRUE(implies(atoms, neg(2), neg(1)));  // neither => not write
   EXPECT_FALSE(implies(atoms, pos(0), neg(1))); // unlike two paths

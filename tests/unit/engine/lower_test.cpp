@@ -60,10 +60,10 @@ TEST(PrefixClosure, NestedDirectoriesAndExactPathsInheritParents) {
       lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp"),
       lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp/a"),
       lpm_key(0, PAL_FIELD_PATH, MatchKind::Exact, "/tmp/a/x"),
-      lpm_key(0, PAL_FIELD_PATH, MatchKind::Exact, "/tmp"),    // the dir
-      lpm_key(0, PAL_FIELD_PATH, MatchKind::Exact, "/tmpfoo"), // not below
+      lpm_key(0, PAL_FIELD_PATH, MatchKind::Exact, "/tmp"),       // the dir
+      lpm_key(0, PAL_FIELD_PATH, MatchKind::Exact, "/tmpfoo"),    // not below
       lpm_key(0, PAL_FIELD_BINARY, MatchKind::Exact, "/tmp/a/x"), // field
-      lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp/ab"), // sibling
+      lpm_key(0, PAL_FIELD_PATH, MatchKind::Under, "/tmp/ab"),    // sibling
   };
   std::vector<std::vector<AtomId>> own{{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}};
   auto closed = close_over_prefixes(keys, own);
@@ -120,8 +120,8 @@ Program two_policies() {
   return p;
 }
 
-template <typename T> T value_at(const MapImage &image, const char *map,
-                                 size_t i) {
+template <typename T>
+T value_at(const MapImage &image, const char *map, size_t i) {
   T v;
   const auto &e = image.maps.at(map).at(i);
   EXPECT_EQ(e.value.size(), sizeof v);
@@ -279,8 +279,8 @@ TEST(Lower, SixteenThousandRulesFit) {
   Program p;
   p.policies.push_back({PolicyInfo{"p", dsl::Mode::Enforce, 0, {}}, {}});
   for (uint32_t i = 0; i < PAL_MAX_RULES; ++i) {
-    p.atoms.push_back(Atom{PAL_FIELD_PATH, MatchKind::Exact,
-                           {"/bin/t" + std::to_string(i)}, {}});
+    p.atoms.push_back(Atom{
+        PAL_FIELD_PATH, MatchKind::Exact, {"/bin/t" + std::to_string(i)}, {}});
     p.rules.push_back(ir_rule(i, 0, dsl::Action::Deny, {{Literal{i, false}}}));
   }
   dsl::Diagnostics diags;
@@ -402,7 +402,8 @@ TEST(CanonicalJson, DecodesTheBytes) {
   CompiledPolicy c = two_policies_compiled();
   auto j = nlohmann::json::parse(to_canonical_json(c));
   EXPECT_EQ(j["n_rules"], 5);
-  EXPECT_EQ(j["entries"][1], nlohmann::json::parse(R"({"id":2,"map":"exact","field":"path",
+  EXPECT_EQ(j["entries"][1],
+            nlohmann::json::parse(R"({"id":2,"map":"exact","field":"path",
       "match":"exact","value":"/b","held":[0,1],
       "candidates":["rule 2 term 0"]})"));
   EXPECT_EQ(j["rules"][0],
@@ -493,7 +494,8 @@ TEST(Compile, CandidatesAreFilteredByTheAnchorField) {
   std::map<std::string, nlohmann::json> by_value;
   for (const auto &e : j["entries"])
     by_value[e["value"].get<std::string>()] = e["candidates"];
-  EXPECT_EQ(by_value.at("/tmp/"), nlohmann::json::parse(R"(["rule 1 term 0"])"));
+  EXPECT_EQ(by_value.at("/tmp/"),
+            nlohmann::json::parse(R"(["rule 1 term 0"])"));
   // Under /tmp/ok the kill cannot hold: not listed there.
   EXPECT_EQ(by_value.at("/tmp/ok/"), nlohmann::json::array());
   EXPECT_EQ(by_value.at("/tmp/ok/x"),

@@ -5,8 +5,8 @@
 
 #include <palisade/abi.h>
 
-#include "compile_text.h"
 #include "catalog/field_catalog.h"
+#include "compile_text.h"
 #include "palisade/dsl/parser.h"
 #include "passes.h"
 
@@ -37,8 +37,9 @@ TEST(NetFields, NetworkEventsHaveBinaryValueFieldsAndCgroup) {
   auto fields = [](const char *event) {
     return field_names(*find_event(event));
   };
-  const V net{"binary", "parent.binary", "port",   "address", "protocol", "family",
-              "cgroup", "uid",    "gid",     "euid",     "pid"};
+  const V net{"binary",   "parent.binary", "port",   "address",
+              "protocol", "family",        "cgroup", "uid",
+              "gid",      "euid",          "pid"};
   EXPECT_EQ(fields("connect"), net);
   EXPECT_EQ(fields("bind"), net);
   EXPECT_EQ(fields("listen"), net);
@@ -242,24 +243,27 @@ TEST(NetFields, UnderOnlyOnPaths) {
             "  deny connect when port under \"/22\"\n"
             "                         ^~~~~\n"
             "hint: 'under' takes a directory and applies to paths (path, "
-            "binary, parent.binary, target, cgroup); write port == ... or port in [...]\n");
+            "binary, parent.binary, target, cgroup); write port == ... or port "
+            "in [...]\n");
 }
 
 TEST(NetFields, PathIsNotAFieldOfNetworkEvents) {
-  EXPECT_EQ(diag("path == \"/x\""),
-            "t.rules:2:21: error: field 'path' is not available in a "
-            "'connect' rule, only in 'exec', 'open', 'unlink', 'rename', "
-            "'chmod', 'chown' rules\n"
-            "  deny connect when path == \"/x\"\n"
-            "                    ^~~~\n"
-            "hint: fields of a 'connect' rule: binary, parent.binary, port, address, "
-            "protocol, family, cgroup, uid, gid, euid, pid\n");
+  EXPECT_EQ(
+      diag("path == \"/x\""),
+      "t.rules:2:21: error: field 'path' is not available in a "
+      "'connect' rule, only in 'exec', 'open', 'unlink', 'rename', "
+      "'chmod', 'chown' rules\n"
+      "  deny connect when path == \"/x\"\n"
+      "                    ^~~~\n"
+      "hint: fields of a 'connect' rule: binary, parent.binary, port, address, "
+      "protocol, family, cgroup, uid, gid, euid, pid\n");
   EXPECT_EQ(diag("port == 22", "exec"),
             "t.rules:2:18: error: field 'port' is not available in an "
             "'exec' rule, only in 'connect', 'bind', 'listen' rules\n"
             "  deny exec when port == 22\n"
             "                 ^~~~\n"
-            "hint: fields of an 'exec' rule: path, binary, parent.binary, cgroup, uid, gid, "
+            "hint: fields of an 'exec' rule: path, binary, parent.binary, "
+            "cgroup, uid, gid, "
             "euid, pid\n");
 }
 

@@ -6,8 +6,8 @@
 #include <palisade/abi.h>
 
 #include "compile_text.h"
-#include "warnings/implication.h"
 #include "normalize/normalize.h"
+#include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {

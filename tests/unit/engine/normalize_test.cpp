@@ -112,9 +112,9 @@ TEST(Dnf, ConjunctionsBecomeOneSortedTerm) {
                         all({atom("a"), atom("b")})}),
                    table),
             "a & b & !c & !d");
-  EXPECT_EQ(dnf_of(all({atom("b"), all({atom("a"), negate(atom("b"))})}),
-                   table),
-            "false");
+  EXPECT_EQ(
+      dnf_of(all({atom("b"), all({atom("a"), negate(atom("b"))})}), table),
+      "false");
   // Atom ids follow the comparisons' order, however deep they sit.
   AtomTable fresh;
   Dnf d = to_dnf(all({negate(any({atom("y"), atom("x")})), atom("z")}),

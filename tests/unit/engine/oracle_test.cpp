@@ -1,14 +1,14 @@
 // The indexed decision against the meaning of the rules, on random policies
 // and events. The oracle here knows nothing of the index: it evaluates each
 // rule's resolved condition tree on the event's path strings, port,
-// address bytes, protocol, family, uid, gid, euid and pid (ranges and CIDRs read from their
-// canonical text, not from value keys) and walks the
-// rules in the order of docs/abi.md "The decision the kernel makes",
-// over every event kind (an access comparison holds when the open has any
-// of its intents; a rename's new name is the target field). The
-// reference evaluator reads the compiled image (entries, candidates,
-// terms), and the host tier checks that the kernel agrees with it; so this
-// test is what ties the kernel's verdicts to the language's meaning.
+// address bytes, protocol, family, uid, gid, euid and pid (ranges and CIDRs
+// read from their canonical text, not from value keys) and walks the rules in
+// the order of docs/abi.md "The decision the kernel makes", over every event
+// kind (an access comparison holds when the open has any of its intents; a
+// rename's new name is the target field). The reference evaluator reads the
+// compiled image (entries, candidates, terms), and the host tier checks that
+// the kernel agrees with it; so this test is what ties the kernel's verdicts to
+// the language's meaning.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,12 +20,12 @@
 
 #include <palisade/abi.h>
 
-#include "resolve/glob.h"
 #include "lower/lower.h"
 #include "palisade/dsl/parser.h"
 #include "palisade/engine/evaluate.h"
 #include "passes.h"
 #include "random_policy.h"
+#include "resolve/glob.h"
 
 namespace palisade::engine {
 namespace {
@@ -211,7 +211,8 @@ Verdict oracle(const Resolved &r, const Event &ev) {
     decided.insert(rule->policy_index);
     if (action == PAL_ACT_ALLOW)
       continue;
-    bool audit = r.policies.at(rule->policy_index).info.mode == dsl::Mode::Audit;
+    bool audit =
+        r.policies.at(rule->policy_index).info.mode == dsl::Mode::Audit;
     if (!audit && action > v.action) {
       v.action = action;
       v.policy = rule->policy_index;
@@ -226,10 +227,10 @@ Verdict oracle(const Resolved &r, const Event &ev) {
   return v;
 }
 
+using test_support::event_text;
 using test_support::Random;
 using test_support::random_event;
 using test_support::random_policy_text;
-using test_support::event_text;
 using test_support::verdict_text;
 
 TEST(Oracle, IndexedDecisionsMeanWhatTheRulesSay) {

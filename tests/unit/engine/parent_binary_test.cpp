@@ -7,8 +7,8 @@
 
 #include <palisade/abi.h>
 
-#include "compile_text.h"
 #include "catalog/field_catalog.h"
+#include "compile_text.h"
 #include "palisade/engine/evaluate.h"
 #include "palisade/engine/explain.h"
 #include "test_events.h"
@@ -106,8 +106,8 @@ TEST(ParentBinary, NoLookupWithoutARuleOnIt) {
   auto c = compile_text(R"(policy "p" mode enforce {
     deny exec when binary == "/usr/sbin/nginx"
   })");
-  Verdict v = evaluate(c.image, with_parent(event_of(PAL_EVENT_EXEC, "/a"),
-                                            "/usr/sbin/nginx"));
+  Verdict v = evaluate(
+      c.image, with_parent(event_of(PAL_EVENT_EXEC, "/a"), "/usr/sbin/nginx"));
   EXPECT_EQ(v.action, PAL_ACT_NONE);
   EXPECT_EQ(v.parent_binary_entry, 0u);
 }
@@ -130,15 +130,18 @@ TEST(ParentBinary, PathChecksAndDottedNames) {
 }
 
 TEST(ParentBinary, ExplainEventJsonAndText) {
-  Event ev = parse(R"({"event":"exec","path":"/bin/sh","binary":"/usr/sbin/nginx",
+  Event ev =
+      parse(R"({"event":"exec","path":"/bin/sh","binary":"/usr/sbin/nginx",
                        "parent_binary":"/usr/lib/systemd/systemd"})");
   EXPECT_TRUE(ev.parent_binary_known);
   EXPECT_EQ(ev.parent_binary, "/usr/lib/systemd/systemd");
-  Event unknown = parse(R"({"event":"exec","path":"/bin/sh","parent_binary":null})");
+  Event unknown =
+      parse(R"({"event":"exec","path":"/bin/sh","parent_binary":null})");
   EXPECT_FALSE(unknown.parent_binary_known);
-  EXPECT_EQ(test::error_of(R"({"event":"exec","path":"/a","parent_binary":"x"})"),
-            "\"parent_binary\" must be an absolute path, as the kernel "
-            "resolves it");
+  EXPECT_EQ(
+      test::error_of(R"({"event":"exec","path":"/a","parent_binary":"x"})"),
+      "\"parent_binary\" must be an absolute path, as the kernel "
+      "resolves it");
 
   auto c = compile_text(R"(policy "p" mode enforce {
     kill exec when parent.binary == "/usr/sbin/nginx" and path == "/bin/sh"

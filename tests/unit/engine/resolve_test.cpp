@@ -78,11 +78,11 @@ TEST(Resolve, UnknownFieldAndSetAreBothReported) {
 TEST(Resolve, SetsAreCanonicalAndBelongToTheirFile) {
   AstBuilder a("a.rules"), b("b.rules");
   // The set is used in a.rules, defined in a.rules (anywhere) and b.rules.
-  auto fa = a.file({a.let("tools", {"/usr/bin/nc/", "/usr/bin/nc", "/bin/nc"})},
-                   test::policies(a.policy(
-                       "p", Mode::Enforce,
-                       test::rules(a.rule(Action::Deny, "exec",
-                                          a.in_set("path", "tools"))))));
+  auto fa = a.file(
+      {a.let("tools", {"/usr/bin/nc/", "/usr/bin/nc", "/bin/nc"})},
+      test::policies(a.policy("p", Mode::Enforce,
+                              test::rules(a.rule(Action::Deny, "exec",
+                                                 a.in_set("path", "tools"))))));
   auto fb = b.file({b.let("tools", {"/usr/bin/socat"})}, {});
   dsl::Diagnostics diags;
   auto r = resolve(test::files(std::move(fa), std::move(fb)), diags);
@@ -165,12 +165,12 @@ TEST(Resolve, BadLiteralIsReportedInEveryRuleThatWritesIt) {
   uint32_t second_line = second_cmp->cmp().values.at(0).loc.line;
   auto second = b.rule(Action::Deny, "exec", std::move(second_cmp));
   dsl::Diagnostics diags;
-  EXPECT_FALSE(resolve(test::files(b.file(
-                           {}, test::policies(b.policy(
-                                   "p", Mode::Enforce,
-                                   test::rules(std::move(first),
-                                               std::move(second)))))),
-                       diags));
+  EXPECT_FALSE(
+      resolve(test::files(b.file(
+                  {}, test::policies(b.policy(
+                          "p", Mode::Enforce,
+                          test::rules(std::move(first), std::move(second)))))),
+              diags));
   ASSERT_EQ(diags.error_count(), 2u) << diags.render();
   EXPECT_EQ(diags.all()[0].message, "path 'relative' is not absolute");
   EXPECT_EQ(diags.all()[0].loc.line, first_line);
@@ -186,11 +186,11 @@ TEST(Resolve, EqualValueListsAreOneSharedList) {
       {b.let("s", {"/b", "/a/"})},
       test::policies(b.policy(
           "p", Mode::Enforce,
-          test::rules(b.rule(Action::Deny, "exec", b.in_set("path", "s")),
-                      b.rule(Action::Deny, "exec", b.in_set("binary", "s")),
-                      b.rule(Action::Deny, "exec", b.eq("path", "/tmp/x")),
-                      b.rule(Action::Deny, "exec",
-                             b.eq("binary", "/tmp/x/"))))));
+          test::rules(
+              b.rule(Action::Deny, "exec", b.in_set("path", "s")),
+              b.rule(Action::Deny, "exec", b.in_set("binary", "s")),
+              b.rule(Action::Deny, "exec", b.eq("path", "/tmp/x")),
+              b.rule(Action::Deny, "exec", b.eq("binary", "/tmp/x/"))))));
   dsl::Diagnostics diags;
   auto r = resolve(test::files(std::move(f)), diags);
   ASSERT_TRUE(r) << diags.render();

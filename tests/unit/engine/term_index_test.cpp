@@ -7,9 +7,9 @@
 
 #include <palisade/abi.h>
 
-#include "warnings/implication.h"
 #include "lower/term_index.h"
 #include "lower/value_keys.h"
+#include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {
@@ -190,10 +190,8 @@ TEST(TermIndex, ASharedListDoesNotMakeTheSearchQuadratic) {
       Atom{PAL_FIELD_BINARY, MatchKind::Exact, readers, {}}};
   const size_t rules = 2000;
   for (size_t i = 0; i < rules; ++i)
-    atoms.push_back(Atom{PAL_FIELD_PATH,
-                         MatchKind::Under,
-                         {"/data/d" + std::to_string(i)},
-                         {}});
+    atoms.push_back(Atom{
+        PAL_FIELD_PATH, MatchKind::Under, {"/data/d" + std::to_string(i)}, {}});
   std::vector<Term> terms;
   for (uint32_t i = 0; i < rules; ++i)
     terms.push_back(Term{{0, false}, {i + 1, false}});

@@ -25,8 +25,8 @@ namespace {
 
 using nlohmann::json;
 using test::compile_text;
-using test::entries_of;
 using test::connect_to;
+using test::entries_of;
 
 constexpr const char *kPolicy = R"(policy "p" mode enforce {
     deny connect when port == 22
@@ -68,7 +68,7 @@ TEST(ValueEntries, WholeValuesAreHashedPrefixesStayInTheTrie) {
     by_field[value_key_at(c.image, i).field] = value_key_at(c.image, i);
   const pal_value_key &addr = by_field.at(PAL_FIELD_ADDRESS);
   EXPECT_EQ(addr.slot, c.image.slot);
-  const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+  const uint8_t mapped[16] = {0, 0, 0,    0,    0,  0, 0, 0,
                               0, 0, 0xff, 0xff, 10, 1, 2, 3};
   EXPECT_EQ(std::memcmp(addr.value, mapped, 16), 0);
   const pal_value_key &p22 = by_field.at(PAL_FIELD_PORT);

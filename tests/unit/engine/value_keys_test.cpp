@@ -26,7 +26,8 @@ void expect_exact_cover(uint64_t lo, uint64_t hi) {
       if ((v >> free_bits) == (key_value(k, 2) >> free_bits))
         ++hits;
     }
-    ASSERT_EQ(hits, (v >= lo && v <= hi) ? 1 : 0) << lo << ".." << hi << " at " << v;
+    ASSERT_EQ(hits, (v >= lo && v <= hi) ? 1 : 0)
+        << lo << ".." << hi << " at " << v;
   }
 }
 
@@ -57,9 +58,12 @@ TEST(ParseAddress, Errors) {
   auto bad = parse_address("10.0.0.1/8");
   EXPECT_EQ(bad.error, "'10.0.0.1/8' has host bits set");
   EXPECT_EQ(bad.hint, "did you mean \"10.0.0.0/8\"?");
-  EXPECT_EQ(parse_address("10.0.0.0/33").error, "prefix length /33 is out of range");
-  EXPECT_EQ(parse_address("10.0.0.0/33").hint, "an IPv4 prefix length is 0..32");
-  EXPECT_EQ(parse_address("::/129").error, "prefix length /129 is out of range");
+  EXPECT_EQ(parse_address("10.0.0.0/33").error,
+            "prefix length /33 is out of range");
+  EXPECT_EQ(parse_address("10.0.0.0/33").hint,
+            "an IPv4 prefix length is 0..32");
+  EXPECT_EQ(parse_address("::/129").error,
+            "prefix length /129 is out of range");
   EXPECT_EQ(parse_address("example.com").error,
             "'example.com' is not an IP address or CIDR");
   EXPECT_EQ(parse_address("10.0.0.0/x").error, "'/x' is not a prefix length");

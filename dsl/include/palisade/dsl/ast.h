@@ -48,10 +48,10 @@ enum class CompareOp {
   StartsWith, // field startswith "/tmp/."  (a byte prefix)
   EndsWith,   // field endswith ".pem"      (a byte suffix)
   Matches,    // field matches "/home/*/.ssh/**"  (a glob)
-  Lt,    // field < 1024       (each ordering operator takes exactly one
-  Le,    // field <= 1024       Number: never a string, a range or a list)
-  Gt,    // field > 1024
-  Ge,    // field >= 1024
+  Lt,         // field < 1024       (each ordering operator takes exactly one
+  Le,         // field <= 1024       Number: never a string, a range or a list)
+  Gt,         // field > 1024
+  Ge,         // field >= 1024
 };
 
 // The keyword each enum value is written as in a .rules file.
@@ -171,8 +171,8 @@ struct Let {
 
 // A `#` comment. The engine ignores comments; the formatter puts them back.
 struct Comment {
-  std::string text;   // from '#' to the end of the line, trailing blanks cut
-  SourceLocation loc; // the text above, on one line
+  std::string text;      // from '#' to the end of the line, trailing blanks cut
+  SourceLocation loc;    // the text above, on one line
   bool trailing = false; // code comes before it on its line
 };
 

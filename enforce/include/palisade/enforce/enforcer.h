@@ -6,8 +6,8 @@
 // buffer records to a callback, and pins its maps (and links) by name.
 #pragma once
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,9 +53,8 @@ public:
   // Opens, loads and attaches the programs for the options' mechanisms. No
   // policy is active until apply(). On failure returns null and sets
   // `error`.
-  static std::unique_ptr<Enforcer> create(const Options &options,
-                                              RecordHandler on_record,
-                                              std::string &error);
+  static std::unique_ptr<Enforcer>
+  create(const Options &options, RecordHandler on_record, std::string &error);
 
   // Writes `compiled` (built for inactive_slot()) with the canonical names
   // by inode of the files its rules name (stat()ed here) and makes it
@@ -81,7 +80,9 @@ public:
   // Records the kernel could not put into the ring buffer, all CPUs.
   uint64_t dropped() const;
 
-  uint32_t mechanism(uint32_t hook) const { return options_.mechanisms.at(hook); }
+  uint32_t mechanism(uint32_t hook) const {
+    return options_.mechanisms.at(hook);
+  }
 
   // The programs attached, by name, in attach order.
   std::vector<std::string> attached_programs() const;

@@ -25,7 +25,7 @@ namespace palisade::enforce {
 // kprobe+override is not offered: the kernels here lack kprobes or
 // CONFIG_FUNCTION_ERROR_INJECTION (docs/mechanisms.md).
 struct Features {
-  std::string lsm_list;       // /sys/kernel/security/lsm, "" if unreadable
+  std::string lsm_list; // /sys/kernel/security/lsm, "" if unreadable
   bool bpf_lsm_listed = false;
   bool lsm_prog_runs = false; // a probe program loaded, attached and ran
   std::string lsm_detail;     // why LSM was or was not chosen
@@ -37,8 +37,8 @@ struct Features {
   // PAL_MECH_* per PAL_HOOK_* (the ladder above); PAL_MECH_NONE: that
   // hook's rules cannot be enforced here.
   std::array<uint32_t, PAL_HOOKS> mechanism{};
-  std::string cgroup_root;     // where net programs attach
-  std::string cgroup_detail;   // why cgroup was or was not chosen
+  std::string cgroup_root;   // where net programs attach
+  std::string cgroup_detail; // why cgroup was or was not chosen
 
   // One line: why the hook got its mechanism.
   std::string why(uint32_t hook) const;

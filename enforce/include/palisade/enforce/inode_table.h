@@ -43,6 +43,7 @@ struct InodeTable {
 // Stats `paths` (absolute, canonical) for `slot`. A path that is missing
 // or not its own resolved name gets no entry: path matching still holds
 // for it.
-InodeTable build_inode_table(const std::vector<std::string> &paths, uint32_t slot);
+InodeTable build_inode_table(const std::vector<std::string> &paths,
+                             uint32_t slot);
 
 } // namespace palisade::enforce

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "palisade/abi.h"
-#include "palisade/engine/compile.h"
 #include "palisade/enforce/inode_table.h"
+#include "palisade/engine/compile.h"
 
 struct bpf_map;
 struct bpf_object;

@@ -40,7 +40,8 @@ struct ProgramVerification {
 
 // Loads every program of `object`, one at a time, and closes it again.
 // Needs root (CAP_BPF) and, for tracepoint programs, tracefs.
-std::vector<ProgramVerification> verify_each_program(const BpfObjectBytes &object);
+std::vector<ProgramVerification>
+verify_each_program(const BpfObjectBytes &object);
 
 // The objects `enforcectl` loads: exec, file, net and the feature probe.
 std::vector<BpfObjectBytes> enforcement_objects();
@@ -57,7 +58,8 @@ std::string optional_kind(const std::string &section);
 //    the same kind (object "probe") was refused too;
 //  - the probe's own refusals are answers, never failures.
 // Returns one line per failure ("" entries are never returned).
-std::vector<std::string> verifier_failures(const std::vector<ProgramVerification> &report,
-                                           uint32_t budget);
+std::vector<std::string>
+verifier_failures(const std::vector<ProgramVerification> &report,
+                  uint32_t budget);
 
 } // namespace palisade::enforce

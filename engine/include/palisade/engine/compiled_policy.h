@@ -25,10 +25,10 @@ struct RuleInfo {
   uint32_t policy_index = 0;
   dsl::Action action = dsl::Action::Deny;
   std::string event;
-  std::string message;      // the rule's message, may be empty
-  std::string label;        // the rule's label (`no-nc:`), may be empty
-  dsl::SourceLocation loc;  // of the rule
-  std::string source_text;  // the rule's source line(s), trimmed
+  std::string message;     // the rule's message, may be empty
+  std::string label;       // the rule's label (`no-nc:`), may be empty
+  dsl::SourceLocation loc; // of the rule
+  std::string source_text; // the rule's source line(s), trimmed
 };
 
 struct CompiledPolicy {

@@ -23,11 +23,11 @@ namespace palisade::engine {
 // pal_match_input of abi.h, in words).
 struct Event {
   uint32_t kind = PAL_EVENT_EXEC; // PAL_EVENT_*
-  std::string path;   // kernel-resolved file of the event
+  std::string path;               // kernel-resolved file of the event
   std::string binary; // caller's executable; "" with binary_known = false
   bool binary_known = true;
-  bool path_truncated = false;  // path holds only the root-side head
-  bool path_unresolved = false; // nothing is known about the path
+  bool path_truncated = false;    // path holds only the root-side head
+  bool path_unresolved = false;   // nothing is known about the path
   std::string target;             // rename: the new name
   bool target_truncated = false;  // rename: target is only its head
   bool target_unresolved = false; // rename: nothing known about target

@@ -33,11 +33,11 @@ struct TermExplanation {
 };
 
 struct RuleExplanation {
-  uint32_t index = 0;   // position in the slot's rule order
+  uint32_t index = 0; // position in the slot's rule order
   uint32_t rule_id = 0;
-  uint32_t action = 0;  // PAL_ACT_*
+  uint32_t action = 0; // PAL_ACT_*
   bool holds = false;
-  bool fail_closed = false; // holds only because a path is unresolved
+  bool fail_closed = false;           // holds only because a path is unresolved
   std::vector<TermExplanation> terms; // none: the rule can never hold
   std::string file;
   uint32_t line = 0, column = 0;
