@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang llvm libclang-rt-14-dev
+  clang-format
   # BPF build chain and loader
   libbpf-dev bpftool libelf-dev zlib1g-dev
   # libraries of the design brief
