@@ -12,6 +12,8 @@ packages=(
   # libraries of the design brief
   tao-pegtl-dev libyaml-cpp-dev nlohmann-json3-dev libsystemd-dev
   libcli11-dev
+  # host tier: palisaded on a private bus (dbus-daemon; busctl is systemd's)
+  dbus-daemon systemd
   googletest libgtest-dev libgmock-dev
   # vm tier: Debian's kernel under QEMU with a busybox initramfs
   qemu-system-x86 busybox-static cpio

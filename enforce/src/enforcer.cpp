@@ -276,6 +276,8 @@ int Enforcer::poll(int timeout_ms) {
   return ring_buffer__poll(ring_, timeout_ms);
 }
 
+int Enforcer::ring_fd() const { return ring_buffer__epoll_fd(ring_); }
+
 uint64_t Enforcer::dropped() const {
   int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0)

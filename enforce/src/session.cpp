@@ -50,6 +50,15 @@ Session::compile(const std::vector<std::string> &paths,
   return compile_policy_files(paths, caps_, slot, diags);
 }
 
+std::optional<engine::CompiledPolicy>
+Session::compile(const std::vector<PolicySource> &sources,
+                 dsl::Diagnostics &diags) const {
+  const uint32_t slot = enforcer_ ? enforcer_->inactive_slot() : 1;
+  return compile_policy_sources(sources, caps_, slot, diags);
+}
+
+int Session::event_fd() const { return enforcer_ ? enforcer_->ring_fd() : -1; }
+
 bool Session::start(const engine::CompiledPolicy &first, std::string &error) {
   // Claimed before anything loads: a second enforcement would run its
   // rules beside the first one's.
@@ -129,6 +138,7 @@ void Session::on_record(const void *data, size_t size) {
   auto event = decoder_.decode(data, size);
   if (!event)
     return;
+  ++events_seen_;
   const std::string line = event->dump();
   audit_.append(line);
   if (on_event_)

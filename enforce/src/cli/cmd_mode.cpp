@@ -17,6 +17,8 @@ struct ModeOptions {
 };
 
 int switch_mode(const ModeOptions &o) {
+  if (int status; daemon_set_mode(o.policy, o.mode, status))
+    return status;
   if (geteuid() != 0) {
     std::fputs("enforcectl mode: needs root (it writes a BPF map)\n", stderr);
     return 1;
@@ -39,9 +41,10 @@ int switch_mode(const ModeOptions &o) {
 void add_mode(CLI::App &app, int &status) {
   auto o = std::make_shared<ModeOptions>();
   CLI::App *cmd = app.add_subcommand(
-      "mode", "Switch a policy of the running enforcement between enforce "
-              "and audit: one map write, no reload (root).");
-  cmd->add_option("policy", o->policy, "the policy's name")->required();
+      "mode", "Switch a policy between enforce and audit: one map write, no "
+              "reload (root). With palisaded: a policy file of `list`; "
+              "with `enforcectl run`: a policy of its files.");
+  cmd->add_option("policy", o->policy, "the policy (file)'s name")->required();
   cmd->add_option("mode", o->mode, "enforce or audit")
       ->required()
       ->check(CLI::IsMember({"enforce", "audit"}));

@@ -23,5 +23,13 @@ void add_fmt(CLI::App &app, int &status);
 void add_explain(CLI::App &app, int &status);
 void add_probe(CLI::App &app, int &status);
 void add_fields(CLI::App &app, int &status);
+void add_apply(CLI::App &app, int &status);
+void add_remove(CLI::App &app, int &status);
+void add_list(CLI::App &app, int &status);
+
+// `mode` through palisaded when it runs: false when it does not (then the
+// pins of `enforcectl run` are the way); `status` is the exit status.
+bool daemon_set_mode(const std::string &name, const std::string &mode,
+                     int &status);
 
 } // namespace palisade::enforce::cli

@@ -20,6 +20,9 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
   int status = 0;
   add_run(app, status);
+  add_apply(app, status);
+  add_remove(app, status);
+  add_list(app, status);
   add_status(app, status);
   add_mode(app, status);
   add_check(app, status);

@@ -8,7 +8,7 @@ POLICY=$2
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-for cmd in run status mode check compile fmt explain probe fields; do
+for cmd in run apply remove list status mode check compile fmt explain probe fields; do
 	out=$("$E" "$cmd" --help 2>&1)
 	rc=$?
 	[ "$rc" = 0 ] || fail "$cmd --help exited $rc"
@@ -16,7 +16,7 @@ for cmd in run status mode check compile fmt explain probe fields; do
 		fail "$cmd --help shows no usage line: $out"
 done
 out=$("$E" --help)
-for cmd in run status mode check compile fmt explain probe fields; do
+for cmd in run apply remove list status mode check compile fmt explain probe fields; do
 	echo "$out" | grep -q "^  $cmd " || fail "--help does not list $cmd"
 done
 

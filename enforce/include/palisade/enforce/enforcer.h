@@ -77,6 +77,9 @@ public:
   // number delivered, or negative errno (-EINTR on a signal).
   int poll(int timeout_ms);
 
+  // The ring buffer's epoll fd: readable when poll() has records.
+  int ring_fd() const;
+
   // Records the kernel could not put into the ring buffer, all CPUs.
   uint64_t dropped() const;
 

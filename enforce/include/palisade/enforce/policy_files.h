@@ -18,4 +18,18 @@ compile_policy_files(const std::vector<std::string> &paths,
                      const engine::TargetCaps &caps, uint32_t slot,
                      dsl::Diagnostics &diags);
 
+// A policy file held in memory (what the daemon stores and is sent).
+struct PolicySource {
+  std::string name; // shown in diagnostics: the stored file's path
+  std::string text;
+  // Every policy of the file in this mode instead of the one it names.
+  std::optional<dsl::Mode> mode;
+};
+
+// The same for sources in memory.
+std::optional<engine::CompiledPolicy>
+compile_policy_sources(const std::vector<PolicySource> &sources,
+                       const engine::TargetCaps &caps, uint32_t slot,
+                       dsl::Diagnostics &diags);
+
 } // namespace palisade::enforce

@@ -22,6 +22,7 @@
 #include "palisade/enforce/audit_log.h"
 #include "palisade/enforce/enforcer.h"
 #include "palisade/enforce/features.h"
+#include "palisade/enforce/policy_files.h"
 #include "palisade/enforce/records.h"
 #include "palisade/engine/compile.h"
 
@@ -86,6 +87,10 @@ public:
   // when `diags` has errors.
   std::optional<engine::CompiledPolicy>
   compile(const std::vector<std::string> &paths, dsl::Diagnostics &diags) const;
+  // The same for policy files in memory (the daemon's).
+  std::optional<engine::CompiledPolicy>
+  compile(const std::vector<PolicySource> &sources,
+          dsl::Diagnostics &diags) const;
 
   // Puts `compiled` (from compile()) in force. The first apply opens the
   // audit trail and loads and attaches the programs; later ones write the
@@ -112,6 +117,12 @@ public:
   uint64_t take_new_drops();
 
   bool running() const { return enforcer_ != nullptr; }
+  // The ring buffer's epoll fd, readable when records wait (for an event
+  // loop); -1 before the first apply.
+  int event_fd() const;
+  // Events decoded and records lost since the session started.
+  uint64_t events_seen() const { return events_seen_; }
+  uint64_t drops_seen() const { return drops_reported_; }
   // The mechanism enforcing `hook` (PAL_MECH_*).
   uint32_t mechanism(uint32_t hook) const { return caps_.mechanism.at(hook); }
 
@@ -130,7 +141,7 @@ private:
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<RunState> published_;
   std::vector<engine::PolicyInfo> policies_; // of the active slot
-  uint64_t drops_reported_ = 0, drops_untaken_ = 0;
+  uint64_t drops_reported_ = 0, drops_untaken_ = 0, events_seen_ = 0;
 };
 
 } // namespace palisade::enforce

@@ -1,0 +1,301 @@
+#include "policy_service.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace palisade::enforce::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> read_file(const fs::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Written whole to a temporary file in the same directory, then renamed.
+bool write_atomically(const fs::path &path, const std::string &text,
+                      std::string &error) {
+  const fs::path tmp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      error = "write " + tmp.string() + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "rename " + tmp.string() + ": " + std::strerror(errno);
+    fs::remove(tmp);
+    return false;
+  }
+  return true;
+}
+
+std::optional<dsl::Mode> parse_mode(const std::string &mode) {
+  if (mode == "enforce")
+    return dsl::Mode::Enforce;
+  if (mode == "audit")
+    return dsl::Mode::Audit;
+  return std::nullopt;
+}
+
+// NAME.rules files of `dir`, by name.
+std::map<std::string, fs::path> rules_files(const std::string &dir) {
+  std::map<std::string, fs::path> out;
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator(dir, ec)) {
+    const fs::path &p = entry.path();
+    if (p.extension() == ".rules" && entry.is_regular_file() &&
+        valid_unit_name(p.stem().string()))
+      out[p.stem().string()] = p;
+  }
+  return out;
+}
+
+} // namespace
+
+bool valid_unit_name(const std::string &name) {
+  if (name.empty() || name.size() > 64 || name[0] == '.' || name[0] == '-')
+    return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' &&
+        c != '.')
+      return false;
+  return true;
+}
+
+PolicyService::PolicyService(Options options, Session::EventHandler on_event)
+    : options_(std::move(options)),
+      session_(Session::create(options_.session, std::move(on_event))),
+      started_(std::chrono::steady_clock::now()) {}
+
+std::chrono::seconds PolicyService::uptime() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::steady_clock::now() - started_);
+}
+
+std::vector<std::string> PolicyService::start() {
+  std::vector<std::string> notes;
+  std::map<std::string, dsl::Mode> modes;
+  if (auto text = read_file(fs::path(options_.state_dir) / "state.json")) {
+    auto state = nlohmann::json::parse(*text, nullptr, false);
+    if (state.is_object() && state.contains("modes"))
+      for (const auto &[name, mode] : state["modes"].items())
+        if (auto m = parse_mode(mode.get<std::string>()))
+          modes[name] = *m;
+  }
+  Units units;
+  auto add = [&](const std::map<std::string, fs::path> &files, bool config) {
+    for (const auto &[name, path] : files) {
+      if (units.count(name)) {
+        notes.push_back(path.string() + ": left out: a policy file named '" +
+                        name + "' is already loaded from " + units[name].path);
+        continue;
+      }
+      auto text = read_file(path);
+      if (!text) {
+        notes.push_back(path.string() + ": " + std::strerror(errno));
+        continue;
+      }
+      Unit u;
+      u.text = *text;
+      u.path = path.string();
+      u.from_config = config;
+      if (auto it = modes.find(name); it != modes.end())
+        u.mode = it->second;
+      // Each file alone first, so one broken file leaves the rest in force.
+      dsl::Diagnostics diags;
+      if (!session_->compile({PolicySource{u.path, u.text, u.mode}}, diags)) {
+        notes.push_back(path.string() + ": left out:\n" + diags.render());
+        continue;
+      }
+      u.generation = generation_ + 1;
+      units[name] = std::move(u);
+    }
+  };
+  add(rules_files(options_.config_dir), true);
+  add(rules_files(options_.state_dir), false);
+  if (units.empty() && !session_->running())
+    return notes; // nothing to load yet
+  std::vector<std::string> warnings;
+  if (auto err = enforce(std::move(units), warnings))
+    notes.push_back("the policy files could not be enforced together: " +
+                    err->message);
+  for (auto &w : warnings)
+    notes.push_back(std::move(w));
+  return notes;
+}
+
+std::optional<ServiceError>
+PolicyService::enforce(Units units, std::vector<std::string> &warnings) {
+  std::vector<PolicySource> sources;
+  std::map<std::string, Unit *> by_path;
+  for (auto &[name, u] : units) {
+    sources.push_back({u.path, u.text, u.mode});
+    by_path[u.path] = &u;
+    u.policies.clear();
+    u.policy_modes.clear();
+    u.rules = 0;
+  }
+  dsl::Diagnostics diags;
+  auto compiled = session_->compile(sources, diags);
+  if (!compiled) {
+    const std::string text = diags.render();
+    const bool unsupported =
+        text.find("cannot be enforced on this kernel") != std::string::npos;
+    return ServiceError{unsupported ? "Unsupported" : "InvalidPolicy", text};
+  }
+  std::map<uint32_t, Unit *> by_index;
+  for (const auto &p : compiled->policies) {
+    Unit *u = by_path.at(p.loc.file_name());
+    u->policies.push_back(p.name);
+    u->policy_modes.push_back(p.mode);
+    by_index[p.index] = u;
+  }
+  for (const auto &r : compiled->rules)
+    by_index.at(r.policy_index)->rules++;
+  std::string error;
+  if (!session_->apply(std::move(*compiled), error))
+    return ServiceError{"ApplyFailed", error};
+  if (const std::string text = diags.render(); !text.empty())
+    warnings.push_back(text);
+  units_ = std::move(units);
+  generation_++;
+  return std::nullopt;
+}
+
+std::optional<ServiceError>
+PolicyService::apply(const std::string &name, const std::string &source,
+                     const std::string &format, const std::string &mode,
+                     uint64_t &generation, std::vector<std::string> &warnings) {
+  if (!valid_unit_name(name))
+    return ServiceError{
+        "InvalidArgs",
+        "'" + name +
+            "' is not a policy name: use letters, "
+            "digits, '-', '_' and '.', at most 64, not first '.'"};
+  if (format == "yaml")
+    return ServiceError{"Unsupported",
+                        "Tetragon YAML is not accepted yet; send .rules"};
+  if (!format.empty() && format != "rules")
+    return ServiceError{"InvalidArgs",
+                        "format '" + format + "': use \"rules\" (or \"\")"};
+  if (!mode.empty() && !parse_mode(mode))
+    return ServiceError{"InvalidArgs",
+                        "mode '" + mode + "': use enforce, audit or \"\""};
+  if (auto it = units_.find(name); it != units_.end() && it->second.from_config)
+    return ServiceError{"ReadOnly", "'" + name + "' comes from " +
+                                        it->second.path +
+                                        "; change that file and Reload"};
+  std::error_code ec;
+  fs::create_directories(options_.state_dir, ec);
+  const fs::path path = fs::path(options_.state_dir) / (name + ".rules");
+  const fs::path staged =
+      fs::path(options_.state_dir) / ("." + name + ".rules.new");
+  std::string error;
+  // Staged before the kernel is touched: a policy in force is always one
+  // that can be stored.
+  if (!write_atomically(staged, source, error))
+    return ServiceError{"ApplyFailed", error};
+  Units next = units_;
+  Unit &u = next[name];
+  u.text = source;
+  u.path = path.string();
+  u.from_config = false;
+  u.mode = parse_mode(mode);
+  u.generation = generation_ + 1;
+  if (auto err = enforce(std::move(next), warnings)) {
+    fs::remove(staged, ec);
+    return err;
+  }
+  if (std::rename(staged.c_str(), path.c_str()) != 0 || !save_modes(error))
+    warnings.push_back(
+        "in force but not stored: " +
+        (error.empty() ? std::string(std::strerror(errno)) : error));
+  generation = generation_;
+  return std::nullopt;
+}
+
+std::optional<ServiceError> PolicyService::remove(const std::string &name) {
+  auto it = units_.find(name);
+  if (it == units_.end())
+    return ServiceError{"NotFound", "no policy file named '" + name + "'"};
+  if (it->second.from_config)
+    return ServiceError{"ReadOnly", "'" + name + "' comes from " +
+                                        it->second.path +
+                                        "; delete that file and Reload"};
+  Units next = units_;
+  next.erase(name);
+  std::vector<std::string> warnings;
+  if (auto err = enforce(std::move(next), warnings))
+    return err;
+  std::error_code ec;
+  fs::remove(fs::path(options_.state_dir) / (name + ".rules"), ec);
+  std::string error;
+  save_modes(error);
+  return std::nullopt;
+}
+
+std::optional<ServiceError> PolicyService::set_mode(const std::string &name,
+                                                    const std::string &mode) {
+  auto it = units_.find(name);
+  if (it == units_.end())
+    return ServiceError{"NotFound", "no policy file named '" + name + "'"};
+  const auto m = parse_mode(mode);
+  if (!m)
+    return ServiceError{"InvalidArgs",
+                        "mode '" + mode + "': use enforce or audit"};
+  Unit &u = it->second;
+  for (const std::string &policy : u.policies) {
+    std::string error;
+    if (!session_->set_mode(policy, *m, error))
+      return ServiceError{"ApplyFailed", error};
+  }
+  u.mode = m;
+  u.policy_modes.assign(u.policies.size(), *m);
+  std::string error;
+  if (!save_modes(error))
+    return ServiceError{"ApplyFailed", "switched, but not stored: " + error};
+  return std::nullopt;
+}
+
+bool PolicyService::save_modes(std::string &error) const {
+  nlohmann::json modes = nlohmann::json::object();
+  for (const auto &[name, u] : units_)
+    if (u.mode)
+      modes[name] = dsl::keyword(*u.mode);
+  std::error_code ec;
+  fs::create_directories(options_.state_dir, ec);
+  return write_atomically(fs::path(options_.state_dir) / "state.json",
+                          nlohmann::json{{"modes", modes}}.dump() + "\n",
+                          error);
+}
+
+std::vector<UnitInfo> PolicyService::list() const {
+  std::vector<UnitInfo> out;
+  for (const auto &[name, u] : units_) {
+    UnitInfo info{name,         u.path,  u.from_config, "",
+                  u.generation, u.rules, u.policies};
+    for (dsl::Mode m : u.policy_modes) {
+      const std::string k = dsl::keyword(m);
+      info.mode = info.mode.empty() || info.mode == k ? k : "mixed";
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+} // namespace palisade::enforce::daemon
