@@ -4,6 +4,7 @@
 // switch takes effect without a reload, and every decision reaches the
 // handler and the trail. Exec enforcement is forced to the tracepoint
 // fallback (a denied exec is killed by SIGKILL), which every kernel runs.
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -168,6 +170,54 @@ TEST_F(SessionTest, EveryDecisionIsInTheTrail) {
   }
   EXPECT_EQ(killed, 2u);
   EXPECT_EQ(session_->take_new_drops(), 0u);
+}
+
+// The slot flip under load: policies replaced again and again while a
+// denied program is started again and again. Both policies deny it, so no
+// start may ever get through, not even one caught between two slots.
+TEST_F(SessionTest, ReplacingUnderLoadNeverLetsADeniedExecThrough) {
+  const fs::path both_a = dir_ / "one.rules", also_a = dir_ / "two.rules";
+  std::ofstream(both_a) << "policy \"one\" mode enforce {\n"
+                        << "  deny exec when path == \""
+                        << (dir_ / "a").string()
+                        << "\"\n  deny exec when path == \"/opt/x\"\n}\n";
+  std::ofstream(also_a) << "policy \"two\" mode enforce {\n"
+                        << "  deny exec when path in [\""
+                        << (dir_ / "a").string() << "\", \"/opt/y\"]\n}\n";
+  apply(both_a.string());
+  std::atomic<bool> done{false};
+  std::atomic<int> replaced{0}, failed{0};
+  std::thread replacer([&] {
+    for (int i = 0; !done; ++i) {
+      dsl::Diagnostics diags;
+      std::string error;
+      const fs::path &next = i % 2 ? both_a : also_a;
+      if (session_->reapply({next.string()}, diags, error))
+        ++replaced;
+      else
+        ++failed;
+    }
+  });
+  const std::string path = (dir_ / "a").string();
+  int ran = 0, starts = 0;
+  for (; starts < 1500 || replaced < 50; ++starts) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execl(path.c_str(), path.c_str(), nullptr);
+      _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ran += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  done = true;
+  replacer.join();
+  std::printf("%d starts of a denied program across %d replacements\n", starts,
+              replaced.load());
+  EXPECT_EQ(ran, 0) << "of " << starts << " starts, across " << replaced
+                    << " replacements";
+  EXPECT_EQ(failed, 0);
+  EXPECT_GE(replaced, 50);
 }
 
 // What `enforcectl status` and `mode` rely on: the enforcement claims the
