@@ -27,6 +27,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Starts `path` and waits for it: its wait status.
+int start_and_wait(const std::string &path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(path.c_str(), path.c_str(), nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
 class SessionTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -69,14 +81,7 @@ protected:
 
   // true when `prog` ran to its end, false when SIGKILL stopped it.
   bool runs(const std::string &prog) {
-    const std::string path = (dir_ / prog).string();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      execl(path.c_str(), path.c_str(), nullptr);
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
+    const int status = start_and_wait((dir_ / prog).string());
     session_->poll(100); // deliver its events
     if (WIFSIGNALED(status)) {
       EXPECT_EQ(WTERMSIG(status), SIGKILL) << prog;
@@ -201,13 +206,7 @@ TEST_F(SessionTest, ReplacingUnderLoadNeverLetsADeniedExecThrough) {
   const std::string path = (dir_ / "a").string();
   int ran = 0, starts = 0;
   for (; starts < 1500 || replaced < 50; ++starts) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      execl(path.c_str(), path.c_str(), nullptr);
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
+    const int status = start_and_wait(path);
     ran += WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
   done = true;

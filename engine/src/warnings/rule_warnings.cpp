@@ -9,27 +9,13 @@
 #include "catalog/field_catalog.h"
 #include "image/atom_meaning.h"
 #include "location_text.h"
+#include "lower/lower.h"
 #include "lower/term_index.h"
 #include "passes.h"
 #include "warnings/implication.h"
 
 namespace palisade::engine {
 namespace {
-
-// Within a policy the first matching rule in this order decides.
-int decision_rank(dsl::Action a) {
-  switch (a) {
-  case dsl::Action::Allow:
-    return 0;
-  case dsl::Action::Kill:
-    return 1;
-  case dsl::Action::Deny:
-    return 2;
-  case dsl::Action::Audit:
-    return 3;
-  }
-  return 4;
-}
 
 // Whether an empty list makes part of the condition constantly false. The
 // resolver has warned about that list already.
@@ -167,7 +153,8 @@ private:
     keys.reserve(program_.rules.size());
     for (uint32_t i = 0; i < program_.rules.size(); ++i) {
       const IrRule &r = program_.rules[i];
-      keys.emplace_back(r.policy_index, r.event, decision_rank(r.action), i);
+      keys.emplace_back(r.policy_index, r.event, action_precedence(r.action),
+                        i);
     }
     std::sort(keys.begin(), keys.end());
     std::vector<uint32_t> order;
@@ -258,7 +245,7 @@ private:
           by.push_back(o);
     }
     auto rank = [&](uint32_t r) {
-      return std::make_pair(decision_rank(program_.rules[r].action), r);
+      return std::make_pair(action_precedence(program_.rules[r].action), r);
     };
     std::sort(by.begin(), by.end(),
               [&](uint32_t a, uint32_t b) { return rank(a) < rank(b); });
