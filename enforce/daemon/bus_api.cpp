@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <vector>
 
 #include <systemd/sd-bus.h>
@@ -161,6 +162,18 @@ int on_status(sd_bus_message *m, void *userdata, sd_bus_error *) {
   return r;
 }
 
+// An exception must not end the service (and with it enforcement): it
+// becomes an error reply.
+template <int (*Handler)(sd_bus_message *, void *, sd_bus_error *)>
+int guarded(sd_bus_message *m, void *userdata, sd_bus_error *err) {
+  try {
+    return Handler(m, userdata, err);
+  } catch (const std::exception &e) {
+    return sd_bus_error_setf(err, SD_BUS_ERROR_FAILED, "palisaded: %s",
+                             e.what());
+  }
+}
+
 constexpr uint64_t kOpen = SD_BUS_VTABLE_UNPRIVILEGED; // checked in the handler
 
 const sd_bus_vtable kVtable[] = {
@@ -170,21 +183,21 @@ const sd_bus_vtable kVtable[] = {
                                  SD_BUS_PARAM(format) SD_BUS_PARAM(mode),
                              "tas",
                              SD_BUS_PARAM(generation) SD_BUS_PARAM(warnings),
-                             on_apply, kOpen),
+                             guarded<on_apply>, kOpen),
     SD_BUS_METHOD_WITH_NAMES("Remove", "s", SD_BUS_PARAM(name), "", "",
-                             on_remove, kOpen),
+                             guarded<on_remove>, kOpen),
     SD_BUS_METHOD_WITH_NAMES("SetMode", "ss",
                              SD_BUS_PARAM(name) SD_BUS_PARAM(mode), "", "",
-                             on_set_mode, kOpen),
+                             guarded<on_set_mode>, kOpen),
     SD_BUS_METHOD_WITH_NAMES("List", "", "", "a(ssbsttas)",
-                             SD_BUS_PARAM(policies), on_list, kOpen),
+                             SD_BUS_PARAM(policies), guarded<on_list>, kOpen),
     SD_BUS_METHOD_WITH_NAMES("Status", "", "", "a(sss)tttt",
                              SD_BUS_PARAM(hooks) SD_BUS_PARAM(events)
                                  SD_BUS_PARAM(drops) SD_BUS_PARAM(uptime_s)
                                      SD_BUS_PARAM(generation),
-                             on_status, kOpen),
+                             guarded<on_status>, kOpen),
     SD_BUS_METHOD_WITH_NAMES("Reload", "", "", "as", SD_BUS_PARAM(notes),
-                             on_reload, kOpen),
+                             guarded<on_reload>, kOpen),
     SD_BUS_SIGNAL_WITH_NAMES(
         "PolicyChanged", "sst",
         SD_BUS_PARAM(name) SD_BUS_PARAM(change) SD_BUS_PARAM(generation), 0),

@@ -36,13 +36,16 @@ struct Daemon {
     const int fd = service->session().event_fd();
     if (ring || fd < 0)
       return;
-    sd_event_add_io(
+    const int r = sd_event_add_io(
         event, &ring, fd, EPOLLIN,
         [](sd_event_source *, int, uint32_t, void *self) {
           static_cast<Daemon *>(self)->service->session().poll(0);
           return 0;
         },
         this);
+    if (r < 0) // enforcement goes on; only the trail would stop
+      std::fprintf(stderr, "palisaded: watch the ring buffer: %s\n",
+                   std::strerror(-r));
   }
 
   void notify_status() {
@@ -110,8 +113,12 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "palisaded: event loop: %s\n", std::strerror(-r));
     return 1;
   }
-  sd_event_add_signal(d.event, nullptr, SIGTERM, nullptr, nullptr); // exit
-  sd_event_add_signal(d.event, nullptr, SIGINT, nullptr, nullptr);
+  for (int s : {SIGTERM, SIGINT}) // no handler: the loop exits
+    if (int r = sd_event_add_signal(d.event, nullptr, s, nullptr, nullptr);
+        r < 0) {
+      std::fprintf(stderr, "palisaded: signal %d: %s\n", s, std::strerror(-r));
+      return 1;
+    }
 
   PolicyService service(options, nullptr); // events go to the trail
   d.service = &service;
@@ -153,7 +160,14 @@ int main(int argc, char **argv) {
                  palisade::enforce::daemon::kBusName, std::strerror(-r));
     return 1;
   }
-  sd_bus_attach_event(bus, d.event, SD_EVENT_PRIORITY_NORMAL);
+  // A lost bus ends the loop: systemd restarts the service on failure.
+  sd_bus_set_exit_on_disconnect(bus, 1);
+  if (int r = sd_bus_attach_event(bus, d.event, SD_EVENT_PRIORITY_NORMAL);
+      r < 0) {
+    std::fprintf(stderr, "palisaded: bus on the event loop: %s\n",
+                 std::strerror(-r));
+    return 1;
+  }
   d.notify_status();
   sd_notify(0, "READY=1");
   std::fprintf(stderr, "palisaded: ready\n");
@@ -165,5 +179,5 @@ int main(int argc, char **argv) {
   sd_event_source_unref(d.ring);
   sd_event_unref(d.event);
   std::fprintf(stderr, "palisaded: stopped; enforcement removed\n");
-  return r < 0 ? 1 : 0;
+  return r != 0 ? 1 : 0; // 0: a signal stopped it; else the bus was lost
 }

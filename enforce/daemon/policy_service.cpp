@@ -1,10 +1,13 @@
 #include "policy_service.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -22,26 +25,30 @@ std::optional<std::string> read_file(const fs::path &path) {
   return text.str();
 }
 
-// Written whole to a temporary file in the same directory, then renamed.
+// Written whole to a temporary file in the same directory, synced, then
+// renamed: after a crash the file is the old one or the new one.
 bool write_atomically(const fs::path &path, const std::string &text,
                       std::string &error) {
   const fs::path tmp =
       path.parent_path() / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      error = "write " + tmp.string() + ": " + std::strerror(errno);
-      return false;
-    }
+  const int fd =
+      open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0;
+  for (size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    ok = n > 0 || (n < 0 && errno == EINTR);
+    done += n > 0 ? static_cast<size_t>(n) : 0;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = "rename " + tmp.string() + ": " + std::strerror(errno);
-    fs::remove(tmp);
-    return false;
-  }
-  return true;
+  ok = ok && fsync(fd) == 0;
+  const int err = errno;
+  if (fd >= 0)
+    close(fd);
+  if (ok && std::rename(tmp.c_str(), path.c_str()) == 0)
+    return true;
+  error = "write " + path.string() + ": " + std::strerror(ok ? errno : err);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  return false;
 }
 
 std::optional<dsl::Mode> parse_mode(const std::string &mode) {
@@ -58,7 +65,7 @@ std::map<std::string, fs::path> rules_files(const std::string &dir) {
   std::error_code ec;
   for (const auto &entry : fs::directory_iterator(dir, ec)) {
     const fs::path &p = entry.path();
-    if (p.extension() == ".rules" && entry.is_regular_file() &&
+    if (p.extension() == ".rules" && entry.is_regular_file(ec) &&
         valid_unit_name(p.stem().string()))
       out[p.stem().string()] = p;
   }
@@ -94,8 +101,9 @@ std::vector<std::string> PolicyService::start() {
     auto state = nlohmann::json::parse(*text, nullptr, false);
     if (state.is_object() && state.contains("modes"))
       for (const auto &[name, mode] : state["modes"].items())
-        if (auto m = parse_mode(mode.get<std::string>()))
-          modes[name] = *m;
+        if (mode.is_string())
+          if (auto m = parse_mode(mode.get<std::string>()))
+            modes[name] = *m;
   }
   Units units;
   auto add = [&](const std::map<std::string, fs::path> &files, bool config) {
@@ -116,13 +124,26 @@ std::vector<std::string> PolicyService::start() {
       u.from_config = config;
       if (auto it = modes.find(name); it != modes.end())
         u.mode = it->second;
-      // Each file alone first, so one broken file leaves the rest in force.
+      // Each file alone first, so one broken file leaves the rest in force;
+      // on a reload, a file that no longer compiles keeps the version in
+      // force (its protection must not go with a typo).
       dsl::Diagnostics diags;
       if (!session_->compile({PolicySource{u.path, u.text, u.mode}}, diags)) {
-        notes.push_back(path.string() + ": left out:\n" + diags.render());
+        auto kept = units_.find(name);
+        const bool keep = kept != units_.end() && kept->second.path == u.path;
+        notes.push_back(path.string() +
+                        (keep ? ": does not compile; the version in force "
+                                "stays:\n"
+                              : ": left out:\n") +
+                        diags.render());
+        if (keep)
+          units[name] = kept->second;
         continue;
       }
-      u.generation = generation_ + 1;
+      auto same = units_.find(name);
+      u.generation = same != units_.end() && same->second.text == u.text
+                         ? same->second.generation
+                         : generation_ + 1;
       units[name] = std::move(u);
     }
   };
@@ -243,9 +264,12 @@ std::optional<ServiceError> PolicyService::remove(const std::string &name) {
   if (auto err = enforce(std::move(next), warnings))
     return err;
   std::error_code ec;
-  fs::remove(fs::path(options_.state_dir) / (name + ".rules"), ec);
   std::string error;
-  save_modes(error);
+  if (!fs::remove(fs::path(options_.state_dir) / (name + ".rules"), ec) ||
+      !save_modes(error)) // out of force; a restart would bring it back
+    std::fprintf(stderr,
+                 "palisaded: warning: %s: removed but still stored: %s\n",
+                 name.c_str(), ec ? ec.message().c_str() : error.c_str());
   return std::nullopt;
 }
 
@@ -259,16 +283,22 @@ std::optional<ServiceError> PolicyService::set_mode(const std::string &name,
     return ServiceError{"InvalidArgs",
                         "mode '" + mode + "': use enforce or audit"};
   Unit &u = it->second;
-  for (const std::string &policy : u.policies) {
+  // All of the file's policies or none: a failure switches back the ones
+  // already switched.
+  for (size_t i = 0; i < u.policies.size(); ++i) {
     std::string error;
-    if (!session_->set_mode(policy, *m, error))
+    if (!session_->set_mode(u.policies[i], *m, error)) {
+      for (size_t j = 0; j < i; ++j)
+        session_->set_mode(u.policies[j], u.policy_modes[j], error);
       return ServiceError{"ApplyFailed", error};
+    }
   }
   u.mode = m;
   u.policy_modes.assign(u.policies.size(), *m);
   std::string error;
-  if (!save_modes(error))
-    return ServiceError{"ApplyFailed", "switched, but not stored: " + error};
+  if (!save_modes(error)) // in force; only a restart would forget it
+    std::fprintf(stderr, "palisaded: warning: %s: mode not stored: %s\n",
+                 name.c_str(), error.c_str());
   return std::nullopt;
 }
 

@@ -1,11 +1,11 @@
 #include "palisade/enforce/run_state.h"
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -19,8 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string errno_text() { return std::strerror(errno); }
-
-bool alive(int pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
 
 nlohmann::json read_state() {
   std::ifstream in(kStateFile);
@@ -53,46 +51,53 @@ void remove_published() {
 }
 
 // The owner's pid in the state file, 0 when unreadable.
-int holder() { return read_state().value("pid", 0); }
+int holder() {
+  const auto state = read_state();
+  return state.is_object() ? state.value("pid", 0) : 0;
+}
 
 } // namespace
 
 std::unique_ptr<RunState> RunState::claim(std::string &error) {
   std::error_code ec;
   fs::create_directories(fs::path(kStateFile).parent_path(), ec);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    int fd = open(kStateFile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-      const std::string state =
-          "{\"pid\":" + std::to_string(getpid()) + ",\"policies\":[]}\n";
-      const bool ok = write(fd, state.data(), state.size()) ==
-                      static_cast<ssize_t>(state.size());
-      close(fd);
-      std::unique_ptr<RunState> self(new RunState());
-      if (!ok) {
-        error = std::string("write ") + kStateFile + ": " + errno_text();
-        return nullptr; // the destructor removes the half-written claim
-      }
-      fs::remove_all(kPinRoot, ec); // pins of a holder that died
-      return self;
-    }
-    if (errno != EEXIST) {
-      error = std::string("create ") + kStateFile + ": " + errno_text();
+  // The lock is the claim: the kernel drops it when its holder dies, so
+  // a dead holder (or a reused pid) never blocks, and two claimers never
+  // both win.
+  const int lock = open(kLockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0) {
+    error = std::string("open ") + kLockFile + ": " + errno_text();
+    return nullptr;
+  }
+  if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(lock);
+    if (err != EWOULDBLOCK) {
+      error = std::string("lock ") + kLockFile + ": " + std::strerror(err);
       return nullptr;
     }
     const int pid = holder();
-    if (alive(pid)) {
-      error = "an enforcement is already running (pid " + std::to_string(pid) +
-              ", " + kStateFile + "); stop it first";
-      return nullptr;
-    }
-    remove_published(); // its holder died without releasing it
+    error = "an enforcement is already running (" +
+            (pid ? "pid " + std::to_string(pid) : std::string("pid unknown")) +
+            ", " + kStateFile + "); stop it first";
+    return nullptr;
   }
-  error = std::string("cannot claim ") + kStateFile;
-  return nullptr;
+  std::unique_ptr<RunState> self(new RunState());
+  self->lock_fd_ = lock;
+  remove_published(); // whatever a holder that died left
+  nlohmann::json state{{"pid", getpid()},
+                       {"policies", nlohmann::json::array()}};
+  if (!write_state(state, error))
+    return nullptr;
+  return self;
 }
 
-RunState::~RunState() { remove_published(); }
+RunState::~RunState() {
+  if (lock_fd_ < 0)
+    return;
+  remove_published(); // before the lock goes: the next holder starts clean
+  close(lock_fd_);
+}
 
 bool RunState::publish(const Enforcer &enforcer,
                        const engine::CompiledPolicy &compiled,
@@ -137,14 +142,27 @@ struct PinnedMaps {
 
 } // namespace
 
+// Whether some process holds the claim now.
+bool claimed() {
+  const int lock = open(kLockFile, O_RDONLY | O_CLOEXEC);
+  if (lock < 0)
+    return false;
+  const bool held = flock(lock, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close(lock);
+  return held;
+}
+
 std::optional<RunningEnforcement> running_enforcement(std::string &problem) {
+  if (!claimed())
+    return std::nullopt; // nothing runs; leftovers go with the next claim
   const auto state = read_state();
-  if (state.is_discarded())
-    return std::nullopt; // no file: nothing runs
   RunningEnforcement run;
-  run.pid = state.value("pid", 0);
-  if (!alive(run.pid))
-    return std::nullopt; // a leftover; the next claim clears it
+  run.pid = state.is_discarded() ? 0 : state.value("pid", 0);
+  if (state.is_discarded()) {
+    problem =
+        std::string("an enforcement runs but ") + kStateFile + " is unreadable";
+    return std::nullopt;
+  }
   PinnedMaps maps;
   if (!maps.ok()) {
     problem = "enforcement of pid " + std::to_string(run.pid) +

@@ -57,8 +57,13 @@ int apply(const ApplyOptions &o) {
                     text.str().c_str(), "rules", o.mode.c_str())) {
     std::fprintf(stderr, "%s%s", error.c_str(),
                  error.empty() || error.back() == '\n' ? "" : "\n");
+    const std::string why = DaemonClient::short_name(error_name);
     return fail("apply",
-                "refused (" + error_name + "); what was in force stays", name);
+                DaemonClient::refused(error_name)
+                    ? "refused (" + why + "); what was in force stays"
+                    : "no answer from palisaded (" + why +
+                          "); `enforcectl list` shows what is in force",
+                name);
   }
   uint64_t generation = 0;
   char **warnings = nullptr;
@@ -82,7 +87,9 @@ int remove(const std::string &name) {
     return fail("remove", why, "");
   sd_bus_message *reply = nullptr;
   if (!client->call("Remove", &reply, error, error_name, "s", name.c_str()))
-    return fail("remove", error + " (" + error_name + ")", name);
+    return fail("remove",
+                error + " (" + DaemonClient::short_name(error_name) + ")",
+                name);
   sd_bus_message_unref(reply);
   std::printf("removed \"%s\"\n", name.c_str());
   return 0;
@@ -183,7 +190,9 @@ bool daemon_set_mode(const std::string &name, const std::string &mode,
   sd_bus_message *reply = nullptr;
   if (!client->call("SetMode", &reply, error, error_name, "ss", name.c_str(),
                     mode.c_str())) {
-    status = fail("mode", error + " (" + error_name + ")", name);
+    status =
+        fail("mode", error + " (" + DaemonClient::short_name(error_name) + ")",
+             name);
     return true;
   }
   sd_bus_message_unref(reply);

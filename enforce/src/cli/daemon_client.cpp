@@ -31,16 +31,28 @@ std::unique_ptr<DaemonClient> DaemonClient::connect(std::string &why) {
     why = "palisaded is not running (start it: systemctl start palisaded)";
     return nullptr;
   }
+  // The first apply loads the programs (with full-size maps, and slowly on
+  // an emulated CPU): wait for it rather than report a refusal that did
+  // not happen.
+  sd_bus_set_method_call_timeout(bus, 300ull * 1000 * 1000);
   return std::unique_ptr<DaemonClient>(new DaemonClient(bus));
+}
+
+std::string DaemonClient::short_name(const std::string &error_name) {
+  const size_t dot = error_name.rfind('.');
+  return dot == std::string::npos ? error_name : error_name.substr(dot + 1);
+}
+
+bool DaemonClient::refused(const std::string &error_name) {
+  return error_name == SD_BUS_ERROR_ACCESS_DENIED ||
+         error_name.rfind(kErrorPrefix, 0) == 0;
 }
 
 DaemonClient::~DaemonClient() { sd_bus_flush_close_unref(bus_); }
 
 void DaemonClient::describe(const sd_bus_error &e, int r, std::string &error,
                             std::string &error_name) {
-  const std::string name = e.name ? e.name : "";
-  const size_t dot = name.rfind('.');
-  error_name = dot == std::string::npos ? name : name.substr(dot + 1);
+  error_name = e.name ? e.name : "";
   error = e.message ? e.message : std::strerror(-r);
 }
 

@@ -18,8 +18,8 @@ public:
 
   // Calls `method` of org.palisade.Enforcer1 with `types` and the
   // arguments; on success the reply is in `reply` (the caller unrefs it),
-  // on an error `error` says it: the message, and the error's short name
-  // ("InvalidPolicy", "AccessDenied") in `error_name`.
+  // on an error `error` says it: the message, and the error's D-Bus name
+  // in `error_name`.
   template <typename... Args>
   bool call(const char *method, sd_bus_message **reply, std::string &error,
             std::string &error_name, const char *types, Args... args) {
@@ -32,6 +32,12 @@ public:
     sd_bus_error_free(&e);
     return ok;
   }
+
+  // "org.palisade.Enforcer1.Error.InvalidPolicy" -> "InvalidPolicy".
+  static std::string short_name(const std::string &error_name);
+  // Whether the daemon answered with a refusal (nothing changed), as
+  // opposed to no answer at all (a timeout: it may still be applying).
+  static bool refused(const std::string &error_name);
 
 private:
   explicit DaemonClient(sd_bus *bus) : bus_(bus) {}

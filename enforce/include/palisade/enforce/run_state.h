@@ -14,8 +14,11 @@
 //   /run/palisade/enforcement.json        {"pid":N,"policies":
 //                                          [{"name":..,"index":..}]}
 //
-// The file is created with O_EXCL: that is the claim, so two processes
-// never both enforce. A claim whose process died is cleared by the next.
+//   /run/palisade/enforcement.lock        flock()ed by the holder: the claim
+//
+// The lock is the claim, so two processes never both enforce; the kernel
+// releases it when its holder dies, and the next claim clears what that
+// one left. The JSON file is replaced whole (one rename) on every change.
 #pragma once
 
 #include <memory>
@@ -33,6 +36,7 @@ class Enforcer;
 
 inline constexpr char kPinRoot[] = "/sys/fs/bpf/palisade";
 inline constexpr char kStateFile[] = "/run/palisade/enforcement.json";
+inline constexpr char kLockFile[] = "/run/palisade/enforcement.lock";
 
 class RunState {
 public:
@@ -50,6 +54,7 @@ public:
 
 private:
   RunState() = default;
+  int lock_fd_ = -1;
   bool pinned_ = false;
 };
 
