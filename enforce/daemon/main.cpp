@@ -69,9 +69,10 @@ int main(int argc, char **argv) {
   palisade::enforce::prefer_huge_heap_pages();
   palisade::enforce::install_libbpf_logger();
   PolicyService::Options options;
+  // Any later policy fits; the programs outlive the process.
   options.session.capacity =
-      palisade::enforce::Session::Options::Capacity::Full; // any later policy
-                                                           // fits
+      palisade::enforce::Session::Options::Capacity::Full;
+  options.session.persist = true;
   CLI::App app{"palisaded: the Palisade enforcement service "
                "(org.palisade.Enforcer1 on the system bus).",
                "palisaded"};
@@ -84,6 +85,13 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--audit-log", options.session.audit_log,
                  "JSON lines audit trail")
+      ->capture_default_str();
+  std::string on_stop = "remove";
+  app.add_option("--on-stop", on_stop,
+                 "remove: a clean stop (SIGTERM) removes enforcement; keep: "
+                 "it stays in force and the next start adopts it (a crash "
+                 "always keeps it)")
+      ->check(CLI::IsMember({"remove", "keep"}))
       ->capture_default_str();
   app.add_option("--mechanism", options.session.mechanism,
                  "auto: what the probe proves runs; tracepoint: the fallbacks")
@@ -124,6 +132,24 @@ int main(int argc, char **argv) {
   d.service = &service;
   for (const auto &w : service.session().warnings())
     std::fprintf(stderr, "palisaded: warning: %s\n", w.c_str());
+  // The claim first: a second daemon (or `run`) must not load a second
+  // set of programs. Then the enforcement a killed daemon left, if any.
+  std::string error;
+  const auto took = service.session().take_over(error);
+  if (!took) {
+    std::fprintf(stderr, "palisaded: %s\n", error.c_str());
+    return 1;
+  }
+  if (took->adopted)
+    std::fprintf(stderr,
+                 "palisaded: adopted the enforcement of pid %d: its "
+                 "programs stay attached, nothing reloaded\n",
+                 took->previous_pid);
+  else if (took->previous_pid)
+    std::fprintf(stderr,
+                 "palisaded: the enforcement of pid %d stays in force until "
+                 "this one replaces it: %s\n",
+                 took->previous_pid, took->why_not.c_str());
   log_notes(service.start());
   d.watch_ring();
 
@@ -132,7 +158,6 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "palisaded: system bus: %s\n", std::strerror(-r));
     return 1;
   }
-  std::string error;
   auto api = BusApi::create(
       bus, service,
       [&d] {
@@ -174,10 +199,16 @@ int main(int argc, char **argv) {
 
   int r = sd_event_loop(d.event);
   sd_notify(0, "STOPPING=1");
+  // A lost bus is a failure systemd restarts the service for: the next
+  // one adopts what stays, so there is no moment without enforcement.
+  const bool keep = on_stop == "keep" || r != 0;
+  if (keep)
+    service.session().keep_on_exit();
   api.reset();
   sd_bus_flush_close_unref(bus);
   sd_event_source_unref(d.ring);
   sd_event_unref(d.event);
-  std::fprintf(stderr, "palisaded: stopped; enforcement removed\n");
+  std::fprintf(stderr, "palisaded: stopped; enforcement %s\n",
+               keep ? "kept in force" : "removed");
   return r != 0 ? 1 : 0; // 0: a signal stopped it; else the bus was lost
 }

@@ -99,6 +99,9 @@ std::vector<std::string> PolicyService::start() {
   std::map<std::string, dsl::Mode> modes;
   if (auto text = read_file(fs::path(options_.state_dir) / "state.json")) {
     auto state = nlohmann::json::parse(*text, nullptr, false);
+    // Generations go on across restarts: a number names one apply only.
+    if (state.is_object() && state["generation"].is_number_unsigned())
+      generation_ = std::max(generation_, state["generation"].get<uint64_t>());
     if (state.is_object() && state.contains("modes"))
       for (const auto &[name, mode] : state["modes"].items())
         if (mode.is_string())
@@ -151,6 +154,17 @@ std::vector<std::string> PolicyService::start() {
   add(rules_files(options_.state_dir), false);
   if (units.empty() && !session_->running())
     return notes; // nothing to load yet
+  if (!caught_up_) {
+    // An adopted enforcement's buffered records first, named by these
+    // files if they are what it enforces.
+    std::vector<PolicySource> in_force;
+    for (const auto &[name, u] : units)
+      in_force.push_back({u.path, u.text, u.mode});
+    if (int n = session_->catch_up(in_force); n > 0)
+      notes.push_back(std::to_string(n) +
+                      " events buffered while no daemon ran are in the trail");
+    caught_up_ = true;
+  }
   std::vector<std::string> warnings;
   if (auto err = enforce(std::move(units), warnings))
     notes.push_back("the policy files could not be enforced together: " +
@@ -195,6 +209,9 @@ PolicyService::enforce(Units units, std::vector<std::string> &warnings) {
     warnings.push_back(text);
   units_ = std::move(units);
   generation_++;
+  std::string error_saving;
+  if (!save_state(error_saving)) // in force; a restart may reuse a number
+    warnings.push_back("generation not stored: " + error_saving);
   return std::nullopt;
 }
 
@@ -242,10 +259,10 @@ PolicyService::apply(const std::string &name, const std::string &source,
     fs::remove(staged, ec);
     return err;
   }
-  if (std::rename(staged.c_str(), path.c_str()) != 0 || !save_modes(error))
-    warnings.push_back(
-        "in force but not stored: " +
-        (error.empty() ? std::string(std::strerror(errno)) : error));
+  // enforce() stored the modes and the generation already.
+  if (std::rename(staged.c_str(), path.c_str()) != 0)
+    warnings.push_back("in force but not stored: " +
+                       std::string(std::strerror(errno)));
   generation = generation_;
   return std::nullopt;
 }
@@ -264,12 +281,11 @@ std::optional<ServiceError> PolicyService::remove(const std::string &name) {
   if (auto err = enforce(std::move(next), warnings))
     return err;
   std::error_code ec;
-  std::string error;
-  if (!fs::remove(fs::path(options_.state_dir) / (name + ".rules"), ec) ||
-      !save_modes(error)) // out of force; a restart would bring it back
+  if (!fs::remove(fs::path(options_.state_dir) / (name + ".rules"), ec))
+    // Out of force; a restart would bring it back.
     std::fprintf(stderr,
                  "palisaded: warning: %s: removed but still stored: %s\n",
-                 name.c_str(), ec ? ec.message().c_str() : error.c_str());
+                 name.c_str(), ec.message().c_str());
   return std::nullopt;
 }
 
@@ -296,22 +312,22 @@ std::optional<ServiceError> PolicyService::set_mode(const std::string &name,
   u.mode = m;
   u.policy_modes.assign(u.policies.size(), *m);
   std::string error;
-  if (!save_modes(error)) // in force; only a restart would forget it
+  if (!save_state(error)) // in force; only a restart would forget it
     std::fprintf(stderr, "palisaded: warning: %s: mode not stored: %s\n",
                  name.c_str(), error.c_str());
   return std::nullopt;
 }
 
-bool PolicyService::save_modes(std::string &error) const {
+bool PolicyService::save_state(std::string &error) const {
   nlohmann::json modes = nlohmann::json::object();
   for (const auto &[name, u] : units_)
     if (u.mode)
       modes[name] = dsl::keyword(*u.mode);
   std::error_code ec;
   fs::create_directories(options_.state_dir, ec);
+  const nlohmann::json state{{"modes", modes}, {"generation", generation_}};
   return write_atomically(fs::path(options_.state_dir) / "state.json",
-                          nlohmann::json{{"modes", modes}}.dump() + "\n",
-                          error);
+                          state.dump() + "\n", error);
 }
 
 std::vector<UnitInfo> PolicyService::list() const {

@@ -7,8 +7,9 @@
 //
 //   <state_dir>/NAME.rules   a policy file sent with Apply (written whole,
 //                            then renamed into place)
-//   <state_dir>/state.json   {"modes":{"NAME":"audit"|"enforce"}}: the
-//                            mode each file was switched to, if any
+//   <state_dir>/state.json   {"modes":{"NAME":"audit"|"enforce"},
+//                            "generation":N}: the mode each file was
+//                            switched to, if any, and the last generation
 //   <config_dir>/NAME.rules  the admin's; read at start and on Reload
 #pragma once
 
@@ -89,12 +90,13 @@ private:
   // they become units_. `warnings` gets the non-fatal diagnostics.
   std::optional<ServiceError> enforce(Units units,
                                       std::vector<std::string> &warnings);
-  bool save_modes(std::string &error) const;
+  bool save_state(std::string &error) const;
 
   Options options_;
   std::unique_ptr<Session> session_;
   Units units_;
   uint64_t generation_ = 0;
+  bool caught_up_ = false; // an adopted enforcement's backlog was read
   std::chrono::steady_clock::time_point started_;
 };
 

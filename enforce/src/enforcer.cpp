@@ -85,14 +85,68 @@ std::unique_ptr<Enforcer> Enforcer::create(const Options &options,
   self->maps_ = PolicyMaps(PolicyMapSet(self->owner()), options.mechanisms);
   if (!self->maps_.init(error) || !self->attach_selected(error))
     return nullptr;
-  bpf_map *events = bpf_object__find_map_by_name(self->owner(), "pal_events");
-  self->ring_ = events ? ring_buffer__new(bpf_map__fd(events), on_ring_record,
-                                          &self->on_record_, nullptr)
-                       : nullptr;
-  if (!self->ring_) {
+  if (!self->open_ring(error))
+    return nullptr;
+  return self;
+}
+
+bool Enforcer::open_ring(std::string &error) {
+  bpf_map *events = bpf_object__find_map_by_name(owner(), "pal_events");
+  ring_ = events ? ring_buffer__new(bpf_map__fd(events), on_ring_record,
+                                    &on_record_, nullptr)
+                 : nullptr;
+  if (!ring_)
     error = "ring buffer: " + errno_text(errno);
+  return ring_ != nullptr;
+}
+
+std::unique_ptr<Enforcer>
+Enforcer::adopt(const std::string &dir,
+                const std::array<uint32_t, PAL_HOOKS> &mechanisms,
+                RecordHandler on_record, std::string &error) {
+  std::unique_ptr<Enforcer> self(new Enforcer());
+  self->on_record_ = std::move(on_record);
+  self->options_.mechanisms = mechanisms;
+  // The exec object, opened but never loaded: its map definitions find
+  // the pinned maps by name and describe them to PolicyMaps.
+  const BpfObjectBytes exec = enforcer_objects().front();
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = exec.name.c_str());
+  bpf_object *obj = bpf_object__open_mem(exec.data, exec.size, &opts);
+  if (!obj) {
+    error = "open BPF object exec: " + errno_text(errno);
     return nullptr;
   }
+  self->objects_.push_back({exec.name, obj});
+  bpf_map *map;
+  bpf_object__for_each_map(map, obj) {
+    if (bpf_map__is_internal(map))
+      continue;
+    const std::string path = dir + "/maps/" + bpf_map__name(map);
+    const int fd = bpf_obj_get(path.c_str());
+    const int err = fd < 0 ? errno : bpf_map__reuse_fd(map, fd);
+    if (fd >= 0)
+      close(fd); // reuse_fd holds its own duplicate
+    if (err) {
+      error = "pinned map " + path + ": " + errno_text(err);
+      return nullptr;
+    }
+  }
+  // Every program these mechanisms attach must be there, pinned: a
+  // missing one would leave its hook unenforced.
+  std::error_code ec;
+  for (const ProgramRole &role : program_roles()) {
+    if (!role_selected(role, mechanisms))
+      continue;
+    if (!std::filesystem::exists(dir + "/links/" + role.program, ec)) {
+      error = std::string("no pinned link for ") + role.program + " in " + dir +
+              "/links";
+      return nullptr;
+    }
+    self->links_.push_back({role.program, nullptr});
+  }
+  self->maps_ = PolicyMaps(PolicyMapSet(obj), mechanisms);
+  if (!self->maps_.adopt(error) || !self->open_ring(error))
+    return nullptr;
   return self;
 }
 

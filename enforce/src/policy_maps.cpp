@@ -97,6 +97,19 @@ bpf_map *PolicyMapSet::find(const std::string &image_name) const {
              : nullptr;
 }
 
+std::vector<std::string> PolicyMapSet::slotted_arrays() const {
+  std::vector<std::string> names;
+  bpf_map *map;
+  bpf_object__for_each_map(map, obj_) {
+    const std::string name = bpf_map__name(map);
+    const uint32_t n = bpf_map__max_entries(map);
+    if (is_array(map) && !bpf_map__is_internal(map) && n >= PAL_SLOTS &&
+        n % PAL_SLOTS == 0 && name.rfind("pal_", 0) == 0)
+      names.push_back(name.substr(4));
+  }
+  return names;
+}
+
 bool PolicyMaps::write_config(uint32_t active_slot, std::string &error) {
   pal_config cfg{};
   cfg.abi_version = PAL_ABI_VERSION;
@@ -117,6 +130,35 @@ bool PolicyMaps::init(std::string &error) {
   dirty_[0].clear();
   dirty_[1].clear();
   return write_config(0, error);
+}
+
+bool PolicyMaps::adopt(std::string &error) {
+  pal_config cfg{};
+  __u32 zero = 0;
+  if (!maps_.config() ||
+      bpf_map_lookup_elem(bpf_map__fd(maps_.config()), &zero, &cfg) != 0) {
+    error = "read config: " + errno_text();
+    return false;
+  }
+  if (cfg.abi_version != PAL_ABI_VERSION) {
+    error = "the pinned maps have ABI " + std::to_string(cfg.abi_version) +
+            ", this build " + std::to_string(PAL_ABI_VERSION);
+    return false;
+  }
+  for (uint32_t hook = 0; hook < PAL_HOOKS; ++hook)
+    if (cfg.mechanism[hook] != mechanisms_[hook]) {
+      error = "the pinned enforcement uses other mechanisms";
+      return false;
+    }
+  active_slot_ = cfg.active_slot & 1;
+  // What the inactive slot holds is unknown here: every element of every
+  // slotted array is cleared before it is written again.
+  dirty_[0].clear();
+  dirty_[1].clear();
+  for (const std::string &name : maps_.slotted_arrays())
+    dirty_[inactive_slot()][name] =
+        bpf_map__max_entries(maps_.find(name)) / PAL_SLOTS;
+  return true;
 }
 
 void PolicyMaps::clear_slot(uint32_t slot) {

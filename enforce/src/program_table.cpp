@@ -1,5 +1,7 @@
 #include "palisade/enforce/program_table.h"
 
+#include <cstdio>
+
 #include "exec.skel.h"
 #include "file.skel.h"
 #include "net.skel.h"
@@ -79,6 +81,16 @@ std::vector<BpfObjectBytes> enforcer_objects() {
   return {embedded_object("exec", pal_exec__elf_bytes),
           embedded_object("file", pal_file__elf_bytes),
           embedded_object("net", pal_net__elf_bytes)};
+}
+
+std::string enforcer_build_id() {
+  uint64_t h = 0xcbf29ce484222325ull; // FNV-1a, 64 bits
+  for (const BpfObjectBytes &o : enforcer_objects())
+    for (size_t i = 0; i < o.size; ++i)
+      h = (h ^ static_cast<const uint8_t *>(o.data)[i]) * 0x100000001b3ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 } // namespace palisade::enforce

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "palisade/enforce/enforcer.h"
+#include "palisade/enforce/program_table.h"
 
 namespace palisade::enforce {
 namespace {
@@ -56,9 +57,34 @@ int holder() {
   return state.is_object() ? state.value("pid", 0) : 0;
 }
 
+// Pinned links: programs that enforce with no process holding them.
+bool links_pinned() {
+  std::error_code ec;
+  return !fs::is_empty(std::string(kPinRoot) + "/links", ec) && !ec;
+}
+
+std::vector<RunningPolicy> policies_of(const nlohmann::json &state) {
+  std::vector<RunningPolicy> out;
+  for (const auto &p : state.value("policies", nlohmann::json::array()))
+    out.push_back({p.value("name", ""), p.value("index", 0u)});
+  return out;
+}
+
+// What a dead persistent holder left in force; only the holder of the
+// lock may ask (otherwise the holder may be alive).
+std::optional<LeftEnforcement> left_enforcement() {
+  const auto state = read_state();
+  if (!state.is_object() || !state.value("persistent", false) ||
+      !links_pinned())
+    return std::nullopt;
+  return LeftEnforcement{state.value("pid", 0), state.value("build", ""),
+                         state.value("drops_reported", uint64_t{0}),
+                         policies_of(state)};
+}
+
 } // namespace
 
-std::unique_ptr<RunState> RunState::claim(std::string &error) {
+std::unique_ptr<RunState> RunState::claim(bool persistent, std::string &error) {
   std::error_code ec;
   fs::create_directories(fs::path(kStateFile).parent_path(), ec);
   // The lock is the claim: the kernel drops it when its holder dies, so
@@ -84,10 +110,11 @@ std::unique_ptr<RunState> RunState::claim(std::string &error) {
   }
   std::unique_ptr<RunState> self(new RunState());
   self->lock_fd_ = lock;
-  remove_published(); // whatever a holder that died left
-  nlohmann::json state{{"pid", getpid()},
-                       {"policies", nlohmann::json::array()}};
-  if (!write_state(state, error))
+  self->persistent_ = persistent;
+  self->left_ = left_enforcement();
+  if (!self->left_)
+    remove_published(); // whatever a holder that died left, if anything
+  if (!self->write(error))
     return nullptr;
   return self;
 }
@@ -95,22 +122,46 @@ std::unique_ptr<RunState> RunState::claim(std::string &error) {
 RunState::~RunState() {
   if (lock_fd_ < 0)
     return;
-  remove_published(); // before the lock goes: the next holder starts clean
+  // Before the lock goes, so the next holder starts clean; but never the
+  // pins of a left enforcement this process did not take over.
+  const bool theirs = left_ && !owns_pins_;
+  if (!theirs && !keep_)
+    remove_published();
   close(lock_fd_);
+}
+
+bool RunState::write(std::string &error) const {
+  // A claimer that has not taken the left enforcement over must not
+  // overwrite the record of it: that one still enforces.
+  if (left_ && !owns_pins_)
+    return true;
+  return write_state({{"pid", getpid()},
+                      {"persistent", persistent_},
+                      {"build", enforcer_build_id()},
+                      {"drops_reported", drops_reported_},
+                      {"policies", policies_}},
+                     error);
 }
 
 bool RunState::publish(const Enforcer &enforcer,
                        const engine::CompiledPolicy &compiled,
                        std::string &error) {
-  if (!pinned_ && !enforcer.pin(kPinRoot, /*links=*/false, error))
-    return false;
-  pinned_ = true;
-  nlohmann::json state;
-  state["pid"] = getpid();
-  state["policies"] = nlohmann::json::array();
+  if (!pinned_) {
+    if (left_)
+      remove_published(); // replaced: its programs go with its pins
+    if (!enforcer.pin(kPinRoot, persistent_, error))
+      return false;
+    pinned_ = owns_pins_ = true;
+  }
+  policies_ = nlohmann::json::array();
   for (const auto &p : compiled.policies)
-    state["policies"].push_back({{"name", p.name}, {"index", p.index}});
-  return write_state(state, error);
+    policies_.push_back({{"name", p.name}, {"index", p.index}});
+  return write(error);
+}
+
+bool RunState::record_drops(uint64_t reported, std::string &error) {
+  drops_reported_ = reported;
+  return write(error);
 }
 
 namespace {
@@ -153,10 +204,15 @@ bool claimed() {
 }
 
 std::optional<RunningEnforcement> running_enforcement(std::string &problem) {
-  if (!claimed())
-    return std::nullopt; // nothing runs; leftovers go with the next claim
   const auto state = read_state();
   RunningEnforcement run;
+  run.holder_alive = claimed();
+  // Nothing runs: leftovers go with the next claim. Unless the programs
+  // of a persistent one still enforce through their pinned links.
+  if (!run.holder_alive &&
+      !(state.is_object() && state.value("persistent", false) &&
+        links_pinned()))
+    return std::nullopt;
   run.pid = state.is_discarded() ? 0 : state.value("pid", 0);
   if (state.is_discarded()) {
     problem =
@@ -169,8 +225,7 @@ std::optional<RunningEnforcement> running_enforcement(std::string &problem) {
               ": its maps are not pinned in " + kPinRoot + " (yet)";
     return std::nullopt;
   }
-  for (const auto &p : state.value("policies", nlohmann::json::array())) {
-    RunningPolicy policy{p.value("name", ""), p.value("index", 0u)};
+  for (RunningPolicy policy : policies_of(state)) {
     __u32 key;
     pal_config cfg{};
     pal_policy value{};
@@ -201,6 +256,14 @@ bool set_running_policy_mode(const std::string &name, dsl::Mode mode,
   for (const auto &p : run->policies)
     if (p.name == name)
       target = &p;
+  if (!run->holder_alive) {
+    // Its successor re-applies the stored modes: a switch made now would
+    // silently come undone.
+    error = "the enforcement of pid " + std::to_string(run->pid) +
+            " is in force but its process is gone (palisaded stopped "
+            "without removing it): start palisaded to change it";
+    return false;
+  }
   if (!target) {
     error = "the running enforcement (pid " + std::to_string(run->pid) +
             ") has no policy named '" + name + "'";

@@ -2,6 +2,7 @@
 
 #include "palisade/enforce/kernel_fs.h"
 #include "palisade/enforce/policy_files.h"
+#include "palisade/enforce/program_table.h"
 #include "palisade/enforce/run_state.h"
 
 namespace palisade::enforce {
@@ -59,10 +60,89 @@ Session::compile(const std::vector<PolicySource> &sources,
 
 int Session::event_fd() const { return enforcer_ ? enforcer_->ring_fd() : -1; }
 
+bool Session::claim(std::string &error) {
+  if (published_ || !options_.publish)
+    return true;
+  if (!(published_ = RunState::claim(options_.persist, error)))
+    return false;
+  if (const auto &left = published_->left(); left && !options_.persist) {
+    // Its programs enforce still: a second set would run beside them.
+    error = "the enforcement palisaded left in force (pid " +
+            std::to_string(left->pid) +
+            ", no longer running) still holds the hooks: start palisaded to "
+            "manage it, or stop it (systemctl stop palisaded) to remove it";
+    published_.reset();
+    return false;
+  }
+  return true;
+}
+
+std::optional<Session::TakeOver> Session::take_over(std::string &error) {
+  if (enforcer_) {
+    error = "the session is running already";
+    return std::nullopt;
+  }
+  if (!claim(error))
+    return std::nullopt;
+  TakeOver out;
+  const auto &left = published_ ? published_->left() : std::nullopt;
+  if (!left)
+    return out;
+  out.previous_pid = left->pid;
+  if (left->build != enforcer_build_id()) {
+    out.why_not = "its programs are of another build (" +
+                  (left->build.empty() ? "unknown" : left->build) +
+                  ", this one " + enforcer_build_id() + ")";
+    return out;
+  }
+  enforcer_ = Enforcer::adopt(
+      kPinRoot, caps_.mechanism,
+      [this](const void *data, size_t size) { on_record(data, size); },
+      out.why_not);
+  if (!enforcer_)
+    return out;
+  if (std::string err = audit_.open({options_.audit_log}); !err.empty()) {
+    enforcer_.reset();
+    error = err;
+    return std::nullopt;
+  }
+  published_->adopted();
+  drops_reported_ = left->drops_reported;
+  out.adopted = true;
+  return out;
+}
+
+int Session::catch_up(const std::vector<PolicySource> &sources) {
+  const auto &left = published_ ? published_->left() : std::nullopt;
+  if (!enforcer_ || !left)
+    return 0;
+  dsl::Diagnostics diags;
+  auto compiled =
+      compile_policy_sources(sources, caps_, enforcer_->active_slot(), diags);
+  bool same = compiled && compiled->policies.size() == left->policies.size();
+  for (size_t i = 0; same && i < left->policies.size(); ++i)
+    same = compiled->policies[i].name == left->policies[i].name &&
+           compiled->policies[i].index == left->policies[i].index;
+  if (same)
+    decoder_.set_catalog(enforcer_->active_slot(), *compiled);
+  int total = 0;
+  for (int n; (n = poll(0)) > 0;)
+    total += n;
+  return total;
+}
+
+void Session::keep_on_exit() {
+  // Closing a pinned link's fd detaches nothing (tracepoint links too:
+  // their programs run from the tracepoint, enabled perf event or not;
+  // session_test proves both kinds outlive the process).
+  if (published_)
+    published_->keep();
+}
+
 bool Session::start(const engine::CompiledPolicy &first, std::string &error) {
   // Claimed before anything loads: a second enforcement would run its
   // rules beside the first one's.
-  if (options_.publish && !(published_ = RunState::claim(error)))
+  if (!claim(error))
     return false;
   if (std::string err = audit_.open({options_.audit_log}); !err.empty()) {
     error = err;
@@ -75,6 +155,9 @@ bool Session::start(const engine::CompiledPolicy &first, std::string &error) {
   eo.ring_bytes = options_.ring_bytes;
   if (options_.capacity == Options::Capacity::FitFirst)
     eo.sized_for(first);
+  // A left enforcement that could not be adopted keeps enforcing until
+  // these programs are attached and have the new policy (publish()
+  // removes it then): for a moment both enforce, never neither.
   enforcer_ = Enforcer::create(
       eo, [this](const void *data, size_t size) { on_record(data, size); },
       error);
@@ -151,14 +234,22 @@ int Session::poll(int timeout_ms) {
   const int n = enforcer_->poll(timeout_ms);
   // Losses go into the trail as they are seen, so a reader of the trail
   // alone knows events are missing.
-  if (uint64_t total = enforcer_->dropped(); total > drops_reported_) {
-    const uint64_t lost = total - drops_reported_;
-    audit_.append("{\"kind\":\"drops\",\"count\":" + std::to_string(lost) +
-                  ",\"total\":" + std::to_string(total) + "}");
-    drops_untaken_ += lost;
-    drops_reported_ = total;
-  }
+  note_drops(enforcer_->dropped());
   return n;
+}
+
+void Session::note_drops(uint64_t total) {
+  if (total <= drops_reported_)
+    return;
+  const uint64_t lost = total - drops_reported_;
+  audit_.append("{\"kind\":\"drops\",\"count\":" + std::to_string(lost) +
+                ",\"total\":" + std::to_string(total) + "}");
+  drops_untaken_ += lost;
+  drops_reported_ = total;
+  // So that a successor counts on from here, not from zero.
+  std::string ignored;
+  if (published_)
+    published_->record_drops(total, ignored);
 }
 
 uint64_t Session::take_new_drops() {

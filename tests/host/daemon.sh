@@ -6,13 +6,15 @@
 # (tracepoint + SIGKILL, the mechanism this kernel has); a non-root caller
 # is refused with AccessDenied and a malformed policy with its located
 # diagnostics, and the policy in force stays; a restarted daemon enforces
-# the stored policy again, in the mode it was switched to; remove ends it.
+# the stored policy again, in the mode it was switched to; after kill -9
+# the policy stays enforced and the next daemon adopts the same programs;
+# remove ends it.
 # Usage: daemon.sh ENFORCECTL PALISADED
 E=$1
 D=$2
 . "$(dirname "$0")/../e2e/lib.sh"
 e2e_init daemon
-for tool in dbus-daemon busctl setpriv; do
+for tool in dbus-daemon busctl setpriv bpftool; do
 	command -v $tool >/dev/null && continue
 	# scripts/setup.sh installs them: missing in CI is a failure.
 	[ -n "${CI:-}" ] && { fail "$tool is not installed"; e2e_finish daemon; }
@@ -49,7 +51,7 @@ chmod 0777 "$W" "$W/bus" # the non-root caller must reach the bus
 mkdir -p "$W/state" "$W/conf.d"
 start_daemon() {
 	"$D" --state-dir "$W/state" --config-dir "$W/conf.d" \
-		--audit-log "$W/audit.jsonl" --mechanism tracepoint 2>>"$W/daemon.err" &
+		--audit-log "$W/audit.jsonl" --mechanism tracepoint "$@" 2>>"$W/daemon.err" &
 	DAEMON_PID=$!
 	# Loading the programs can take a minute on an emulated CPU: a
 	# wall-clock deadline, as lib.sh uses for `run`.
@@ -147,11 +149,56 @@ start_daemon
 [ "$(exits "$W/guarded")" = 137 ] && pass "restart: enforced again" ||
 	fail "the restarted daemon does not enforce"
 
+# kill -9: the programs stay attached through their pinned links, and the
+# next daemon adopts them (the same program ids: nothing loaded twice)
+# with the events of the gap in the trail.
+programs() { bpftool prog show | sed -n 's/^\([0-9]*\): .* name \(pal_[a-z0-9_]*\) .*/\1 \2/p' | sort; }
+before=$(programs)
+[ -n "$before" ] || fail "bpftool lists no pal_ programs"
+kills=$(lines_with "\"path\":\"$W/guarded\"" '"outcome":"killed"' '"policy":"trial"')
+kill -KILL "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null
+DAEMON_PID=""
+[ "$(exits "$W/guarded")" = 137 ] && pass "kill -9 of palisaded: the guarded program is still killed" ||
+	fail "enforcement ended with the daemon's process"
+[ "$(exits "$W/free")" = 0 ] && pass "kill -9: its neighbour runs" || fail "kill -9: the neighbour was stopped"
+out=$("$E" status 2>&1)
+case "$out" in *"left in force by pid"*"which is gone"*) pass "status: in force, its process gone" ;;
+*) fail "status after kill -9: $out" ;; esac
+out=$(timeout 60 "$E" run "$W/trial-file.rules" 2>&1)
+case "$out" in *"palisaded left in force"*) pass "run refuses to enforce beside it" ;;
+*) fail "run beside the left enforcement: $out" ;; esac
+start_daemon
+grep -q "adopted the enforcement of pid" "$W/daemon.err" && pass "the restarted daemon adopts it" ||
+	{ fail "not adopted"; cat "$W/daemon.err"; }
+after=$(programs)
+[ "$before" = "$after" ] && pass "the same $(echo "$before" | wc -l) programs before and after: none loaded twice" ||
+	{ fail "programs changed"; echo "before: $before"; echo "after: $after"; }
+[ "$(lines_with "\"path\":\"$W/guarded\"" '"outcome":"killed"' '"policy":"trial"')" -gt "$kills" ] &&
+	pass "the kill while no daemon ran is in the trail, with its policy" || fail "the gap's event is lost"
+[ "$(exits "$W/guarded")" = 137 ] && pass "adopted: still enforced" || fail "adopted: not enforced"
+"$E" list | grep -q "^trial-file  *enforce  *1  *[3-9] " && pass "generations go on after restarts" ||
+	{ fail "list after adoption"; "$E" list; }
+
+# --on-stop keep: a clean stop leaves it in force for the next start.
+stop_daemon
+start_daemon --on-stop keep
+kept=$(programs)
+stop_daemon
+[ "$(exits "$W/guarded")" = 137 ] && pass "--on-stop keep: enforced with the daemon stopped" ||
+	fail "--on-stop keep removed enforcement"
+start_daemon
+[ "$kept" = "$(programs)" ] && grep -c "adopted the enforcement of pid" "$W/daemon.err" | grep -q 2 &&
+	pass "the next start adopts it" || fail "not adopted after a keeping stop"
+
 out=$("$E" remove trial-file 2>&1)
 case "$out" in *'removed "trial-file"'*) pass "remove" ;; *) fail "remove: $out" ;; esac
 [ "$(exits "$W/guarded")" = 0 ] && pass "removed: the program runs" ||
 	fail "remove left the rule in force"
 [ ! -e "$W/state/trial-file.rules" ] && pass "removed from the store" || fail "still stored"
 stop_daemon
+for i in $(seq 50); do [ -z "$(programs)" ] && break; sleep 0.1; done # freed after a grace period
+[ ! -e /sys/fs/bpf/palisade ] && [ -z "$(programs)" ] &&
+	pass "a clean stop removes the pins and the programs" || fail "a clean stop left enforcement"
 grep -q "palisaded: ready" "$W/daemon.err" || fail "no ready line"
 e2e_finish daemon

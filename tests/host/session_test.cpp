@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bpf/bpf.h>
+#include <cstring>
+#include <set>
+
+#include "palisade/enforce/program_table.h"
 #include "palisade/enforce/run_state.h"
 #include "palisade/enforce/session.h"
 #include "require_root.h"
@@ -39,6 +45,38 @@ int start_and_wait(const std::string &path) {
   return status;
 }
 
+// The ids of the kernel's programs that are enforcement programs of this
+// build (by name, as the kernel truncates it).
+std::set<uint32_t> enforcement_programs() {
+  std::set<std::string> names;
+  for (const ProgramRole &role : program_roles())
+    names.insert(std::string(role.program).substr(0, BPF_OBJ_NAME_LEN - 1));
+  std::set<uint32_t> ids;
+  for (__u32 id = 0; bpf_prog_get_next_id(id, &id) == 0;) {
+    const int fd = bpf_prog_get_fd_by_id(id);
+    if (fd < 0)
+      continue;
+    bpf_prog_info info{};
+    __u32 len = sizeof info;
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && names.count(info.name))
+      ids.insert(id);
+    close(fd);
+  }
+  return ids;
+}
+
+// Opens `path` in a child: its wait status.
+int open_and_wait(const std::string &path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(path.c_str(), O_RDONLY);
+    _exit(fd >= 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
 class SessionTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -52,8 +90,9 @@ protected:
     session_ = make_session(/*publish=*/false);
   }
 
-  std::unique_ptr<Session> make_session(bool publish) {
+  std::unique_ptr<Session> make_session(bool publish, bool persist = false) {
     Session::Options o;
+    o.persist = persist;
     o.mechanism = "tracepoint";
     o.audit_log = (dir_ / "audit.jsonl").string();
     o.capacity = Session::Options::Capacity::Full;
@@ -270,6 +309,93 @@ TEST_F(SessionTest, PublishedEnforcementIsTheOnlyOneAndLeavesNothing) {
   EXPECT_FALSE(fs::exists(kPinRoot));
   EXPECT_FALSE(fs::exists(kStateFile));
   EXPECT_FALSE(running_enforcement(problem));
+}
+
+// palisaded's lifecycle: its enforcement outlives the process (a kill -9
+// or a stop that keeps it), a foreground `run` refuses to start beside
+// it, and the next daemon adopts it: the same programs, not a second
+// set, and the records buffered meanwhile reach the trail.
+TEST_F(SessionTest, PersistentEnforcementOutlivesItsProcessAndIsAdopted) {
+  std::string problem, error;
+  if (auto other = running_enforcement(problem))
+    GTEST_SKIP() << "an enforcement runs on this machine (pid " << other->pid
+                 << "); this test would have to claim it";
+  session_ = make_session(/*publish=*/true, /*persist=*/true);
+  auto took = session_->take_over(error);
+  ASSERT_TRUE(took) << error;
+  EXPECT_EQ(took->previous_pid, 0);
+  // An exec rule (a BTF tracepoint kills) and an open rule (a syscall
+  // tracepoint, a perf event, kills): both kinds of link must outlive it.
+  const std::string kept = policy("kept", "a");
+  std::ofstream(kept, std::ios::app)
+      << "policy \"kept-open\" mode enforce {\n  deny open when path == \""
+      << (dir_ / "b").string() << "\"\n}\n";
+  apply(kept);
+  EXPECT_FALSE(runs("a"));
+  EXPECT_TRUE(WIFSIGNALED(open_and_wait((dir_ / "b").string())));
+  const std::set<uint32_t> programs = enforcement_programs();
+  EXPECT_FALSE(programs.empty());
+
+  session_->keep_on_exit();
+  session_.reset(); // as a daemon killed: nothing of it runs
+  EXPECT_TRUE(WIFSIGNALED(start_and_wait((dir_ / "a").string())))
+      << "the kept enforcement no longer kills a";
+  EXPECT_TRUE(WIFSIGNALED(open_and_wait((dir_ / "b").string())))
+      << "the kept enforcement no longer kills an open of b";
+  EXPECT_TRUE(WIFEXITED(start_and_wait((dir_ / "b").string())));
+  auto left = running_enforcement(problem);
+  ASSERT_TRUE(left) << problem;
+  EXPECT_FALSE(left->holder_alive);
+  EXPECT_EQ(left->pid, getpid());
+  ASSERT_EQ(left->policies.size(), 2u);
+  EXPECT_EQ(left->policies[0].name, "kept");
+  ModeChange change;
+  EXPECT_FALSE(
+      set_running_policy_mode("kept", dsl::Mode::Audit, change, error));
+  EXPECT_NE(error.find("start palisaded"), std::string::npos) << error;
+
+  // `run` does not start a second enforcement beside it, and leaves it.
+  {
+    auto plain = make_session(/*publish=*/true);
+    dsl::Diagnostics diags;
+    EXPECT_FALSE(plain->reapply({policy("other", "b")}, diags, error));
+    EXPECT_NE(error.find("palisaded left in force"), std::string::npos)
+        << error;
+  }
+  EXPECT_TRUE(WIFSIGNALED(start_and_wait((dir_ / "a").string())));
+  EXPECT_TRUE(running_enforcement(problem));
+
+  // The next daemon adopts it: same program ids, nothing loaded.
+  events_.clear();
+  session_ = make_session(/*publish=*/true, /*persist=*/true);
+  took = session_->take_over(error);
+  ASSERT_TRUE(took) << error;
+  EXPECT_TRUE(took->adopted) << took->why_not;
+  EXPECT_EQ(took->previous_pid, getpid());
+  EXPECT_EQ(enforcement_programs(), programs);
+  std::ifstream in(kept);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_GE(session_->catch_up({PolicySource{kept, text.str(), std::nullopt}}),
+            1);
+  const auto gap = decisions("a");
+  ASSERT_GE(gap.size(), 2u) << "the kills while nobody read are in the trail";
+  EXPECT_EQ(gap[0]["rule"]["policy"], "kept") << gap[0].dump();
+
+  // It applies into the adopted maps and flips as before.
+  apply(policy("next", "b"));
+  EXPECT_TRUE(runs("a"));
+  EXPECT_FALSE(runs("b"));
+  EXPECT_EQ(enforcement_programs(), programs);
+  EXPECT_TRUE(running_enforcement(problem)->holder_alive);
+
+  session_.reset(); // a stop that removes it
+  EXPECT_FALSE(fs::exists(kPinRoot));
+  // The kernel frees detached links and programs after a grace period.
+  for (int i = 0; i < 100 && !enforcement_programs().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(enforcement_programs().empty());
+  EXPECT_TRUE(WIFEXITED(start_and_wait((dir_ / "b").string())));
 }
 
 } // namespace

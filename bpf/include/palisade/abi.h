@@ -398,7 +398,7 @@ struct pal_inode {
 	char path[PAL_LPM_DATA]; /* the rule's name for the file, NUL-ended */
 };
 #define PAL_INODE_GEN                                                                              \
-	1 /* generation was read (FS_IOC_GETVERSION): a                                            \
+	1 /* generation was read (from the file handle): a                                         \
 	   * reused inode number with another one is no hit */
 
 /* Map "inode_slots": array of PAL_SLOTS. Checked before any "inodes"

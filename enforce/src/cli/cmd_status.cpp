@@ -40,6 +40,7 @@ int status_of(bool json) {
       for (const auto &p : run->policies)
         policies.push_back({{"name", p.name}, {"mode", dsl::keyword(p.mode)}});
       out["pid"] = run->pid;
+      out["holder_alive"] = run->holder_alive;
       out["hooks"] = hooks_json(*run);
       out["policies"] = policies;
     }
@@ -47,7 +48,13 @@ int status_of(bool json) {
   } else if (!run) {
     std::puts("no enforcement running (start one with `enforcectl run FILE`)");
   } else {
-    std::printf("enforcement by pid %d\n", run->pid);
+    if (run->holder_alive)
+      std::printf("enforcement by pid %d\n", run->pid);
+    else
+      std::printf("enforcement left in force by pid %d, which is gone: "
+                  "its programs enforce, nobody reads their events (start "
+                  "palisaded to adopt it)\n",
+                  run->pid);
     for (uint32_t h = 0; h < PAL_HOOKS; ++h)
       std::printf("  %s: %s: %s\n", hook_name(h),
                   mechanism_name(run->mechanism[h]),

@@ -56,6 +56,18 @@ public:
   static std::unique_ptr<Enforcer>
   create(const Options &options, RecordHandler on_record, std::string &error);
 
+  // Takes over the enforcement an earlier process pinned under `dir`
+  // with pin(dir, true): loads and attaches nothing, so the kernel keeps
+  // the same programs and links; their maps become this Enforcer's, the
+  // next apply() goes into their inactive slot, and the records buffered
+  // while nobody read the ring come first from poll(). Null, with
+  // `error`, when the pins are not this build's programs for
+  // `mechanisms` (then a new Enforcer replaces them).
+  static std::unique_ptr<Enforcer>
+  adopt(const std::string &dir,
+        const std::array<uint32_t, PAL_HOOKS> &mechanisms,
+        RecordHandler on_record, std::string &error);
+
   // Writes `compiled` (built for inactive_slot()) with the canonical names
   // by inode of the files its rules name (stat()ed here) and makes it
   // active in one write. On failure the previously active policy stays in
@@ -87,8 +99,10 @@ public:
     return options_.mechanisms.at(hook);
   }
 
-  // The programs attached, by name, in attach order.
+  // The programs attached, by name, in attach order (adopted: by name).
   std::vector<std::string> attached_programs() const;
+  // The slot whose policy is in force (of the adopted enforcement too).
+  uint32_t active_slot() const { return maps_.active_slot(); }
 
   // Pins every map of the exec object (the ones all programs share) as
   // `dir`/maps/<map name> and, with `links`, every link as
@@ -105,7 +119,7 @@ private:
   };
   struct AttachedLink {
     std::string program;
-    bpf_link *link = nullptr;
+    bpf_link *link = nullptr; // null when adopted: its pin holds it
   };
 
   // Opens `bytes` and loads the programs of it the table selects; does
@@ -116,6 +130,8 @@ private:
   // Makes `obj` use the first object's maps of the same name (lib/maps.h).
   bool share_maps(bpf_object *obj, std::string &error);
   bool attach_selected(std::string &error);
+  // The ring buffer over the owner's pal_events.
+  bool open_ring(std::string &error);
   bpf_object *owner() const { return objects_.front().obj; }
 
   Options options_;

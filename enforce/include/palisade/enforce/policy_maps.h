@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "palisade/abi.h"
 #include "palisade/enforce/inode_table.h"
@@ -40,6 +41,9 @@ public:
   bpf_map *inodes() const { return find("inodes"); }
   bpf_map *inode_slots() const { return find("inode_slots"); }
 
+  // Image names of the arrays indexed slot * (max_entries / PAL_SLOTS) + i.
+  std::vector<std::string> slotted_arrays() const;
+
 private:
   bpf_object *obj_ = nullptr;
 };
@@ -55,6 +59,12 @@ public:
   // Writes the initial config: slot 0 active and empty. The maps must be
   // freshly created (all array elements zero, trie and hash empty).
   bool init(std::string &error);
+
+  // Takes over maps an earlier process filled (pinned): reads the active
+  // slot from the config, which must have this ABI and these mechanisms,
+  // and treats the inactive slot as wholly written (cleared in full by the
+  // next apply).
+  bool adopt(std::string &error);
 
   // Writes `compiled` (built for inactive_slot()) and the canonical names
   // by inode `inodes` (for the same slot; none when null) and makes them

@@ -60,4 +60,9 @@ bool role_selected(const ProgramRole &role,
 // others share (bpf/lib/maps.h), then "file" and "net".
 std::vector<BpfObjectBytes> enforcer_objects();
 
+// Identifies this build's enforcement programs (a hash of the objects'
+// bytes, hex): a later process adopts pinned programs only of its own
+// build, and replaces older ones.
+std::string enforcer_build_id();
+
 } // namespace palisade::enforce

@@ -10,21 +10,26 @@
 //                                         (pal_config, pal_policies, ...)
 //   /sys/fs/bpf/palisade/links/<program>  the attached programs, when the
 //                                         enforcement is to outlive its
-//                                         process (not for `run`)
-//   /run/palisade/enforcement.json        {"pid":N,"policies":
+//                                         process (palisaded; not `run`)
+//   /run/palisade/enforcement.json        {"pid":N,"persistent":bool,
+//                                          "build":"<enforcer_build_id()>",
+//                                          "drops_reported":N,"policies":
 //                                          [{"name":..,"index":..}]}
-//
 //   /run/palisade/enforcement.lock        flock()ed by the holder: the claim
 //
 // The lock is the claim, so two processes never both enforce; the kernel
-// releases it when its holder dies, and the next claim clears what that
-// one left. The JSON file is replaced whole (one rename) on every change.
+// releases it when its holder dies. What a dead holder left goes with the
+// next claim, unless it was persistent (pinned links: the programs still
+// enforce): then the claimer adopts it, replaces it, or refuses to start
+// (Session). The JSON file is replaced whole (one rename) on every change.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "palisade/abi.h"
 #include "palisade/dsl/ast.h"
@@ -38,35 +43,66 @@ inline constexpr char kPinRoot[] = "/sys/fs/bpf/palisade";
 inline constexpr char kStateFile[] = "/run/palisade/enforcement.json";
 inline constexpr char kLockFile[] = "/run/palisade/enforcement.lock";
 
-class RunState {
-public:
-  // Claims the enforcement for this process. Null, with `error` naming
-  // the holder, while another live process holds it.
-  static std::unique_ptr<RunState> claim(std::string &error);
-  // Releases the claim: the pins and the file go.
-  ~RunState();
-  RunState(const RunState &) = delete;
-  RunState &operator=(const RunState &) = delete;
-
-  // Pins `enforcer`'s maps (once) and records `compiled`'s policies.
-  bool publish(const Enforcer &enforcer, const engine::CompiledPolicy &compiled,
-               std::string &error);
-
-private:
-  RunState() = default;
-  int lock_fd_ = -1;
-  bool pinned_ = false;
-};
-
 struct RunningPolicy {
   std::string name;
   uint32_t index = 0;
   dsl::Mode mode = dsl::Mode::Enforce; // as the kernel has it now
 };
 
+// A persistent enforcement whose process is gone: its pinned links keep
+// its programs enforcing the policies of its active slot.
+struct LeftEnforcement {
+  int pid = 0;
+  std::string build;                   // enforcer_build_id() of its programs
+  uint64_t drops_reported = 0;         // lost records its holder had reported
+  std::vector<RunningPolicy> policies; // names and indexes, no modes
+};
+
+class RunState {
+public:
+  // Claims the enforcement for this process. Null, with `error` naming
+  // the holder, while another live process holds it. `persistent`: what
+  // this process publishes is to outlive it (links pinned too).
+  static std::unique_ptr<RunState> claim(bool persistent, std::string &error);
+  // Releases the claim. The pins and the file go, unless keep() was
+  // called, or they are a left enforcement this process neither adopted
+  // nor replaced.
+  ~RunState();
+  RunState(const RunState &) = delete;
+  RunState &operator=(const RunState &) = delete;
+
+  // A persistent enforcement a dead holder left in force, found by claim().
+  const std::optional<LeftEnforcement> &left() const { return left_; }
+  // This process now owns the left enforcement's pins (Enforcer::adopt).
+  void adopted() { owns_pins_ = true, pinned_ = true; }
+
+  // Pins `enforcer`'s maps (and, persistent, links) once, first removing
+  // a left enforcement's pins (its links go: the new programs are
+  // attached already), and records `compiled`'s policies.
+  bool publish(const Enforcer &enforcer, const engine::CompiledPolicy &compiled,
+               std::string &error);
+  // Records the lost records reported so far, for the next holder.
+  bool record_drops(uint64_t reported, std::string &error);
+  // At release, leave the enforcement in force (persistent only).
+  void keep() { keep_ = persistent_; }
+
+private:
+  RunState() = default;
+  bool write(std::string &error) const;
+
+  int lock_fd_ = -1;
+  bool persistent_ = false, pinned_ = false, owns_pins_ = false, keep_ = false;
+  std::optional<LeftEnforcement> left_;
+  nlohmann::json policies_ = nlohmann::json::array();
+  uint64_t drops_reported_ = 0;
+};
+
 // The live enforcement, read back from its pinned maps.
 struct RunningEnforcement {
   int pid = 0;
+  // false: a persistent enforcement whose process is gone (palisaded
+  // killed); its programs still enforce, nobody reads its events.
+  bool holder_alive = true;
   uint32_t mechanism[PAL_HOOKS] = {}; // PAL_MECH_* per PAL_HOOK_*
   std::vector<RunningPolicy> policies;
 };

@@ -48,6 +48,17 @@ public:
     // and policy names for `enforcectl mode` and `status` (RunState). The
     // first apply fails while another process holds the claim.
     bool publish = true;
+    // Enforcement that outlives the process (palisaded): links pinned
+    // too, and what a previous holder left in force is adopted or
+    // replaced (take_over()) instead of refused.
+    bool persist = false;
+  };
+
+  // What take_over() found.
+  struct TakeOver {
+    int previous_pid = 0; // 0: nothing was left in force
+    bool adopted = false; // its programs are this session's now
+    std::string why_not;  // why it will be replaced instead (first apply)
   };
 
   // Every decoded event, as the JSON object and the line the trail got.
@@ -81,6 +92,21 @@ public:
   // fallback).
   const engine::TargetCaps &caps() const { return caps_; }
   const std::vector<std::string> &warnings() const { return warnings_; }
+
+  // Claims the machine's enforcement now (the daemon's start: it fails
+  // while another process holds it) and, with Options::persist, adopts
+  // the enforcement a previous holder left in force when it is this
+  // build's programs with these mechanisms: nothing is loaded, running()
+  // is true, and compile() targets its inactive slot. Otherwise the first
+  // apply() replaces it with no moment unenforced.
+  std::optional<TakeOver> take_over(std::string &error);
+  // After an adoption: gives the trail the names of the policies in
+  // force (`sources` compiled for the active slot, used only when their
+  // policies are the ones the previous holder published) and reads every
+  // record it buffered while nobody read. Returns the records read.
+  int catch_up(const std::vector<PolicySource> &sources);
+  // At the end of the session, leave the enforcement in force (persist).
+  void keep_on_exit();
 
   // Parses and compiles policy files for this kernel and the inactive
   // slot: rules the kernel cannot enforce are errors at the rule. nullopt
@@ -130,6 +156,8 @@ private:
   Session() = default;
   void on_record(const void *data, size_t size);
   bool start(const engine::CompiledPolicy &first, std::string &error);
+  bool claim(std::string &error);
+  void note_drops(uint64_t total);
 
   Options options_;
   EventHandler on_event_;
