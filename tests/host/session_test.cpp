@@ -398,5 +398,54 @@ TEST_F(SessionTest, PersistentEnforcementOutlivesItsProcessAndIsAdopted) {
   EXPECT_TRUE(WIFEXITED(start_and_wait((dir_ / "b").string())));
 }
 
+// After an upgrade the pinned programs are another build's: the new
+// daemon does not adopt them but replaces them, and they enforce until
+// the new ones are attached with the policy.
+TEST_F(SessionTest, PinnedProgramsOfAnotherBuildAreReplacedWithoutAGap) {
+  std::string problem, error;
+  if (auto other = running_enforcement(problem))
+    GTEST_SKIP() << "an enforcement runs on this machine (pid " << other->pid
+                 << "); this test would have to claim it";
+  session_ = make_session(/*publish=*/true, /*persist=*/true);
+  ASSERT_TRUE(session_->take_over(error)) << error;
+  const std::string file = policy("upgraded", "a");
+  apply(file);
+  const std::set<uint32_t> old_programs = enforcement_programs();
+  session_->keep_on_exit();
+  session_.reset();
+  {
+    // What an older build would have written.
+    std::ifstream in(kStateFile);
+    auto state = nlohmann::json::parse(in);
+    state["build"] = "0123456789abcdef";
+    std::ofstream(kStateFile) << state.dump();
+  }
+  session_ = make_session(/*publish=*/true, /*persist=*/true);
+  auto took = session_->take_over(error);
+  ASSERT_TRUE(took) << error;
+  EXPECT_FALSE(took->adopted);
+  EXPECT_NE(took->why_not.find("another build (0123456789abcdef"),
+            std::string::npos)
+      << took->why_not;
+  EXPECT_FALSE(session_->running());
+  EXPECT_TRUE(WIFSIGNALED(start_and_wait((dir_ / "a").string())))
+      << "the old programs enforce until the new ones do";
+
+  apply(file);
+  EXPECT_FALSE(runs("a"));
+  EXPECT_TRUE(runs("b"));
+  for (int i = 0;
+       i < 100 && enforcement_programs().size() > old_programs.size(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const std::set<uint32_t> now = enforcement_programs();
+  EXPECT_EQ(now.size(), old_programs.size()) << "the old set is gone";
+  for (uint32_t id : now)
+    EXPECT_EQ(old_programs.count(id), 0u) << "program " << id << " is old";
+  auto run = running_enforcement(problem);
+  ASSERT_TRUE(run) << problem;
+  EXPECT_EQ(run->pid, getpid());
+  EXPECT_TRUE(run->holder_alive);
+}
+
 } // namespace
 } // namespace palisade::enforce
