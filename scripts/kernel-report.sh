@@ -33,7 +33,7 @@ extract() {
     /^=== palisade-report / { on = ($3 == kind); next }
     on { sub(/\r$/, ""); print }' "$1"
 }
-kernel_of() { awk '/^=== palisade-report probe / { print $5; exit }' "$1"; }
+kernel_of() { awk '/^=== palisade-report probe / { sub(/\r$/, "", $5); print $5; exit }' "$1"; }
 
 # verifier_rows FILE: "object/program insns-or-refused" from a verifier table.
 verifier_rows() {

@@ -1,5 +1,6 @@
 #include "palisade/enforce/run_state.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -203,6 +204,29 @@ bool claimed() {
   return held;
 }
 
+namespace {
+
+std::vector<RunningEnforcement::Program> pinned_programs() {
+  std::vector<RunningEnforcement::Program> out;
+  std::error_code ec;
+  for (const auto &entry :
+       fs::directory_iterator(std::string(kPinRoot) + "/links", ec)) {
+    const int fd = bpf_obj_get(entry.path().c_str());
+    if (fd < 0)
+      continue;
+    bpf_link_info info{};
+    __u32 len = sizeof info;
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+      out.push_back({entry.path().filename().string(), info.prog_id});
+    close(fd);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto &a, const auto &b) { return a.name < b.name; });
+  return out;
+}
+
+} // namespace
+
 std::optional<RunningEnforcement> running_enforcement(std::string &problem) {
   const auto state = read_state();
   RunningEnforcement run;
@@ -241,6 +265,7 @@ std::optional<RunningEnforcement> running_enforcement(std::string &problem) {
         value.mode == PAL_MODE_AUDIT ? dsl::Mode::Audit : dsl::Mode::Enforce;
     run.policies.push_back(policy);
   }
+  run.pinned_programs = pinned_programs();
   return run;
 }
 

@@ -45,5 +45,8 @@ esac
 # LSM list).
 if [ "$expect" = lsm ]; then
 	/opt/e2e/open_tracepoint.sh /bin/enforcectl /bin/pal-testprog --mechanism tracepoint || exit 1
+	# palisaded's LSM links outlive a kill -9 and are adopted (once: the
+	# fmod_ret links are BPF tracing links alike).
+	/opt/e2e/daemon_persistence.sh /bin/enforcectl /bin/palisaded /bin/pal-testprog "$expect" || exit 1
 fi
 /opt/e2e/net_enforcement.sh /bin/enforcectl /bin/pal-testprog "$expect"

@@ -9,6 +9,12 @@
 #   e2e_stop_run           SIGINT, checks it exits 0
 #   pass / fail MESSAGE    one result line; fail counts
 #   lines_with A B C       trail lines containing all three strings
+#   e2e_start_bus          a private dbus-daemon at $W/bus, the system bus
+#                          of this script and what it starts
+#   e2e_start_daemon ARGS  $PALISADED on it, its files under $W (state/,
+#                          conf.d/, audit.jsonl, daemon.err); waits until
+#                          `$ENFORCECTL list` answers
+#   e2e_stop_daemon        SIGTERM, checks it exits 0
 #   e2e_finish NAME        prints the trail on failure; exits 0 or 1
 
 e2e_init() {
@@ -26,6 +32,8 @@ e2e_init() {
 
 e2e_cleanup() {
 	[ -n "$RUN_PID" ] && kill "$RUN_PID" 2>/dev/null
+	[ -n "${DAEMON_PID:-}" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID"
+	[ -n "${BUS_PID:-}" ] && kill "$BUS_PID" 2>/dev/null
 	[ -n "${E2E_CLEANUP:-}" ] && $E2E_CLEANUP
 	rm -rf "$W"
 }
@@ -62,6 +70,54 @@ e2e_stop_run() {
 	run_rc=$?
 	RUN_PID=""
 	[ "$run_rc" = 0 ] && pass "enforcectl run stopped cleanly" || fail "enforcectl run exited $run_rc"
+}
+
+e2e_start_bus() {
+	cat >"$W/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <listen>unix:path=$W/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+CONF
+	dbus-daemon --config-file="$W/bus.conf" --nofork --nopidfile 2>"$W/bus.err" &
+	BUS_PID=$!
+	export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$W/bus"
+	for i in $(seq 50); do [ -S "$W/bus" ] && return 0; sleep 0.1; done
+	echo "dbus-daemon did not start:"; cat "$W/bus.err"; exit 1
+}
+
+e2e_start_daemon() {
+	mkdir -p "$W/state" "$W/conf.d"
+	"$PALISADED" --state-dir "$W/state" --config-dir "$W/conf.d" \
+		--audit-log "$W/audit.jsonl" "$@" 2>>"$W/daemon.err" &
+	DAEMON_PID=$!
+	# As for `run`: loading can take minutes on an emulated CPU.
+	started=$(date +%s)
+	while [ $(($(date +%s) - started)) -le 240 ]; do
+		if "$ENFORCECTL" list >/dev/null 2>&1; then
+			echo "palisaded ready after $(($(date +%s) - started)) s"
+			return 0
+		fi
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "palisaded did not come up"; cat "$W/daemon.err"; e2e_finish daemon
+}
+
+e2e_stop_daemon() {
+	kill -TERM "$DAEMON_PID"
+	wait "$DAEMON_PID"
+	daemon_rc=$?
+	DAEMON_PID=""
+	[ "$daemon_rc" = 0 ] && pass "palisaded stopped cleanly" || fail "palisaded exited $daemon_rc"
 }
 
 # e2e_run WHAT CMD...: runs CMD, leaves its output in $out and its exit

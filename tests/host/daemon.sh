@@ -22,54 +22,12 @@ for tool in dbus-daemon busctl setpriv bpftool; do
 	exit 77
 done
 
-cat >"$W/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <listen>unix:path=$W/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$W/bus.conf" --nofork --nopidfile 2>"$W/bus.err" &
-BUS_PID=$!
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$W/bus"
-DAEMON_PID=""
-stop_all() {
-	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID"
-	kill "$BUS_PID" 2>/dev/null
-}
-E2E_CLEANUP=stop_all
-for i in $(seq 50); do [ -S "$W/bus" ] && break; sleep 0.1; done
+ENFORCECTL=$E
+PALISADED=$D
+e2e_start_bus
 chmod 0777 "$W" "$W/bus" # the non-root caller must reach the bus
-
-mkdir -p "$W/state" "$W/conf.d"
-start_daemon() {
-	"$D" --state-dir "$W/state" --config-dir "$W/conf.d" \
-		--audit-log "$W/audit.jsonl" --mechanism tracepoint "$@" 2>>"$W/daemon.err" &
-	DAEMON_PID=$!
-	# Loading the programs can take a minute on an emulated CPU: a
-	# wall-clock deadline, as lib.sh uses for `run`.
-	deadline=$(($(date +%s) + 240))
-	while [ "$(date +%s)" -lt "$deadline" ]; do
-		"$E" list >/dev/null 2>&1 && return 0
-		kill -0 "$DAEMON_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fail "palisaded did not come up"; cat "$W/daemon.err"; e2e_finish daemon
-}
-stop_daemon() {
-	kill -TERM "$DAEMON_PID"
-	wait "$DAEMON_PID"
-	rc=$?
-	DAEMON_PID=""
-	[ "$rc" = 0 ] && pass "palisaded stopped cleanly" || fail "palisaded exited $rc"
-}
+start_daemon() { e2e_start_daemon --mechanism tracepoint "$@"; }
+stop_daemon() { e2e_stop_daemon; }
 
 out=$("$E" list 2>&1)
 case "$out" in *"palisaded is not running"*) pass "no daemon: a one-line answer" ;;

@@ -43,6 +43,10 @@ int status_of(bool json) {
       out["holder_alive"] = run->holder_alive;
       out["hooks"] = hooks_json(*run);
       out["policies"] = policies;
+      nlohmann::json programs = nlohmann::json::array();
+      for (const auto &p : run->pinned_programs)
+        programs.push_back({{"name", p.name}, {"id", p.id}});
+      out["pinned_programs"] = programs;
     }
     std::cout << out.dump() << "\n";
   } else if (!run) {
@@ -62,6 +66,11 @@ int status_of(bool json) {
     std::printf("  policies:\n");
     for (const auto &p : run->policies)
       std::printf("    %-24s %s\n", p.name.c_str(), dsl::keyword(p.mode));
+    if (!run->pinned_programs.empty()) {
+      std::printf("  programs attached through pinned links (kernel id):\n");
+      for (const auto &p : run->pinned_programs)
+        std::printf("    %-24s %u\n", p.name.c_str(), p.id);
+    }
   }
   if (!problem.empty())
     std::fprintf(stderr, "enforcectl status: %s\n", problem.c_str());

@@ -105,6 +105,14 @@ struct RunningEnforcement {
   bool holder_alive = true;
   uint32_t mechanism[PAL_HOOKS] = {}; // PAL_MECH_* per PAL_HOOK_*
   std::vector<RunningPolicy> policies;
+  // The programs attached through pinned links (palisaded's), by program
+  // name, with the kernel's program id: the same ids after a restart
+  // mean the same programs, adopted rather than loaded again.
+  struct Program {
+    std::string name;
+    uint32_t id = 0;
+  };
+  std::vector<Program> pinned_programs;
 };
 
 // The live enforcement, or nullopt when none runs; `problem` says why a
