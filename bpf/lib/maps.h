@@ -86,6 +86,12 @@ struct {
 	__type(value, struct pal_lit);
 } pal_lits SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PAL_SLOTS *PAL_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct pal_rule_hits);
+} pal_hits SEC(".maps");
 /* Suffix and glob atoms: how to check them against a path. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

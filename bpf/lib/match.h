@@ -438,6 +438,24 @@ static __always_inline int pal_term_holds(struct pal_eval_ctx *c, __u32 ti,
 	return tc.holds;
 }
 
+/* Rule `r` decided its policy's verdict (abi.h "hits"). */
+static __always_inline void pal_count_hit(__u32 slot, const struct pal_rule *r, __u32 mode)
+{
+	__u32 key = slot * PAL_MAX_RULES + (r->rule_id & (PAL_MAX_RULES - 1));
+	struct pal_rule_hits *h = bpf_map_lookup_elem(&pal_hits, &key);
+
+	if (!h)
+		return;
+	if (r->action == PAL_ACT_ALLOW)
+		__sync_fetch_and_add(&h->allowed, 1);
+	else if (r->action == PAL_ACT_AUDIT)
+		__sync_fetch_and_add(&h->logged, 1);
+	else if (mode == PAL_MODE_AUDIT)
+		__sync_fetch_and_add(&h->would, 1);
+	else
+		__sync_fetch_and_add(&h->blocked, 1);
+}
+
 /* Candidate (rule ri, term ti), reached in rule order. */
 static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32 ti,
 					 const struct pal_paths *paths)
@@ -461,12 +479,15 @@ static __always_inline void pal_consider(struct pal_eval_ctx *c, __u32 ri, __u32
 	if (!pal_term_holds(c, ti, paths))
 		return;
 	c->decided |= 1ULL << p; /* the first rule that holds decides */
-	if (r->action == PAL_ACT_ALLOW)
+	if (r->action == PAL_ACT_ALLOW) {
+		pal_count_hit(c->slot, r, PAL_MODE_ENFORCE);
 		return;
+	}
 	key = c->slot * PAL_MAX_POLICIES + p;
 	pol = bpf_map_lookup_elem(&pal_policies, &key);
 	if (!pol)
 		return;
+	pal_count_hit(c->slot, r, pol->mode);
 	if (pol->mode == PAL_MODE_ENFORCE && r->action > c->d.action) {
 		c->d.action = r->action;
 		c->d.policy = p;

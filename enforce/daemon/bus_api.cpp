@@ -116,16 +116,28 @@ int on_list(sd_bus_message *m, void *userdata, sd_bus_error *) {
   sd_bus_message *reply = nullptr;
   int r = sd_bus_message_new_method_return(m, &reply);
   if (r >= 0)
-    r = sd_bus_message_open_container(reply, 'a', "(ssbsttas)");
+    r = sd_bus_message_open_container(reply, 'a', "(ssbsttasa(ssutttt))");
   for (const UnitInfo &u : api(userdata).service().list()) {
     if (r >= 0)
-      r = sd_bus_message_open_container(reply, 'r', "ssbsttas");
+      r = sd_bus_message_open_container(reply, 'r', "ssbsttasa(ssutttt)");
     if (r >= 0)
       r = sd_bus_message_append(
           reply, "ssbstt", u.name.c_str(), u.source_file.c_str(), u.from_config,
           u.mode.c_str(), u.generation, static_cast<uint64_t>(u.rules));
     if (r >= 0)
       r = sd_bus_message_append_strv(reply, strv(u.policies).data());
+    if (r >= 0)
+      r = sd_bus_message_open_container(reply, 'a', "(ssutttt)");
+    for (const auto &h : u.rule_hits)
+      if (r >= 0)
+        r = sd_bus_message_append(reply, "(ssutttt)", h.policy.c_str(),
+                                  h.text.c_str(), h.line,
+                                  static_cast<uint64_t>(h.hits.blocked),
+                                  static_cast<uint64_t>(h.hits.would),
+                                  static_cast<uint64_t>(h.hits.allowed),
+                                  static_cast<uint64_t>(h.hits.logged));
+    if (r >= 0)
+      r = sd_bus_message_close_container(reply);
     if (r >= 0)
       r = sd_bus_message_close_container(reply);
   }
@@ -189,7 +201,7 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_METHOD_WITH_NAMES("SetMode", "ss",
                              SD_BUS_PARAM(name) SD_BUS_PARAM(mode), "", "",
                              guarded<on_set_mode>, kOpen),
-    SD_BUS_METHOD_WITH_NAMES("List", "", "", "a(ssbsttas)",
+    SD_BUS_METHOD_WITH_NAMES("List", "", "", "a(ssbsttasa(ssutttt))",
                              SD_BUS_PARAM(policies), guarded<on_list>, kOpen),
     SD_BUS_METHOD_WITH_NAMES("Status", "", "", "a(sss)tttt",
                              SD_BUS_PARAM(hooks) SD_BUS_PARAM(events)

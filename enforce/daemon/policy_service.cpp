@@ -332,13 +332,19 @@ bool PolicyService::save_state(std::string &error) const {
 
 std::vector<UnitInfo> PolicyService::list() const {
   std::vector<UnitInfo> out;
+  const auto hits = session_->rule_hits();
   for (const auto &[name, u] : units_) {
     UnitInfo info{name,         u.path,  u.from_config, "",
-                  u.generation, u.rules, u.policies};
+                  u.generation, u.rules, u.policies,    {}};
     for (dsl::Mode m : u.policy_modes) {
       const std::string k = dsl::keyword(m);
       info.mode = info.mode.empty() || info.mode == k ? k : "mixed";
     }
+    for (const auto &r : hits)
+      if (r.rule.loc.file_name() == u.path)
+        info.rule_hits.push_back({r.policy, r.rule.source_text,
+                                  static_cast<uint32_t>(r.rule.loc.line),
+                                  r.hits});
     out.push_back(std::move(info));
   }
   return out;

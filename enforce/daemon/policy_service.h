@@ -41,6 +41,13 @@ struct UnitInfo {
   uint64_t generation = 0;  // of the apply that last changed it
   size_t rules = 0;
   std::vector<std::string> policies; // the `policy "..."` blocks in it
+  // Each rule of it in force, with the kernel's counts (Session::rule_hits).
+  struct Rule {
+    std::string policy, text;
+    uint32_t line = 0;
+    pal_rule_hits hits{};
+  };
+  std::vector<Rule> rule_hits;
 };
 
 class PolicyService {

@@ -89,6 +89,27 @@ bool update_many(bpf_map *map, std::span<const uint8_t> keys,
   return true;
 }
 
+// What makes a rule the same rule in the next policy set: its policy, its
+// event, action and text, and which of identical rules of that policy it
+// is. By rule_id.
+std::vector<std::string> rule_keys(const engine::CompiledPolicy &compiled) {
+  std::vector<std::string> keys(compiled.rules.size());
+  std::map<std::string, int> seen;
+  for (size_t id = 0; id < compiled.rules.size(); ++id) {
+    const engine::RuleInfo &r = compiled.rules[id];
+    std::string policy;
+    for (const auto &p : compiled.policies)
+      if (p.index == r.policy_index)
+        policy = p.name;
+    std::string key = policy + '\0' + r.event + '\0' +
+                      std::to_string(static_cast<int>(r.action)) + '\0' +
+                      r.source_text;
+    key += '\0' + std::to_string(seen[key]++);
+    keys[id] = std::move(key);
+  }
+  return keys;
+}
+
 } // namespace
 
 bpf_map *PolicyMapSet::find(const std::string &image_name) const {
@@ -278,17 +299,63 @@ bool PolicyMaps::apply(const engine::CompiledPolicy &compiled,
   // cleared now rather than right after that flip, when a decision in
   // flight could still have been reading it.
   clear_slot(slot);
+  // The kernel counts into hits[slot] for every rule_id once it is active.
+  uint32_t &hits = dirty_[slot]["hits"];
+  hits = std::max(hits, static_cast<uint32_t>(compiled.rules.size()));
   if (!write_image(compiled.image, error) ||
       (inodes && !write_inodes(*inodes, slot, error))) {
     clear_slot(slot);
     return false;
   }
+  // Counts made between this copy and the flip stay with the old slot:
+  // a window of microseconds.
+  carry_hits(compiled, slot);
   // One write switches every map of the slot: a reader sees the old or
   // the new policy whole.
   if (!write_config(slot, error))
     return false;
   active_slot_ = slot;
+  rule_keys_[slot] = rule_keys(compiled);
   return true;
+}
+
+void PolicyMaps::carry_hits(const engine::CompiledPolicy &compiled,
+                            uint32_t slot) {
+  bpf_map *map = maps_.find("hits");
+  const std::vector<std::string> &old_keys = rule_keys_[active_slot_];
+  if (!map || old_keys.empty())
+    return;
+  std::map<std::string, uint32_t> old_id;
+  for (uint32_t id = 0; id < old_keys.size(); ++id)
+    old_id[old_keys[id]] = id;
+  const int fd = bpf_map__fd(map);
+  const std::vector<std::string> keys = rule_keys(compiled);
+  for (uint32_t id = 0; id < keys.size(); ++id) {
+    auto it = old_id.find(keys[id]);
+    if (it == old_id.end())
+      continue;
+    __u32 from = active_slot_ * PAL_MAX_RULES + it->second;
+    __u32 to = slot * PAL_MAX_RULES + id;
+    pal_rule_hits h{};
+    if (bpf_map_lookup_elem(fd, &from, &h) == 0)
+      bpf_map_update_elem(fd, &to, &h, BPF_ANY);
+  }
+}
+
+std::vector<pal_rule_hits> PolicyMaps::hits() const {
+  bpf_map *map = maps_.find("hits");
+  const size_t n = rule_keys_[active_slot_].size();
+  std::vector<pal_rule_hits> out(n);
+  for (uint32_t id = 0; map && id < n; ++id) {
+    __u32 key = active_slot_ * PAL_MAX_RULES + id;
+    if (bpf_map_lookup_elem(bpf_map__fd(map), &key, &out[id]) != 0)
+      return {};
+  }
+  return map ? out : std::vector<pal_rule_hits>{};
+}
+
+void PolicyMaps::describe_active(const engine::CompiledPolicy &compiled) {
+  rule_keys_[active_slot_] = rule_keys(compiled);
 }
 
 bool PolicyMaps::set_mode(uint32_t policy_index, dsl::Mode mode,

@@ -123,8 +123,12 @@ int Session::catch_up(const std::vector<PolicySource> &sources) {
   for (size_t i = 0; same && i < left->policies.size(); ++i)
     same = compiled->policies[i].name == left->policies[i].name &&
            compiled->policies[i].index == left->policies[i].index;
-  if (same)
+  if (same) {
     decoder_.set_catalog(enforcer_->active_slot(), *compiled);
+    enforcer_->describe_active(*compiled);
+    policies_ = compiled->policies;
+    rules_ = compiled->rules;
+  }
   int total = 0;
   for (int n; (n = poll(0)) > 0;)
     total += n;
@@ -184,6 +188,7 @@ std::optional<Session::Applied> Session::apply(engine::CompiledPolicy compiled,
     return std::nullopt;
   }
   policies_ = compiled.policies;
+  rules_ = compiled.rules;
 
   Applied out;
   for (const auto &p : compiled.policies) {
@@ -206,6 +211,21 @@ Session::reapply(const std::vector<std::string> &paths, dsl::Diagnostics &diags,
   if (!compiled)
     return std::nullopt;
   return apply(std::move(*compiled), error);
+}
+
+std::vector<Session::RuleHits> Session::rule_hits() const {
+  std::vector<RuleHits> out;
+  if (!enforcer_)
+    return out;
+  const std::vector<pal_rule_hits> hits = enforcer_->hits();
+  for (size_t id = 0; id < rules_.size() && id < hits.size(); ++id) {
+    RuleHits r{"", rules_[id], hits[id]};
+    for (const auto &p : policies_)
+      if (p.index == rules_[id].policy_index)
+        r.policy = p.name;
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 bool Session::set_mode(const std::string &policy, dsl::Mode mode,

@@ -54,6 +54,9 @@ before=$(pinned)
 case "$before" in *'"name":"pal_exec_'"${EXPECT%_ret}"*) pass "the $EXPECT programs are pinned" ;;
 *) fail "pinned programs: $before" ;; esac
 denials=$(lines_with "\"path\":\"$W/guarded\"" '"outcome":"blocked"' '"policy":"guard"')
+# The kernel's count for the exec rule (the first rule of the file).
+blocked() { "$ENFORCECTL" list --json | grep -o '"blocked":[0-9]*' | head -1 | cut -d: -f2; }
+counted=$(blocked)
 
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
@@ -69,6 +72,8 @@ grep -q "adopted the enforcement of pid" "$W/daemon.err" && pass "the restarted 
 	{ fail "programs changed"; echo "before: $before"; echo "after: $(pinned)"; }
 [ "$(lines_with "\"path\":\"$W/guarded\"" '"outcome":"blocked"' '"policy":"guard"')" -gt "$denials" ] &&
 	pass "the denial while no daemon ran is in the trail" || fail "the gap's denial is lost"
+[ "$(blocked)" = $((counted + 1)) ] && pass "the rule's count goes on across the adoption" ||
+	fail "count after adoption: $(blocked), before $counted"
 check_enforced "adopted"
 
 out=$("$ENFORCECTL" remove guard 2>&1)

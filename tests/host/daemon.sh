@@ -114,6 +114,10 @@ programs() { bpftool prog show | sed -n 's/^\([0-9]*\): .* name \(pal_[a-z0-9_]*
 before=$(programs)
 [ -n "$before" ] || fail "bpftool lists no pal_ programs"
 kills=$(lines_with "\"path\":\"$W/guarded\"" '"outcome":"killed"' '"policy":"trial"')
+# The kernel's count for the rule, from List.
+blocked() { "$E" list --json | grep -o '"blocked":[0-9]*' | head -1 | cut -d: -f2; }
+counted=$(blocked)
+[ "${counted:-0}" -ge 1 ] && pass "list counts the rule's kills ($counted)" || fail "list --json: no count"
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=""
@@ -134,6 +138,8 @@ after=$(programs)
 	{ fail "programs changed"; echo "before: $before"; echo "after: $after"; }
 [ "$(lines_with "\"path\":\"$W/guarded\"" '"outcome":"killed"' '"policy":"trial"')" -gt "$kills" ] &&
 	pass "the kill while no daemon ran is in the trail, with its policy" || fail "the gap's event is lost"
+[ "$(blocked)" = $((counted + 1)) ] && pass "the rule's count goes on: the gap's kill is counted" ||
+	fail "count after adoption: $(blocked), before $counted"
 [ "$(exits "$W/guarded")" = 137 ] && pass "adopted: still enforced" || fail "adopted: not enforced"
 "$E" list | grep -q "^trial-file  *enforce  *1  *[3-9] " && pass "generations go on after restarts" ||
 	{ fail "list after adoption"; "$E" list; }

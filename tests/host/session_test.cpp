@@ -381,6 +381,15 @@ TEST_F(SessionTest, PersistentEnforcementOutlivesItsProcessAndIsAdopted) {
   const auto gap = decisions("a");
   ASSERT_GE(gap.size(), 2u) << "the kills while nobody read are in the trail";
   EXPECT_EQ(gap[0]["rule"]["policy"], "kept") << gap[0].dump();
+  // The kernel's counts went on with nobody reading: 1 kill before, 2 in
+  // the gap.
+  bool counted = false;
+  for (const auto &r : session_->rule_hits())
+    if (r.policy == "kept") {
+      EXPECT_EQ(r.hits.blocked, 3u) << r.rule.source_text;
+      counted = true;
+    }
+  EXPECT_TRUE(counted) << "the adopted rules are named";
 
   // It applies into the adopted maps and flips as before.
   apply(policy("next", "b"));
@@ -445,6 +454,50 @@ TEST_F(SessionTest, PinnedProgramsOfAnotherBuildAreReplacedWithoutAGap) {
   ASSERT_TRUE(run) << problem;
   EXPECT_EQ(run->pid, getpid());
   EXPECT_TRUE(run->holder_alive);
+}
+
+// The kernel counts each rule's decisions; a reapply that keeps a rule
+// keeps its counts, a new rule starts at zero.
+TEST_F(SessionTest, RuleHitsAreCountedAndSurviveAReapply) {
+  const fs::path file = dir_ / "counted.rules";
+  auto write = [&](bool with_b) {
+    std::ofstream(file) << "policy \"counted\" mode enforce {\n"
+                        << "  deny exec when path == \""
+                        << (dir_ / "a").string() << "\"\n"
+                        << (with_b ? "  deny exec when path == \"" +
+                                         (dir_ / "b").string() + "\"\n"
+                                   : "")
+                        << "}\npolicy \"trial\" mode audit {\n"
+                        << "  deny exec when path == \""
+                        << (dir_ / "b").string() << "\"\n}\n";
+  };
+  auto hits_of = [&](const std::string &policy, const std::string &prog) {
+    for (const auto &r : session_->rule_hits())
+      if (r.policy == policy &&
+          r.rule.source_text.find((dir_ / prog).string()) != std::string::npos)
+        return r.hits;
+    ADD_FAILURE() << "no rule of " << policy << " on " << prog;
+    return pal_rule_hits{};
+  };
+  write(false);
+  apply(file.string());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_FALSE(runs("a"));
+  EXPECT_TRUE(runs("b"));
+  EXPECT_EQ(hits_of("counted", "a").blocked, 3u);
+  EXPECT_EQ(hits_of("trial", "b").would, 1u);
+  EXPECT_EQ(hits_of("trial", "b").blocked, 0u);
+
+  write(true); // a new rule; the others stay
+  apply(file.string());
+  EXPECT_EQ(hits_of("counted", "a").blocked, 3u) << "carried over";
+  EXPECT_EQ(hits_of("counted", "b").blocked, 0u) << "a new rule starts at 0";
+  EXPECT_FALSE(runs("a"));
+  EXPECT_FALSE(runs("b"));
+  EXPECT_EQ(hits_of("counted", "a").blocked, 4u);
+  EXPECT_EQ(hits_of("counted", "b").blocked, 1u);
+  // The audit policy's rule decided too, for its own policy.
+  EXPECT_EQ(hits_of("trial", "b").would, 2u);
 }
 
 } // namespace

@@ -289,6 +289,21 @@ struct pal_rule {
 	__u32 term_first; /* (the kernel reaches terms through candidates) */
 };
 
+/* Map "hits": array of PAL_SLOTS * PAL_MAX_RULES, index slot * PAL_MAX_RULES
+ * + rule_id: how often each rule decided its policy's verdict, counted by
+ * the matcher whether or not the event's record reached the ring. Written
+ * by the kernel only; the loader zeroes a slot's counters before reusing
+ * it and carries a rule's counts into the next slot when the rule stays.
+ * One shared array with atomic adds, not per CPU: a counted decision also
+ * reserves ring space, which serialises on the ring's lock anyway, and a
+ * per-CPU copy would cost 768 KiB per CPU. */
+struct pal_rule_hits {
+	__u64 blocked; /* deny or kill, the policy in enforce mode */
+	__u64 would;   /* deny or kill, the policy in audit mode */
+	__u64 allowed; /* an allow rule let the action through its policy */
+	__u64 logged;  /* an audit rule */
+};
+
 /* Map "terms": array of PAL_SLOTS * PAL_SLOT_TERMS. One conjunction: all
  * n_must atoms hold, none of the n_must_not. Its literals are "lits"
  * lit .. lit + n_must + n_must_not - 1, the must ones first. A term with a

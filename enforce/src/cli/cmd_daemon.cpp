@@ -100,7 +100,42 @@ struct Listed {
   bool from_config = false;
   uint64_t generation = 0, rules = 0;
   std::vector<std::string> policies;
+  struct Rule {
+    std::string policy, text;
+    uint32_t line = 0;
+    uint64_t blocked = 0, would = 0, allowed = 0, logged = 0;
+  };
+  std::vector<Rule> hits;
+  uint64_t blocked() const {
+    uint64_t n = 0;
+    for (const auto &r : hits)
+      n += r.blocked;
+    return n;
+  }
+  uint64_t would() const {
+    uint64_t n = 0;
+    for (const auto &r : hits)
+      n += r.would;
+    return n;
+  }
 };
+
+// The rules of one List entry: a(ssutttt).
+int read_rules(sd_bus_message *reply, std::vector<Listed::Rule> &out) {
+  int r = sd_bus_message_enter_container(reply, 'a', "(ssutttt)");
+  while (r > 0) {
+    const char *policy, *text;
+    Listed::Rule rule;
+    r = sd_bus_message_read(reply, "(ssutttt)", &policy, &text, &rule.line,
+                            &rule.blocked, &rule.would, &rule.allowed,
+                            &rule.logged);
+    if (r > 0) {
+      rule.policy = policy, rule.text = text;
+      out.push_back(std::move(rule));
+    }
+  }
+  return r < 0 ? r : sd_bus_message_exit_container(reply);
+}
 
 bool read_list(DaemonClient &client, std::vector<Listed> &out,
                std::string &error) {
@@ -108,9 +143,9 @@ bool read_list(DaemonClient &client, std::vector<Listed> &out,
   std::string error_name;
   if (!client.call("List", &reply, error, error_name, ""))
     return false;
-  int r = sd_bus_message_enter_container(reply, 'a', "(ssbsttas)");
-  while (r > 0 &&
-         (r = sd_bus_message_enter_container(reply, 'r', "ssbsttas")) > 0) {
+  int r = sd_bus_message_enter_container(reply, 'a', "(ssbsttasa(ssutttt))");
+  while (r > 0 && (r = sd_bus_message_enter_container(
+                       reply, 'r', "ssbsttasa(ssutttt)")) > 0) {
     const char *name, *source, *mode;
     int from_config = 0;
     Listed l;
@@ -128,6 +163,8 @@ bool read_list(DaemonClient &client, std::vector<Listed> &out,
       free(*p);
     }
     free(policies);
+    if ((r = read_rules(reply, l.hits)) < 0)
+      break;
     out.push_back(std::move(l));
     r = sd_bus_message_exit_container(reply);
   }
@@ -137,7 +174,20 @@ bool read_list(DaemonClient &client, std::vector<Listed> &out,
   return r >= 0;
 }
 
-int list(bool json) {
+nlohmann::json hits_json(const Listed &f) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto &r : f.hits)
+    out.push_back({{"policy", r.policy},
+                   {"rule", r.text},
+                   {"line", r.line},
+                   {"blocked", r.blocked},
+                   {"would", r.would},
+                   {"allowed", r.allowed},
+                   {"logged", r.logged}});
+  return out;
+}
+
+int list(bool json, bool rules) {
   std::string why, error;
   auto client = DaemonClient::connect(why);
   if (!client)
@@ -154,7 +204,8 @@ int list(bool json) {
                      {"generation", f.generation},
                      {"source_file", f.source},
                      {"from_config", f.from_config},
-                     {"policies", f.policies}});
+                     {"policies", f.policies},
+                     {"rule_hits", hits_json(f)}});
     std::cout << out.dump() << "\n";
     return 0;
   }
@@ -163,13 +214,20 @@ int list(bool json) {
         "palisaded enforces no policy files (add one: enforcectl apply FILE)");
     return 0;
   }
-  std::printf("%-24s %-8s %6s %5s  %s\n", "NAME", "MODE", "RULES", "GEN",
-              "SOURCE");
-  for (const auto &f : files)
-    std::printf("%-24s %-8s %6llu %5llu  %s%s\n", f.name.c_str(),
-                f.mode.c_str(), static_cast<unsigned long long>(f.rules),
-                static_cast<unsigned long long>(f.generation), f.source.c_str(),
+  auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  std::printf("%-24s %-8s %6s %5s %8s %8s  %s\n", "NAME", "MODE", "RULES",
+              "GEN", "BLOCKED", "WOULD", "SOURCE");
+  for (const auto &f : files) {
+    std::printf("%-24s %-8s %6llu %5llu %8llu %8llu  %s%s\n", f.name.c_str(),
+                f.mode.c_str(), u(f.rules), u(f.generation), u(f.blocked()),
+                u(f.would()), f.source.c_str(),
                 f.from_config ? " (config)" : "");
+    for (const auto &r : rules ? f.hits : std::vector<Listed::Rule>{})
+      std::printf("    line %-5u %8llu blocked %8llu would %8llu allowed "
+                  "%8llu logged  %s: %s\n",
+                  r.line, u(r.blocked), u(r.would), u(r.allowed), u(r.logged),
+                  r.policy.c_str(), r.text.c_str());
+  }
   return 0;
 }
 
@@ -228,11 +286,15 @@ void add_remove(CLI::App &app, int &status) {
 
 void add_list(CLI::App &app, int &status) {
   auto json = std::make_shared<bool>(false);
+  auto rules = std::make_shared<bool>(false);
   CLI::App *cmd = app.add_subcommand(
       "list", "The policy files palisaded enforces: mode, rules, generation, "
+              "what the kernel blocked (or would have, in audit mode), "
               "where each is stored.");
   cmd->add_flag("--json", *json, "a JSON array on stdout");
-  cmd->callback([json, &status] { status = list(*json); });
+  cmd->add_flag("--rules", *rules,
+                "each rule's counts: blocked, would, allowed, logged");
+  cmd->callback([json, rules, &status] { status = list(*json, *rules); });
 }
 
 } // namespace palisade::enforce::cli

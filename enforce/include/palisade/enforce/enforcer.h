@@ -85,6 +85,13 @@ public:
   // Switches one policy of the active slot between enforce and audit.
   bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);
 
+  // Each active rule's counts, by rule_id (PolicyMaps::hits).
+  std::vector<pal_rule_hits> hits() const { return maps_.hits(); }
+  // The adopted active slot holds `compiled` (PolicyMaps::describe_active).
+  void describe_active(const engine::CompiledPolicy &compiled) {
+    maps_.describe_active(compiled);
+  }
+
   // Waits up to timeout_ms for records and delivers them. Returns the
   // number delivered, or negative errno (-EINTR on a signal).
   int poll(int timeout_ms);

@@ -76,6 +76,13 @@ public:
   // Switches one policy of the active slot between enforce and audit.
   bool set_mode(uint32_t policy_index, dsl::Mode mode, std::string &error);
 
+  // The kernel's counts for each rule of the active slot, by rule_id
+  // (abi.h "hits"); empty when the map cannot be read.
+  std::vector<pal_rule_hits> hits() const;
+  // Names the rules of the active slot (an adopted one's), so that the
+  // next apply carries their counts over.
+  void describe_active(const engine::CompiledPolicy &compiled);
+
   uint32_t active_slot() const { return active_slot_; }
   const PolicyMapSet &map_set() const { return maps_; }
   uint32_t inactive_slot() const { return active_slot_ ^ 1; }
@@ -85,6 +92,9 @@ private:
   bool write_image(const engine::MapImage &image, std::string &error);
   bool write_inodes(const InodeTable &table, uint32_t slot, std::string &error);
   void clear_slot(uint32_t slot);
+  // Copies the counts of the active slot's rules that `compiled` keeps
+  // (same policy, event, action and text) into slot `slot`.
+  void carry_hits(const engine::CompiledPolicy &compiled, uint32_t slot);
 
   PolicyMapSet maps_;
   std::array<uint32_t, PAL_HOOKS> mechanisms_{};
@@ -92,6 +102,8 @@ private:
   // Per slot and array map: elements (from the slot's first) that may be
   // non-zero, so clearing a slot writes zeros over only those.
   std::map<std::string, uint32_t> dirty_[2];
+  // Per slot, each rule's identity by rule_id (rule_keys()).
+  std::vector<std::string> rule_keys_[2];
 };
 
 } // namespace palisade::enforce

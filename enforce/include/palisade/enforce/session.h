@@ -146,6 +146,16 @@ public:
   // The ring buffer's epoll fd, readable when records wait (for an event
   // loop); -1 before the first apply.
   int event_fd() const;
+  // How often each rule in force decided its policy's verdict, counted by
+  // the kernel since the rule came into force (across applies that keep
+  // it, and across an adoption).
+  struct RuleHits {
+    std::string policy;
+    engine::RuleInfo rule;
+    pal_rule_hits hits{};
+  };
+  std::vector<RuleHits> rule_hits() const;
+
   // Events decoded and records lost since the session started.
   uint64_t events_seen() const { return events_seen_; }
   uint64_t drops_seen() const { return drops_reported_; }
@@ -169,6 +179,7 @@ private:
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<RunState> published_;
   std::vector<engine::PolicyInfo> policies_; // of the active slot
+  std::vector<engine::RuleInfo> rules_;      // of the active slot
   uint64_t drops_reported_ = 0, drops_untaken_ = 0, events_seen_ = 0;
 };
 
