@@ -106,16 +106,11 @@ struct Listed {
     uint64_t blocked = 0, would = 0, allowed = 0, logged = 0;
   };
   std::vector<Rule> hits;
-  uint64_t blocked() const {
+  // The sum of one count over the file's rules: total(&Rule::blocked).
+  uint64_t total(uint64_t Rule::*count) const {
     uint64_t n = 0;
     for (const auto &r : hits)
-      n += r.blocked;
-    return n;
-  }
-  uint64_t would() const {
-    uint64_t n = 0;
-    for (const auto &r : hits)
-      n += r.would;
+      n += r.*count;
     return n;
   }
 };
@@ -219,8 +214,9 @@ int list(bool json, bool rules) {
               "GEN", "BLOCKED", "WOULD", "SOURCE");
   for (const auto &f : files) {
     std::printf("%-24s %-8s %6llu %5llu %8llu %8llu  %s%s\n", f.name.c_str(),
-                f.mode.c_str(), u(f.rules), u(f.generation), u(f.blocked()),
-                u(f.would()), f.source.c_str(),
+                f.mode.c_str(), u(f.rules), u(f.generation),
+                u(f.total(&Listed::Rule::blocked)),
+                u(f.total(&Listed::Rule::would)), f.source.c_str(),
                 f.from_config ? " (config)" : "");
     for (const auto &r : rules ? f.hits : std::vector<Listed::Rule>{})
       std::printf("    line %-5u %8llu blocked %8llu would %8llu allowed "
