@@ -84,13 +84,18 @@ std::vector<BpfObjectBytes> enforcer_objects() {
 }
 
 std::string enforcer_build_id() {
-  uint64_t h = 0xcbf29ce484222325ull; // FNV-1a, 64 bits
-  for (const BpfObjectBytes &o : enforcer_objects())
-    for (size_t i = 0; i < o.size; ++i)
-      h = (h ^ static_cast<const uint8_t *>(o.data)[i]) * 0x100000001b3ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
+  // Hashed once: the state file records it on every apply and drop count.
+  static const std::string id = [] {
+    uint64_t h = 0xcbf29ce484222325ull; // FNV-1a, 64 bits
+    for (const BpfObjectBytes &o : enforcer_objects())
+      for (size_t i = 0; i < o.size; ++i)
+        h = (h ^ static_cast<const uint8_t *>(o.data)[i]) * 0x100000001b3ull;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(h));
+    return std::string(hex);
+  }();
+  return id;
 }
 
 } // namespace palisade::enforce

@@ -125,8 +125,7 @@ RunState::~RunState() {
     return;
   // Before the lock goes, so the next holder starts clean; but never the
   // pins of a left enforcement this process did not take over.
-  const bool theirs = left_ && !owns_pins_;
-  if (!theirs && !keep_)
+  if (!left_untaken() && !keep_)
     remove_published();
   close(lock_fd_);
 }
@@ -134,7 +133,7 @@ RunState::~RunState() {
 bool RunState::write(std::string &error) const {
   // A claimer that has not taken the left enforcement over must not
   // overwrite the record of it: that one still enforces.
-  if (left_ && !owns_pins_)
+  if (left_untaken())
     return true;
   return write_state({{"pid", getpid()},
                       {"persistent", persistent_},

@@ -89,6 +89,8 @@ public:
 private:
   RunState() = default;
   bool write(std::string &error) const;
+  // A left enforcement is in force that this process has not taken over.
+  bool left_untaken() const { return left_ && !owns_pins_; }
 
   int lock_fd_ = -1;
   bool persistent_ = false, pinned_ = false, owns_pins_ = false, keep_ = false;
