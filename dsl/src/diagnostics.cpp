@@ -45,10 +45,10 @@ void Diagnostics::append(const Diagnostics &other) {
   list_.insert(list_.end(), other.list_.begin(), other.list_.end());
 }
 
-std::string Diagnostics::render() const {
+std::string Diagnostics::render(bool color) const {
   std::string out;
   for (const Diagnostic &d : list_)
-    out += dsl::render(d);
+    out += dsl::render(d, color);
   return out;
 }
 
@@ -90,22 +90,29 @@ std::string caret_line(std::string_view line, const SourceLocation &loc) {
 
 } // namespace
 
-std::string render(const Diagnostic &d) {
-  const char *severity = d.severity == Severity::Error ? "error" : "warning";
-  std::string out = d.loc.file_name();
+std::string render(const Diagnostic &d, bool color) {
+  // SGR: 1 bold, 31 red, 35 magenta, 32 green, 36 cyan, 0 reset.
+  auto paint = [color](const char *sgr, const std::string &text) {
+    return color ? "\033[" + std::string(sgr) + "m" + text + "\033[0m" : text;
+  };
+  const bool error = d.severity == Severity::Error;
+  std::string where = d.loc.file_name();
   if (d.loc.line > 0)
-    out +=
+    where +=
         ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.column);
-  out += std::string(": ") + severity + ": " + d.message + "\n";
+  std::string out =
+      paint("1", where + ":") + " " +
+      paint(error ? "1;31" : "1;35", error ? "error:" : "warning:") + " " +
+      paint("1", d.message) + "\n";
 
   // Without a position (e.g. an unreadable file) there is no line to show.
   if (d.loc.file && d.loc.line > 0 && d.loc.column > 0) {
     const std::string_view line = d.loc.file->line_text(d.loc.line);
     out += std::string(line) + "\n";
-    out += caret_line(line, d.loc) + "\n";
+    out += paint("1;32", caret_line(line, d.loc)) + "\n";
   }
   for (const std::string &hint : d.hints)
-    out += "hint: " + hint + "\n";
+    out += paint("1;36", "hint:") + " " + hint + "\n";
   return out;
 }
 

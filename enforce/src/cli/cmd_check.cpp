@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "palisade/enforce/diagnostics_json.h"
 #include "palisade/enforce/policy_files.h"
+#include "terminal.h"
 
 namespace palisade::enforce::cli {
 namespace {
@@ -20,7 +21,7 @@ int compile_and_report(const Args &files, Output output) {
     std::cout << diagnostics_json(diags) << "\n";
     return compiled ? 0 : 1;
   }
-  std::fputs(diags.render().c_str(), stderr);
+  std::fputs(render_diagnostics(diags).c_str(), stderr);
   if (!compiled)
     return 1;
   if (output == Output::Image)

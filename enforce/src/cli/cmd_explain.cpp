@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "palisade/enforce/policy_files.h"
 #include "palisade/engine/explain.h"
+#include "terminal.h"
 
 namespace palisade::enforce::cli {
 namespace {
@@ -30,7 +31,7 @@ int explain(const ExplainOptions &o) {
   }
   dsl::Diagnostics diags;
   auto compiled = compile_policy_files(o.files, engine::TargetCaps{}, 0, diags);
-  std::fputs(diags.render().c_str(), stderr);
+  std::fputs(render_diagnostics(diags).c_str(), stderr);
   if (!compiled)
     return 1;
   auto explanation = engine::explain_event(*compiled, *event);

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "palisade/dsl/format.h"
 #include "palisade/dsl/parser.h"
+#include "terminal.h"
 
 namespace palisade::enforce::cli {
 namespace {
@@ -41,7 +42,7 @@ std::optional<Formatted> format_file(const std::string &path) {
   } else {
     file = dsl::parse_rules_file(path, diags);
   }
-  std::fputs(diags.render().c_str(), stderr);
+  std::fputs(render_diagnostics(diags).c_str(), stderr);
   if (!file)
     return std::nullopt;
   return Formatted{file->source->text, dsl::format_rules(*file)};

@@ -19,6 +19,7 @@
 #include "palisade/enforce/features.h"
 #include "palisade/enforce/records.h"
 #include "palisade/enforce/session.h"
+#include "terminal.h"
 
 namespace palisade::enforce::cli {
 namespace {
@@ -70,7 +71,7 @@ int run(const RunOptions &opt) {
   // before anything is loaded: a bad policy changes nothing.
   dsl::Diagnostics diags;
   auto compiled = session->compile(opt.files, diags);
-  std::fputs(diags.render().c_str(), stderr);
+  std::fputs(render_diagnostics(diags).c_str(), stderr);
   if (!compiled) {
     std::fputs("enforcectl run: nothing was loaded\n", stderr);
     return 1;

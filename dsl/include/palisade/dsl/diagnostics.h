@@ -3,6 +3,9 @@
 //   <the source line, verbatim>
 //   <spaces>^~~~            (caret under the first column, ~ under the rest)
 //   hint: ...               (zero or more)
+// With colour (a terminal), as compilers colour it: the location and the
+// message bold, "error:" red, "warning:" magenta, the caret green,
+// "hint:" cyan (ANSI SGR sequences); the text is the same.
 #pragma once
 
 #include <memory>
@@ -37,7 +40,7 @@ public:
   void append(const Diagnostics &other);
 
   // Every diagnostic in the order reported, each in the format above.
-  std::string render() const;
+  std::string render(bool color = false) const;
 
 private:
   Diagnostic &add(Severity severity, SourceLocation loc, std::string message);
@@ -47,6 +50,6 @@ private:
   std::vector<std::shared_ptr<const SourceFile>> files_; // no duplicates
 };
 
-std::string render(const Diagnostic &d);
+std::string render(const Diagnostic &d, bool color = false);
 
 } // namespace palisade::dsl
