@@ -1,11 +1,13 @@
 #include "bus_api.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <vector>
 
 #include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
 
 #include "palisade/abi.h"
 #include "palisade/enforce/features.h"
@@ -100,8 +102,7 @@ int on_set_mode(sd_bus_message *m, void *userdata, sd_bus_error *err) {
 int on_reload(sd_bus_message *m, void *userdata, sd_bus_error *err) {
   if (int r = require_root(m, err); r <= 0)
     return r;
-  const auto notes = api(userdata).service().reload();
-  api(userdata).changed("", "reloaded");
+  const auto notes = api(userdata).reload();
   sd_bus_message *reply = nullptr;
   int r = sd_bus_message_new_method_return(m, &reply);
   if (r >= 0)
@@ -238,6 +239,16 @@ void BusApi::changed(const std::string &name, const char *change) {
                      name.c_str(), change, service_.generation());
   if (after_change_)
     after_change_();
+}
+
+std::vector<std::string> BusApi::reload() {
+  sd_notify(0, "RELOADING=1");
+  auto notes = service_.reload();
+  for (const auto &n : notes)
+    std::fprintf(stderr, "palisaded: reload: %s\n", n.c_str());
+  changed("", "reloaded"); // STATUS= too
+  sd_notify(0, "READY=1");
+  return notes;
 }
 
 } // namespace palisade::enforce::daemon

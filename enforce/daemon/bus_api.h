@@ -35,6 +35,10 @@ public:
   PolicyService &service() { return service_; }
   // Emits PolicyChanged(name, change, generation) and runs after_change.
   void changed(const std::string &name, const char *change);
+  // Re-reads the policy directories (Reload, SIGHUP): tells systemd it
+  // reloads (RELOADING=1 ... READY=1), logs and returns the notes on the
+  // files left out.
+  std::vector<std::string> reload();
 
 private:
   BusApi(sd_bus *bus, PolicyService &service, std::function<void()> after)

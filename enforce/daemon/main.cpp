@@ -172,9 +172,7 @@ int main(int argc, char **argv) {
   sd_event_add_signal(
       d.event, nullptr, SIGHUP,
       [](sd_event_source *, const struct signalfd_siginfo *, void *a) {
-        auto *bus_api = static_cast<BusApi *>(a);
-        log_notes(bus_api->service().reload());
-        bus_api->changed("", "reloaded");
+        static_cast<BusApi *>(a)->reload();
         return 0;
       },
       api.get());

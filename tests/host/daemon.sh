@@ -93,6 +93,44 @@ case "$out" in *"trial-file.rules:1:"*"unknown field"*) pass "a malformed policy
 [ "$(exits "$W/guarded")" = 137 ] && pass "after the refusal the policy still holds" ||
 	fail "the refused apply changed what is enforced"
 
+# --json for scripts: one object on stdout, the same exit status.
+printf 'policy "x" mode enforce {\n  deny exec when pth == "/x"\n}\n' >"$W/bad.rules"
+out=$("$E" apply --json "$W/bad.rules" 2>/dev/null)
+rc=$?
+case "$rc:$out" in 1:'{"applied":false,"diagnostics":[{"column":18,'*'"line":2,'*'"error":"InvalidPolicy"'*) pass "apply --json: refused, with the located diagnostics" ;;
+*) fail "apply --json of a bad file: rc $rc: $out" ;; esac
+cat >"$W/extra.rules" <<POLICY
+policy "extra" mode audit {
+  deny exec when path == "$W/nothing-here"
+}
+POLICY
+out=$("$E" apply --json "$W/extra.rules" 2>/dev/null)
+case "$out" in '{"applied":true,"diagnostics":[],"generation":'*',"name":"extra","warnings":[]}') pass "apply --json" ;;
+*) fail "apply --json: $out" ;; esac
+out=$("$E" remove --json extra 2>/dev/null)
+[ "$out" = '{"name":"extra","removed":true}' ] && pass "remove --json" || fail "remove --json: $out"
+out=$("$E" remove --json extra 2>/dev/null)
+rc=$?
+case "$rc:$out" in 1:*'"error":"NotFound"'*'"removed":false'*) pass "remove --json of a name not in force: NotFound" ;;
+*) fail "remove --json again: rc $rc: $out" ;; esac
+
+# Reload (systemctl reload runs `enforcectl reload`): exit 1 and the
+# diagnostics when the admin's directory holds a broken file; what is in
+# force stays.
+cp "$W/bad.rules" "$W/conf.d/bad.rules"
+out=$("$E" reload 2>&1)
+rc=$?
+case "$rc:$out" in 1:*"conf.d/bad.rules:2:18: error: unknown field 'pth'"*) pass "reload with a broken file: exit 1, located" ;;
+*) fail "reload: rc $rc: $out" ;; esac
+out=$("$E" reload --json 2>/dev/null)
+case "$out" in '{"notes":["'*'bad.rules:2:18'*'],"reloaded":true}') pass "reload --json names the file left out" ;;
+*) fail "reload --json: $out" ;; esac
+[ "$(exits "$W/guarded")" = 137 ] && pass "after the broken reload the policy still holds" ||
+	fail "a broken reload changed what is enforced"
+rm "$W/conf.d/bad.rules"
+out=$("$E" reload 2>&1)
+[ $? = 0 ] && pass "reload: every file in force, exit 0" || fail "clean reload: $out"
+
 out=$("$E" status --json 2>&1)
 case "$out" in *"\"pid\":$DAEMON_PID,"*'"mode":"enforce","name":"trial"'*) pass "status reads the daemon's pins" ;;
 *) fail "status: $out" ;; esac

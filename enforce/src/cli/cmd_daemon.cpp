@@ -1,10 +1,14 @@
 // The commands that talk to palisaded over the bus (docs/dbus.md):
-//   apply FILE [--mode audit|enforce] [--name NAME]   put a policy file in
-//   force remove NAME                                        take it out list
-//   [--json]                                      what palisaded enforces
+//   apply FILE [--mode audit|enforce] [--name NAME] [--json]
+//                            put a policy file in force
+//   remove NAME [--json]     take it out
+//   list [--json] [--rules]  what palisaded enforces, with the counts
+//   reload [--json]          re-read the policy directories
 // A file is checked here first, so its errors point into the file as the
 // user wrote it; what only the kernel can refuse comes back from the
-// daemon, located in its stored copy.
+// daemon, located in its stored copy. --json prints one object on stdout
+// (the shapes are in docs/cli.md) and nothing else; the exit status is
+// the same as without it.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,14 +21,28 @@
 
 #include "commands.h"
 #include "daemon_client.h"
+#include "palisade/enforce/diagnostics_json.h"
 #include "palisade/enforce/policy_files.h"
+#include "terminal.h"
 
 namespace palisade::enforce::cli {
 namespace {
 
 struct ApplyOptions {
   std::string file, mode, name;
+  bool json = false;
 };
+
+// The --json answer of apply, remove and reload: `done` names what
+// happened ("applied", "removed", "reloaded") and is true or false; a
+// refusal adds "error" (the D-Bus error's short name) and "message".
+void print_json(nlohmann::json out) { std::cout << out.dump() << "\n"; }
+nlohmann::json refusal(nlohmann::json out, const std::string &error_name,
+                       const std::string &message) {
+  out["error"] = error_name;
+  out["message"] = message;
+  return out;
+}
 
 int fail(const char *cmd, const std::string &error, const std::string &name) {
   std::fprintf(stderr, "enforcectl %s: %s%s%s\n", cmd,
@@ -33,66 +51,144 @@ int fail(const char *cmd, const std::string &error, const std::string &name) {
   return 1;
 }
 
+std::vector<std::string> take_strv(char **strv) {
+  std::vector<std::string> out;
+  for (char **s = strv; s && *s; ++s) {
+    out.emplace_back(*s);
+    free(*s);
+  }
+  free(strv);
+  return out;
+}
+
 int apply(const ApplyOptions &o) {
+  const std::string name =
+      o.name.empty() ? std::filesystem::path(o.file).stem().string() : o.name;
+  nlohmann::json out = {{"name", name}, {"applied", false}};
+  auto failed = [&](const std::string &error_name, const std::string &message,
+                    const std::string &said) {
+    if (o.json)
+      print_json(refusal(out, error_name, message));
+    else
+      fail("apply", said, error_name == "NotRunning" ? "" : name);
+    return 1;
+  };
   std::ifstream in(o.file, std::ios::binary);
   if (!in)
-    return fail("apply", "cannot read " + o.file, "");
+    return failed("Unreadable", "cannot read " + o.file,
+                  "cannot read " + o.file);
   std::stringstream text;
   text << in.rdbuf();
   dsl::Diagnostics diags;
   const bool ok = compile_policy_files({o.file}, engine::TargetCaps{}, 0, diags)
                       .has_value();
-  std::fputs(diags.render().c_str(), stderr);
+  if (o.json)
+    out["diagnostics"] = nlohmann::json::parse(diagnostics_json(diags));
+  else
+    std::fputs(render_diagnostics(diags).c_str(), stderr);
   if (!ok)
-    return fail("apply", "nothing was sent to palisaded", "");
-  const std::string name =
-      o.name.empty() ? std::filesystem::path(o.file).stem().string() : o.name;
+    return failed("InvalidPolicy", "the file does not compile",
+                  "nothing was sent to palisaded");
   std::string why;
   auto client = DaemonClient::connect(why);
   if (!client)
-    return fail("apply", why, "");
+    return failed("NotRunning", why, why);
   sd_bus_message *reply = nullptr;
   std::string error, error_name;
   if (!client->call("Apply", &reply, error, error_name, "ssss", name.c_str(),
                     text.str().c_str(), "rules", o.mode.c_str())) {
-    std::fprintf(stderr, "%s%s", error.c_str(),
-                 error.empty() || error.back() == '\n' ? "" : "\n");
-    const std::string why = DaemonClient::short_name(error_name);
-    return fail("apply",
-                DaemonClient::refused(error_name)
-                    ? "refused (" + why + "); what was in force stays"
-                    : "no answer from palisaded (" + why +
-                          "); `enforcectl list` shows what is in force",
-                name);
+    const std::string short_name = DaemonClient::short_name(error_name);
+    if (!o.json)
+      std::fprintf(stderr, "%s%s", error.c_str(),
+                   error.empty() || error.back() == '\n' ? "" : "\n");
+    return failed(short_name, error,
+                  DaemonClient::refused(error_name)
+                      ? "refused (" + short_name + "); what was in force stays"
+                      : "no answer from palisaded (" + short_name +
+                            "); `enforcectl list` shows what is in force");
   }
   uint64_t generation = 0;
   char **warnings = nullptr;
   sd_bus_message_read(reply, "t", &generation);
   sd_bus_message_read_strv(reply, &warnings);
-  for (char **w = warnings; w && *w; ++w) {
-    std::fputs(*w, stderr);
-    free(*w);
-  }
-  free(warnings);
+  const auto warned = take_strv(warnings);
   sd_bus_message_unref(reply);
+  if (o.json) {
+    out["applied"] = true;
+    out["generation"] = generation;
+    out["warnings"] = warned;
+    print_json(out);
+    return 0;
+  }
+  for (const auto &w : warned)
+    std::fputs(w.c_str(), stderr);
   std::printf("applied \"%s\" (generation %llu)\n", name.c_str(),
               static_cast<unsigned long long>(generation));
   return 0;
 }
 
-int remove(const std::string &name) {
+int remove(const std::string &name, bool json) {
   std::string why, error, error_name;
+  nlohmann::json out = {{"name", name}, {"removed", false}};
   auto client = DaemonClient::connect(why);
-  if (!client)
-    return fail("remove", why, "");
+  if (!client) {
+    if (json)
+      print_json(refusal(out, "NotRunning", why));
+    return json ? 1 : fail("remove", why, "");
+  }
   sd_bus_message *reply = nullptr;
-  if (!client->call("Remove", &reply, error, error_name, "s", name.c_str()))
-    return fail("remove",
-                error + " (" + DaemonClient::short_name(error_name) + ")",
-                name);
+  if (!client->call("Remove", &reply, error, error_name, "s", name.c_str())) {
+    const std::string short_name = DaemonClient::short_name(error_name);
+    if (json)
+      print_json(refusal(out, short_name, error));
+    return json ? 1 : fail("remove", error + " (" + short_name + ")", name);
+  }
   sd_bus_message_unref(reply);
-  std::printf("removed \"%s\"\n", name.c_str());
+  if (json) {
+    out["removed"] = true;
+    print_json(out);
+  } else {
+    std::printf("removed \"%s\"\n", name.c_str());
+  }
   return 0;
+}
+
+// Reload: palisaded re-reads its directories. Exit 1 when it left a file
+// out (the version in force, if any, stays): `systemctl reload` then
+// fails, and its diagnostics are in the journal.
+int reload(bool json) {
+  std::string why, error, error_name;
+  nlohmann::json out = {{"reloaded", false}};
+  auto client = DaemonClient::connect(why);
+  if (!client) {
+    if (json)
+      print_json(refusal(out, "NotRunning", why));
+    return json ? 1 : fail("reload", why, "");
+  }
+  sd_bus_message *reply = nullptr;
+  if (!client->call("Reload", &reply, error, error_name, "")) {
+    const std::string short_name = DaemonClient::short_name(error_name);
+    if (json)
+      print_json(refusal(out, short_name, error));
+    return json ? 1 : fail("reload", error + " (" + short_name + ")", "");
+  }
+  char **notes = nullptr;
+  sd_bus_message_read_strv(reply, &notes);
+  const auto said = take_strv(notes);
+  sd_bus_message_unref(reply);
+  if (json) {
+    out["reloaded"] = true;
+    out["notes"] = said;
+    print_json(out);
+  } else {
+    for (const auto &n : said)
+      std::fprintf(stderr, "%s%s", n.c_str(),
+                   !n.empty() && n.back() == '\n' ? "" : "\n");
+    std::printf("reloaded: %s\n", said.empty()
+                                      ? "every policy file is in force"
+                                      : "some files were left out (above)");
+  }
+  return said.empty() ? 0 : 1;
 }
 
 struct Listed {
@@ -210,14 +306,33 @@ int list(bool json, bool rules) {
     return 0;
   }
   auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
-  std::printf("%-24s %-8s %6s %5s %8s %8s  %s\n", "NAME", "MODE", "RULES",
-              "GEN", "BLOCKED", "WOULD", "SOURCE");
+  // Padded first, then painted: escapes would count in printf's widths.
+  auto pad = [](const std::string &text, int width) {
+    const size_t w = static_cast<size_t>(width < 0 ? -width : width);
+    const std::string fill(text.size() < w ? w - text.size() : 0, ' ');
+    return width < 0 ? text + fill : fill + text; // negative: left-aligned
+  };
+  std::printf("%s\n",
+              paint(stdout, "1",
+                    pad("NAME", -24) + " " + pad("MODE", -8) + " " +
+                        pad("RULES", 6) + " " + pad("GEN", 5) + " " +
+                        pad("BLOCKED", 8) + " " + pad("WOULD", 8) + "  SOURCE")
+                  .c_str());
   for (const auto &f : files) {
-    std::printf("%-24s %-8s %6llu %5llu %8llu %8llu  %s%s\n", f.name.c_str(),
-                f.mode.c_str(), u(f.rules), u(f.generation),
-                u(f.total(&Listed::Rule::blocked)),
-                u(f.total(&Listed::Rule::would)), f.source.c_str(),
-                f.from_config ? " (config)" : "");
+    const uint64_t blocked = f.total(&Listed::Rule::blocked);
+    const uint64_t would = f.total(&Listed::Rule::would);
+    // enforce green, audit yellow; counts that are not 0 stand out.
+    std::printf(
+        "%s %s %6llu %5llu %s %s  %s%s\n",
+        paint(stdout, "1", pad(f.name, -24)).c_str(),
+        paint(stdout, f.mode == "enforce" ? "32" : "33", pad(f.mode, -8))
+            .c_str(),
+        u(f.rules), u(f.generation),
+        paint(stdout, blocked ? "1;31" : "0", pad(std::to_string(blocked), 8))
+            .c_str(),
+        paint(stdout, would ? "1;33" : "0", pad(std::to_string(would), 8))
+            .c_str(),
+        f.source.c_str(), f.from_config ? " (config)" : "");
     for (const auto &r : rules ? f.hits : std::vector<Listed::Rule>{})
       std::printf("    line %-5u %8llu blocked %8llu would %8llu allowed "
                   "%8llu logged  %s: %s\n",
@@ -269,15 +384,28 @@ void add_apply(CLI::App &app, int &status) {
   cmd->add_option("--name", o->name,
                   "the name palisaded keeps it under (default: the file's "
                   "name without .rules)");
+  cmd->add_flag("--json", o->json, "one JSON object on stdout");
   cmd->callback([o, &status] { status = apply(*o); });
 }
 
 void add_remove(CLI::App &app, int &status) {
   auto name = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
   CLI::App *cmd = app.add_subcommand(
       "remove", "Take a policy file out of force in palisaded (root).");
   cmd->add_option("name", *name, "as `enforcectl list` shows it")->required();
-  cmd->callback([name, &status] { status = remove(*name); });
+  cmd->add_flag("--json", *json, "one JSON object on stdout");
+  cmd->callback([name, json, &status] { status = remove(*name, *json); });
+}
+
+void add_reload(CLI::App &app, int &status) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App *cmd = app.add_subcommand(
+      "reload", "Make palisaded re-read its policy directories, as "
+                "`systemctl reload palisaded` does; exit 1 when a file was "
+                "left out (root).");
+  cmd->add_flag("--json", *json, "one JSON object on stdout");
+  cmd->callback([json, &status] { status = reload(*json); });
 }
 
 void add_list(CLI::App &app, int &status) {

@@ -26,6 +26,8 @@ void add_fields(CLI::App &app, int &status);
 void add_apply(CLI::App &app, int &status);
 void add_remove(CLI::App &app, int &status);
 void add_list(CLI::App &app, int &status);
+void add_reload(CLI::App &app, int &status);
+void add_completion(CLI::App &app, int &status);
 
 // `mode` through palisaded when it runs: false when it does not (then the
 // pins of `enforcectl run` are the way); `status` is the exit status.

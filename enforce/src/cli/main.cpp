@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "palisade/enforce/heap_pages.h"
 #include "palisade/enforce/libbpf_log.h"
+#include "terminal.h"
 
 int main(int argc, char **argv) {
   using namespace palisade::enforce::cli;
@@ -18,11 +19,19 @@ int main(int argc, char **argv) {
                "and check, format and explain them.",
                "enforcectl"};
   app.require_subcommand(1);
+  // Given before or after the command: `enforcectl check --color=never F`.
+  app.fallthrough();
+  app.add_option_function<std::string>("--color", set_color,
+                                       "colour on a terminal: auto (not with "
+                                       "NO_COLOR or TERM=dumb), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->default_str("auto");
   int status = 0;
   add_run(app, status);
   add_apply(app, status);
   add_remove(app, status);
   add_list(app, status);
+  add_reload(app, status);
   add_status(app, status);
   add_mode(app, status);
   add_check(app, status);
@@ -31,6 +40,7 @@ int main(int argc, char **argv) {
   add_explain(app, status);
   add_probe(app, status);
   add_fields(app, status);
+  add_completion(app, status); // last: it lists the ones above
   // After the subcommands, which would inherit it.
   app.footer("Run `enforcectl COMMAND --help` for a command's options.\n");
   try {
