@@ -15,8 +15,11 @@ packages=(
   # host tier: palisaded on a private bus (dbus-daemon; busctl is systemd's)
   dbus-daemon systemd
   googletest libgtest-dev libgmock-dev
-  # vm tier: Debian's kernel under QEMU with a busybox initramfs
-  qemu-system-x86 busybox-static cpio
+  # vm tier: Debian's kernel under QEMU with a busybox initramfs; the
+  # systemd guest also takes dbus (its units, system.conf) and setpriv
+  qemu-system-x86 busybox-static cpio dbus util-linux
+  # packaging: cpack's .deb (dpkg-shlibdeps), the man pages' check (groff)
+  dpkg-dev groff-base
 )
 
 missing=()

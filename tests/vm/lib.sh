@@ -19,14 +19,15 @@ vm_die() {
 }
 
 # _vm_missing_packages PKG:CMD... prints the PKGs whose CMD is absent.
-# COMMAND may be a name (looked up with command -v) or an absolute path.
+# COMMAND may be a name (looked up with command -v) or the absolute path
+# of a file the package installs.
 _vm_missing_packages() {
   local spec pkg cmd
   for spec in "$@"; do
     pkg=${spec%%:*}
     cmd=${spec#*:}
     if [[ $cmd == /* ]]; then
-      [[ -x $cmd ]] && continue
+      [[ -e $cmd ]] && continue
     else
       command -v "$cmd" >/dev/null 2>&1 && continue
     fi

@@ -26,6 +26,13 @@
 #   --mem MB           guest memory (default 1024).
 #   --log PATH         where to keep the serial console log
 #                      (default WORKDIR/serial.log).
+#   --systemd          boot systemd as PID 1 (this machine's systemd, journald,
+#                      dbus-daemon and their units) instead of running
+#                      /test.sh from /init: /test.sh then runs as the
+#                      oneshot unit palisade-vm-test.service, after
+#                      basic.target and the system bus socket, with the
+#                      serial console as its output. For tests of the
+#                      units a package installs (see "systemd guest").
 #   --workdir DIR      build the initramfs in DIR and keep it there (rootfs/,
 #                      initrd.gz, serial.log). Default: a temporary directory,
 #                      removed on exit.
@@ -83,6 +90,7 @@ workdir=""
 temp_workdir=0
 bins=()
 files=()
+with_systemd=0
 
 need_arg() { [[ $# -ge 2 ]] || { vm_log "error: $1 needs an argument"; exit 2; }; }
 
@@ -97,6 +105,7 @@ while [[ $# -gt 0 ]]; do
     --mem)     need_arg "$@"; mem_mb=$2; shift 2 ;;
     --log)     need_arg "$@"; log=$2; shift 2 ;;
     --workdir) need_arg "$@"; workdir=$2; shift 2 ;;
+    --systemd) with_systemd=1; shift ;;
     --check-deps)
       vm_ensure_packages "${deps[@]}" || exit 1
       exit 0 ;;
@@ -232,6 +241,12 @@ for spec in "${files[@]}"; do
   fi
 done
 
+if [[ $with_systemd -eq 1 ]]; then
+  # shellcheck source=systemd-guest.sh source-path=SCRIPTDIR
+  source "$here/systemd-guest.sh"
+  systemd_guest_install
+fi
+
 cp -L -- "$script" "$rootfs/test.sh"
 chmod 0755 "$rootfs/test.sh"
 
@@ -271,6 +286,10 @@ vm_mount cgroup2    /sys/fs/cgroup
 hostname palisade-vm 2>/dev/null
 
 echo "vm-init: kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
+if [ -x /lib/systemd/systemd ] && [ -f /etc/systemd/system/palisade-vm-test.service ]; then
+  echo "vm-init: starting systemd; /test.sh runs as palisade-vm-test.service"
+  exec /lib/systemd/systemd
+fi
 echo "vm-init: running /test.sh"
 /bin/sh /test.sh </dev/null
 rc=$?
