@@ -33,21 +33,28 @@ struct ApplyOptions {
   bool json = false;
 };
 
-// The --json answer of apply, remove and reload: `done` names what
-// happened ("applied", "removed", "reloaded") and is true or false; a
-// refusal adds "error" (the D-Bus error's short name) and "message".
-void print_json(nlohmann::json out) { std::cout << out.dump() << "\n"; }
-nlohmann::json refusal(nlohmann::json out, const std::string &error_name,
-                       const std::string &message) {
-  out["error"] = error_name;
-  out["message"] = message;
-  return out;
-}
+// The --json answer of apply, remove and reload: "applied", "removed"
+// or "reloaded" says whether it happened; a refusal adds "error" (the
+// D-Bus error's short name, or NotRunning) and "message".
+void print_json(const nlohmann::json &out) { std::cout << out.dump() << "\n"; }
 
 int fail(const char *cmd, const std::string &error, const std::string &name) {
   std::fprintf(stderr, "enforcectl %s: %s%s%s\n", cmd,
                name.empty() ? "" : name.c_str(), name.empty() ? "" : ": ",
                error.c_str());
+  return 1;
+}
+
+// A failed `cmd`: with --json the object `out` with the error added, else
+// `words` on stderr. Exit status 1 either way.
+int refused(const char *cmd, bool json, nlohmann::json out,
+            const std::string &error_name, const std::string &message,
+            const std::string &words, const std::string &name) {
+  if (!json)
+    return fail(cmd, words, name);
+  out["error"] = error_name;
+  out["message"] = message;
+  print_json(out);
   return 1;
 }
 
@@ -66,12 +73,9 @@ int apply(const ApplyOptions &o) {
       o.name.empty() ? std::filesystem::path(o.file).stem().string() : o.name;
   nlohmann::json out = {{"name", name}, {"applied", false}};
   auto failed = [&](const std::string &error_name, const std::string &message,
-                    const std::string &said) {
-    if (o.json)
-      print_json(refusal(out, error_name, message));
-    else
-      fail("apply", said, error_name == "NotRunning" ? "" : name);
-    return 1;
+                    const std::string &words) {
+    return refused("apply", o.json, out, error_name, message, words,
+                   error_name == "NotRunning" ? "" : name);
   };
   std::ifstream in(o.file, std::ios::binary);
   if (!in)
@@ -131,17 +135,13 @@ int remove(const std::string &name, bool json) {
   std::string why, error, error_name;
   nlohmann::json out = {{"name", name}, {"removed", false}};
   auto client = DaemonClient::connect(why);
-  if (!client) {
-    if (json)
-      print_json(refusal(out, "NotRunning", why));
-    return json ? 1 : fail("remove", why, "");
-  }
+  if (!client)
+    return refused("remove", json, out, "NotRunning", why, why, "");
   sd_bus_message *reply = nullptr;
   if (!client->call("Remove", &reply, error, error_name, "s", name.c_str())) {
     const std::string short_name = DaemonClient::short_name(error_name);
-    if (json)
-      print_json(refusal(out, short_name, error));
-    return json ? 1 : fail("remove", error + " (" + short_name + ")", name);
+    return refused("remove", json, out, short_name, error,
+                   error + " (" + short_name + ")", name);
   }
   sd_bus_message_unref(reply);
   if (json) {
@@ -160,17 +160,13 @@ int reload(bool json) {
   std::string why, error, error_name;
   nlohmann::json out = {{"reloaded", false}};
   auto client = DaemonClient::connect(why);
-  if (!client) {
-    if (json)
-      print_json(refusal(out, "NotRunning", why));
-    return json ? 1 : fail("reload", why, "");
-  }
+  if (!client)
+    return refused("reload", json, out, "NotRunning", why, why, "");
   sd_bus_message *reply = nullptr;
   if (!client->call("Reload", &reply, error, error_name, "")) {
     const std::string short_name = DaemonClient::short_name(error_name);
-    if (json)
-      print_json(refusal(out, short_name, error));
-    return json ? 1 : fail("reload", error + " (" + short_name + ")", "");
+    return refused("reload", json, out, short_name, error,
+                   error + " (" + short_name + ")", "");
   }
   char **notes = nullptr;
   sd_bus_message_read_strv(reply, &notes);
