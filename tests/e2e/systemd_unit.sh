@@ -31,6 +31,10 @@ exec_status() { "$1" ok >/dev/null 2>&1; echo $?; }
 refused() { [ "$(exec_status "$1")" = 126 ]; }
 pinned() { "$ENFORCECTL" status --json | grep -o '"pinned_programs":\[[^]]*\]'; }
 in_journal() { journalctl --no-pager -b -u "$UNIT" | grep -qF "$1"; }
+# deny_exec_policy NAME PROGRAM: a policy file NAME that denies PROGRAM
+deny_exec_policy() {
+	printf 'policy "%s" mode enforce {\n  deny exec when path == "%s"\n}\n' "$1" "$2"
+}
 # wait_for SECONDS COMMAND...: until COMMAND succeeds
 wait_for() {
 	n=$(($1 * 10))
@@ -65,11 +69,7 @@ if sh /opt/palisade-deb/postinst configure; then pass "postinst configure"; else
 [ "$(systemctl show -p ActiveState --value "$UNIT")" = inactive ] && pass "postinst did not start it" ||
 	fail "postinst started it"
 
-cat >/etc/palisade/policies.d/guard.rules <<POLICY
-policy "guard" mode enforce {
-  deny exec when path == "$P/guarded"
-}
-POLICY
+deny_exec_policy guard "$P/guarded" >/etc/palisade/policies.d/guard.rules
 
 # --- start: READY=1 only once the stored policies are enforced ----------
 if systemctl start "$UNIT"; then pass "systemctl start"; else fail "systemctl start"; fi
@@ -100,11 +100,7 @@ nobody() { /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 nobody busctl call org.palisade.Enforcer1 /org/palisade/Enforcer1 org.palisade.Enforcer1 Status >/dev/null 2>&1 &&
 	pass "non-root: Status is allowed" || fail "non-root Status refused"
 nobody "$ENFORCECTL" list >/dev/null 2>&1 && pass "non-root: list is allowed" || fail "non-root list refused"
-cat >"$P/watch.rules" <<POLICY
-policy "watch" mode enforce {
-  deny exec when path == "$P/free"
-}
-POLICY
+deny_exec_policy watch "$P/free" >"$P/watch.rules"
 chmod 644 "$P/watch.rules"
 out=$(nobody "$ENFORCECTL" apply "$P/watch.rules" 2>&1)
 rc=$?
@@ -127,11 +123,7 @@ wait_for 5 sh -c "grep -F '\"path\":\"$P/free\"' $TRAIL | grep -qF '\"would\":\"
 	fail "remove"
 
 # --- reload: the admin's directory as it is now --------------------------
-cat >/etc/palisade/policies.d/later.rules <<POLICY
-policy "later" mode enforce {
-  deny exec when path == "$P/later"
-}
-POLICY
+deny_exec_policy later "$P/later" >/etc/palisade/policies.d/later.rules
 if systemctl reload "$UNIT"; then pass "systemctl reload"; else fail "systemctl reload"; fi
 refused "$P/later" && pass "reload: the new file is enforced" || fail "reload did not enforce later.rules"
 case "$(show StatusText)" in "2 policy files, 2 rules in force, "*) pass "STATUS= after reload" ;;
